@@ -1,0 +1,196 @@
+//! The ledger's closed lists. Each is one enum whose variants carry a stable
+//! code (what crosses the wire and lands in the database and exports) and
+//! their Chinese and English labels, so the app, server, import and export agree.
+
+use serde::{Deserialize, Serialize};
+
+/// A closed list of the ledger: every value has a stable code and two labels.
+pub trait Code: Sized + Copy + 'static {
+    /// Every value, in display order.
+    const ALL: &'static [Self];
+    /// The stable code, as stored and exported.
+    fn code(self) -> &'static str;
+    /// The label in Simplified Chinese.
+    fn zh(self) -> &'static str;
+    /// The label in English.
+    fn en(self) -> &'static str;
+    /// The value whose code is `code`, if any.
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
+}
+
+macro_rules! closed_list {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant,)+
+        }
+
+        impl Code for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            fn code(self) -> &'static str {
+                match self { $(Self::$variant => $code,)+ }
+            }
+            fn zh(self) -> &'static str {
+                match self { $(Self::$variant => $zh,)+ }
+            }
+            fn en(self) -> &'static str {
+                match self { $(Self::$variant => $en,)+ }
+            }
+        }
+    };
+}
+
+closed_list! {
+    /// 性别.
+    Sex {
+        Male = "male", "男", "Male";
+        Female = "female", "女", "Female";
+    }
+}
+
+closed_list! {
+    /// 与户主关系: relation to the head of household.
+    Relation {
+        Head = "head", "户主", "Head of household";
+        Spouse = "spouse", "配偶", "Spouse";
+        Child = "child", "子女", "Child";
+        ChildInLaw = "child_in_law", "儿媳/女婿", "Child-in-law";
+        Grandchild = "grandchild", "孙子女", "Grandchild";
+        Parent = "parent", "父母", "Parent";
+        Sibling = "sibling", "兄弟姐妹", "Sibling";
+        Other = "other", "其他", "Other";
+    }
+}
+
+closed_list! {
+    /// 文化程度.
+    Education {
+        None = "none", "文盲或半文盲", "None";
+        Primary = "primary", "小学", "Primary school";
+        Junior = "junior", "初中", "Junior secondary";
+        Senior = "senior", "高中", "Senior secondary";
+        Vocational = "vocational", "中专/职高", "Vocational school";
+        College = "college", "大专及以上", "College or above";
+    }
+}
+
+closed_list! {
+    /// 劳动能力.
+    LabourCapacity {
+        Skilled = "skilled", "技能劳动力", "Skilled labour";
+        Ordinary = "ordinary", "普通劳动力", "Ordinary labour";
+        Weak = "weak", "弱劳动力或半劳动力", "Weak or partial";
+        Lost = "lost", "丧失劳动力", "Lost capacity";
+        None = "none", "无劳动力", "No labour";
+    }
+}
+
+closed_list! {
+    /// 就业状态.
+    EmploymentStatus {
+        Employed = "employed", "已就业", "Employed";
+        Unemployed = "unemployed", "未就业", "Not employed";
+        Student = "student", "在校学生", "Student";
+        Retired = "retired", "退休或不在劳动年龄", "Retired or outside working age";
+    }
+}
+
+closed_list! {
+    /// 就业渠道: the ways people find work named in the seeds.
+    Channel {
+        Migrant = "migrant", "外出务工", "Migrant work outside the county";
+        OrganisedExport = "organised_export", "有组织劳务输出", "Organised labour export";
+        Local = "local", "县内就近就业", "Local work in the county";
+        IndustrialPark = "industrial_park", "园区就业", "Industrial park";
+        Workshop = "workshop", "帮扶车间", "Assistance workshop";
+        PublicWelfare = "public_welfare", "公益性岗位", "Public-welfare post";
+        SelfEmployed = "self_employed", "自主创业或个体经营", "Self-employment or business";
+        Farming = "farming", "种养殖或合作社", "Farming or cooperative";
+        Other = "other", "其他", "Other";
+    }
+}
+
+closed_list! {
+    /// 务工地点.
+    WorkPlace {
+        InCounty = "in_county", "县内", "In the county";
+        InProvince = "in_province", "省内县外", "In the province";
+        OutsideProvince = "outside_province", "省外", "Outside the province";
+    }
+}
+
+closed_list! {
+    /// 培训类型: training received.
+    Training {
+        None = "none", "未参加培训", "No training";
+        Skills = "skills", "职业技能培训", "Vocational skills";
+        Domestic = "domestic", "家政服务培训", "Domestic service";
+        Construction = "construction", "建筑施工培训", "Construction";
+        Agriculture = "agriculture", "农业实用技术", "Agricultural techniques";
+        Entrepreneurship = "entrepreneurship", "创业培训", "Entrepreneurship";
+        Other = "other", "其他培训", "Other";
+    }
+}
+
+closed_list! {
+    /// 走访结果: the outcome of a grid member's visit.
+    VisitOutcome {
+        Met = "met", "入户见面", "Met at home";
+        NotHome = "not_home", "不在家", "Not at home";
+        MovedAway = "moved_away", "已搬离", "Moved away";
+        Refused = "refused", "拒绝", "Refused";
+        Other = "other", "其他", "Other";
+    }
+}
+
+closed_list! {
+    /// 角色: what a user of Anju does.
+    Role {
+        Admin = "admin", "管理员", "Administrator";
+        Supervisor = "supervisor", "督导", "Supervisor";
+        Surveyor = "surveyor", "驻点工作队", "Resident work team";
+        GridMember = "grid_member", "网格员", "Grid member";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_codes_unique<T: Code>() {
+        let mut codes: Vec<_> = T::ALL.iter().map(|v| v.code()).collect();
+        codes.sort_unstable();
+        let n = codes.len();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "duplicate code");
+        for v in T::ALL {
+            assert_eq!(T::from_code(v.code()).map(Code::code), Some(v.code()));
+            assert!(!v.zh().is_empty() && !v.en().is_empty());
+        }
+    }
+
+    #[test]
+    fn every_list_has_unique_round_tripping_codes() {
+        check_codes_unique::<Sex>();
+        check_codes_unique::<Relation>();
+        check_codes_unique::<Education>();
+        check_codes_unique::<LabourCapacity>();
+        check_codes_unique::<EmploymentStatus>();
+        check_codes_unique::<Channel>();
+        check_codes_unique::<WorkPlace>();
+        check_codes_unique::<Training>();
+        check_codes_unique::<VisitOutcome>();
+        check_codes_unique::<Role>();
+    }
+
+    #[test]
+    fn wire_form_is_the_code() {
+        let json = serde_json::to_string(&Channel::PublicWelfare).unwrap();
+        assert_eq!(json, "\"public_welfare\"");
+        let back: Channel = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, Channel::PublicWelfare);
+    }
+}

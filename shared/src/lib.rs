@@ -1,0 +1,13 @@
+//! Anju's domain: the labour ledger's types, its validation and its merge
+//! rule. Pure code with no I/O, compiled for the phone (wasm32) and the server.
+#![deny(clippy::unwrap_used)]
+
+pub mod codes;
+pub mod merge;
+pub mod phone;
+pub mod place;
+pub mod record;
+pub mod resident_id;
+pub mod round;
+pub mod validate;
+pub mod wire;

@@ -1,0 +1,116 @@
+//! A survey round: one calendar quarter.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+/// A survey round (季度), written `2026Q4`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Round {
+    year: u16,    // Invariant: 2000..=2999.
+    quarter: u8, // Invariant: 1..=4.
+}
+
+/// Why a string is not a round.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a round is written like 2026Q4")]
+pub struct RoundError;
+
+impl Round {
+    /// Parses `YYYYQn`.
+    pub fn parse(raw: &str) -> Result<Round, RoundError> {
+        let (year, quarter) = raw.trim().split_once(['Q', 'q']).ok_or(RoundError)?;
+        let year: u16 = year.parse().map_err(|_| RoundError)?;
+        let quarter: u8 = quarter.parse().map_err(|_| RoundError)?;
+        if !(2000..=2999).contains(&year) || !(1..=4).contains(&quarter) || raw.len() != 6 {
+            return Err(RoundError);
+        }
+        Ok(Round { year, quarter })
+    }
+
+    /// The round that contains `day`.
+    pub fn containing(day: Date) -> Round {
+        Round {
+            year: day.year().clamp(2000, 2999) as u16,
+            quarter: (day.month() as u8 - 1) / 3 + 1,
+        }
+    }
+
+    /// The round before this one.
+    pub fn previous(self) -> Round {
+        if self.quarter == 1 {
+            Round {
+                year: self.year - 1,
+                quarter: 4,
+            }
+        } else {
+            Round {
+                year: self.year,
+                quarter: self.quarter - 1,
+            }
+        }
+    }
+
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    pub fn quarter(self) -> u8 {
+        self.quarter
+    }
+}
+
+impl fmt::Display for Round {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Q{}", self.year, self.quarter)
+    }
+}
+
+impl fmt::Debug for Round {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Round({self})")
+    }
+}
+
+impl TryFrom<String> for Round {
+    type Error = RoundError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Round::parse(&raw)
+    }
+}
+
+impl From<Round> for String {
+    fn from(round: Round) -> String {
+        round.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        let round = Round::parse("2026Q4").unwrap();
+        assert_eq!(round.to_string(), "2026Q4");
+        assert_eq!(round.previous().to_string(), "2026Q3");
+        assert_eq!(Round::parse("2027Q1").unwrap().previous().to_string(), "2026Q4");
+    }
+
+    #[test]
+    fn rejects_malformed_rounds() {
+        for raw in ["2026Q5", "2026Q0", "26Q1", "2026-4", "", "2026Q44"] {
+            assert_eq!(Round::parse(raw), Err(RoundError), "{raw}");
+        }
+    }
+
+    #[test]
+    fn the_round_of_a_day() {
+        assert_eq!(Round::containing(date!(2026 - 11 - 23)).to_string(), "2026Q4");
+        assert_eq!(Round::containing(date!(2026 - 03 - 31)).to_string(), "2026Q1");
+    }
+}
