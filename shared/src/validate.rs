@@ -24,6 +24,7 @@ pub enum IssueCode {
     NoMembers,
     ChannelRequired,
     WorkPlaceRequired,
+    RoundNotOpen,
 }
 
 impl IssueCode {
@@ -37,6 +38,7 @@ impl IssueCode {
             IssueCode::NoMembers => "no_members",
             IssueCode::ChannelRequired => "channel_required",
             IssueCode::WorkPlaceRequired => "work_place_required",
+            IssueCode::RoundNotOpen => "round_not_open",
         }
     }
 
@@ -50,6 +52,7 @@ impl IssueCode {
             IssueCode::NoMembers => "提交中没有任何成员，请至少确认一名成员",
             IssueCode::ChannelRequired => "已就业的请选择就业渠道",
             IssueCode::WorkPlaceRequired => "已就业的请选择务工地点",
+            IssueCode::RoundNotOpen => "该季度的调查未开放，请核对季度",
         }
     }
 
@@ -65,6 +68,7 @@ impl IssueCode {
             IssueCode::NoMembers => "The submission names no member; confirm at least one",
             IssueCode::ChannelRequired => "Choose how an employed person found work",
             IssueCode::WorkPlaceRequired => "Choose where an employed person works",
+            IssueCode::RoundNotOpen => "This round is not open for surveys; check the round",
         }
     }
 }

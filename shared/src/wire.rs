@@ -46,6 +46,12 @@ pub struct SessionInfo {
     /// The grid the user works in; `None` for roles that see a whole area.
     pub grid: Option<GridCode>,
     pub round: Round,
+}
+
+/// The answer to a successful login.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub session: SessionInfo,
     /// A bearer token for API clients; the app uses the cookie set alongside it.
     pub token: String,
 }

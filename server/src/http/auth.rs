@@ -1,0 +1,185 @@
+//! Logging in and out, and who is asking: the `Caller` extractor.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shared::codes::Role;
+use shared::place::GridCode;
+use shared::wire::{Login, LoginRequest, SessionInfo};
+use time::{Duration, OffsetDateTime};
+
+use crate::http::error::ApiError;
+use crate::http::json::AppJson;
+use crate::http::AppState;
+use crate::store::{Store, User};
+
+const COOKIE_NAME: &str = "anju_session";
+const SESSION_DAYS: i64 = 30;
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 accepts any password with default parameters")
+        .to_string()
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
+    SessionInfo {
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        grid: user.grid.clone(),
+        round: app.round,
+    }
+}
+
+/// `POST /api/v1/session`: checks the password, opens a session, sets its cookie.
+#[tracing::instrument(skip_all)]
+pub async fn login<S: Store>(
+    State(app): State<AppState<S>>,
+    AppJson(req): AppJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    let credentials = app.store.credentials(req.username.trim()).await?;
+    let Some(credentials) = credentials else {
+        return Err(ApiError::BadCredentials);
+    };
+    if credentials.user.demo && !app.demo {
+        return Err(ApiError::BadCredentials);
+    }
+    let hash = credentials.password_hash.clone();
+    let password = req.password;
+    // Argon2 is slow on purpose; keep it off the async workers.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    if !ok {
+        return Err(ApiError::BadCredentials);
+    }
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    let token = hex::encode(raw);
+    let expires_at = OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS);
+    app.store
+        .create_session(&token_hash(&token), &credentials.user.username, expires_at)
+        .await?;
+    let cookie = format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        SESSION_DAYS * 24 * 3600
+    );
+    let body = Login {
+        session: session_info(&app, &credentials.user),
+        token,
+    };
+    let mut res = (StatusCode::OK, Json(body)).into_response();
+    res.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("token is hex"),
+    );
+    Ok(res)
+}
+
+/// `GET /api/v1/session`: who is logged in.
+pub async fn current<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+) -> Json<SessionInfo> {
+    Json(session_info(&app, &caller.user))
+}
+
+/// `DELETE /api/v1/session`: logs out.
+pub async fn logout<S: Store>(
+    State(app): State<AppState<S>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if let Some(token) = presented_token(&headers) {
+        app.store.delete_session(&token_hash(&token)).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_static("anju_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    );
+    Ok(res)
+}
+
+fn presented_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(bearer) = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return Some(bearer.trim().to_owned());
+    }
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The logged-in user making a request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub user: User,
+}
+
+impl Caller {
+    /// The one grid the caller is confined to; `None` for area-wide roles.
+    pub fn grid_scope(&self) -> Result<Option<&GridCode>, ApiError> {
+        match self.user.role {
+            Role::Admin | Role::Supervisor => Ok(None),
+            Role::Surveyor | Role::GridMember => {
+                self.user.grid.as_ref().map(Some).ok_or(ApiError::OutOfScope)
+            }
+        }
+    }
+
+    /// Fails unless the caller may work in `grid`.
+    pub fn check_grid(&self, grid: &GridCode) -> Result<(), ApiError> {
+        match self.grid_scope()? {
+            Some(own) if own != grid => Err(ApiError::OutOfScope),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl<S: Store> FromRequestParts<AppState<S>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = presented_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        let user = app
+            .store
+            .session_user(&token_hash(&token), OffsetDateTime::now_utc())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        if user.demo && !app.demo {
+            return Err(ApiError::Unauthenticated);
+        }
+        Ok(Caller { user })
+    }
+}

@@ -1,0 +1,192 @@
+//! Every error the API answers with: one enum, one status per variant, one body shape.
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use shared::validate::Issue;
+use shared::wire::{ErrorBody, FieldErrorBody};
+
+use crate::store::StoreError;
+
+/// The language of error messages, from `Accept-Language`: Chinese unless
+/// the client prefers English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        Ok(if header.trim_start().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        })
+    }
+}
+
+/// An error answer. Each variant documents its status.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 401: no session, or it expired.
+    #[error("not logged in")]
+    Unauthenticated,
+    /// 401: wrong username or password.
+    #[error("wrong username or password")]
+    BadCredentials,
+    /// 403: the household or grid is outside the caller's scope.
+    #[error("outside your scope")]
+    OutOfScope,
+    /// 404: no such household.
+    #[error("no such household")]
+    UnknownHousehold,
+    /// 404: no such route.
+    #[error("no such endpoint")]
+    NoRoute,
+    /// 409: a submission id was used before for a different body.
+    #[error("this submission id was already used for a different submission")]
+    IdReused,
+    /// 413: the body is over the limit.
+    #[error("the request body is too large")]
+    TooLarge,
+    /// 422: the body is not the JSON the endpoint takes.
+    #[error("malformed request at {path}: {detail}")]
+    Malformed { path: String, detail: String },
+    /// 422: the body parsed but broke the rules.
+    #[error("the submission has invalid fields")]
+    Invalid(Vec<Issue>),
+    /// 503: the app's bundle was not built into this server.
+    #[error("the app is not built into this server")]
+    AppNotBuilt,
+    /// 500: the cause goes to the log, not the client.
+    #[error("could not save or read; please retry")]
+    Store(#[from] StoreError),
+    /// 500: an internal failure other than storage.
+    #[error("internal error; please retry")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::OutOfScope => StatusCode::FORBIDDEN,
+            ApiError::UnknownHousehold | ApiError::NoRoute => StatusCode::NOT_FOUND,
+            ApiError::IdReused => StatusCode::CONFLICT,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Malformed { .. } | ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable code the app translates.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::BadCredentials => "bad_credentials",
+            ApiError::OutOfScope => "out_of_scope",
+            ApiError::UnknownHousehold => "unknown_household",
+            ApiError::NoRoute => "no_route",
+            ApiError::IdReused => "submission_id_reused",
+            ApiError::TooLarge => "too_large",
+            ApiError::Malformed { .. } => "malformed",
+            ApiError::Invalid(_) => "invalid",
+            ApiError::AppNotBuilt => "app_not_built",
+            ApiError::Store(_) | ApiError::Internal(_) => "internal",
+        }
+    }
+
+    fn zh(&self) -> String {
+        match self {
+            ApiError::Unauthenticated => "请先登录".into(),
+            ApiError::BadCredentials => "用户名或密码错误".into(),
+            ApiError::OutOfScope => "该户不在您负责的网格内".into(),
+            ApiError::UnknownHousehold => "找不到该户".into(),
+            ApiError::NoRoute => "没有这个接口".into(),
+            ApiError::IdReused => "该提交编号已用于另一份内容不同的提交".into(),
+            ApiError::TooLarge => "提交内容过大".into(),
+            ApiError::Malformed { path, detail } => format!("请求格式错误（{path}）：{detail}"),
+            ApiError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
+            ApiError::AppNotBuilt => "服务器未包含应用程序，请先构建应用".into(),
+            ApiError::Store(_) | ApiError::Internal(_) => "服务器暂时无法保存或读取，请稍后重试".into(),
+        }
+    }
+
+    /// The response body in `lang`.
+    pub fn body(&self, lang: Lang) -> ErrorBody {
+        let fields = match self {
+            ApiError::Invalid(issues) => issues
+                .iter()
+                .map(|issue| FieldErrorBody {
+                    path: issue.path.clone(),
+                    code: issue.code.code().into(),
+                    message: match lang {
+                        Lang::Zh => issue.code.zh(),
+                        Lang::En => issue.code.en(),
+                    }
+                    .into(),
+                })
+                .collect(),
+            ApiError::Malformed { path, detail } => vec![FieldErrorBody {
+                path: path.clone(),
+                code: "malformed".into(),
+                message: detail.clone(),
+            }],
+            _ => Vec::new(),
+        };
+        ErrorBody {
+            code: self.code().into(),
+            message: match lang {
+                Lang::Zh => self.zh(),
+                Lang::En => self.to_string(),
+            },
+            fields,
+        }
+    }
+
+}
+
+/// Both renderings of an error, riding in the response's extensions to
+/// `localize`, which picks one by the request's `Accept-Language`.
+#[derive(Clone, Debug)]
+struct Rendered {
+    en: ErrorBody,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, cause = ?self, "request failed");
+        }
+        let mut res = (status, axum::Json(self.body(Lang::Zh))).into_response();
+        res.extensions_mut().insert(Rendered {
+            en: self.body(Lang::En),
+        });
+        res
+    }
+}
+
+/// Middleware: answers errors in English to clients that ask for it.
+pub async fn localize(lang: Lang, req: axum::extract::Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if lang == Lang::Zh {
+        return res;
+    }
+    match res.extensions().get::<Rendered>().cloned() {
+        Some(rendered) => (res.status(), axum::Json(rendered.en)).into_response(),
+        None => res,
+    }
+}

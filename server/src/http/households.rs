@@ -1,0 +1,54 @@
+//! `GET /api/v1/households/{code}`: a household's merged ledger.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::Deserialize;
+use shared::merge::{merge_household, HouseholdLedger};
+use shared::place::HouseholdCode;
+use shared::round::Round;
+
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::AppState;
+use crate::store::{carried_members, Store};
+
+#[derive(Debug, Deserialize)]
+pub struct RoundQuery {
+    pub round: Option<String>,
+}
+
+impl RoundQuery {
+    /// The round asked for, or the one in progress.
+    pub fn round_or(&self, current: Round) -> Result<Round, ApiError> {
+        match &self.round {
+            None => Ok(current),
+            Some(raw) => Round::parse(raw).map_err(|e| ApiError::Malformed {
+                path: "round".into(),
+                detail: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[tracing::instrument(skip_all, fields(household = %code))]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Query(query): Query<RoundQuery>,
+) -> Result<Json<HouseholdLedger>, ApiError> {
+    let round = query.round_or(app.round)?;
+    let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;
+    let place = app
+        .store
+        .household(&code)
+        .await?
+        .ok_or(ApiError::UnknownHousehold)?;
+    caller.check_grid(&place.grid)?;
+    if let Some(ledger) = app.store.ledger(&code, round).await? {
+        return Ok(Json(ledger));
+    }
+    // Not surveyed this round yet: last round's members, carried over.
+    let previous = app.store.ledger(&code, round.previous()).await?;
+    Ok(Json(merge_household(&code, round, &carried_members(previous), &[])))
+}

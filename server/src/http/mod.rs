@@ -1,0 +1,79 @@
+//! The HTTP API under `/api/v1/` and the app's bundle.
+
+pub mod assets;
+pub mod auth;
+pub mod coverage;
+pub mod error;
+pub mod households;
+pub mod json;
+pub mod roster;
+pub mod submissions;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
+use axum::routing::{get, post};
+use axum::Router;
+use shared::round::Round;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::store::Store;
+
+/// The largest request body accepted: a household's submission is a few KB.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState<S> {
+    pub store: S,
+    /// The round in progress.
+    pub round: Round,
+    /// Whether demo accounts may log in.
+    pub demo: bool,
+}
+
+/// The whole application: API, health checks and the app's bundle.
+pub fn router<S: Store>(state: AppState<S>) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let api = Router::new()
+        .route(
+            "/session",
+            post(auth::login::<S>)
+                .get(auth::current::<S>)
+                .delete(auth::logout::<S>),
+        )
+        .route("/roster", get(roster::get::<S>))
+        .route("/submissions", post(submissions::post::<S>))
+        .route("/households/{code}", get(households::get::<S>))
+        .route("/coverage", get(coverage::get::<S>))
+        .fallback(|| async { error::ApiError::NoRoute })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz::<S>))
+        .fallback(assets::serve)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(error::localize))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn readyz<S: Store>(
+    axum::extract::State(app): axum::extract::State<AppState<S>>,
+) -> Result<&'static str, error::ApiError> {
+    app.store.is_empty().await?;
+    Ok("ready")
+}

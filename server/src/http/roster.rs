@@ -1,0 +1,25 @@
+//! `GET /api/v1/roster`: the households the caller may survey, for prefill.
+
+use axum::extract::State;
+use axum::Json;
+use shared::wire::Roster;
+
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::AppState;
+use crate::store::Store;
+
+#[tracing::instrument(skip_all, fields(user = %caller.user.username))]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+) -> Result<Json<Roster>, ApiError> {
+    let grid = caller.grid_scope()?;
+    let grids = app.store.grids(grid).await?;
+    let households = app.store.roster(app.round, grid).await?;
+    Ok(Json(Roster {
+        round: app.round,
+        grids,
+        households,
+    }))
+}

@@ -1,0 +1,60 @@
+//! `POST /api/v1/submissions`: a surveyed household, stored once and merged.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use sha2::{Digest, Sha256};
+use shared::merge::Accepted;
+use shared::validate::{check_submission, Issue, IssueCode};
+use shared::wire::{Receipt, Submission};
+use time::OffsetDateTime;
+
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::json::AppJson;
+use crate::http::AppState;
+use crate::store::{Recorded, Store};
+
+#[tracing::instrument(skip_all, fields(submission = %sub.id, household = %sub.household))]
+pub async fn post<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppJson(sub): AppJson<Submission>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let mut issues = check_submission(&sub);
+    // A round stays open until the next one ends, for phones that sync late.
+    if sub.round > app.round || sub.round < app.round.previous() {
+        issues.push(Issue {
+            path: "round".into(),
+            code: IssueCode::RoundNotOpen,
+        });
+    }
+    if !issues.is_empty() {
+        return Err(ApiError::Invalid(issues));
+    }
+    let place = app
+        .store
+        .household(&sub.household)
+        .await?
+        .ok_or(ApiError::UnknownHousehold)?;
+    caller.check_grid(&place.grid)?;
+
+    let mut sub = sub;
+    sub.captured_at = sub.captured_at.to_offset(time::UtcOffset::UTC);
+    let digest = hex::encode(Sha256::digest(
+        serde_json::to_vec(&sub).expect("a submission always serializes"),
+    ));
+    let accepted = Accepted {
+        submission: sub,
+        author: caller.user.username,
+    };
+    match app
+        .store
+        .record(&accepted, &digest, OffsetDateTime::now_utc())
+        .await?
+    {
+        Recorded::New(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
+        Recorded::Again(receipt) => Ok((StatusCode::OK, Json(receipt))),
+        Recorded::IdReused => Err(ApiError::IdReused),
+    }
+}

@@ -1,0 +1,162 @@
+//! Storage: one trait, one implementation per database. Only this module
+//! contains SQL.
+
+mod sqlite;
+
+use std::future::Future;
+
+use shared::codes::Role;
+use shared::merge::{Accepted, HouseholdLedger, MemberLedger};
+use shared::place::{GridCode, HouseholdCode};
+use shared::round::Round;
+use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold};
+use time::OffsetDateTime;
+
+pub use sqlite::Sqlite;
+
+/// The database failed; the cause is for the log, not the client.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data does not parse: {0}")]
+    Corrupt(String),
+}
+
+/// A user as the server checks them.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub grid: Option<GridCode>,
+    pub demo: bool,
+}
+
+/// A stored user with their password hash, for logging in.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: String,
+}
+
+/// Where a household sits.
+#[derive(Clone, Debug)]
+pub struct HouseholdPlace {
+    pub code: HouseholdCode,
+    pub grid: GridCode,
+    pub building: String,
+    pub floor: i16,
+    pub room: String,
+}
+
+/// A grid with its name and area.
+#[derive(Clone, Debug)]
+pub struct GridRow {
+    pub code: GridCode,
+    pub name: String,
+    pub area: String,
+}
+
+/// What the database holds before any survey: places, last round's ledger, users.
+#[derive(Clone, Debug, Default)]
+pub struct Seed {
+    pub grids: Vec<GridRow>,
+    pub households: Vec<HouseholdPlace>,
+    pub ledgers: Vec<HouseholdLedger>,
+    pub users: Vec<Credentials>,
+}
+
+/// What recording a submission came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Stored and merged now.
+    New(Receipt),
+    /// Stored before with the same body: the original receipt.
+    Again(Receipt),
+    /// The id was used before for a different body.
+    IdReused,
+}
+
+/// What the server needs from a database; implemented by `store::Sqlite`.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Whether no place has been stored yet.
+    fn is_empty(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores places, ledgers and users, all or nothing.
+    fn seed(&self, seed: &Seed) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// A user and their password hash.
+    fn credentials(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
+
+    /// Opens a session identified by the hash of its token.
+    fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        expires_at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The user of an unexpired session.
+    fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+
+    /// Ends a session.
+    fn delete_session(&self, token_hash: &str)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Grids, all or only `grid`.
+    fn grids(
+        &self,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<GridInfo>, StoreError>> + Send;
+
+    /// Households with their members' latest records for `round`, all or of one grid.
+    fn roster(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<RosterHousehold>, StoreError>> + Send;
+
+    /// Where a household sits, if it exists.
+    fn household(
+        &self,
+        code: &HouseholdCode,
+    ) -> impl Future<Output = Result<Option<HouseholdPlace>, StoreError>> + Send;
+
+    /// Stores a submission and merges it into its household's ledger, in one
+    /// transaction that is committed before this returns.
+    fn record(
+        &self,
+        accepted: &Accepted,
+        digest: &str,
+        received_at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Recorded, StoreError>> + Send;
+
+    /// A household's ledger for a round, if any was kept.
+    fn ledger(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> impl Future<Output = Result<Option<HouseholdLedger>, StoreError>> + Send;
+
+    /// Households and surveyed households per grid, all or of one grid.
+    fn coverage(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<GridCoverage>, StoreError>> + Send;
+}
+
+/// The members a round's merge starts from: last round's ledger.
+pub fn carried_members(previous: Option<HouseholdLedger>) -> Vec<MemberLedger> {
+    previous.map(|l| l.members).unwrap_or_default()
+}
