@@ -1,0 +1,86 @@
+//! Supervisors: households surveyed this round, per grid.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::wire::Coverage;
+
+use crate::components::header::Header;
+use crate::i18n::{Msg, tr};
+use crate::{Session, api};
+
+#[component]
+pub fn CoveragePage() -> impl IntoView {
+    let Session(session) = expect_context();
+    let coverage = RwSignal::new(None::<Coverage>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        spawn_local(async move {
+            match api::coverage().await {
+                Ok(c) => {
+                    error.set(None);
+                    coverage.set(Some(c));
+                }
+                Err(err) if err.is_unauthenticated() => session.set(None),
+                Err(err) => error.set(Some(err.message())),
+            }
+        })
+    };
+    load();
+    view! {
+        <Header />
+        <section class="coverage">
+            <h1 class="page-title">{tr(Msg::Coverage)}</h1>
+            {move || {
+                error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <div class="error" role="alert">
+                                <p>{e}</p>
+                                <button on:click=move |_| load()>{tr(Msg::Retry)}</button>
+                            </div>
+                        }
+                    })
+            }}
+            {move || {
+                coverage
+                    .get()
+                    .map(|c| {
+                        view! {
+                            <table class="coverage-table">
+                                <thead>
+                                    <tr>
+                                        <th>{tr(Msg::Grid)}</th>
+                                        <th>{tr(Msg::HouseholdsInRoster)}</th>
+                                        <th>{tr(Msg::SurveyedThisRound)}</th>
+                                        <th>"%"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {c
+                                        .grids
+                                        .into_iter()
+                                        .map(|g| {
+                                            let pct = if g.households == 0 {
+                                                0.0
+                                            } else {
+                                                f64::from(g.surveyed) * 100.0 / f64::from(g.households)
+                                            };
+                                            view! {
+                                                <tr data-testid=format!("coverage-{}", g.grid)>
+                                                    <td>{g.name}</td>
+                                                    <td data-testid="coverage-households">{g.households}</td>
+                                                    <td data-testid="coverage-surveyed">{g.surveyed}</td>
+                                                    <td>{format!("{pct:.1}")}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    })
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,6 @@
+//! One module per route.
+
+pub mod coverage;
+pub mod household;
+pub mod login;
+pub mod roster;

@@ -1,0 +1,6 @@
+//! The API as clients see it: the real server on a free port, a fresh
+//! SQLite database per test.
+
+mod helpers;
+mod session;
+mod submissions;
