@@ -119,12 +119,14 @@ fn en(msg: Msg) -> &'static str {
 }
 
 thread_local! {
-    static LOCALE: OnceCell<RwSignal<Locale>> = const { OnceCell::new() };
+    // Reference-counted rather than arena-owned: it must outlive whichever
+    // component happens to read it first.
+    static LOCALE: OnceCell<ArcRwSignal<Locale>> = const { OnceCell::new() };
 }
 
 /// The interface language, as a signal so that views follow a switch.
-pub fn locale() -> RwSignal<Locale> {
-    LOCALE.with(|cell| *cell.get_or_init(|| RwSignal::new(Locale::Zh)))
+pub fn locale() -> ArcRwSignal<Locale> {
+    LOCALE.with(|cell| cell.get_or_init(|| ArcRwSignal::new(Locale::Zh)).clone())
 }
 
 /// `msg` in the current language.

@@ -18,7 +18,10 @@ pub fn Header() -> impl IntoView {
         .as_ref()
         .is_some_and(|s| matches!(s.role, Role::Admin | Role::Supervisor));
     let round = info.map(|s| s.round.to_string()).unwrap_or_default();
+    let navigate = leptos_router::hooks::use_navigate();
     let log_out = move |_| {
+        // The next user starts from their own home page.
+        navigate("/", Default::default());
         spawn_local(async move {
             api::logout().await;
             roster.set(None);
@@ -32,9 +35,9 @@ pub fn Header() -> impl IntoView {
                 <span class="role">{role}" · "{round}</span>
             </div>
             <nav class="nav">
-                <a href="/households" class="nav-link">{tr(Msg::Households)}</a>
+                <a href="/households" class="nav-link" data-testid="nav-households">{tr(Msg::Households)}</a>
                 <Show when=move || supervises>
-                    <a href="/coverage" class="nav-link">{tr(Msg::Coverage)}</a>
+                    <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
                 </Show>
                 <button class="nav-link quiet" on:click=log_out data-testid="log-out">
                     {tr(Msg::LogOut)}

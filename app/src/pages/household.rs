@@ -26,22 +26,32 @@ pub fn HouseholdPage() -> impl IntoView {
     if cache.with_untracked(Option::is_none) {
         refresh_roster(error);
     }
-    let household = Memo::new(move |_| {
+    // Tracks only whether the household is loaded and found, so that the
+    // cache updating after a submit does not reset the form.
+    let found = Memo::new(move |_| {
         let code = code();
         cache.with(|roster| {
             roster
                 .as_ref()
-                .map(|r| r.households.iter().find(|h| h.code.as_str() == code).cloned())
+                .map(|r| r.households.iter().any(|h| h.code.as_str() == code))
         })
     });
+    let household = move || {
+        let code = code();
+        cache.with_untracked(|roster| {
+            roster
+                .as_ref()
+                .and_then(|r| r.households.iter().find(|h| h.code.as_str() == code).cloned())
+        })
+    };
     view! {
         <Header />
         <section class="household">
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-            {move || match household.get() {
-                None => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
-                Some(None) => view! { <p class="error">{tr(Msg::NoSuchHousehold)}</p> }.into_any(),
-                Some(Some(household)) => view! { <SurveyForm household /> }.into_any(),
+            {move || match (found.get(), household()) {
+                (None, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
+                (Some(true), Some(household)) => view! { <SurveyForm household /> }.into_any(),
+                _ => view! { <p class="error">{tr(Msg::NoSuchHousehold)}</p> }.into_any(),
             }}
         </section>
     }
@@ -110,12 +120,24 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             };
             pending.set_value(Some(submission.clone()));
             sending.set(Sending::Busy);
+            let records: Vec<LabourRecord> = drafts.iter().map(|(_, r)| r.get_untracked()).collect();
             spawn_local(async move {
                 match api::submit(&submission).await {
                     Ok(_) => {
                         sending.set(Sending::Accepted);
-                        // The list shows this household surveyed on return.
-                        cache.set(None);
+                        // The list shows the household surveyed before it refreshes.
+                        cache.update(|roster| {
+                            let Some(h) = roster.as_mut().and_then(|r| {
+                                r.households.iter_mut().find(|h| h.code == submission.household)
+                            }) else {
+                                return;
+                            };
+                            h.surveyed = true;
+                            h.base.push(submission.id);
+                            for (member, record) in h.members.iter_mut().zip(records) {
+                                member.record = record;
+                            }
+                        });
                     }
                     Err(err) if err.is_unauthenticated() => session.set(None),
                     Err(err) => sending.set(Sending::Failed(err.message())),

@@ -1,0 +1,85 @@
+// Page objects: the steps a user takes, by test id and visible text.
+import assert from "node:assert/strict";
+
+export class LoginPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async logIn(username, password = "demo") {
+    await this.page.getByTestId("login-username").fill(username);
+    await this.page.getByTestId("login-password").fill(password);
+    await this.page.getByTestId("login-submit").click();
+    await this.page.getByTestId("user-name").waitFor();
+  }
+}
+
+export class RosterPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  buildings() {
+    return this.page.locator("[data-testid^='building-']");
+  }
+
+  household(code) {
+    return this.page.getByTestId(`household-${code}`);
+  }
+
+  async open(code) {
+    await this.household(code).click();
+    await this.page.getByTestId("household-title").waitFor();
+  }
+}
+
+export class HouseholdPage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  members() {
+    return this.page.locator("[data-testid^='member-']");
+  }
+
+  async setEmployment(person, status) {
+    await this.page.getByTestId(`employment-${person}`).selectOption(status);
+  }
+
+  async setChannel(person, channel) {
+    await this.page.getByTestId(`channel-${person}`).selectOption(channel);
+  }
+
+  async setWorkPlace(person, place) {
+    await this.page.getByTestId(`work-place-${person}`).selectOption(place);
+  }
+
+  async submit() {
+    await this.page.getByTestId("submit").click();
+    const accepted = this.page.getByTestId("submit-accepted");
+    await accepted.waitFor();
+    assert.match(await accepted.innerText(), /已提交/);
+  }
+}
+
+export class CoveragePage {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open() {
+    await this.page.getByTestId("nav-coverage").click();
+  }
+
+  async surveyed(grid) {
+    const cell = this.page.getByTestId(`coverage-${grid}`).getByTestId("coverage-surveyed");
+    await cell.waitFor();
+    return Number(await cell.innerText());
+  }
+}
+
+/** Logs out through the header. */
+export async function logOut(page) {
+  await page.getByTestId("log-out").click();
+  await page.getByTestId("login-username").waitFor();
+}
