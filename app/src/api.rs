@@ -2,7 +2,9 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use shared::wire::{Coverage, ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission};
+use shared::wire::{
+    Coverage, ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission,
+};
 
 use crate::i18n::{Msg, server_error, tr};
 
@@ -12,7 +14,11 @@ pub enum ApiError {
     /// No answer: offline, or the server is unreachable.
     Network,
     /// The server answered with an error.
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -53,7 +59,9 @@ async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Re
 
 pub async fn login(username: String, password: String) -> Result<Login, ApiError> {
     let body = LoginRequest { username, password };
-    let req = Request::post("/api/v1/session").json(&body).map_err(|_| ApiError::Network)?;
+    let req = Request::post("/api/v1/session")
+        .json(&body)
+        .map_err(|_| ApiError::Network)?;
     read(req.send().await).await
 }
 

@@ -1,8 +1,8 @@
 //! Anju's phone app: log in, survey the households of a grid, watch coverage.
 
 pub mod api;
-pub mod i18n;
 mod components;
+pub mod i18n;
 mod pages;
 
 use leptos::prelude::*;

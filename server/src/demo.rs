@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::codes::{
-    Channel, Education, EmploymentStatus, LabourCapacity, Relation, Role, Sex, Training,
-    WorkPlace,
+    Channel, Education, EmploymentStatus, LabourCapacity, Relation, Role, Sex, Training, WorkPlace,
 };
 use shared::merge::{HouseholdLedger, MemberLedger};
 use shared::phone::Phone;
@@ -29,16 +28,16 @@ const ROOMS_PER_FLOOR: i16 = 9;
 const VACANT_EVERY: usize = 13;
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "赵", "杨", "郭", "高", "武", "任", "贾", "田", "韩", "侯", "冯",
-    "温", "薛", "闫", "梁", "白", "秦", "乔", "马", "孙",
+    "王", "李", "张", "刘", "赵", "杨", "郭", "高", "武", "任", "贾", "田", "韩", "侯", "冯", "温",
+    "薛", "闫", "梁", "白", "秦", "乔", "马", "孙",
 ];
 const MALE_GIVEN: &[&str] = &[
-    "建军", "志强", "永平", "海明", "国庆", "保平", "小龙", "俊杰", "宏伟", "文斌", "晓东",
-    "二虎", "福生", "金山", "鹏飞", "子豪", "浩然", "宇航", "明亮", "天佑",
+    "建军", "志强", "永平", "海明", "国庆", "保平", "小龙", "俊杰", "宏伟", "文斌", "晓东", "二虎",
+    "福生", "金山", "鹏飞", "子豪", "浩然", "宇航", "明亮", "天佑",
 ];
 const FEMALE_GIVEN: &[&str] = &[
-    "桂英", "秀兰", "玉梅", "翠萍", "丽娟", "春花", "美玲", "晓燕", "红霞", "彩云", "慧敏",
-    "雅琪", "欣怡", "梓涵", "丽芳", "小芳", "金花", "月娥", "婷婷", "佳怡",
+    "桂英", "秀兰", "玉梅", "翠萍", "丽娟", "春花", "美玲", "晓燕", "红霞", "彩云", "慧敏", "雅琪",
+    "欣怡", "梓涵", "丽芳", "小芳", "金花", "月娥", "婷婷", "佳怡",
 ];
 /// County codes of Xinzhou, Shanxi, where the seed's resettlement areas are.
 const COUNTIES: &[&str] = &["140925", "140928", "140929", "140930", "140931", "140932"];
@@ -48,10 +47,7 @@ pub fn dataset(round: Round) -> Seed {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let previous = round.previous();
     let as_of = round_start(round);
-    let grids = vec![
-        grid_row("G1", "第一网格"),
-        grid_row("G2", "第二网格"),
-    ];
+    let grids = vec![grid_row("G1", "第一网格"), grid_row("G2", "第二网格")];
     let mut households = Vec::new();
     let mut ledgers = Vec::new();
     let mut slot = 0usize;
@@ -60,7 +56,7 @@ pub fn dataset(round: Round) -> Seed {
         for floor in 1..=FLOORS {
             for room in 1..=ROOMS_PER_FLOOR {
                 slot += 1;
-                if slot % VACANT_EVERY == 0 {
+                if slot.is_multiple_of(VACANT_EVERY) {
                     continue;
                 }
                 let code = HouseholdCode::parse(&format!("XF-{building}-{floor:02}{room:02}"))
@@ -129,7 +125,11 @@ struct Person {
 
 fn family(rng: &mut ChaCha8Rng, code: &HouseholdCode, as_of: Date) -> Vec<MemberLedger> {
     let head_age = rng.gen_range(28..=68);
-    let head_sex = if rng.gen_bool(0.8) { Sex::Male } else { Sex::Female };
+    let head_sex = if rng.gen_bool(0.8) {
+        Sex::Male
+    } else {
+        Sex::Female
+    };
     let mut people = vec![Person {
         relation: Relation::Head,
         sex: head_sex,
@@ -199,7 +199,11 @@ fn opposite(sex: Sex) -> Sex {
 }
 
 fn random_sex(rng: &mut ChaCha8Rng) -> Sex {
-    if rng.gen_bool(0.5) { Sex::Male } else { Sex::Female }
+    if rng.gen_bool(0.5) {
+        Sex::Male
+    } else {
+        Sex::Female
+    }
 }
 
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, weighted: &[(T, u32)]) -> T {
@@ -227,8 +231,7 @@ fn resident_id(rng: &mut ChaCha8Rng, county: &str, birth: Date, sex: Sex) -> Res
     )
     .into_bytes();
     raw.push(check_char(&raw));
-    ResidentId::parse(std::str::from_utf8(&raw).expect("ASCII"))
-        .expect("demo IDs are built valid")
+    ResidentId::parse(std::str::from_utf8(&raw).expect("ASCII")).expect("demo IDs are built valid")
 }
 
 fn record(
@@ -298,7 +301,11 @@ fn record(
     } else if age < 6 {
         None
     } else if able {
-        let p = if capacity == LabourCapacity::Weak { 0.6 } else { 0.9 };
+        let p = if capacity == LabourCapacity::Weak {
+            0.6
+        } else {
+            0.9
+        };
         Some(if rng.gen_bool(p) {
             EmploymentStatus::Employed
         } else {
@@ -372,7 +379,11 @@ fn record(
                 "社区保洁公益岗",
                 rng.gen_range(800..=1500),
             ),
-            Channel::SelfEmployed => (WorkPlace::InCounty, "个体小吃店", rng.gen_range(2000..=6000)),
+            Channel::SelfEmployed => (
+                WorkPlace::InCounty,
+                "个体小吃店",
+                rng.gen_range(2000..=6000),
+            ),
             Channel::Farming => (
                 WorkPlace::InCounty,
                 "杂粮种植合作社",

@@ -29,10 +29,16 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let shown_host = if host == "0.0.0.0" { "127.0.0.1" } else { &host };
+    let shown_host = if host == "0.0.0.0" {
+        "127.0.0.1"
+    } else {
+        &host
+    };
     println!("Anju is running at http://{shown_host}:{}/", app.port());
     if demo {
-        println!("Demo accounts (password: demo): admin, supervisor, surveyor (grid 1), grid (grid 1)");
+        println!(
+            "Demo accounts (password: demo): admin, supervisor, surveyor (grid 1), grid (grid 1)"
+        );
     }
     match app.run_until_stopped().await {
         Ok(()) => std::process::ExitCode::SUCCESS,

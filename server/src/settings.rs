@@ -65,6 +65,8 @@ impl Settings {
     }
 
     fn backend_name(&self) -> &str {
-        self.database.split_once(':').map_or("", |(scheme, _)| scheme)
+        self.database
+            .split_once(':')
+            .map_or("", |(scheme, _)| scheme)
     }
 }

@@ -238,7 +238,10 @@ mod tests {
                 household: household(),
                 round: round(),
                 captured_at: datetime!(2026-11-23 08:00 UTC) + Duration::minutes(minute),
-                base: base.iter().map(|b| SubmissionId(Uuid::from_u128(*b))).collect(),
+                base: base
+                    .iter()
+                    .map(|b| SubmissionId(Uuid::from_u128(*b)))
+                    .collect(),
                 members: members.into_values().collect(),
             },
             author: format!("user{}", id % 3),
@@ -275,7 +278,10 @@ mod tests {
         // Captured earlier by the clock, but made from a form that included `first`.
         let second = accepted(2, 5, &[1], vec![(1, student())]);
         let ledger = merge(&[first, second]);
-        assert_eq!(ledger.members[0].record.employment, Some(EmploymentStatus::Student));
+        assert_eq!(
+            ledger.members[0].record.employment,
+            Some(EmploymentStatus::Student)
+        );
         assert!(ledger.conflicts.is_empty());
     }
 
@@ -285,7 +291,10 @@ mod tests {
             accepted(1, 10, &[], vec![(1, employed())]),
             accepted(2, 5, &[], vec![(1, student())]),
         ]);
-        assert_eq!(ledger.members[0].record.employment, Some(EmploymentStatus::Employed));
+        assert_eq!(
+            ledger.members[0].record.employment,
+            Some(EmploymentStatus::Employed)
+        );
         assert_eq!(ledger.conflicts.len(), 1);
         assert_eq!(ledger.conflicts[0].candidates.len(), 2);
     }
@@ -337,9 +346,7 @@ mod tests {
         .prop_map(|subs| {
             subs.into_iter()
                 .enumerate()
-                .map(|(idx, (minute, base, writes))| {
-                    accepted(idx as u128, minute, &base, writes)
-                })
+                .map(|(idx, (minute, base, writes))| accepted(idx as u128, minute, &base, writes))
                 .collect()
         })
     }

@@ -84,7 +84,9 @@ impl ResidentId {
         if full[17] != check_char(&full[..17]) {
             return Err(ResidentIdError::CheckMismatch);
         }
-        Ok(ResidentId(String::from_utf8(full).expect("ASCII checked above")))
+        Ok(ResidentId(
+            String::from_utf8(full).expect("ASCII checked above"),
+        ))
     }
 
     /// The number as stored: 18 characters.
@@ -251,7 +253,10 @@ mod tests {
         let bad: Result<ResidentId, _> = serde_json::from_str("\"110105194912310021\"");
         assert!(bad.is_err());
         let good: ResidentId = serde_json::from_str("\"11010519491231002X\"").unwrap();
-        assert_eq!(serde_json::to_string(&good).unwrap(), "\"11010519491231002X\"");
+        assert_eq!(
+            serde_json::to_string(&good).unwrap(),
+            "\"11010519491231002X\""
+        );
     }
 
     proptest! {

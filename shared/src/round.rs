@@ -9,7 +9,7 @@ use time::Date;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Round {
-    year: u16,    // Invariant: 2000..=2999.
+    year: u16,   // Invariant: 2000..=2999.
     quarter: u8, // Invariant: 1..=4.
 }
 
@@ -98,7 +98,10 @@ mod tests {
         let round = Round::parse("2026Q4").unwrap();
         assert_eq!(round.to_string(), "2026Q4");
         assert_eq!(round.previous().to_string(), "2026Q3");
-        assert_eq!(Round::parse("2027Q1").unwrap().previous().to_string(), "2026Q4");
+        assert_eq!(
+            Round::parse("2027Q1").unwrap().previous().to_string(),
+            "2026Q4"
+        );
     }
 
     #[test]
@@ -110,7 +113,13 @@ mod tests {
 
     #[test]
     fn the_round_of_a_day() {
-        assert_eq!(Round::containing(date!(2026 - 11 - 23)).to_string(), "2026Q4");
-        assert_eq!(Round::containing(date!(2026 - 03 - 31)).to_string(), "2026Q1");
+        assert_eq!(
+            Round::containing(date!(2026 - 11 - 23)).to_string(),
+            "2026Q4"
+        );
+        assert_eq!(
+            Round::containing(date!(2026 - 03 - 31)).to_string(),
+            "2026Q1"
+        );
     }
 }

@@ -93,9 +93,7 @@ pub fn check_write(write: &FieldWrite) -> Option<IssueCode> {
         {
             Some(IssueCode::TooLong)
         }
-        FieldWrite::MonthsWorked(Some(months)) if *months > 12 => {
-            Some(IssueCode::MonthsOutOfRange)
-        }
+        FieldWrite::MonthsWorked(Some(months)) if *months > 12 => Some(IssueCode::MonthsOutOfRange),
         FieldWrite::MonthlyIncome(Some(income)) if *income > MAX_MONTHLY_INCOME => {
             Some(IssueCode::IncomeOutOfRange)
         }

@@ -12,7 +12,10 @@ pub fn Header() -> impl IntoView {
     let Session(session) = expect_context();
     let RosterCache(roster) = expect_context();
     let info = session.get_untracked();
-    let name = info.as_ref().map(|s| s.display_name.clone()).unwrap_or_default();
+    let name = info
+        .as_ref()
+        .map(|s| s.display_name.clone())
+        .unwrap_or_default();
     let role = info.as_ref().map(|s| label(s.role)).unwrap_or_default();
     let supervises = info
         .as_ref()

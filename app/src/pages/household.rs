@@ -39,9 +39,12 @@ pub fn HouseholdPage() -> impl IntoView {
     let household = move || {
         let code = code();
         cache.with_untracked(|roster| {
-            roster
-                .as_ref()
-                .and_then(|r| r.households.iter().find(|h| h.code.as_str() == code).cloned())
+            roster.as_ref().and_then(|r| {
+                r.households
+                    .iter()
+                    .find(|h| h.code.as_str() == code)
+                    .cloned()
+            })
         })
     };
     view! {
@@ -120,7 +123,8 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             };
             pending.set_value(Some(submission.clone()));
             sending.set(Sending::Busy);
-            let records: Vec<LabourRecord> = drafts.iter().map(|(_, r)| r.get_untracked()).collect();
+            let records: Vec<LabourRecord> =
+                drafts.iter().map(|(_, r)| r.get_untracked()).collect();
             spawn_local(async move {
                 match api::submit(&submission).await {
                     Ok(_) => {
@@ -128,7 +132,9 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                         // The list shows the household surveyed before it refreshes.
                         cache.update(|roster| {
                             let Some(h) = roster.as_mut().and_then(|r| {
-                                r.households.iter_mut().find(|h| h.code == submission.household)
+                                r.households
+                                    .iter_mut()
+                                    .find(|h| h.code == submission.household)
                             }) else {
                                 return;
                             };

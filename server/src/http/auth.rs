@@ -1,13 +1,13 @@
 //! Logging in and out, and who is asking: the `Caller` extractor.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
 use axum::extract::{FromRequestParts, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::codes::Role;
@@ -15,9 +15,9 @@ use shared::place::GridCode;
 use shared::wire::{Login, LoginRequest, SessionInfo};
 use time::{Duration, OffsetDateTime};
 
+use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::http::AppState;
 use crate::store::{Store, User};
 
 const COOKIE_NAME: &str = "anju_session";
@@ -33,8 +33,11 @@ pub fn hash_password(password: &str) -> String {
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 fn token_hash(token: &str) -> String {
@@ -149,9 +152,12 @@ impl Caller {
     pub fn grid_scope(&self) -> Result<Option<&GridCode>, ApiError> {
         match self.user.role {
             Role::Admin | Role::Supervisor => Ok(None),
-            Role::Surveyor | Role::GridMember => {
-                self.user.grid.as_ref().map(Some).ok_or(ApiError::OutOfScope)
-            }
+            Role::Surveyor | Role::GridMember => self
+                .user
+                .grid
+                .as_ref()
+                .map(Some)
+                .ok_or(ApiError::OutOfScope),
         }
     }
 

@@ -1,13 +1,13 @@
 //! `GET /api/v1/coverage?round=`: households surveyed per grid.
 
-use axum::extract::{Query, State};
 use axum::Json;
+use axum::extract::{Query, State};
 use shared::wire::Coverage;
 
+use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
-use crate::http::AppState;
 use crate::store::Store;
 
 #[tracing::instrument(skip_all)]

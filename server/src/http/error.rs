@@ -120,7 +120,9 @@ impl ApiError {
             ApiError::Malformed { path, detail } => format!("请求格式错误（{path}）：{detail}"),
             ApiError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
             ApiError::AppNotBuilt => "服务器未包含应用程序，请先构建应用".into(),
-            ApiError::Store(_) | ApiError::Internal(_) => "服务器暂时无法保存或读取，请稍后重试".into(),
+            ApiError::Store(_) | ApiError::Internal(_) => {
+                "服务器暂时无法保存或读取，请稍后重试".into()
+            }
         }
     }
 
@@ -155,7 +157,6 @@ impl ApiError {
             fields,
         }
     }
-
 }
 
 /// Both renderings of an error, riding in the response's extensions to

@@ -1,16 +1,16 @@
 //! `GET /api/v1/households/{code}`: a household's merged ledger.
 
-use axum::extract::{Path, Query, State};
 use axum::Json;
+use axum::extract::{Path, Query, State};
 use serde::Deserialize;
-use shared::merge::{merge_household, HouseholdLedger};
+use shared::merge::{HouseholdLedger, merge_household};
 use shared::place::HouseholdCode;
 use shared::round::Round;
 
+use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::AppState;
-use crate::store::{carried_members, Store};
+use crate::store::{Store, carried_members};
 
 #[derive(Debug, Deserialize)]
 pub struct RoundQuery {
@@ -50,5 +50,10 @@ pub async fn get<S: Store>(
     }
     // Not surveyed this round yet: last round's members, carried over.
     let previous = app.store.ledger(&code, round.previous()).await?;
-    Ok(Json(merge_household(&code, round, &carried_members(previous), &[])))
+    Ok(Json(merge_household(
+        &code,
+        round,
+        &carried_members(previous),
+        &[],
+    )))
 }

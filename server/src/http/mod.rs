@@ -9,10 +9,10 @@ pub mod json;
 pub mod roster;
 pub mod submissions;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{get, post};
-use axum::Router;
 use shared::round::Round;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};

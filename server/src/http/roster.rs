@@ -1,12 +1,12 @@
 //! `GET /api/v1/roster`: the households the caller may survey, for prefill.
 
-use axum::extract::State;
 use axum::Json;
+use axum::extract::State;
 use shared::wire::Roster;
 
+use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::AppState;
 use crate::store::Store;
 
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]

@@ -1,18 +1,18 @@
 //! `POST /api/v1/submissions`: a surveyed household, stored once and merged.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use sha2::{Digest, Sha256};
 use shared::merge::Accepted;
-use shared::validate::{check_submission, Issue, IssueCode};
+use shared::validate::{Issue, IssueCode, check_submission};
 use shared::wire::{Receipt, Submission};
 use time::OffsetDateTime;
 
+use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::http::AppState;
 use crate::store::{Recorded, Store};
 
 #[tracing::instrument(skip_all, fields(submission = %sub.id, household = %sub.household))]

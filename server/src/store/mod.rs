@@ -110,8 +110,10 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
 
     /// Ends a session.
-    fn delete_session(&self, token_hash: &str)
-    -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_session(
+        &self,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Grids, all or only `grid`.
     fn grids(

@@ -16,8 +16,7 @@ use time::format_description::well_known::Rfc3339;
 use tracing::instrument;
 
 use super::{
-    Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User,
-    carried_members,
+    Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User, carried_members,
 };
 
 /// A SQLite database file.
@@ -53,7 +52,8 @@ fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, StoreError>
 }
 
 fn timestamp(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).expect("any UTC time formats as RFC 3339")
+    at.format(&Rfc3339)
+        .expect("any UTC time formats as RFC 3339")
 }
 
 fn parse_timestamp(raw: &str) -> Result<OffsetDateTime, StoreError> {
@@ -117,13 +117,15 @@ impl Store for Sqlite {
             .await?;
         }
         for ledger in &seed.ledgers {
-            sqlx::query("INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?)")
-                .bind(ledger.household.as_str())
-                .bind(ledger.round.to_string())
-                .bind(ledger.is_surveyed())
-                .bind(to_json(ledger))
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?)",
+            )
+            .bind(ledger.household.as_str())
+            .bind(ledger.round.to_string())
+            .bind(ledger.is_surveyed())
+            .bind(to_json(ledger))
+            .execute(&mut *tx)
+            .await?;
         }
         for c in &seed.users {
             sqlx::query(
@@ -201,10 +203,11 @@ impl Store for Sqlite {
     }
 
     async fn grids(&self, grid: Option<&GridCode>) -> Result<Vec<GridInfo>, StoreError> {
-        let rows = sqlx::query("SELECT code, name FROM grids WHERE ?1 IS NULL OR code = ?1 ORDER BY code")
-            .bind(grid.map(GridCode::as_str))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT code, name FROM grids WHERE ?1 IS NULL OR code = ?1 ORDER BY code")
+                .bind(grid.map(GridCode::as_str))
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|row| {
                 Ok(GridInfo {
@@ -248,7 +251,9 @@ impl Store for Sqlite {
                     floor: row.try_get("floor")?,
                     room: row.try_get("room")?,
                     surveyed: this_round.is_some_and(HouseholdLedger::is_surveyed),
-                    base: this_round.map(|l| l.submissions.clone()).unwrap_or_default(),
+                    base: this_round
+                        .map(|l| l.submissions.clone())
+                        .unwrap_or_default(),
                     members: ledger
                         .map(|l| {
                             l.members
@@ -335,7 +340,10 @@ impl Store for Sqlite {
                 .bind(&round)
                 .fetch_all(&mut *tx)
                 .await?;
-        let all: Vec<Accepted> = bodies.iter().map(|b| from_json(b)).collect::<Result<_, _>>()?;
+        let all: Vec<Accepted> = bodies
+            .iter()
+            .map(|b| from_json(b))
+            .collect::<Result<_, _>>()?;
         let ledger = merge_household(&sub.household, sub.round, &carried_members(previous), &all);
         sqlx::query(
             "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?) \

@@ -36,7 +36,11 @@ async fn a_surveyor_sees_only_the_households_of_their_grid() {
     assert!(households.iter().all(|h| h["grid"] == "G1"));
     assert_eq!(roster["round"], "2026Q4");
     // Last round's ledger prefills the form.
-    assert!(households.iter().all(|h| !h["members"].as_array().unwrap().is_empty()));
+    assert!(
+        households
+            .iter()
+            .all(|h| !h["members"].as_array().unwrap().is_empty())
+    );
 }
 
 #[tokio::test]

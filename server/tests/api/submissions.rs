@@ -12,17 +12,29 @@ async fn a_submission_lands_in_the_ledger_and_counts_as_surveyed() {
     let household = app.roster().await["households"][0].clone();
     let code = household["code"].as_str().unwrap().to_owned();
 
-    let res = app.post_submission(&submission(ID, &household, "employed")).await;
+    let res = app
+        .post_submission(&submission(ID, &household, "employed"))
+        .await;
 
     assert_eq!(res.status(), StatusCode::CREATED);
-    let ledger: Value = app.get(&format!("/api/v1/households/{code}")).await.json().await.unwrap();
+    let ledger: Value = app
+        .get(&format!("/api/v1/households/{code}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     let first = &ledger["members"][0];
     assert_eq!(first["record"]["employment"], "employed");
     assert_eq!(first["record"]["channel"], "workshop");
     assert_eq!(first["sources"]["employment"]["submission"], ID);
     assert_eq!(first["sources"]["employment"]["author"], "surveyor");
     assert_eq!(ledger["submissions"], serde_json::json!([ID]));
-    let coverage: Value = app.get("/api/v1/coverage?round=2026Q4").await.json().await.unwrap();
+    let coverage: Value = app
+        .get("/api/v1/coverage?round=2026Q4")
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(coverage["grids"][0]["surveyed"], 1);
 }
 
@@ -48,9 +60,12 @@ async fn a_reused_id_with_another_body_is_a_conflict() {
     let app = spawn_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
-    app.post_submission(&submission(ID, &household, "employed")).await;
+    app.post_submission(&submission(ID, &household, "employed"))
+        .await;
 
-    let res = app.post_submission(&submission(ID, &household, "unemployed")).await;
+    let res = app
+        .post_submission(&submission(ID, &household, "unemployed"))
+        .await;
 
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body: Value = res.json().await.unwrap();
@@ -70,9 +85,14 @@ async fn a_household_outside_the_grid_is_forbidden() {
         .unwrap();
     app.login_as("surveyor").await;
 
-    let res = app.post_submission(&submission(ID, &other_grid, "employed")).await;
+    let res = app
+        .post_submission(&submission(ID, &other_grid, "employed"))
+        .await;
     let read = app
-        .get(&format!("/api/v1/households/{}", other_grid["code"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/households/{}",
+            other_grid["code"].as_str().unwrap()
+        ))
         .await;
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
@@ -88,7 +108,9 @@ async fn an_unknown_household_is_not_found() {
     let mut household = app.roster().await["households"][0].clone();
     household["code"] = "XF-9-9999".into();
 
-    let res = app.post_submission(&submission(ID, &household, "employed")).await;
+    let res = app
+        .post_submission(&submission(ID, &household, "employed"))
+        .await;
 
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
