@@ -3,6 +3,7 @@
 pub mod api;
 mod components;
 pub mod i18n;
+mod loading;
 mod pages;
 
 use leptos::prelude::*;

@@ -1,47 +1,24 @@
 //! Supervisors: households surveyed this round, per grid.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::wire::Coverage;
 
+use crate::api;
 use crate::components::header::Header;
 use crate::i18n::{Msg, tr};
-use crate::{Session, api};
+use crate::loading::{ErrorBanner, fetch_into};
 
 #[component]
 pub fn CoveragePage() -> impl IntoView {
-    let Session(session) = expect_context();
     let coverage = RwSignal::new(None::<Coverage>);
     let error = RwSignal::new(None::<String>);
-    let load = move || {
-        spawn_local(async move {
-            match api::coverage().await {
-                Ok(c) => {
-                    error.set(None);
-                    coverage.set(Some(c));
-                }
-                Err(err) if err.is_unauthenticated() => session.set(None),
-                Err(err) => error.set(Some(err.message())),
-            }
-        })
-    };
+    let load = move || fetch_into(api::coverage(), coverage, error);
     load();
     view! {
         <Header />
         <section class="coverage">
             <h1 class="page-title">{tr(Msg::Coverage)}</h1>
-            {move || {
-                error
-                    .get()
-                    .map(|e| {
-                        view! {
-                            <div class="error" role="alert">
-                                <p>{e}</p>
-                                <button on:click=move |_| load()>{tr(Msg::Retry)}</button>
-                            </div>
-                        }
-                    })
-            }}
+            <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {move || {
                 coverage
                     .get()

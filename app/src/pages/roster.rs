@@ -1,27 +1,17 @@
 //! The households of the caller's grid, grouped by building.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::wire::RosterHousehold;
 
 use crate::components::header::Header;
 use crate::i18n::{Msg, tr};
-use crate::{RosterCache, Session, api};
+use crate::loading::{ErrorBanner, fetch_into};
+use crate::{RosterCache, api};
 
-/// Fetches the roster into the cache; a 401 sends the user to log in.
+/// Fetches the roster into the cache.
 pub fn refresh_roster(error: RwSignal<Option<String>>) {
-    let Session(session) = expect_context();
     let RosterCache(cache) = expect_context();
-    spawn_local(async move {
-        match api::roster().await {
-            Ok(roster) => {
-                error.set(None);
-                cache.set(Some(roster));
-            }
-            Err(err) if err.is_unauthenticated() => session.set(None),
-            Err(err) => error.set(Some(err.message())),
-        }
-    });
+    fetch_into(api::roster(), cache, error);
 }
 
 #[component]
@@ -46,18 +36,7 @@ pub fn RosterPage() -> impl IntoView {
     view! {
         <Header />
         <section class="roster">
-            {move || {
-                error
-                    .get()
-                    .map(|e| {
-                        view! {
-                            <div class="error" role="alert">
-                                <p>{e}</p>
-                                <button on:click=move |_| refresh_roster(error)>{tr(Msg::Retry)}</button>
-                            </div>
-                        }
-                    })
-            }}
+            <ErrorBanner error on_retry=Callback::new(move |()| refresh_roster(error)) />
             <Show when=move || cache.with(Option::is_none)>
                 <p class="status">{tr(Msg::Loading)}</p>
             </Show>
