@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::http::AppState;
 use crate::settings::{Backend, Settings};
-use crate::store::{Sqlite, Store, StoreError};
+use crate::store::{Postgres, Sqlite, Store, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -97,9 +97,10 @@ pub async fn build(settings: Settings) -> Result<Application, StartError> {
             let store = Sqlite::open(&settings.database).await?;
             build_with(store, &settings, round).await
         }
-        Backend::Postgres => Err(StartError::Config(
-            "PostgreSQL is not supported by this build yet; use sqlite://PATH".into(),
-        )),
+        Backend::Postgres => {
+            let store = Postgres::open(&settings.database).await?;
+            build_with(store, &settings, round).await
+        }
     }
 }
 

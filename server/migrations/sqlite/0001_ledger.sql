@@ -18,7 +18,7 @@ CREATE INDEX households_grid ON households (grid);
 CREATE TABLE ledgers (
     household TEXT NOT NULL REFERENCES households (code),
     round TEXT NOT NULL,
-    surveyed INTEGER NOT NULL,
+    surveyed BOOLEAN NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (household, round)
 );
@@ -42,7 +42,7 @@ CREATE TABLE users (
     role TEXT NOT NULL,
     grid TEXT REFERENCES grids (code),
     -- Demo accounts log in only while the server runs in demo mode.
-    demo INTEGER NOT NULL DEFAULT 0
+    demo BOOLEAN NOT NULL DEFAULT FALSE
 );
 
 CREATE TABLE sessions (

@@ -1,6 +1,8 @@
 //! Storage: one trait, one implementation per database. Only this module
 //! contains SQL.
 
+mod postgres;
+mod rows;
 mod sqlite;
 
 use std::future::Future;
@@ -12,6 +14,7 @@ use shared::round::Round;
 use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold};
 use time::OffsetDateTime;
 
+pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
 /// The database failed; the cause is for the log, not the client.
@@ -80,7 +83,8 @@ pub enum Recorded {
     IdReused,
 }
 
-/// What the server needs from a database; implemented by `store::Sqlite`.
+/// What the server needs from a database; implemented by `store::Sqlite`
+/// and `store::Postgres`.
 pub trait Store: Clone + Send + Sync + 'static {
     /// Whether no place has been stored yet.
     fn is_empty(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;

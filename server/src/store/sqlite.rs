@@ -4,20 +4,21 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use shared::codes::{Code, Role};
-use shared::merge::{Accepted, HouseholdLedger, merge_household};
+use shared::codes::Code;
+use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember};
+use shared::wire::{GridCoverage, GridInfo, RosterHousehold};
+use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use tracing::instrument;
 
-use super::{
-    Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User, carried_members,
+use super::rows::{
+    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json,
+    parse_timestamp, receipt_of, remerge, timestamp, to_json,
 };
+use super::{Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User};
 
 /// A SQLite database file.
 #[derive(Clone, Debug)]
@@ -40,48 +41,6 @@ impl Sqlite {
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(Sqlite { pool })
-    }
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string(value).expect("domain types always serialize")
-}
-
-fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, StoreError> {
-    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn timestamp(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339)
-        .expect("any UTC time formats as RFC 3339")
-}
-
-fn parse_timestamp(raw: &str) -> Result<OffsetDateTime, StoreError> {
-    OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn parse_grid(raw: &str) -> Result<GridCode, StoreError> {
-    GridCode::parse(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn user_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<User, StoreError> {
-    let role: String = row.try_get("role")?;
-    let grid: Option<String> = row.try_get("grid")?;
-    Ok(User {
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        role: Role::from_code(&role).ok_or_else(|| StoreError::Corrupt(role.clone()))?,
-        grid: grid.as_deref().map(parse_grid).transpose()?,
-        demo: row.try_get("demo")?,
-    })
-}
-
-fn receipt_of(accepted: &Accepted, received_at: OffsetDateTime) -> Receipt {
-    Receipt {
-        submission: accepted.submission.id,
-        household: accepted.submission.household.clone(),
-        round: accepted.submission.round,
-        received_at,
     }
 }
 
@@ -146,17 +105,11 @@ impl Store for Sqlite {
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
-        let row = sqlx::query("SELECT * FROM users WHERE username = ?")
+        let row: Option<CredentialsRow> = sqlx::query_as("SELECT * FROM users WHERE username = ?")
             .bind(username)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|row| {
-            Ok(Credentials {
-                user: user_from_row(&row)?,
-                password_hash: row.try_get("password_hash")?,
-            })
-        })
-        .transpose()
+        row.map(Credentials::try_from).transpose()
     }
 
     async fn create_session(
@@ -179,19 +132,16 @@ impl Store for Sqlite {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(
-            "SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.username = s.username \
-             WHERE s.token_hash = ?",
+        // RFC 3339 in UTC sorts as text in time order.
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT u.* FROM sessions s JOIN users u ON u.username = s.username \
+             WHERE s.token_hash = ? AND s.expires_at > ?",
         )
         .bind(token_hash)
+        .bind(timestamp(now))
         .fetch_optional(&self.pool)
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let expires_at = parse_timestamp(&row.try_get::<String, _>("expires_at")?)?;
-        if expires_at <= now {
-            return Ok(None);
-        }
-        user_from_row(&row).map(Some)
+        row.map(User::try_from).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -203,19 +153,13 @@ impl Store for Sqlite {
     }
 
     async fn grids(&self, grid: Option<&GridCode>) -> Result<Vec<GridInfo>, StoreError> {
-        let rows =
-            sqlx::query("SELECT code, name FROM grids WHERE ?1 IS NULL OR code = ?1 ORDER BY code")
-                .bind(grid.map(GridCode::as_str))
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(GridInfo {
-                    code: parse_grid(&row.try_get::<String, _>("code")?)?,
-                    name: row.try_get("name")?,
-                })
-            })
-            .collect()
+        let rows: Vec<GridInfoRow> = sqlx::query_as(
+            "SELECT code, name FROM grids WHERE ?1 IS NULL OR code = ?1 ORDER BY code",
+        )
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(GridInfo::try_from).collect()
     }
 
     #[instrument(skip_all, fields(%round))]
@@ -226,7 +170,7 @@ impl Store for Sqlite {
     ) -> Result<Vec<RosterHousehold>, StoreError> {
         // The latest ledger up to this round per household: this round's if
         // surveyed, else the last one kept.
-        let rows = sqlx::query(
+        let rows: Vec<RosterRow> = sqlx::query_as(
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
@@ -237,54 +181,17 @@ impl Store for Sqlite {
         .bind(grid.map(GridCode::as_str))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let body: Option<String> = row.try_get("body")?;
-                let ledger: Option<HouseholdLedger> = body.as_deref().map(from_json).transpose()?;
-                let this_round = ledger.as_ref().filter(|l| l.round == round);
-                let code: String = row.try_get("code")?;
-                Ok(RosterHousehold {
-                    code: HouseholdCode::parse(&code)
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    grid: parse_grid(&row.try_get::<String, _>("grid")?)?,
-                    building: row.try_get("building")?,
-                    floor: row.try_get("floor")?,
-                    room: row.try_get("room")?,
-                    surveyed: this_round.is_some_and(HouseholdLedger::is_surveyed),
-                    base: this_round
-                        .map(|l| l.submissions.clone())
-                        .unwrap_or_default(),
-                    members: ledger
-                        .map(|l| {
-                            l.members
-                                .into_iter()
-                                .map(|m| RosterMember {
-                                    person: m.person,
-                                    record: m.record,
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        rows.into_iter().map(|r| r.into_household(round)).collect()
     }
 
     async fn household(&self, code: &HouseholdCode) -> Result<Option<HouseholdPlace>, StoreError> {
-        let row = sqlx::query("SELECT grid, building, floor, room FROM households WHERE code = ?")
-            .bind(code.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            Ok(HouseholdPlace {
-                code: code.clone(),
-                grid: parse_grid(&row.try_get::<String, _>("grid")?)?,
-                building: row.try_get("building")?,
-                floor: row.try_get("floor")?,
-                room: row.try_get("room")?,
-            })
-        })
-        .transpose()
+        let row: Option<PlaceRow> = sqlx::query_as(
+            "SELECT code, grid, building, floor, room FROM households WHERE code = ?",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(HouseholdPlace::try_from).transpose()
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]
@@ -313,16 +220,18 @@ impl Store for Sqlite {
         .await?
         .rows_affected();
         if inserted == 0 {
-            let row = sqlx::query("SELECT digest, received_at FROM submissions WHERE id = ?")
-                .bind(sub.id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-            let stored_digest: String = row.try_get("digest")?;
+            let (stored_digest, first_received): (String, String) =
+                sqlx::query_as("SELECT digest, received_at FROM submissions WHERE id = ?")
+                    .bind(sub.id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
             if stored_digest != digest {
                 return Ok(Recorded::IdReused);
             }
-            let first_received = parse_timestamp(&row.try_get::<String, _>("received_at")?)?;
-            return Ok(Recorded::Again(receipt_of(accepted, first_received)));
+            return Ok(Recorded::Again(receipt_of(
+                accepted,
+                parse_timestamp(&first_received)?,
+            )));
         }
 
         let round = sub.round.to_string();
@@ -333,18 +242,13 @@ impl Store for Sqlite {
         .bind(&round)
         .fetch_optional(&mut *tx)
         .await?;
-        let previous: Option<HouseholdLedger> = previous.as_deref().map(from_json).transpose()?;
         let bodies: Vec<String> =
             sqlx::query_scalar("SELECT body FROM submissions WHERE household = ? AND round = ?")
                 .bind(sub.household.as_str())
                 .bind(&round)
                 .fetch_all(&mut *tx)
                 .await?;
-        let all: Vec<Accepted> = bodies
-            .iter()
-            .map(|b| from_json(b))
-            .collect::<Result<_, _>>()?;
-        let ledger = merge_household(&sub.household, sub.round, &carried_members(previous), &all);
+        let ledger = remerge(accepted, previous.as_deref(), &bodies)?;
         sqlx::query(
             "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?) \
              ON CONFLICT (household, round) DO UPDATE SET surveyed = excluded.surveyed, body = excluded.body",
@@ -379,12 +283,12 @@ impl Store for Sqlite {
         round: Round,
         grid: Option<&GridCode>,
     ) -> Result<Vec<GridCoverage>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<CoverageRow> = sqlx::query_as(
             "SELECT g.code, g.name, count(h.code) AS households, \
                     count(l.household) AS surveyed \
              FROM grids g \
              LEFT JOIN households h ON h.grid = g.code \
-             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ?1 AND l.surveyed = 1 \
+             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ?1 AND l.surveyed \
              WHERE ?2 IS NULL OR g.code = ?2 \
              GROUP BY g.code, g.name ORDER BY g.code",
         )
@@ -392,15 +296,6 @@ impl Store for Sqlite {
         .bind(grid.map(GridCode::as_str))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(GridCoverage {
-                    grid: parse_grid(&row.try_get::<String, _>("code")?)?,
-                    name: row.try_get("name")?,
-                    households: row.try_get::<i64, _>("households")? as u32,
-                    surveyed: row.try_get::<i64, _>("surveyed")? as u32,
-                })
-            })
-            .collect()
+        rows.into_iter().map(GridCoverage::try_from).collect()
     }
 }

@@ -1,0 +1,297 @@
+//! The production database: PostgreSQL, shared by several servers. Each
+//! merge locks its household's row, so concurrent servers cannot lose a
+//! submission from a ledger.
+
+use shared::codes::Code;
+use shared::merge::{Accepted, HouseholdLedger};
+use shared::place::{GridCode, HouseholdCode};
+use shared::round::Round;
+use shared::wire::{GridCoverage, GridInfo, RosterHousehold};
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use time::OffsetDateTime;
+use tracing::instrument;
+
+use super::rows::{
+    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json,
+    parse_timestamp, receipt_of, remerge, timestamp, to_json,
+};
+use super::{Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User};
+
+/// A PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct Postgres {
+    pool: PgPool,
+}
+
+impl Postgres {
+    /// Connects to the database at `url` and runs migrations.
+    pub async fn open(url: &str) -> Result<Postgres, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        Ok(Postgres { pool })
+    }
+}
+
+impl Store for Postgres {
+    async fn is_empty(&self) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grids")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
+    }
+
+    #[instrument(skip_all, fields(households = seed.households.len()))]
+    async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for grid in &seed.grids {
+            sqlx::query("INSERT INTO grids (code, name, area) VALUES ($1, $2, $3)")
+                .bind(grid.code.as_str())
+                .bind(&grid.name)
+                .bind(&grid.area)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for h in &seed.households {
+            sqlx::query(
+                "INSERT INTO households (code, grid, building, floor, room) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(h.code.as_str())
+            .bind(h.grid.as_str())
+            .bind(&h.building)
+            .bind(h.floor)
+            .bind(&h.room)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for ledger in &seed.ledgers {
+            sqlx::query(
+                "INSERT INTO ledgers (household, round, surveyed, body) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ledger.household.as_str())
+            .bind(ledger.round.to_string())
+            .bind(ledger.is_surveyed())
+            .bind(to_json(ledger))
+            .execute(&mut *tx)
+            .await?;
+        }
+        for c in &seed.users {
+            sqlx::query(
+                "INSERT INTO users (username, display_name, password_hash, role, grid, demo) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&c.user.username)
+            .bind(&c.user.display_name)
+            .bind(&c.password_hash)
+            .bind(c.user.role.code())
+            .bind(c.user.grid.as_ref().map(GridCode::as_str))
+            .bind(c.user.demo)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
+        let row: Option<CredentialsRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(Credentials::try_from).transpose()
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        username: &str,
+        expires_at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)")
+            .bind(token_hash)
+            .bind(username)
+            .bind(timestamp(expires_at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<User>, StoreError> {
+        // RFC 3339 in UTC sorts as text in time order.
+        let row: Option<UserRow> = sqlx::query_as(
+            "SELECT u.* FROM sessions s JOIN users u ON u.username = s.username \
+             WHERE s.token_hash = $1 AND s.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(timestamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(User::try_from).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn grids(&self, grid: Option<&GridCode>) -> Result<Vec<GridInfo>, StoreError> {
+        let rows: Vec<GridInfoRow> = sqlx::query_as(
+            "SELECT code, name FROM grids WHERE $1::TEXT IS NULL OR code = $1 ORDER BY code",
+        )
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(GridInfo::try_from).collect()
+    }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn roster(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<Vec<RosterHousehold>, StoreError> {
+        // The latest ledger up to this round per household: this round's if
+        // surveyed, else the last one kept.
+        let rows: Vec<RosterRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
+             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
+                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
+             WHERE $2::TEXT IS NULL OR h.grid = $2 \
+             ORDER BY h.grid, h.building, h.floor, h.room",
+        )
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| r.into_household(round)).collect()
+    }
+
+    async fn household(&self, code: &HouseholdCode) -> Result<Option<HouseholdPlace>, StoreError> {
+        let row: Option<PlaceRow> = sqlx::query_as(
+            "SELECT code, grid, building, floor, room FROM households WHERE code = $1",
+        )
+        .bind(code.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(HouseholdPlace::try_from).transpose()
+    }
+
+    #[instrument(skip_all, fields(submission = %accepted.submission.id))]
+    async fn record(
+        &self,
+        accepted: &Accepted,
+        digest: &str,
+        received_at: OffsetDateTime,
+    ) -> Result<Recorded, StoreError> {
+        let sub = &accepted.submission;
+        let mut tx = self.pool.begin().await?;
+        // Servers sharing this database merge one household at a time: the
+        // row lock makes each merge see every submission committed before it.
+        sqlx::query("SELECT code FROM households WHERE code = $1 FOR UPDATE")
+            .bind(sub.household.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(sub.id.to_string())
+        .bind(sub.household.as_str())
+        .bind(sub.round.to_string())
+        .bind(&accepted.author)
+        .bind(digest)
+        .bind(timestamp(received_at))
+        .bind(to_json(accepted))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let (stored_digest, first_received): (String, String) =
+                sqlx::query_as("SELECT digest, received_at FROM submissions WHERE id = $1")
+                    .bind(sub.id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if stored_digest != digest {
+                return Ok(Recorded::IdReused);
+            }
+            return Ok(Recorded::Again(receipt_of(
+                accepted,
+                parse_timestamp(&first_received)?,
+            )));
+        }
+
+        let round = sub.round.to_string();
+        let previous: Option<String> = sqlx::query_scalar(
+            "SELECT body FROM ledgers WHERE household = $1 AND round < $2 ORDER BY round DESC LIMIT 1",
+        )
+        .bind(sub.household.as_str())
+        .bind(&round)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM submissions WHERE household = $1 AND round = $2")
+                .bind(sub.household.as_str())
+                .bind(&round)
+                .fetch_all(&mut *tx)
+                .await?;
+        let ledger = remerge(accepted, previous.as_deref(), &bodies)?;
+        sqlx::query(
+            "INSERT INTO ledgers (household, round, surveyed, body) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (household, round) DO UPDATE SET surveyed = excluded.surveyed, body = excluded.body",
+        )
+        .bind(sub.household.as_str())
+        .bind(&round)
+        .bind(ledger.is_surveyed())
+        .bind(to_json(&ledger))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Recorded::New(receipt_of(accepted, received_at)))
+    }
+
+    async fn ledger(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> Result<Option<HouseholdLedger>, StoreError> {
+        let body: Option<String> =
+            sqlx::query_scalar("SELECT body FROM ledgers WHERE household = $1 AND round = $2")
+                .bind(code.as_str())
+                .bind(round.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        body.as_deref().map(from_json).transpose()
+    }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn coverage(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<Vec<GridCoverage>, StoreError> {
+        let rows: Vec<CoverageRow> = sqlx::query_as(
+            "SELECT g.code, g.name, count(h.code) AS households, \
+                    count(l.household) AS surveyed \
+             FROM grids g \
+             LEFT JOIN households h ON h.grid = g.code \
+             LEFT JOIN ledgers l ON l.household = h.code AND l.round = $1 AND l.surveyed \
+             WHERE $2::TEXT IS NULL OR g.code = $2 \
+             GROUP BY g.code, g.name ORDER BY g.code",
+        )
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(GridCoverage::try_from).collect()
+    }
+}

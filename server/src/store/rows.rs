@@ -1,0 +1,206 @@
+//! Rows as both backends read them, and their conversion into domain types
+//! through the same `parse` constructors the API uses.
+
+use shared::codes::{Code, Role};
+use shared::merge::{Accepted, HouseholdLedger, merge_household};
+use shared::place::{GridCode, HouseholdCode};
+use shared::round::Round;
+use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::{Credentials, HouseholdPlace, StoreError, User, carried_members};
+
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("domain types always serialize")
+}
+
+pub fn from_json<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, StoreError> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Times are stored as RFC 3339 text in UTC, the same in both backends.
+pub fn timestamp(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .expect("any UTC time formats as RFC 3339")
+}
+
+pub fn parse_timestamp(raw: &str) -> Result<OffsetDateTime, StoreError> {
+    OffsetDateTime::parse(raw, &Rfc3339).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn corrupt(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(err.to_string())
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub grid: Option<String>,
+    pub demo: bool,
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(row: UserRow) -> Result<User, StoreError> {
+        Ok(User {
+            role: Role::from_code(&row.role).ok_or_else(|| corrupt(&row.role))?,
+            grid: row
+                .grid
+                .as_deref()
+                .map(GridCode::parse)
+                .transpose()
+                .map_err(corrupt)?,
+            username: row.username,
+            display_name: row.display_name,
+            demo: row.demo,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CredentialsRow {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub password_hash: String,
+}
+
+impl TryFrom<CredentialsRow> for Credentials {
+    type Error = StoreError;
+    fn try_from(row: CredentialsRow) -> Result<Credentials, StoreError> {
+        Ok(Credentials {
+            user: row.user.try_into()?,
+            password_hash: row.password_hash,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct GridInfoRow {
+    pub code: String,
+    pub name: String,
+}
+
+impl TryFrom<GridInfoRow> for GridInfo {
+    type Error = StoreError;
+    fn try_from(row: GridInfoRow) -> Result<GridInfo, StoreError> {
+        Ok(GridInfo {
+            code: GridCode::parse(&row.code).map_err(corrupt)?,
+            name: row.name,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct PlaceRow {
+    pub code: String,
+    pub grid: String,
+    pub building: String,
+    pub floor: i16,
+    pub room: String,
+}
+
+impl TryFrom<PlaceRow> for HouseholdPlace {
+    type Error = StoreError;
+    fn try_from(row: PlaceRow) -> Result<HouseholdPlace, StoreError> {
+        Ok(HouseholdPlace {
+            code: HouseholdCode::parse(&row.code).map_err(corrupt)?,
+            grid: GridCode::parse(&row.grid).map_err(corrupt)?,
+            building: row.building,
+            floor: row.floor,
+            room: row.room,
+        })
+    }
+}
+
+/// A household with its latest ledger up to the round asked for.
+#[derive(sqlx::FromRow)]
+pub struct RosterRow {
+    #[sqlx(flatten)]
+    pub place: PlaceRow,
+    pub body: Option<String>,
+}
+
+impl RosterRow {
+    /// The household as the survey form starts from it in `round`.
+    pub fn into_household(self, round: Round) -> Result<RosterHousehold, StoreError> {
+        let place = HouseholdPlace::try_from(self.place)?;
+        let ledger: Option<HouseholdLedger> = self.body.as_deref().map(from_json).transpose()?;
+        let this_round = ledger.as_ref().filter(|l| l.round == round);
+        Ok(RosterHousehold {
+            surveyed: this_round.is_some_and(HouseholdLedger::is_surveyed),
+            base: this_round
+                .map(|l| l.submissions.clone())
+                .unwrap_or_default(),
+            members: ledger
+                .map(|l| {
+                    l.members
+                        .into_iter()
+                        .map(|m| RosterMember {
+                            person: m.person,
+                            record: m.record,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            code: place.code,
+            grid: place.grid,
+            building: place.building,
+            floor: place.floor,
+            room: place.room,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct CoverageRow {
+    pub code: String,
+    pub name: String,
+    pub households: i64,
+    pub surveyed: i64,
+}
+
+impl TryFrom<CoverageRow> for GridCoverage {
+    type Error = StoreError;
+    fn try_from(row: CoverageRow) -> Result<GridCoverage, StoreError> {
+        Ok(GridCoverage {
+            grid: GridCode::parse(&row.code).map_err(corrupt)?,
+            name: row.name,
+            households: u32::try_from(row.households).map_err(corrupt)?,
+            surveyed: u32::try_from(row.surveyed).map_err(corrupt)?,
+        })
+    }
+}
+
+pub fn receipt_of(accepted: &Accepted, received_at: OffsetDateTime) -> Receipt {
+    Receipt {
+        submission: accepted.submission.id,
+        household: accepted.submission.household.clone(),
+        round: accepted.submission.round,
+        received_at,
+    }
+}
+
+/// The household's ledger for the submission's round, re-merged from the
+/// last earlier ledger and every stored submission of the round.
+pub fn remerge(
+    accepted: &Accepted,
+    previous: Option<&str>,
+    bodies: &[String],
+) -> Result<HouseholdLedger, StoreError> {
+    let sub = &accepted.submission;
+    let previous: Option<HouseholdLedger> = previous.map(from_json).transpose()?;
+    let all: Vec<Accepted> = bodies
+        .iter()
+        .map(|b| from_json(b))
+        .collect::<Result<_, _>>()?;
+    Ok(merge_household(
+        &sub.household,
+        sub.round,
+        &carried_members(previous),
+        &all,
+    ))
+}
