@@ -13,6 +13,26 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// A fresh database: a temp SQLite file, or, when `ANJU_TEST_DATABASE_URL`
+/// names a PostgreSQL server, a new database on it named by a UUID.
+async fn fresh_database(dir: &TempDir) -> String {
+    let Ok(admin_url) = std::env::var("ANJU_TEST_DATABASE_URL") else {
+        return format!("sqlite://{}", dir.path().join("anju.db").display());
+    };
+    use sqlx::Connection;
+    let name = format!("anju_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("test PostgreSQL reachable");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    // The throwaway cluster is deleted after the run, databases and all.
+    let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+    format!("{base}/{name}")
+}
+
 pub async fn spawn_app() -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init("debug");
@@ -21,7 +41,7 @@ pub async fn spawn_app() -> TestApp {
     let settings = Settings {
         port: 0,
         host: "127.0.0.1".into(),
-        database: format!("sqlite://{}", dir.path().join("anju.db").display()),
+        database: fresh_database(&dir).await,
         demo: true,
         round: Some(Round::parse(ROUND).expect("valid round")),
     };
