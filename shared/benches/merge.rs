@@ -2,12 +2,11 @@
 //!
 //! `cargo bench -p shared --bench merge`
 
-use std::collections::BTreeMap;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use shared::codes::{Channel, EmploymentStatus, WorkPlace};
-use shared::merge::{Accepted, MemberLedger, merge_household};
+use shared::codes::{Channel, EmploymentStatus, SubmissionKind, WorkPlace};
+use shared::merge::{Accepted, HouseholdLedger, MemberLedger, merge_household};
 use shared::place::{HouseholdCode, PersonId};
 use shared::record::{FieldWrite, LabourRecord};
 use shared::round::Round;
@@ -20,19 +19,22 @@ fn person(n: usize) -> PersonId {
     PersonId::parse(&format!("H1-{n}")).expect("plain id")
 }
 
-fn previous() -> Vec<MemberLedger> {
-    (1..=4)
-        .map(|n| MemberLedger {
-            person: person(n),
-            record: LabourRecord {
-                name: Some(format!("成员{n}")),
-                employment: Some(EmploymentStatus::Unemployed),
-                ..LabourRecord::default()
-            },
-            sources: BTreeMap::new(),
-            surveyed_by: None,
-        })
-        .collect()
+fn previous() -> HouseholdLedger {
+    let household = HouseholdCode::parse("H1").expect("plain code");
+    let round = Round::parse("2026Q3").expect("valid round");
+    HouseholdLedger {
+        members: (1..=4)
+            .map(|n| MemberLedger {
+                record: LabourRecord {
+                    name: Some(format!("成员{n}")),
+                    employment: Some(EmploymentStatus::Unemployed),
+                    ..LabourRecord::default()
+                },
+                ..MemberLedger::new(person(n))
+            })
+            .collect(),
+        ..merge_household(&household, round, None, &[])
+    }
 }
 
 /// `n` submissions, each writing three fields of every member; every other
@@ -42,6 +44,8 @@ fn submissions(n: usize) -> Vec<Accepted> {
         .map(|idx| Accepted {
             submission: Submission {
                 id: SubmissionId(Uuid::from_u128(idx as u128 + 1)),
+                kind: SubmissionKind::Survey,
+                household_writes: vec![],
                 household: HouseholdCode::parse("H1").expect("plain code"),
                 round: Round::parse("2026Q4").expect("valid round"),
                 captured_at: datetime!(2026-11-23 08:00 UTC) + Duration::minutes(idx as i64),
@@ -53,6 +57,7 @@ fn submissions(n: usize) -> Vec<Accepted> {
                 members: (1..=4)
                     .map(|m| MemberReport {
                         person: person(m),
+                        membership: None,
                         writes: vec![
                             FieldWrite::Employment(Some(EmploymentStatus::Employed)),
                             FieldWrite::Channel(Some(
@@ -77,7 +82,7 @@ fn bench_merge(c: &mut Criterion) {
         let subs = submissions(n);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &subs, |b, subs| {
-            b.iter(|| merge_household(&household, round, &previous, black_box(subs)));
+            b.iter(|| merge_household(&household, round, Some(&previous), black_box(subs)));
         });
     }
     group.finish();

@@ -156,6 +156,44 @@ closed_list! {
     }
 }
 
+closed_list! {
+    /// 增员原因: why a person joined the household.
+    JoinReason {
+        Newborn = "newborn", "新生儿", "Newborn";
+        MarriedIn = "married_in", "婚入", "Married in";
+        MovedIn = "moved_in", "迁入", "Moved in";
+        Other = "other", "其他", "Other";
+    }
+}
+
+closed_list! {
+    /// 减员原因: why a person left the household.
+    LeaveReason {
+        MovedOut = "moved_out", "迁出", "Moved out";
+        MarriedOut = "married_out", "婚出", "Married out";
+        Deceased = "deceased", "死亡", "Deceased";
+        Other = "other", "其他", "Other";
+    }
+}
+
+closed_list! {
+    /// What a submission is: a survey, a supervisor's choice between
+    /// conflicting values, or a supervisor's direct correction.
+    SubmissionKind {
+        Survey = "survey", "入户调查", "Survey";
+        Resolution = "resolution", "冲突裁定", "Conflict resolution";
+        Correction = "correction", "督导更正", "Supervisor's correction";
+    }
+}
+
+// `closed_list!` derives no `Default`, since most lists have none.
+#[allow(clippy::derivable_impls)]
+impl Default for SubmissionKind {
+    fn default() -> Self {
+        SubmissionKind::Survey
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +222,9 @@ mod tests {
         check_codes_unique::<Training>();
         check_codes_unique::<VisitOutcome>();
         check_codes_unique::<Role>();
+        check_codes_unique::<JoinReason>();
+        check_codes_unique::<LeaveReason>();
+        check_codes_unique::<SubmissionKind>();
     }
 
     #[test]

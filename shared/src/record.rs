@@ -1,82 +1,117 @@
-//! 劳动力信息: a person's labour record and the writes that change it.
+//! 劳动力信息: a person's labour record, a household's own record, and the
+//! writes that change them.
 //!
-//! Every field of the record is defined once, in the `labour_fields!` table
-//! below: the record's field, its `FieldWrite` variant (what a submission
-//! carries) and its `FieldKey` (what the merge and provenance are keyed by).
+//! Every field is defined once, in the `record_fields!` tables below: the
+//! record's field, its write variant (what a submission carries) and its
+//! key (what the merge and provenance are keyed by).
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::codes::{
-    Channel, Education, EmploymentStatus, LabourCapacity, Relation, Sex, Training, WorkPlace,
+    Channel, Education, EmploymentStatus, JoinReason, LabourCapacity, LeaveReason, Relation, Sex,
+    Training, WorkPlace,
 };
 use crate::phone::Phone;
 use crate::resident_id::ResidentId;
 
-macro_rules! labour_fields {
-    ($($field:ident: $ty:ty => $variant:ident;)+) => {
-        /// A person's labour record for a round. Every field may be unknown.
+/// A record whose fields are merged one by one.
+pub trait Record: Clone + Default {
+    /// One write of one field.
+    type Write: Clone + Ord + std::fmt::Debug;
+    /// The name of a field.
+    type Key: Copy + Ord + std::fmt::Debug;
+    /// Which field `write` writes.
+    fn key_of(write: &Self::Write) -> Self::Key;
+    /// Applies one write.
+    fn apply_write(&mut self, write: &Self::Write);
+}
+
+macro_rules! record_fields {
+    (
+        $(#[$rmeta:meta])* $Record:ident, $(#[$wmeta:meta])* $Write:ident, $(#[$kmeta:meta])* $Key:ident;
+        $($field:ident: $ty:ty => $variant:ident;)+
+    ) => {
+        $(#[$rmeta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-        pub struct LabourRecord {
+        pub struct $Record {
             $(#[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)+
         }
 
-        /// One write of one field: the unit a submission carries and the merge joins.
+        $(#[$wmeta])*
         /// `None` clears the field.
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(tag = "field", content = "value", rename_all = "snake_case")]
-        pub enum FieldWrite {
+        pub enum $Write {
             $($variant(Option<$ty>),)+
         }
 
-        /// The name of a record field.
+        $(#[$kmeta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum FieldKey {
+        pub enum $Key {
             $($variant,)+
         }
 
-        impl FieldWrite {
+        impl $Write {
             /// Which field this writes.
-            pub fn key(&self) -> FieldKey {
-                match self { $(FieldWrite::$variant(_) => FieldKey::$variant,)+ }
+            pub fn key(&self) -> $Key {
+                match self { $($Write::$variant(_) => $Key::$variant,)+ }
             }
         }
 
-        impl FieldKey {
+        impl $Key {
             /// Every field, in the order of the record.
-            pub const ALL: &'static [FieldKey] = &[$(FieldKey::$variant),+];
+            pub const ALL: &'static [$Key] = &[$($Key::$variant),+];
 
             /// The field's name in paths and exports (`employment`, `months_worked`).
             pub fn name(self) -> &'static str {
-                match self { $(FieldKey::$variant => stringify!($field),)+ }
+                match self { $($Key::$variant => stringify!($field),)+ }
             }
         }
 
-        impl LabourRecord {
+        impl $Record {
             /// Applies one write.
-            pub fn apply(&mut self, write: &FieldWrite) {
-                match write { $(FieldWrite::$variant(v) => self.$field = v.clone(),)+ }
+            pub fn apply(&mut self, write: &$Write) {
+                match write { $($Write::$variant(v) => self.$field = v.clone(),)+ }
             }
 
             /// The record's current value of `key`, as a write.
-            pub fn get(&self, key: FieldKey) -> FieldWrite {
-                match key { $(FieldKey::$variant => FieldWrite::$variant(self.$field.clone()),)+ }
+            pub fn get(&self, key: $Key) -> $Write {
+                match key { $($Key::$variant => $Write::$variant(self.$field.clone()),)+ }
             }
 
             /// The writes that turn `self` into `other`: one per differing field.
-            pub fn diff(&self, other: &LabourRecord) -> Vec<FieldWrite> {
+            pub fn diff(&self, other: &$Record) -> Vec<$Write> {
                 let mut res = Vec::new();
                 $(if self.$field != other.$field {
-                    res.push(FieldWrite::$variant(other.$field.clone()));
+                    res.push($Write::$variant(other.$field.clone()));
                 })+
                 res
+            }
+        }
+
+        impl Record for $Record {
+            type Write = $Write;
+            type Key = $Key;
+            fn key_of(write: &$Write) -> $Key {
+                write.key()
+            }
+            fn apply_write(&mut self, write: &$Write) {
+                self.apply(write)
             }
         }
     };
 }
 
-labour_fields! {
+record_fields! {
+    /// A person's labour record for a round. Every field may be unknown.
+    LabourRecord,
+    /// One write of one member field: the unit a submission carries and the merge joins.
+    FieldWrite,
+    /// The name of a member field.
+    FieldKey;
+
     name: String => Name;
     sex: Sex => Sex;
     birth_date: Date => BirthDate;
@@ -98,6 +133,30 @@ labour_fields! {
     phone: Phone => Phone;
 }
 
+record_fields! {
+    /// 户信息: what the ledger keeps of the household itself.
+    HouseholdRecord,
+    /// One write of one household field.
+    HouseholdWrite,
+    /// The name of a household field.
+    HouseholdKey;
+    phone: Phone => Phone;
+    address: String => Address;
+    // 防返贫监测对象: followed for relapse into poverty.
+    monitored: bool => Monitored;
+}
+
+/// A change in who belongs to the household, with its reason. Merged like
+/// a field of the member: the latest unsuperseded one stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "change", content = "reason", rename_all = "snake_case")]
+pub enum Membership {
+    /// 增员: newborn, married in, moved in.
+    Joined(JoinReason),
+    /// 减员: moved out, married out, deceased.
+    Left(LeaveReason),
+}
+
 impl LabourRecord {
     /// Whether this person counts as labour: able to work (any capacity but
     /// lost or none). Age is checked by validation against the round.
@@ -110,6 +169,23 @@ impl LabourRecord {
 
     pub fn is_employed(&self) -> bool {
         self.employment == Some(EmploymentStatus::Employed)
+    }
+
+    /// Age in whole years on `on`, from the birth date or the ID number.
+    pub fn age_on(&self, on: Date) -> Option<u32> {
+        let birth = self
+            .birth_date
+            .or_else(|| self.resident_id.as_ref().map(ResidentId::birth_date))?;
+        Some(crate::resident_id::age_on(birth, on))
+    }
+
+    /// Sets the birth date and sex that the ID number encodes; called when
+    /// an ID is entered, so they need not be typed.
+    pub fn fill_from_resident_id(&mut self) {
+        if let Some(id) = &self.resident_id {
+            self.birth_date = Some(id.birth_date());
+            self.sex = Some(id.sex());
+        }
     }
 }
 

@@ -2,75 +2,72 @@
 //! the server at intake. Each broken rule is an `Issue`: a path, a stable
 //! code, and a message in Chinese and English.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use time::Date;
 
-use crate::record::{FieldKey, FieldWrite, LabourRecord};
+use crate::merge::HouseholdLedger;
+use crate::place::HouseholdCode;
+use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership};
+use crate::resident_id::ResidentId;
 use crate::wire::Submission;
 
 /// The highest monthly income (yuan) accepted without question.
 pub const MAX_MONTHLY_INCOME: u32 = 100_000;
 
-/// What rule a value broke.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueCode {
-    Required,
-    TooLong,
-    MonthsOutOfRange,
-    IncomeOutOfRange,
-    DuplicateMember,
-    NoMembers,
-    ChannelRequired,
-    WorkPlaceRequired,
-    RoundNotOpen,
+/// The working age in the seeds' surveys starts at 16.
+pub const WORKING_AGE: u32 = 16;
+
+macro_rules! issue_codes {
+    ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
+        /// What rule a value broke.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum IssueCode {
+            $($variant,)+
+        }
+
+        impl IssueCode {
+            /// The stable code, as the API reports it.
+            pub fn code(self) -> &'static str {
+                match self { $(IssueCode::$variant => $code,)+ }
+            }
+
+            /// The message in Simplified Chinese.
+            pub fn zh(self) -> &'static str {
+                match self { $(IssueCode::$variant => $zh,)+ }
+            }
+
+            /// The message in English.
+            pub fn en(self) -> &'static str {
+                match self { $(IssueCode::$variant => $en,)+ }
+            }
+        }
+    };
 }
 
-impl IssueCode {
-    pub fn code(self) -> &'static str {
-        match self {
-            IssueCode::Required => "required",
-            IssueCode::TooLong => "too_long",
-            IssueCode::MonthsOutOfRange => "months_out_of_range",
-            IssueCode::IncomeOutOfRange => "income_out_of_range",
-            IssueCode::DuplicateMember => "duplicate_member",
-            IssueCode::NoMembers => "no_members",
-            IssueCode::ChannelRequired => "channel_required",
-            IssueCode::WorkPlaceRequired => "work_place_required",
-            IssueCode::RoundNotOpen => "round_not_open",
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            IssueCode::Required => "此项必填",
-            IssueCode::TooLong => "内容过长，请精简",
-            IssueCode::MonthsOutOfRange => "务工月数应在 0 到 12 之间",
-            IssueCode::IncomeOutOfRange => "月收入应在 0 到 100000 元之间，请核对",
-            IssueCode::DuplicateMember => "同一成员在本次提交中出现了两次",
-            IssueCode::NoMembers => "提交中没有任何成员，请至少确认一名成员",
-            IssueCode::ChannelRequired => "已就业的请选择就业渠道",
-            IssueCode::WorkPlaceRequired => "已就业的请选择务工地点",
-            IssueCode::RoundNotOpen => "该季度的调查未开放，请核对季度",
-        }
-    }
-
-    pub fn en(self) -> &'static str {
-        match self {
-            IssueCode::Required => "This field is required",
-            IssueCode::TooLong => "This is too long; please shorten it",
-            IssueCode::MonthsOutOfRange => "Months worked must be between 0 and 12",
-            IssueCode::IncomeOutOfRange => {
-                "Monthly income must be between 0 and 100,000 yuan; please check"
-            }
-            IssueCode::DuplicateMember => "The same member appears twice in this submission",
-            IssueCode::NoMembers => "The submission names no member; confirm at least one",
-            IssueCode::ChannelRequired => "Choose how an employed person found work",
-            IssueCode::WorkPlaceRequired => "Choose where an employed person works",
-            IssueCode::RoundNotOpen => "This round is not open for surveys; check the round",
-        }
-    }
+issue_codes! {
+    Required = "required", "此项必填", "This field is required";
+    TooLong = "too_long", "内容过长，请精简到 40 字以内", "This is too long; keep it under 40 characters";
+    MonthsOutOfRange = "months_out_of_range", "务工月数应在 0 到 12 之间", "Months worked must be between 0 and 12";
+    IncomeOutOfRange = "income_out_of_range", "月收入应在 0 到 100000 元之间，请核对", "Monthly income must be between 0 and 100,000 yuan; please check";
+    DuplicateMember = "duplicate_member", "同一成员在本次提交中出现了两次", "The same member appears twice in this submission";
+    DuplicateWrite = "duplicate_write", "同一项在本次提交中填写了两次", "The same field is written twice in this submission";
+    NoMembers = "no_members", "提交中没有任何成员，请至少确认一名成员", "The submission names no member; confirm at least one";
+    UnknownMember = "unknown_member", "该户没有这名成员；新增成员请选择增员原因", "This household has no such member; add a new member with a reason";
+    ChannelRequired = "channel_required", "已就业的请选择就业渠道", "Choose how an employed person found work";
+    WorkPlaceRequired = "work_place_required", "已就业的请选择务工地点", "Choose where an employed person works";
+    MonthsRequired = "months_required", "已就业的请填写今年务工月数", "Enter the months an employed person worked this year";
+    IncomeRequired = "income_required", "已就业的请填写月收入", "Enter an employed person's monthly income";
+    WillingnessRequired = "willingness_required", "有劳动能力但未就业的，请填写是否愿意参加培训", "For an able person without work, say whether they will train";
+    IntentionRequired = "intention_required", "有劳动能力但未就业的，请填写就业意向", "For an able person without work, enter what work they want";
+    UnderageLabour = "underage_labour", "未满 16 周岁，不计为劳动力", "Under 16: not counted as labour";
+    UnderageEmployed = "underage_employed", "未满 16 周岁，不能登记为已就业", "Under 16: cannot be recorded as employed";
+    BirthDateMismatch = "birth_date_mismatch", "出生日期与身份证号码不一致", "The birth date does not match the ID number";
+    SexMismatch = "sex_mismatch", "性别与身份证号码不一致", "The sex does not match the ID number";
+    DuplicateId = "duplicate_id", "该身份证号码已登记在另一户", "This ID number is already recorded in another household";
+    RoundNotOpen = "round_not_open", "该季度的调查未开放，请核对季度", "This round is not open for surveys; check the round";
 }
 
 /// One broken rule at one place.
@@ -101,27 +98,77 @@ pub fn check_write(write: &FieldWrite) -> Option<IssueCode> {
     }
 }
 
-/// Checks a whole record: the rules that tie fields together.
-pub fn check_record(record: &LabourRecord) -> Vec<(FieldKey, IssueCode)> {
-    let mut res = Vec::new();
-    if record.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        res.push((FieldKey::Name, IssueCode::Required));
+/// Checks a whole record as of `on`: each value, and the rules that tie
+/// fields together.
+pub fn check_record(record: &LabourRecord, on: Date) -> Vec<(FieldKey, IssueCode)> {
+    let mut res: Vec<(FieldKey, IssueCode)> = FieldKey::ALL
+        .iter()
+        .filter_map(|&key| check_write(&record.get(key)).map(|code| (key, code)))
+        .collect();
+    if let Some(id) = &record.resident_id {
+        if record.birth_date.is_some_and(|d| d != id.birth_date()) {
+            res.push((FieldKey::BirthDate, IssueCode::BirthDateMismatch));
+        }
+        if record.sex.is_some_and(|s| s != id.sex()) {
+            res.push((FieldKey::Sex, IssueCode::SexMismatch));
+        }
+    }
+    let age = record.age_on(on);
+    if age.is_some_and(|a| a < WORKING_AGE) {
+        if record.has_labour_capacity() {
+            res.push((FieldKey::Capacity, IssueCode::UnderageLabour));
+        }
+        if record.is_employed() {
+            res.push((FieldKey::Employment, IssueCode::UnderageEmployed));
+        }
+        return res;
     }
     if record.is_employed() {
-        if record.channel.is_none() {
-            res.push((FieldKey::Channel, IssueCode::ChannelRequired));
+        let required = [
+            (
+                record.channel.is_none(),
+                FieldKey::Channel,
+                IssueCode::ChannelRequired,
+            ),
+            (
+                record.work_place.is_none(),
+                FieldKey::WorkPlace,
+                IssueCode::WorkPlaceRequired,
+            ),
+            (
+                record.months_worked.is_none(),
+                FieldKey::MonthsWorked,
+                IssueCode::MonthsRequired,
+            ),
+            (
+                record.monthly_income.is_none(),
+                FieldKey::MonthlyIncome,
+                IssueCode::IncomeRequired,
+            ),
+        ];
+        res.extend(required.into_iter().filter(|r| r.0).map(|r| (r.1, r.2)));
+    } else if record.has_labour_capacity()
+        && record.employment == Some(crate::codes::EmploymentStatus::Unemployed)
+    {
+        if record.willing_to_train.is_none() {
+            res.push((FieldKey::WillingToTrain, IssueCode::WillingnessRequired));
         }
-        if record.work_place.is_none() {
-            res.push((FieldKey::WorkPlace, IssueCode::WorkPlaceRequired));
+        if record
+            .intended_work
+            .as_deref()
+            .is_none_or(|w| w.trim().is_empty())
+        {
+            res.push((FieldKey::IntendedWork, IssueCode::IntentionRequired));
         }
     }
     res
 }
 
-/// Checks a submission as it arrives: every write, and its members listed once.
+/// Checks a submission on its own as it arrives: every write, members
+/// listed once, each field written once.
 pub fn check_submission(sub: &Submission) -> Vec<Issue> {
     let mut res = Vec::new();
-    if sub.members.is_empty() {
+    if sub.members.is_empty() && sub.household_writes.is_empty() {
         res.push(Issue {
             path: "members".into(),
             code: IssueCode::NoMembers,
@@ -135,36 +182,121 @@ pub fn check_submission(sub: &Submission) -> Vec<Issue> {
                 code: IssueCode::DuplicateMember,
             });
         }
+        let mut fields = BTreeSet::new();
         for write in &report.writes {
-            if let Some(code) = check_write(write) {
+            let path = format!("members[{idx}].{}", write.key().name());
+            if !fields.insert(write.key()) {
                 res.push(Issue {
-                    path: format!("members[{idx}].{}", write.key().name()),
-                    code,
+                    path: path.clone(),
+                    code: IssueCode::DuplicateWrite,
                 });
             }
+            if let Some(code) = check_write(write) {
+                res.push(Issue { path, code });
+            }
+        }
+    }
+    let mut household_fields = BTreeSet::new();
+    for write in &sub.household_writes {
+        if !household_fields.insert(write.key()) {
+            res.push(Issue {
+                path: format!("household_writes.{}", write.key().name()),
+                code: IssueCode::DuplicateWrite,
+            });
         }
     }
     res
 }
 
+/// Checks a submission against the ledger it was made from, as of `on`:
+/// each member it reports exists (or joins), and each record it leaves
+/// behind passes `check_record`.
+pub fn check_against(sub: &Submission, ledger: &HouseholdLedger, on: Date) -> Vec<Issue> {
+    let mut res = Vec::new();
+    for (idx, report) in sub.members.iter().enumerate() {
+        let known = ledger.members.iter().find(|m| m.person == report.person);
+        let mut record = match (known, report.membership) {
+            (Some(member), _) => member.record.clone(),
+            (None, Some(Membership::Joined(_))) => LabourRecord::default(),
+            (None, _) => {
+                res.push(Issue {
+                    path: format!("members[{idx}].person"),
+                    code: IssueCode::UnknownMember,
+                });
+                continue;
+            }
+        };
+        if matches!(report.membership, Some(Membership::Left(_))) {
+            continue;
+        }
+        for write in &report.writes {
+            record.apply(write);
+        }
+        res.extend(
+            check_record(&record, on)
+                .into_iter()
+                .map(|(key, code)| Issue {
+                    path: format!("members[{idx}].{}", key.name()),
+                    code,
+                }),
+        );
+    }
+    res.sort();
+    res.dedup();
+    res
+}
+
+/// One ID number recorded in more than one household.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateId {
+    pub resident_id: ResidentId,
+    pub households: Vec<HouseholdCode>,
+}
+
+/// The ID numbers that present members of different households share.
+pub fn duplicate_ids(ledgers: &[HouseholdLedger]) -> Vec<DuplicateId> {
+    let mut seen: BTreeMap<&ResidentId, BTreeSet<&HouseholdCode>> = BTreeMap::new();
+    for ledger in ledgers {
+        for member in ledger.present_members() {
+            if let Some(id) = &member.record.resident_id {
+                seen.entry(id).or_default().insert(&ledger.household);
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, households)| households.len() > 1)
+        .map(|(id, households)| DuplicateId {
+            resident_id: id.clone(),
+            households: households.into_iter().cloned().collect(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use time::macros::datetime;
+    use time::macros::{date, datetime};
     use uuid::Uuid;
 
     use super::*;
-    use crate::codes::EmploymentStatus;
-    use crate::place::{HouseholdCode, PersonId};
+    use crate::codes::{
+        Channel, EmploymentStatus, JoinReason, LabourCapacity, Sex, SubmissionKind, WorkPlace,
+    };
+    use crate::merge::{MemberLedger, merge_household};
+    use crate::place::PersonId;
     use crate::round::Round;
     use crate::wire::{MemberReport, SubmissionId};
+
+    const TODAY: Date = date!(2026 - 11 - 23);
 
     fn submission(members: Vec<MemberReport>) -> Submission {
         Submission {
             id: SubmissionId(Uuid::from_u128(1)),
+            kind: SubmissionKind::Survey,
             household: HouseholdCode::parse("H1").unwrap(),
             round: Round::parse("2026Q4").unwrap(),
             captured_at: datetime!(2026-11-23 10:00 UTC),
             base: vec![],
+            household_writes: vec![],
             members,
         }
     }
@@ -172,8 +304,26 @@ mod tests {
     fn report(person: &str, writes: Vec<FieldWrite>) -> MemberReport {
         MemberReport {
             person: PersonId::parse(person).unwrap(),
+            membership: None,
             writes,
         }
+    }
+
+    fn adult() -> LabourRecord {
+        let id = ResidentId::parse("142223198503120018").unwrap();
+        let mut res = LabourRecord {
+            name: Some("李四".into()),
+            resident_id: Some(id),
+            capacity: Some(LabourCapacity::Ordinary),
+            ..LabourRecord::default()
+        };
+        res.fill_from_resident_id();
+        res
+    }
+
+    #[track_caller]
+    fn check(record: &LabourRecord, expected: &[(FieldKey, IssueCode)]) {
+        assert_eq!(check_record(record, TODAY), expected);
     }
 
     #[test]
@@ -192,9 +342,17 @@ mod tests {
     }
 
     #[test]
-    fn flags_a_member_listed_twice_and_an_empty_submission() {
+    fn flags_a_member_listed_twice_a_field_written_twice_and_an_empty_submission() {
         let sub = submission(vec![report("P1", vec![]), report("P1", vec![])]);
         assert_eq!(check_submission(&sub)[0].code, IssueCode::DuplicateMember);
+        let twice = submission(vec![report(
+            "P1",
+            vec![
+                FieldWrite::Certified(Some(true)),
+                FieldWrite::Certified(Some(false)),
+            ],
+        )]);
+        assert_eq!(check_submission(&twice)[0].code, IssueCode::DuplicateWrite);
         assert_eq!(
             check_submission(&submission(vec![]))[0].code,
             IssueCode::NoMembers
@@ -202,18 +360,158 @@ mod tests {
     }
 
     #[test]
-    fn employed_needs_channel_and_place() {
+    fn employed_needs_channel_place_months_and_income() {
         let record = LabourRecord {
-            name: Some("李四".into()),
+            employment: Some(EmploymentStatus::Employed),
+            ..adult()
+        };
+        check(
+            &record,
+            &[
+                (FieldKey::Channel, IssueCode::ChannelRequired),
+                (FieldKey::WorkPlace, IssueCode::WorkPlaceRequired),
+                (FieldKey::MonthsWorked, IssueCode::MonthsRequired),
+                (FieldKey::MonthlyIncome, IssueCode::IncomeRequired),
+            ],
+        );
+        let complete = LabourRecord {
+            channel: Some(Channel::Workshop),
+            work_place: Some(WorkPlace::InCounty),
+            months_worked: Some(10),
+            monthly_income: Some(2500),
+            ..record
+        };
+        check(&complete, &[]);
+    }
+
+    #[test]
+    fn able_and_not_employed_needs_willingness_and_intention() {
+        let record = LabourRecord {
+            employment: Some(EmploymentStatus::Unemployed),
+            ..adult()
+        };
+        check(
+            &record,
+            &[
+                (FieldKey::WillingToTrain, IssueCode::WillingnessRequired),
+                (FieldKey::IntendedWork, IssueCode::IntentionRequired),
+            ],
+        );
+    }
+
+    #[test]
+    fn under_sixteen_is_not_labour() {
+        let mut child = LabourRecord {
+            name: Some("小明".into()),
+            birth_date: Some(date!(2015 - 06 - 01)),
+            capacity: Some(LabourCapacity::Ordinary),
             employment: Some(EmploymentStatus::Employed),
             ..LabourRecord::default()
         };
+        check(
+            &child,
+            &[
+                (FieldKey::Capacity, IssueCode::UnderageLabour),
+                (FieldKey::Employment, IssueCode::UnderageEmployed),
+            ],
+        );
+        child.capacity = Some(LabourCapacity::None);
+        child.employment = Some(EmploymentStatus::Student);
+        check(&child, &[]);
+    }
+
+    #[test]
+    fn typed_birth_date_or_sex_must_match_the_id() {
+        let record = LabourRecord {
+            birth_date: Some(date!(1985 - 03 - 13)),
+            sex: Some(Sex::Female),
+            ..adult()
+        };
+        check(
+            &record,
+            &[
+                (FieldKey::BirthDate, IssueCode::BirthDateMismatch),
+                (FieldKey::Sex, IssueCode::SexMismatch),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_entered_id_fills_birth_date_and_sex() {
+        let record = adult();
+        assert_eq!(record.birth_date, Some(date!(1985 - 03 - 12)));
+        assert_eq!(record.sex, Some(Sex::Male));
+        assert_eq!(record.age_on(TODAY), Some(41));
+    }
+
+    fn ledger_with(code: &str, person: &str, record: LabourRecord) -> HouseholdLedger {
+        let previous = HouseholdLedger {
+            members: vec![MemberLedger {
+                record,
+                ..MemberLedger::new(PersonId::parse(person).unwrap())
+            }],
+            ..merge_household(
+                &HouseholdCode::parse(code).unwrap(),
+                Round::parse("2026Q3").unwrap(),
+                None,
+                &[],
+            )
+        };
+        merge_household(
+            &previous.household,
+            Round::parse("2026Q4").unwrap(),
+            Some(&previous),
+            &[],
+        )
+    }
+
+    #[test]
+    fn a_submission_is_checked_against_the_record_it_leaves() {
+        let ledger = ledger_with("H1", "P1", adult());
+        let sub = submission(vec![
+            report(
+                "P1",
+                vec![FieldWrite::Employment(Some(EmploymentStatus::Employed))],
+            ),
+            report("P9", vec![]),
+        ]);
+        let issues = check_against(&sub, &ledger, TODAY);
+        let codes: Vec<(&str, IssueCode)> =
+            issues.iter().map(|i| (i.path.as_str(), i.code)).collect();
         assert_eq!(
-            check_record(&record),
-            vec![
-                (FieldKey::Channel, IssueCode::ChannelRequired),
-                (FieldKey::WorkPlace, IssueCode::WorkPlaceRequired)
+            codes,
+            [
+                ("members[0].channel", IssueCode::ChannelRequired),
+                ("members[0].monthly_income", IssueCode::IncomeRequired),
+                ("members[0].months_worked", IssueCode::MonthsRequired),
+                ("members[0].work_place", IssueCode::WorkPlaceRequired),
+                ("members[1].person", IssueCode::UnknownMember),
             ]
         );
+    }
+
+    #[test]
+    fn a_joining_member_is_checked_from_an_empty_record() {
+        let ledger = ledger_with("H1", "P1", adult());
+        let mut newborn = report("N1", vec![]);
+        newborn.membership = Some(Membership::Joined(JoinReason::Newborn));
+        let issues = check_against(&submission(vec![newborn]), &ledger, TODAY);
+        assert_eq!(issues[0].code, IssueCode::Required);
+        assert_eq!(issues[0].path, "members[0].name");
+    }
+
+    #[test]
+    fn the_same_id_in_two_households_is_flagged() {
+        let a = ledger_with("H1", "P1", adult());
+        let b = ledger_with("H2", "P7", adult());
+        let c = ledger_with("H3", "P8", LabourRecord::default());
+        let dups = duplicate_ids(&[a, b, c]);
+        assert_eq!(dups.len(), 1);
+        let households: Vec<&str> = dups[0]
+            .households
+            .iter()
+            .map(HouseholdCode::as_str)
+            .collect();
+        assert_eq!(households, ["H1", "H2"]);
     }
 }

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::codes::Role;
+use crate::codes::{Role, SubmissionKind};
 use crate::merge::HouseholdLedger;
 use crate::place::{GridCode, HouseholdCode, PersonId};
-use crate::record::{FieldWrite, LabourRecord};
+use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
 use crate::round::Round;
 
 /// A submission's identifier, made by the phone that captured it, so that a
@@ -79,6 +79,8 @@ pub struct RosterHousehold {
     pub building: String,
     pub floor: i16,
     pub room: String,
+    #[serde(default)]
+    pub record: HouseholdRecord,
     pub members: Vec<RosterMember>,
     /// Whether this round's ledger already holds a submission.
     pub surveyed: bool,
@@ -97,6 +99,8 @@ pub struct RosterMember {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Submission {
     pub id: SubmissionId,
+    #[serde(default)]
+    pub kind: SubmissionKind,
     pub household: HouseholdCode,
     pub round: Round,
     #[serde(with = "time::serde::rfc3339")]
@@ -104,14 +108,20 @@ pub struct Submission {
     /// The submissions of this round that the form was prefilled with.
     #[serde(default)]
     pub base: Vec<SubmissionId>,
+    /// Writes to the household's own fields (phone, address, flags).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub household_writes: Vec<HouseholdWrite>,
     pub members: Vec<MemberReport>,
 }
 
-/// What a submission says of one member: confirmed unchanged, or these
-/// fields written. A member the submission does not mention is left alone.
+/// What a submission says of one member: confirmed unchanged (no writes),
+/// these fields written, joined or left. A member the submission does not
+/// mention is left alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberReport {
     pub person: PersonId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
     #[serde(default)]
     pub writes: Vec<FieldWrite>,
 }
