@@ -49,10 +49,24 @@ test("a household surveyed on a phone lands in the ledger and the coverage", asy
       await household.setEmployment(person, "employed");
       await household.setChannel(person, "workshop");
       await household.setWorkPlace(person, "in_county");
-      expected[person] = { employment: "employed", channel: "workshop", work_place: "in_county" };
+      await household.setMonthsAndIncome(person, 9, 2600);
+      expected[person] = {
+        employment: "employed",
+        channel: "workshop",
+        work_place: "in_county",
+        months_worked: 9,
+        monthly_income: 2600,
+      };
+    } else if ((await household.age(person)) < 16) {
+      await household.setEmployment(person, "student");
+      expected[person] = { employment: "student" };
     } else {
       await household.setEmployment(person, "unemployed");
       expected[person] = { employment: "unemployed" };
+      if (await household.asksIntention(person)) {
+        await household.setIntention(person, true, "家政服务");
+        Object.assign(expected[person], { willing_to_train: true, intended_work: "家政服务" });
+      }
     }
   }
   await screenshot(page, "household");
@@ -83,8 +97,9 @@ test("a household surveyed on a phone lands in the ledger and the coverage", asy
     for (const [field, value] of Object.entries(want)) {
       assert.equal(member.record[field], value, `${member.person}.${field}`);
     }
-    if (want.employment === "unemployed") {
-      assert.equal(member.sources.employment.author, "surveyor");
+    if (member.person === people[0]) {
+      assert.equal(member.sources.monthly_income.author, "surveyor");
+      assert.equal(member.sources.monthly_income.submission, ledger.submissions[0]);
     }
   }
   assert.deepEqual(pageErrors, []);

@@ -46,6 +46,12 @@ pub enum Msg {
     SessionExpired,
     NoSuchHousehold,
     People,
+    MonthsWorked,
+    MonthlyIncome,
+    WillingToTrain,
+    IntendedWork,
+    Yes,
+    No,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -80,6 +86,12 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::NoSuchHousehold => "找不到该户",
         Msg::People => "人",
+        Msg::MonthsWorked => "今年务工月数",
+        Msg::MonthlyIncome => "月收入（元）",
+        Msg::WillingToTrain => "是否愿意参加培训",
+        Msg::IntendedWork => "就业意向（想做什么工作）",
+        Msg::Yes => "是",
+        Msg::No => "否",
     }
 }
 
@@ -115,6 +127,12 @@ fn en(msg: Msg) -> &'static str {
         Msg::SessionExpired => "Your session expired; please log in again",
         Msg::NoSuchHousehold => "No such household",
         Msg::People => "people",
+        Msg::MonthsWorked => "Months worked this year",
+        Msg::MonthlyIncome => "Monthly income (yuan)",
+        Msg::WillingToTrain => "Willing to train",
+        Msg::IntendedWork => "Intended work",
+        Msg::Yes => "Yes",
+        Msg::No => "No",
     }
 }
 

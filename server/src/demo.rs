@@ -2,17 +2,15 @@
 //! two grids, six buildings, 300 households, last round's ledger filled in.
 //! Generated from a fixed seed, so every run builds the same community.
 
-use std::collections::BTreeMap;
-
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::codes::{
     Channel, Education, EmploymentStatus, LabourCapacity, Relation, Role, Sex, Training, WorkPlace,
 };
-use shared::merge::{HouseholdLedger, MemberLedger};
+use shared::merge::{HouseholdLedger, MemberLedger, merge_household};
 use shared::phone::Phone;
 use shared::place::{GridCode, HouseholdCode, PersonId};
-use shared::record::LabourRecord;
+use shared::record::{HouseholdRecord, LabourRecord};
 use shared::resident_id::{ResidentId, check_char};
 use shared::round::Round;
 use time::{Date, Duration, Month};
@@ -69,12 +67,15 @@ pub fn dataset(round: Round) -> Seed {
                     room: format!("{floor}{room:02}"),
                 });
                 let members = family(&mut rng, &code, as_of);
+                let record = HouseholdRecord {
+                    phone: members[0].record.phone.clone(),
+                    address: Some(format!("{AREA} {building}号楼 {floor}{room:02}室")),
+                    monitored: Some(rng.gen_bool(0.05)),
+                };
                 ledgers.push(HouseholdLedger {
-                    household: code,
-                    round: previous,
+                    record,
                     members,
-                    conflicts: Vec::new(),
-                    submissions: Vec::new(),
+                    ..merge_household(&code, previous, None, &[])
                 });
             }
         }
@@ -180,12 +181,10 @@ fn family(rng: &mut ChaCha8Rng, code: &HouseholdCode, as_of: Date) -> Vec<Member
             } else {
                 surname
             };
+            let id = PersonId::parse(&format!("{code}-{}", idx + 1)).expect("plain ids");
             MemberLedger {
-                person: PersonId::parse(&format!("{code}-{}", idx + 1))
-                    .expect("demo person ids are plain"),
                 record: record(rng, &person, own_surname, county, as_of),
-                sources: BTreeMap::new(),
-                surveyed_by: None,
+                ..MemberLedger::new(id)
             }
         })
         .collect()

@@ -54,6 +54,27 @@ export class HouseholdPage {
     await this.page.getByTestId(`work-place-${person}`).selectOption(place);
   }
 
+  async setMonthsAndIncome(person, months, income) {
+    await this.page.getByTestId(`months-${person}`).fill(String(months));
+    await this.page.getByTestId(`income-${person}`).fill(String(income));
+  }
+
+  /** The member's age as the card shows it. */
+  async age(person) {
+    const meta = await this.page.getByTestId(`member-${person}`).locator(".member-meta").innerText();
+    return Number(meta.match(/(\d+)岁/)?.[1]);
+  }
+
+  /** Whether the form asks this member about training and intentions. */
+  async asksIntention(person) {
+    return this.page.getByTestId(`intention-${person}`).isVisible();
+  }
+
+  async setIntention(person, willing, work) {
+    await this.page.getByTestId(`willing-${person}`).getByRole("button", { name: willing ? "是" : "否" }).click();
+    await this.page.getByTestId(`intention-${person}`).fill(work);
+  }
+
   async submit() {
     await this.page.getByTestId("submit").click();
     const accepted = this.page.getByTestId("submit-accepted");

@@ -1,4 +1,4 @@
 //! Pieces used by more than one page.
 
-pub mod code_select;
+pub mod fields;
 pub mod header;

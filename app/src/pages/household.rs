@@ -3,15 +3,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::codes::{Channel, EmploymentStatus, WorkPlace};
+use shared::codes::{Channel, EmploymentStatus, SubmissionKind, WorkPlace};
 use shared::record::LabourRecord;
 use shared::resident_id::age_on;
-use shared::validate::check_record;
+use shared::validate::{WORKING_AGE, check_record};
 use shared::wire::{MemberReport, RosterHousehold, RosterMember, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::components::code_select::{CodeSelect, FieldAccess};
+use crate::components::fields::{CodeSelect, FieldAccess, NumberInput, TextInput, YesNo};
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
 use crate::pages::roster::refresh_roster;
@@ -94,9 +94,10 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             if sending.get_untracked() == Sending::Busy {
                 return;
             }
+            let today = OffsetDateTime::now_utc().date();
             let invalid = drafts
                 .iter()
-                .any(|(_, record)| !check_record(&record.get_untracked()).is_empty());
+                .any(|(_, record)| !check_record(&record.get_untracked(), today).is_empty());
             if invalid {
                 return;
             }
@@ -104,6 +105,7 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 .iter()
                 .map(|(member, record)| MemberReport {
                     person: member.person.clone(),
+                    membership: None,
                     writes: member.record.diff(&record.get_untracked()),
                 })
                 .collect();
@@ -114,6 +116,8 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 Some(previous) if previous.members == members => previous,
                 _ => Submission {
                     id: SubmissionId(Uuid::new_v4()),
+                    kind: SubmissionKind::Survey,
+                    household_writes: Vec::new(),
                     household: household.code.clone(),
                     round,
                     captured_at: OffsetDateTime::now_utc(),
@@ -195,9 +199,17 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
         .map(|birth| format!("{}{}", age_on(birth, today), tr(Msg::Age)));
     let relation = member.record.relation.map(label);
     let employed = move || record.with(LabourRecord::is_employed);
+    // Able and of working age but without work: the survey asks what they want.
+    let seeking = move || {
+        record.with(|r| {
+            r.has_labour_capacity()
+                && r.employment == Some(EmploymentStatus::Unemployed)
+                && r.age_on(today).is_none_or(|a| a >= WORKING_AGE)
+        })
+    };
     let issues = move || {
         record.with(|r| {
-            check_record(r)
+            check_record(r, today)
                 .into_iter()
                 .map(|(_, code)| match crate::i18n::locale().get_untracked() {
                     crate::i18n::Locale::Zh => code.zh(),
@@ -206,9 +218,11 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
                 .collect::<Vec<_>>()
         })
     };
-    let employment_id = format!("employment-{person}");
-    let channel_id = format!("channel-{person}");
-    let place_id = format!("work-place-{person}");
+    // Test ids are plain strings: the `Show` children below are re-run and clone them.
+    let id = |field: &str| format!("{field}-{person}");
+    let (employment_id, channel_id, place_id) = (id("employment"), id("channel"), id("work-place"));
+    let (months_id, income_id) = (id("months"), id("income"));
+    let (willing_id, intention_id) = (id("willing"), id("intention"));
     view! {
         <li class="member-card" data-testid=format!("member-{person}")>
             <div class="member-head">
@@ -233,6 +247,45 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
                     record
                     access={FieldAccess::<WorkPlace> { get: |r| r.work_place, set: |r, v| r.work_place = v }}
                     testid=place_id.clone()
+                />
+                <NumberInput
+                    caption=Msg::MonthsWorked
+                    record
+                    access={FieldAccess::<u32> {
+                        get: |r| r.months_worked.map(u32::from),
+                        // Out of a u8's range still fails validation as "over 12".
+                        set: |r, v| r.months_worked = v.map(|v| v.min(255) as u8),
+                    }}
+                    testid=months_id.clone()
+                />
+                <NumberInput
+                    caption=Msg::MonthlyIncome
+                    record
+                    access={FieldAccess::<u32> {
+                        get: |r| r.monthly_income,
+                        set: |r, v| r.monthly_income = v,
+                    }}
+                    testid=income_id.clone()
+                />
+            </Show>
+            <Show when=seeking>
+                <YesNo
+                    caption=Msg::WillingToTrain
+                    record
+                    access={FieldAccess::<bool> {
+                        get: |r| r.willing_to_train,
+                        set: |r, v| r.willing_to_train = v,
+                    }}
+                    testid=willing_id.clone()
+                />
+                <TextInput
+                    caption=Msg::IntendedWork
+                    record
+                    access={FieldAccess::<String> {
+                        get: |r| r.intended_work.clone(),
+                        set: |r, v| r.intended_work = v,
+                    }}
+                    testid=intention_id.clone()
                 />
             </Show>
             <ul class="issues">

@@ -10,7 +10,7 @@ use shared::round::Round;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::store::{Store, carried_members};
+use crate::store::Store;
 
 #[derive(Debug, Deserialize)]
 pub struct RoundQuery {
@@ -45,15 +45,19 @@ pub async fn get<S: Store>(
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
     caller.check_grid(&place.grid)?;
-    if let Some(ledger) = app.store.ledger(&code, round).await? {
-        return Ok(Json(ledger));
+    Ok(Json(ledger_of(&app.store, &code, round).await?))
+}
+
+/// A household's ledger for `round`; before any submission, last round's
+/// carried over.
+pub async fn ledger_of<S: Store>(
+    store: &S,
+    code: &HouseholdCode,
+    round: Round,
+) -> Result<HouseholdLedger, ApiError> {
+    if let Some(ledger) = store.ledger(code, round).await? {
+        return Ok(ledger);
     }
-    // Not surveyed this round yet: last round's members, carried over.
-    let previous = app.store.ledger(&code, round.previous()).await?;
-    Ok(Json(merge_household(
-        &code,
-        round,
-        &carried_members(previous),
-        &[],
-    )))
+    let previous = store.ledger(code, round.previous()).await?;
+    Ok(merge_household(code, round, previous.as_ref(), &[]))
 }

@@ -5,13 +5,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
 use shared::merge::Accepted;
-use shared::validate::{Issue, IssueCode, check_submission};
+use shared::validate::{Issue, IssueCode, check_against, check_submission};
 use shared::wire::{Receipt, Submission};
 use time::OffsetDateTime;
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::households::ledger_of;
 use crate::http::json::AppJson;
 use crate::store::{Recorded, Store};
 
@@ -38,6 +39,13 @@ pub async fn post<S: Store>(
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
     caller.check_grid(&place.grid)?;
+    // The records this submission leaves behind must pass the same rules the
+    // phone checked, as of the day it was captured.
+    let ledger = ledger_of(&app.store, &sub.household, sub.round).await?;
+    let issues = check_against(&sub, &ledger, sub.captured_at.date());
+    if !issues.is_empty() {
+        return Err(ApiError::Invalid(issues));
+    }
 
     let mut sub = sub;
     sub.captured_at = sub.captured_at.to_offset(time::UtcOffset::UTC);

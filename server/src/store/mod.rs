@@ -8,7 +8,7 @@ mod sqlite;
 use std::future::Future;
 
 use shared::codes::Role;
-use shared::merge::{Accepted, HouseholdLedger, MemberLedger};
+use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
 use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold};
@@ -160,9 +160,4 @@ pub trait Store: Clone + Send + Sync + 'static {
         round: Round,
         grid: Option<&GridCode>,
     ) -> impl Future<Output = Result<Vec<GridCoverage>, StoreError>> + Send;
-}
-
-/// The members a round's merge starts from: last round's ledger.
-pub fn carried_members(previous: Option<HouseholdLedger>) -> Vec<MemberLedger> {
-    previous.map(|l| l.members).unwrap_or_default()
 }

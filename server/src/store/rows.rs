@@ -9,7 +9,7 @@ use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMembe
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Credentials, HouseholdPlace, StoreError, User, carried_members};
+use super::{Credentials, HouseholdPlace, StoreError, User};
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialize")
@@ -135,10 +135,15 @@ impl RosterRow {
             base: this_round
                 .map(|l| l.submissions.clone())
                 .unwrap_or_default(),
+            record: ledger
+                .as_ref()
+                .map(|l| l.record.clone())
+                .unwrap_or_default(),
             members: ledger
                 .map(|l| {
                     l.members
                         .into_iter()
+                        .filter(|m| m.is_present())
                         .map(|m| RosterMember {
                             person: m.person,
                             record: m.record,
@@ -200,7 +205,7 @@ pub fn remerge(
     Ok(merge_household(
         &sub.household,
         sub.round,
-        &carried_members(previous),
+        previous.as_ref(),
         &all,
     ))
 }

@@ -97,8 +97,9 @@ impl TestApp {
     }
 }
 
-/// A submission for `household` setting the first member's employment.
-pub fn submission(id: &str, household: &Value, employment: &str) -> Value {
+/// A submission for `household` recording its first member as employed in
+/// the community workshop for `months` months this year.
+pub fn submission(id: &str, household: &Value, months: u8) -> Value {
     let person = &household["members"][0]["person"];
     json!({
         "id": id,
@@ -108,9 +109,11 @@ pub fn submission(id: &str, household: &Value, employment: &str) -> Value {
         "base": household["base"],
         "members": [
             { "person": person, "writes": [
-                { "field": "employment", "value": employment },
+                { "field": "employment", "value": "employed" },
                 { "field": "channel", "value": "workshop" },
-                { "field": "work_place", "value": "in_county" }
+                { "field": "work_place", "value": "in_county" },
+                { "field": "months_worked", "value": months },
+                { "field": "monthly_income", "value": 2400 }
             ] }
         ]
     })

@@ -12,9 +12,7 @@ async fn a_submission_lands_in_the_ledger_and_counts_as_surveyed() {
     let household = app.roster().await["households"][0].clone();
     let code = household["code"].as_str().unwrap().to_owned();
 
-    let res = app
-        .post_submission(&submission(ID, &household, "employed"))
-        .await;
+    let res = app.post_submission(&submission(ID, &household, 10)).await;
 
     assert_eq!(res.status(), StatusCode::CREATED);
     let ledger: Value = app
@@ -43,7 +41,7 @@ async fn a_retry_with_the_same_body_is_acknowledged_once() {
     let app = spawn_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
-    let body = submission(ID, &household, "employed");
+    let body = submission(ID, &household, 10);
 
     let first = app.post_submission(&body).await;
     let again = app.post_submission(&body).await;
@@ -60,12 +58,9 @@ async fn a_reused_id_with_another_body_is_a_conflict() {
     let app = spawn_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
-    app.post_submission(&submission(ID, &household, "employed"))
-        .await;
+    app.post_submission(&submission(ID, &household, 10)).await;
 
-    let res = app
-        .post_submission(&submission(ID, &household, "unemployed"))
-        .await;
+    let res = app.post_submission(&submission(ID, &household, 11)).await;
 
     assert_eq!(res.status(), StatusCode::CONFLICT);
     let body: Value = res.json().await.unwrap();
@@ -85,9 +80,7 @@ async fn a_household_outside_the_grid_is_forbidden() {
         .unwrap();
     app.login_as("surveyor").await;
 
-    let res = app
-        .post_submission(&submission(ID, &other_grid, "employed"))
-        .await;
+    let res = app.post_submission(&submission(ID, &other_grid, 10)).await;
     let read = app
         .get(&format!(
             "/api/v1/households/{}",
@@ -108,9 +101,7 @@ async fn an_unknown_household_is_not_found() {
     let mut household = app.roster().await["households"][0].clone();
     household["code"] = "XF-9-9999".into();
 
-    let res = app
-        .post_submission(&submission(ID, &household, "employed"))
-        .await;
+    let res = app.post_submission(&submission(ID, &household, 10)).await;
 
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
@@ -120,7 +111,7 @@ async fn a_malformed_submission_names_the_field() {
     let app = spawn_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
-    let mut body = submission(ID, &household, "employed");
+    let mut body = submission(ID, &household, 10);
     body["members"][0]["writes"][0]["value"] = "sometimes".into();
 
     let res = app.post_submission(&body).await;
@@ -137,8 +128,8 @@ async fn an_out_of_range_value_is_invalid_with_its_path() {
     let app = spawn_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
-    let mut body = submission(ID, &household, "employed");
-    body["members"][0]["writes"][1] = serde_json::json!({ "field": "months_worked", "value": 13 });
+    let mut body = submission(ID, &household, 10);
+    body["members"][0]["writes"][3] = serde_json::json!({ "field": "months_worked", "value": 13 });
 
     let res = app.post_submission(&body).await;
 
@@ -164,4 +155,62 @@ async fn a_body_over_the_limit_is_refused() {
         .unwrap();
 
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn the_record_a_submission_leaves_must_pass_the_rules() {
+    let app = spawn_app().await;
+    app.login_as("surveyor").await;
+    let household = app.roster().await["households"][0].clone();
+    let mut body = submission(ID, &household, 10);
+    // Employed, but without how much they earn.
+    body["members"][0]["writes"].as_array_mut().unwrap().pop();
+
+    let res = app.post_submission(&body).await;
+
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["fields"][0]["path"], "members[0].monthly_income");
+    assert_eq!(body["fields"][0]["code"], "income_required");
+}
+
+#[tokio::test]
+async fn a_member_who_is_not_in_the_household_must_join_with_a_reason() {
+    let app = spawn_app().await;
+    app.login_as("surveyor").await;
+    let household = app.roster().await["households"][0].clone();
+    let stranger = serde_json::json!({ "person": "N-1", "writes": [
+        { "field": "name", "value": "王小宝" }
+    ] });
+    let mut body = submission(ID, &household, 10);
+    body["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(stranger.clone());
+
+    let unknown = app.post_submission(&body).await;
+    let mut joined = stranger;
+    joined["membership"] = serde_json::json!({ "change": "joined", "reason": "newborn" });
+    body["members"][1] = joined;
+    let accepted = app.post_submission(&body).await;
+
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let unknown: Value = unknown.json().await.unwrap();
+    assert_eq!(unknown["fields"][0]["code"], "unknown_member");
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+    let code = household["code"].as_str().unwrap();
+    let ledger: Value = app
+        .get(&format!("/api/v1/households/{code}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let newborn = ledger["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"] == "N-1")
+        .unwrap();
+    assert_eq!(newborn["joined"], "newborn");
+    assert_eq!(newborn["record"]["name"], "王小宝");
 }

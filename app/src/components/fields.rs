@@ -1,0 +1,142 @@
+//! Big, thumb-sized inputs for one field of a labour record each.
+
+use leptos::prelude::*;
+use shared::codes::Code;
+use shared::record::LabourRecord;
+
+use crate::i18n::{Msg, label, tr};
+
+/// Reads and writes one field of a record.
+pub struct FieldAccess<T> {
+    pub get: fn(&LabourRecord) -> Option<T>,
+    pub set: fn(&mut LabourRecord, Option<T>),
+}
+
+/// A select over a closed list, with "not set" first.
+#[component]
+pub fn CodeSelect<T: Code + Send + Sync>(
+    caption: Msg,
+    record: RwSignal<LabourRecord>,
+    access: FieldAccess<T>,
+    testid: String,
+) -> impl IntoView {
+    let FieldAccess { get, set } = access;
+    let current = move || record.with(|r| get(r).map(Code::code).unwrap_or(""));
+    let options = T::ALL
+        .iter()
+        .map(|&value| {
+            let code = value.code();
+            view! {
+                <option value=code selected=move || current() == code>
+                    {label(value)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label class="field">
+            <span class="field-caption">{tr(caption)}</span>
+            <select
+                class="field-select"
+                data-testid=testid
+                on:change=move |ev| {
+                    let raw = event_target_value(&ev);
+                    record.update(|r| set(r, T::from_code(&raw)));
+                }
+            >
+                <option value="" selected=move || current().is_empty()>
+                    {tr(Msg::NotSet)}
+                </option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// A whole number, with the phone's numeric keypad.
+#[component]
+pub fn NumberInput(
+    caption: Msg,
+    record: RwSignal<LabourRecord>,
+    access: FieldAccess<u32>,
+    testid: String,
+) -> impl IntoView {
+    let FieldAccess { get, set } = access;
+    view! {
+        <label class="field">
+            <span class="field-caption">{tr(caption)}</span>
+            <input
+                class="field-input"
+                data-testid=testid
+                inputmode="numeric"
+                pattern="[0-9]*"
+                prop:value=move || record.with(|r| get(r).map(|v| v.to_string()).unwrap_or_default())
+                on:input=move |ev| {
+                    let raw = event_target_value(&ev);
+                    record.update(|r| set(r, raw.trim().parse().ok()));
+                }
+            />
+        </label>
+    }
+}
+
+/// A line of text.
+#[component]
+pub fn TextInput(
+    caption: Msg,
+    record: RwSignal<LabourRecord>,
+    access: FieldAccess<String>,
+    testid: String,
+) -> impl IntoView {
+    let FieldAccess { get, set } = access;
+    view! {
+        <label class="field">
+            <span class="field-caption">{tr(caption)}</span>
+            <input
+                class="field-input"
+                data-testid=testid
+                prop:value=move || record.with(|r| get(r).unwrap_or_default())
+                on:input=move |ev| {
+                    let raw = event_target_value(&ev);
+                    let raw = raw.trim();
+                    record.update(|r| set(r, (!raw.is_empty()).then(|| raw.to_owned())));
+                }
+            />
+        </label>
+    }
+}
+
+/// Yes or no, as two big buttons.
+#[component]
+pub fn YesNo(
+    caption: Msg,
+    record: RwSignal<LabourRecord>,
+    access: FieldAccess<bool>,
+    testid: String,
+) -> impl IntoView {
+    let FieldAccess { get, set } = access;
+    let is = move |want: bool| record.with(|r| get(r) == Some(want));
+    view! {
+        <div class="field" role="group" data-testid=testid>
+            <span class="field-caption">{tr(caption)}</span>
+            <div class="yes-no">
+                <button
+                    type="button"
+                    class="choice"
+                    aria-pressed=move || is(true).to_string()
+                    on:click=move |_| record.update(|r| set(r, Some(true)))
+                >
+                    {tr(Msg::Yes)}
+                </button>
+                <button
+                    type="button"
+                    class="choice"
+                    aria-pressed=move || is(false).to_string()
+                    on:click=move |_| record.update(|r| set(r, Some(false)))
+                >
+                    {tr(Msg::No)}
+                </button>
+            </div>
+        </div>
+    }
+}
