@@ -173,3 +173,216 @@ pub struct FieldErrorBody {
     pub code: String,
     pub message: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde::de::DeserializeOwned;
+    use time::{Date, Duration};
+
+    use super::*;
+    use crate::codes::{
+        Channel, Code, EmploymentStatus, JoinReason, LeaveReason, Sex, SubmissionKind, WorkPlace,
+    };
+    use crate::merge::{Accepted, merge_household};
+    use crate::phone::Phone;
+    use crate::resident_id::{ResidentId, check_char};
+
+    fn round_trips<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(value: &T) {
+        let json = serde_json::to_string(value).unwrap();
+        let back: T = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, value, "{json}");
+    }
+
+    fn any_code<T: Code + std::fmt::Debug>() -> impl Strategy<Value = T> {
+        prop::sample::select(T::ALL)
+    }
+
+    fn any_date() -> impl Strategy<Value = Date> {
+        (0i64..(365 * 100)).prop_map(|d| time::macros::date!(1926 - 01 - 01) + Duration::days(d))
+    }
+
+    fn any_resident_id() -> impl Strategy<Value = ResidentId> {
+        (any_date(), 0u32..1000).prop_map(|(birth, seq)| {
+            let mut raw = format!(
+                "140925{:04}{:02}{:02}{seq:03}",
+                birth.year(),
+                birth.month() as u8,
+                birth.day()
+            )
+            .into_bytes();
+            raw.push(check_char(&raw));
+            ResidentId::parse(std::str::from_utf8(&raw).unwrap()).unwrap()
+        })
+    }
+
+    fn any_phone() -> impl Strategy<Value = Phone> {
+        (3u8..=9, 0u32..1_000_000_000)
+            .prop_map(|(second, rest)| Phone::parse(&format!("1{second}{rest:09}")).unwrap())
+    }
+
+    fn any_write() -> impl Strategy<Value = FieldWrite> {
+        prop_oneof![
+            proptest::option::of("\\PC{0,12}").prop_map(FieldWrite::Name),
+            proptest::option::of(any_code::<Sex>()).prop_map(FieldWrite::Sex),
+            proptest::option::of(any_date()).prop_map(FieldWrite::BirthDate),
+            proptest::option::of(any_resident_id()).prop_map(FieldWrite::ResidentId),
+            proptest::option::of(any_code::<EmploymentStatus>()).prop_map(FieldWrite::Employment),
+            proptest::option::of(any_code::<Channel>()).prop_map(FieldWrite::Channel),
+            proptest::option::of(any_code::<WorkPlace>()).prop_map(FieldWrite::WorkPlace),
+            proptest::option::of(any::<u8>()).prop_map(FieldWrite::MonthsWorked),
+            proptest::option::of(any::<u32>()).prop_map(FieldWrite::MonthlyIncome),
+            proptest::option::of(any::<bool>()).prop_map(FieldWrite::WillingToTrain),
+            proptest::option::of(any_phone()).prop_map(FieldWrite::Phone),
+        ]
+    }
+
+    fn any_household_write() -> impl Strategy<Value = HouseholdWrite> {
+        prop_oneof![
+            proptest::option::of(any_phone()).prop_map(HouseholdWrite::Phone),
+            proptest::option::of("\\PC{0,20}").prop_map(HouseholdWrite::Address),
+            proptest::option::of(any::<bool>()).prop_map(HouseholdWrite::Monitored),
+        ]
+    }
+
+    fn any_membership() -> impl Strategy<Value = Option<Membership>> {
+        proptest::option::of(prop_oneof![
+            any_code::<JoinReason>().prop_map(Membership::Joined),
+            any_code::<LeaveReason>().prop_map(Membership::Left),
+        ])
+    }
+
+    fn any_submission() -> impl Strategy<Value = Submission> {
+        (
+            any::<u128>(),
+            any_code::<SubmissionKind>(),
+            (2000u16..=2999, 1u8..=4),
+            0i64..4_000_000_000,
+            prop::collection::vec(any::<u128>(), 0..3),
+            prop::collection::vec(any_household_write(), 0..3),
+            prop::collection::vec(
+                (
+                    0u8..6,
+                    any_membership(),
+                    prop::collection::vec(any_write(), 0..4),
+                ),
+                0..4,
+            ),
+        )
+            .prop_map(
+                |(id, kind, (year, quarter), secs, base, household_writes, members)| Submission {
+                    id: SubmissionId(Uuid::from_u128(id)),
+                    kind,
+                    household: HouseholdCode::parse("XF-1-0101").unwrap(),
+                    round: Round::parse(&format!("{year}Q{quarter}")).unwrap(),
+                    captured_at: OffsetDateTime::from_unix_timestamp(secs).unwrap(),
+                    base: base
+                        .into_iter()
+                        .map(|b| SubmissionId(Uuid::from_u128(b)))
+                        .collect(),
+                    household_writes,
+                    members: members
+                        .into_iter()
+                        .map(|(n, membership, writes)| MemberReport {
+                            person: PersonId::parse(&format!("P{n}")).unwrap(),
+                            membership,
+                            writes,
+                        })
+                        .collect(),
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn submissions_round_trip(sub in any_submission()) {
+            round_trips(&sub);
+        }
+
+        #[test]
+        fn ledgers_round_trip(subs in prop::collection::vec(any_submission(), 0..4)) {
+            let accepted: Vec<Accepted> = subs
+                .into_iter()
+                .map(|submission| Accepted { submission, author: "surveyor".into() })
+                .collect();
+            let round = Round::parse("2026Q4").unwrap();
+            let code = HouseholdCode::parse("XF-1-0101").unwrap();
+            round_trips(&merge_household(&code, round, None, &accepted));
+        }
+
+        #[test]
+        fn roster_and_receipts_round_trip(
+            sub in any_submission(),
+            record in prop::collection::vec(any_write(), 0..6),
+            household_record in prop::collection::vec(any_household_write(), 0..3),
+        ) {
+            let mut labour = LabourRecord::default();
+            for write in &record {
+                labour.apply(write);
+            }
+            let mut own = HouseholdRecord::default();
+            for write in &household_record {
+                own.apply(write);
+            }
+            round_trips(&Roster {
+                round: sub.round,
+                grids: vec![GridInfo { code: GridCode::parse("G1").unwrap(), name: "第一网格".into() }],
+                households: vec![RosterHousehold {
+                    code: sub.household.clone(),
+                    grid: GridCode::parse("G1").unwrap(),
+                    building: "1号楼".into(),
+                    floor: 3,
+                    room: "302".into(),
+                    record: own,
+                    members: vec![RosterMember { person: PersonId::parse("P1").unwrap(), record: labour }],
+                    surveyed: true,
+                    base: sub.base.clone(),
+                }],
+            });
+            round_trips(&Receipt {
+                submission: sub.id,
+                household: sub.household,
+                round: sub.round,
+                received_at: sub.captured_at,
+            });
+        }
+    }
+
+    #[test]
+    fn the_small_types_round_trip() {
+        round_trips(&LoginRequest {
+            username: "surveyor".into(),
+            password: "demo".into(),
+        });
+        let session = SessionInfo {
+            username: "surveyor".into(),
+            display_name: "驻点工作队".into(),
+            role: Role::Surveyor,
+            grid: Some(GridCode::parse("G1").unwrap()),
+            round: Round::parse("2026Q4").unwrap(),
+        };
+        round_trips(&Login {
+            session: session.clone(),
+            token: "ab12".into(),
+        });
+        round_trips(&session);
+        round_trips(&Coverage {
+            round: Round::parse("2026Q4").unwrap(),
+            grids: vec![GridCoverage {
+                grid: GridCode::parse("G1").unwrap(),
+                name: "第一网格".into(),
+                households: 150,
+                surveyed: 12,
+            }],
+        });
+        round_trips(&ErrorBody {
+            code: "invalid".into(),
+            message: "提交的内容有误".into(),
+            fields: vec![FieldErrorBody {
+                path: "members[0].name".into(),
+                code: "required".into(),
+                message: "此项必填".into(),
+            }],
+        });
+    }
+}

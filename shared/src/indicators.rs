@@ -1,0 +1,343 @@
+//! The indicators the seeds follow, computed from a set of ledgers: labour
+//! households, zero-employment households (零就业家庭), employed persons per
+//! labour household, the per-person employment rate, training coverage,
+//! low-income households (防返贫监测) and where people work.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::codes::{Channel, EmploymentStatus, Training, WorkPlace};
+use crate::merge::{HouseholdLedger, MemberLedger};
+use crate::place::HouseholdCode;
+use crate::record::LabourRecord;
+use crate::validate::WORKING_AGE;
+
+/// Datong's line for observing relapse into poverty: 8,500 yuan a year per person.
+pub const LOW_INCOME_LINE: u32 = 8_500;
+
+/// A household under the low-income line, with its per-capita annual income.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LowIncome {
+    pub household: HouseholdCode,
+    /// Yuan per person per year, from each member's months and monthly income.
+    pub per_capita: u32,
+}
+
+/// The indicators of a set of households for one round.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicators {
+    pub households: u32,
+    /// Households with at least one labourer (有劳动力的家庭).
+    pub labour_households: u32,
+    /// Able, of working age and not in school.
+    pub labourers: u32,
+    /// Labourers in work.
+    pub employed_labourers: u32,
+    /// Everyone in work in a labour household (for persons per household).
+    pub employed_in_labour_households: u32,
+    /// Labourers able and willing to train.
+    pub willing_to_train: u32,
+    /// Of those, how many received training.
+    pub trained_of_willing: u32,
+    /// Labour households with nobody in work, to follow up.
+    pub zero_employment: Vec<HouseholdCode>,
+    /// Households under the low-income line, to follow up.
+    pub low_income: Vec<LowIncome>,
+    /// Employed persons by how they found work.
+    pub by_channel: BTreeMap<Channel, u32>,
+    /// Employed persons by where they work.
+    pub by_work_place: BTreeMap<WorkPlace, u32>,
+}
+
+impl Indicators {
+    /// 户均就业人数: employed persons per labour household.
+    pub fn employed_per_labour_household(&self) -> Option<f64> {
+        ratio(self.employed_in_labour_households, self.labour_households)
+    }
+
+    /// 人均就业率: the share of labourers in work.
+    pub fn employment_rate(&self) -> Option<f64> {
+        ratio(self.employed_labourers, self.labourers)
+    }
+
+    /// The share of those able and willing to train who received training.
+    pub fn training_coverage(&self) -> Option<f64> {
+        ratio(self.trained_of_willing, self.willing_to_train)
+    }
+}
+
+fn ratio(num: u32, den: u32) -> Option<f64> {
+    (den > 0).then(|| f64::from(num) / f64::from(den))
+}
+
+/// Whether a person counts as labour on `on`: able, of working age (or of
+/// unknown age) and not in school.
+pub fn is_labourer(record: &LabourRecord, on: Date) -> bool {
+    record.has_labour_capacity()
+        && record.age_on(on).is_none_or(|a| a >= WORKING_AGE)
+        && record.employment != Some(EmploymentStatus::Student)
+}
+
+fn annual_income(member: &MemberLedger) -> u32 {
+    let record = &member.record;
+    match (record.months_worked, record.monthly_income) {
+        (Some(months), Some(income)) => u32::from(months).saturating_mul(income),
+        _ => 0,
+    }
+}
+
+/// Computes the indicators of `ledgers` as of `on`, with households whose
+/// per-capita annual income is under `low_income_line` listed.
+pub fn indicators(ledgers: &[HouseholdLedger], on: Date, low_income_line: u32) -> Indicators {
+    let mut res = Indicators::default();
+    for ledger in ledgers {
+        res.households += 1;
+        let members: Vec<&MemberLedger> = ledger.present_members().collect();
+        let labourers: Vec<&MemberLedger> = members
+            .iter()
+            .copied()
+            .filter(|m| is_labourer(&m.record, on))
+            .collect();
+        let employed = members.iter().filter(|m| m.record.is_employed()).count() as u32;
+        for member in members.iter().filter(|m| m.record.is_employed()) {
+            if let Some(channel) = member.record.channel {
+                *res.by_channel.entry(channel).or_default() += 1;
+            }
+            if let Some(place) = member.record.work_place {
+                *res.by_work_place.entry(place).or_default() += 1;
+            }
+        }
+        for labourer in &labourers {
+            res.labourers += 1;
+            if labourer.record.is_employed() {
+                res.employed_labourers += 1;
+            }
+            if labourer.record.willing_to_train == Some(true) {
+                res.willing_to_train += 1;
+                if labourer
+                    .record
+                    .training
+                    .is_some_and(|t| t != Training::None)
+                {
+                    res.trained_of_willing += 1;
+                }
+            }
+        }
+        if !labourers.is_empty() {
+            res.labour_households += 1;
+            res.employed_in_labour_households += employed;
+            if employed == 0 {
+                res.zero_employment.push(ledger.household.clone());
+            }
+        }
+        if !members.is_empty() {
+            let total: u32 = members.iter().map(|m| annual_income(m)).sum();
+            let per_capita = total / members.len() as u32;
+            if per_capita < low_income_line {
+                res.low_income.push(LowIncome {
+                    household: ledger.household.clone(),
+                    per_capita,
+                });
+            }
+        }
+    }
+    res.zero_employment.sort();
+    res.low_income.sort_by(|a, b| a.household.cmp(&b.household));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::codes::{LabourCapacity, LeaveReason};
+    use crate::merge::merge_household;
+    use crate::place::PersonId;
+    use crate::round::Round;
+
+    const ON: Date = date!(2026 - 11 - 23);
+
+    fn adult(employment: EmploymentStatus) -> LabourRecord {
+        LabourRecord {
+            birth_date: Some(date!(1980 - 01 - 01)),
+            capacity: Some(LabourCapacity::Ordinary),
+            employment: Some(employment),
+            ..LabourRecord::default()
+        }
+    }
+
+    fn working(channel: Channel, months: u8, income: u32) -> LabourRecord {
+        LabourRecord {
+            channel: Some(channel),
+            work_place: Some(WorkPlace::InCounty),
+            months_worked: Some(months),
+            monthly_income: Some(income),
+            ..adult(EmploymentStatus::Employed)
+        }
+    }
+
+    fn child() -> LabourRecord {
+        LabourRecord {
+            birth_date: Some(date!(2018 - 05 - 01)),
+            capacity: Some(LabourCapacity::None),
+            employment: Some(EmploymentStatus::Student),
+            ..LabourRecord::default()
+        }
+    }
+
+    fn household(code: &str, records: Vec<LabourRecord>) -> HouseholdLedger {
+        HouseholdLedger {
+            members: records
+                .into_iter()
+                .enumerate()
+                .map(|(idx, record)| MemberLedger {
+                    record,
+                    ..MemberLedger::new(PersonId::parse(&format!("{code}-{idx}")).unwrap())
+                })
+                .collect(),
+            ..merge_household(
+                &HouseholdCode::parse(code).unwrap(),
+                Round::parse("2026Q4").unwrap(),
+                None,
+                &[],
+            )
+        }
+    }
+
+    fn codes(list: &[HouseholdCode]) -> Vec<&str> {
+        list.iter().map(HouseholdCode::as_str).collect()
+    }
+
+    #[test]
+    fn counts_labour_households_and_lists_zero_employment() {
+        let ledgers = [
+            household(
+                "H1",
+                vec![
+                    working(Channel::Workshop, 12, 2500),
+                    adult(EmploymentStatus::Unemployed),
+                    child(),
+                ],
+            ),
+            household("H2", vec![adult(EmploymentStatus::Unemployed)]),
+            // Nobody able to work: not a labour household, so not zero-employment.
+            household(
+                "H3",
+                vec![LabourRecord {
+                    capacity: Some(LabourCapacity::Lost),
+                    ..LabourRecord::default()
+                }],
+            ),
+        ];
+
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE);
+
+        assert_eq!(res.households, 3);
+        assert_eq!(res.labour_households, 2);
+        assert_eq!(res.labourers, 3);
+        assert_eq!(res.employed_labourers, 1);
+        assert_eq!(codes(&res.zero_employment), ["H2"]);
+        assert_eq!(res.employed_per_labour_household(), Some(0.5));
+        assert_eq!(res.employment_rate(), Some(1.0 / 3.0));
+    }
+
+    #[test]
+    fn lists_households_under_the_low_income_line() {
+        let ledgers = [
+            // 12 × 2,500 = 30,000 over three people: 10,000 each.
+            household(
+                "H1",
+                vec![
+                    working(Channel::Local, 12, 2500),
+                    adult(EmploymentStatus::Unemployed),
+                    child(),
+                ],
+            ),
+            // 6 × 1,000 = 6,000 over one person.
+            household("H2", vec![working(Channel::PublicWelfare, 6, 1000)]),
+        ];
+
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE);
+
+        assert_eq!(
+            res.low_income,
+            [LowIncome {
+                household: HouseholdCode::parse("H2").unwrap(),
+                per_capita: 6000
+            }]
+        );
+        assert_eq!(indicators(&ledgers, ON, 12_000).low_income.len(), 2);
+    }
+
+    #[test]
+    fn training_coverage_counts_those_able_and_willing() {
+        let willing_trained = LabourRecord {
+            willing_to_train: Some(true),
+            training: Some(Training::Domestic),
+            ..adult(EmploymentStatus::Unemployed)
+        };
+        let willing_untrained = LabourRecord {
+            willing_to_train: Some(true),
+            training: Some(Training::None),
+            ..adult(EmploymentStatus::Unemployed)
+        };
+        let unwilling = LabourRecord {
+            willing_to_train: Some(false),
+            ..adult(EmploymentStatus::Unemployed)
+        };
+        let res = indicators(
+            &[household(
+                "H1",
+                vec![willing_trained, willing_untrained, unwilling],
+            )],
+            ON,
+            LOW_INCOME_LINE,
+        );
+        assert_eq!((res.willing_to_train, res.trained_of_willing), (2, 1));
+        assert_eq!(res.training_coverage(), Some(0.5));
+    }
+
+    #[test]
+    fn counts_channels_and_places_of_the_employed() {
+        let res = indicators(
+            &[household(
+                "H1",
+                vec![
+                    working(Channel::Workshop, 12, 2000),
+                    working(Channel::Workshop, 10, 2000),
+                    working(Channel::Migrant, 10, 5000),
+                ],
+            )],
+            ON,
+            LOW_INCOME_LINE,
+        );
+        assert_eq!(res.by_channel[&Channel::Workshop], 2);
+        assert_eq!(res.by_channel[&Channel::Migrant], 1);
+        assert_eq!(res.by_work_place[&WorkPlace::InCounty], 3);
+    }
+
+    #[test]
+    fn members_who_left_do_not_count() {
+        let mut ledger = household(
+            "H1",
+            vec![
+                working(Channel::Workshop, 12, 2500),
+                adult(EmploymentStatus::Unemployed),
+            ],
+        );
+        ledger.members[0].left = Some(LeaveReason::MovedOut);
+        let res = indicators(&[ledger], ON, LOW_INCOME_LINE);
+        assert_eq!(codes(&res.zero_employment), ["H1"]);
+        assert_eq!(res.labourers, 1);
+    }
+
+    #[test]
+    fn no_households_means_no_ratios() {
+        let res = indicators(&[], ON, LOW_INCOME_LINE);
+        assert_eq!(res.employment_rate(), None);
+        assert_eq!(res.employed_per_labour_household(), None);
+    }
+}
