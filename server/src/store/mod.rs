@@ -4,6 +4,7 @@
 mod postgres;
 mod rows;
 mod sqlite;
+mod sqlite_writer;
 
 use std::future::Future;
 
@@ -26,6 +27,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
+    #[error("the write task has stopped")]
+    WriterStopped,
+    #[error("the group commit failed: {0}")]
+    Batch(String),
 }
 
 /// A user as the server checks them.

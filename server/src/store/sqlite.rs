@@ -15,15 +15,18 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json,
-    parse_timestamp, receipt_of, remerge, timestamp, to_json,
+    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json, timestamp,
+    to_json,
 };
+use super::sqlite_writer::Writer;
 use super::{Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User};
 
-/// A SQLite database file.
+/// A SQLite database file: a pool of connections for reads and a single
+/// writer that commits submissions in groups.
 #[derive(Clone, Debug)]
 pub struct Sqlite {
     pool: SqlitePool,
+    writer: Writer,
 }
 
 impl Sqlite {
@@ -37,10 +40,11 @@ impl Sqlite {
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Sqlite { pool })
+        let writer = Writer::start(&options).await?;
+        Ok(Sqlite { pool, writer })
     }
 }
 
@@ -201,66 +205,7 @@ impl Store for Sqlite {
         digest: &str,
         received_at: OffsetDateTime,
     ) -> Result<Recorded, StoreError> {
-        let sub = &accepted.submission;
-        let mut tx = self.pool.begin().await?;
-        // The write comes first so the transaction holds the write lock from
-        // its first statement and never has to upgrade a read snapshot.
-        let inserted = sqlx::query(
-            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(sub.id.to_string())
-        .bind(sub.household.as_str())
-        .bind(sub.round.to_string())
-        .bind(&accepted.author)
-        .bind(digest)
-        .bind(timestamp(received_at))
-        .bind(to_json(accepted))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            let (stored_digest, first_received): (String, String) =
-                sqlx::query_as("SELECT digest, received_at FROM submissions WHERE id = ?")
-                    .bind(sub.id.to_string())
-                    .fetch_one(&mut *tx)
-                    .await?;
-            if stored_digest != digest {
-                return Ok(Recorded::IdReused);
-            }
-            return Ok(Recorded::Again(receipt_of(
-                accepted,
-                parse_timestamp(&first_received)?,
-            )));
-        }
-
-        let round = sub.round.to_string();
-        let previous: Option<String> = sqlx::query_scalar(
-            "SELECT body FROM ledgers WHERE household = ? AND round < ? ORDER BY round DESC LIMIT 1",
-        )
-        .bind(sub.household.as_str())
-        .bind(&round)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let bodies: Vec<String> =
-            sqlx::query_scalar("SELECT body FROM submissions WHERE household = ? AND round = ?")
-                .bind(sub.household.as_str())
-                .bind(&round)
-                .fetch_all(&mut *tx)
-                .await?;
-        let ledger = remerge(accepted, previous.as_deref(), &bodies)?;
-        sqlx::query(
-            "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (household, round) DO UPDATE SET surveyed = excluded.surveyed, body = excluded.body",
-        )
-        .bind(sub.household.as_str())
-        .bind(&round)
-        .bind(ledger.is_surveyed())
-        .bind(to_json(&ledger))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(Recorded::New(receipt_of(accepted, received_at)))
+        self.writer.record(accepted, digest, received_at).await
     }
 
     async fn ledger(
