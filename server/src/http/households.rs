@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
-use shared::merge::{HouseholdLedger, merge_household};
+use shared::merge::HouseholdLedger;
 use shared::place::HouseholdCode;
 use shared::round::Round;
 
@@ -39,25 +39,11 @@ pub async fn get<S: Store>(
 ) -> Result<Json<HouseholdLedger>, ApiError> {
     let round = query.round_or(app.round)?;
     let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;
-    let place = app
+    let state = app
         .store
-        .household(&code)
+        .household_state(&code, round)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&place.grid)?;
-    Ok(Json(ledger_of(&app.store, &code, round).await?))
-}
-
-/// A household's ledger for `round`; before any submission, last round's
-/// carried over.
-pub async fn ledger_of<S: Store>(
-    store: &S,
-    code: &HouseholdCode,
-    round: Round,
-) -> Result<HouseholdLedger, ApiError> {
-    if let Some(ledger) = store.ledger(code, round).await? {
-        return Ok(ledger);
-    }
-    let previous = store.ledger(code, round.previous()).await?;
-    Ok(merge_household(code, round, previous.as_ref(), &[]))
+    caller.check_grid(&state.place.grid)?;
+    Ok(Json(state.ledger))
 }

@@ -12,7 +12,6 @@ use time::OffsetDateTime;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::ledger_of;
 use crate::http::json::AppJson;
 use crate::store::{Recorded, Store};
 
@@ -33,16 +32,15 @@ pub async fn post<S: Store>(
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));
     }
-    let place = app
+    let state = app
         .store
-        .household(&sub.household)
+        .household_state(&sub.household, sub.round)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&place.grid)?;
+    caller.check_grid(&state.place.grid)?;
     // The records this submission leaves behind must pass the same rules the
     // phone checked, as of the day it was captured.
-    let ledger = ledger_of(&app.store, &sub.household, sub.round).await?;
-    let issues = check_against(&sub, &ledger, sub.captured_at.date());
+    let issues = check_against(&sub, &state.ledger, sub.captured_at.date());
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));
     }

@@ -60,6 +60,14 @@ pub struct HouseholdPlace {
     pub room: String,
 }
 
+/// A household and its ledger for a round.
+#[derive(Clone, Debug)]
+pub struct HouseholdState {
+    pub place: HouseholdPlace,
+    /// This round's ledger; before any submission, last round's carried over.
+    pub ledger: HouseholdLedger,
+}
+
 /// A grid with its name and area.
 #[derive(Clone, Debug)]
 pub struct GridRow {
@@ -142,6 +150,13 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         code: &HouseholdCode,
     ) -> impl Future<Output = Result<Option<HouseholdPlace>, StoreError>> + Send;
+
+    /// Where a household sits and its ledger for `round`, in one read.
+    fn household_state(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> impl Future<Output = Result<Option<HouseholdState>, StoreError>> + Send;
 
     /// Stores a submission and merges it into its household's ledger, in one
     /// transaction that is committed before this returns.

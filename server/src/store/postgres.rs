@@ -13,10 +13,10 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json,
+    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, UserRow, from_json,
     parse_timestamp, receipt_of, remerge, timestamp, to_json,
 };
-use super::{Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User};
+use super::{Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, User};
 
 /// A PostgreSQL database.
 #[derive(Clone, Debug)]
@@ -184,6 +184,25 @@ impl Store for Postgres {
         .fetch_optional(&self.pool)
         .await?;
         row.map(HouseholdPlace::try_from).transpose()
+    }
+
+    async fn household_state(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> Result<Option<HouseholdState>, StoreError> {
+        let row: Option<StateRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, \
+                 (SELECT body FROM ledgers WHERE household = h.code AND round = $2) AS current, \
+                 (SELECT body FROM ledgers WHERE household = h.code AND round < $2 \
+                  ORDER BY round DESC LIMIT 1) AS previous \
+             FROM households h WHERE h.code = $1",
+        )
+        .bind(code.as_str())
+        .bind(round.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.into_state(round)).transpose()
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]

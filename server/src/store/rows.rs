@@ -9,7 +9,7 @@ use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMembe
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Credentials, HouseholdPlace, StoreError, User};
+use super::{Credentials, HouseholdPlace, HouseholdState, StoreError, User};
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialize")
@@ -157,6 +157,30 @@ impl RosterRow {
             floor: place.floor,
             room: place.room,
         })
+    }
+}
+
+/// A household with this round's ledger and the last earlier one.
+#[derive(sqlx::FromRow)]
+pub struct StateRow {
+    #[sqlx(flatten)]
+    pub place: PlaceRow,
+    pub current: Option<String>,
+    pub previous: Option<String>,
+}
+
+impl StateRow {
+    pub fn into_state(self, round: Round) -> Result<HouseholdState, StoreError> {
+        let place = HouseholdPlace::try_from(self.place)?;
+        let ledger = match self.current {
+            Some(body) => from_json(&body)?,
+            None => {
+                let previous: Option<HouseholdLedger> =
+                    self.previous.as_deref().map(from_json).transpose()?;
+                merge_household(&place.code, round, previous.as_ref(), &[])
+            }
+        };
+        Ok(HouseholdState { place, ledger })
     }
 }
 

@@ -15,11 +15,11 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, UserRow, from_json, timestamp,
-    to_json,
+    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, UserRow, from_json,
+    timestamp, to_json,
 };
 use super::sqlite_writer::Writer;
-use super::{Credentials, HouseholdPlace, Recorded, Seed, Store, StoreError, User};
+use super::{Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, User};
 
 /// A SQLite database file: a pool of connections for reads and a single
 /// writer that commits submissions in groups.
@@ -39,7 +39,7 @@ impl Sqlite {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(4)
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
@@ -196,6 +196,25 @@ impl Store for Sqlite {
         .fetch_optional(&self.pool)
         .await?;
         row.map(HouseholdPlace::try_from).transpose()
+    }
+
+    async fn household_state(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> Result<Option<HouseholdState>, StoreError> {
+        let row: Option<StateRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, \
+                 (SELECT body FROM ledgers WHERE household = h.code AND round = ?2) AS current, \
+                 (SELECT body FROM ledgers WHERE household = h.code AND round < ?2 \
+                  ORDER BY round DESC LIMIT 1) AS previous \
+             FROM households h WHERE h.code = ?1",
+        )
+        .bind(code.as_str())
+        .bind(round.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.into_state(round)).transpose()
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]

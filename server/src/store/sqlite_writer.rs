@@ -3,8 +3,11 @@
 //! syncing at once share one fsync instead of paying one each. Each
 //! submission still gets its answer only after the commit that holds it.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use shared::merge::HouseholdLedger;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{Connection, Executor};
+use sqlx::{Connection, Executor, QueryBuilder};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
@@ -90,83 +93,170 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// Writes every job of the batch in one transaction. A job that fails is
-/// rolled back to its savepoint alone; the others still commit.
+/// The rows one statement inserts at most, well under SQLite's limit on
+/// bound parameters.
+const ROWS_PER_STATEMENT: usize = 100;
+
+type Key = (String, String); // (household, round)
+
+/// Writes every job of the batch in one transaction with a fixed number of
+/// statements, whatever the batch's size: which ids exist, the households'
+/// stored submissions and earlier ledgers, then the new submissions and the
+/// re-merged ledgers. A job that cannot be merged is answered with its error
+/// and not written; a database failure fails the whole batch.
 async fn commit_batch(
     conn: &mut SqliteConnection,
     batch: &[Job],
 ) -> Result<Vec<Result<Recorded, StoreError>>, sqlx::Error> {
     conn.execute("BEGIN IMMEDIATE").await?;
-    let mut outcomes = Vec::with_capacity(batch.len());
-    for job in batch {
-        conn.execute("SAVEPOINT job").await?;
-        let outcome = record_one(conn, job).await;
-        if outcome.is_err() {
-            conn.execute("ROLLBACK TO job").await?;
+    let ids: Vec<String> = batch
+        .iter()
+        .map(|j| j.accepted.submission.id.to_string())
+        .collect();
+    let keys: BTreeSet<Key> = batch.iter().map(key_of).collect();
+
+    let mut stored_ids: HashMap<String, (String, String)> = HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let mut query =
+            QueryBuilder::new("SELECT id, digest, received_at FROM submissions WHERE id IN (");
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(id);
         }
-        conn.execute("RELEASE job").await?;
-        outcomes.push(outcome);
+        query.push(")");
+        let rows: Vec<(String, String, String)> =
+            query.build_query_as().fetch_all(&mut *conn).await?;
+        stored_ids.extend(rows.into_iter().map(|(id, digest, at)| (id, (digest, at))));
+    }
+
+    let households: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    let mut bodies: BTreeMap<Key, Vec<String>> = BTreeMap::new();
+    let mut ledgers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for chunk in households.chunks(ROWS_PER_STATEMENT) {
+        let mut query = QueryBuilder::new(
+            "SELECT household, round, body FROM submissions WHERE household IN (",
+        );
+        let mut list = query.separated(", ");
+        for household in chunk {
+            list.push_bind(*household);
+        }
+        query.push(")");
+        let rows: Vec<(String, String, String)> =
+            query.build_query_as().fetch_all(&mut *conn).await?;
+        for (household, round, body) in rows {
+            bodies.entry((household, round)).or_default().push(body);
+        }
+        let mut query =
+            QueryBuilder::new("SELECT household, round, body FROM ledgers WHERE household IN (");
+        let mut list = query.separated(", ");
+        for household in chunk {
+            list.push_bind(*household);
+        }
+        query.push(")");
+        let rows: Vec<(String, String, String)> =
+            query.build_query_as().fetch_all(&mut *conn).await?;
+        for (household, round, body) in rows {
+            ledgers.entry(household).or_default().push((round, body));
+        }
+    }
+
+    // In batch order, so a retry within the batch sees the first copy.
+    let mut outcomes: Vec<Option<Result<Recorded, StoreError>>> = Vec::with_capacity(batch.len());
+    let mut new_rows: Vec<(usize, String)> = Vec::new(); // (job index, body)
+    for (idx, job) in batch.iter().enumerate() {
+        let id = &ids[idx];
+        if let Some((digest, received_at)) = stored_ids.get(id) {
+            outcomes.push(Some(if *digest != job.digest {
+                Ok(Recorded::IdReused)
+            } else {
+                parse_timestamp(received_at)
+                    .map(|at| Recorded::Again(receipt_of(&job.accepted, at)))
+            }));
+            continue;
+        }
+        let body = to_json(&job.accepted);
+        bodies.entry(key_of(job)).or_default().push(body.clone());
+        stored_ids.insert(id.clone(), (job.digest.clone(), timestamp(job.received_at)));
+        new_rows.push((idx, body));
+        outcomes.push(None);
+    }
+
+    // Re-merge each household touched by a new submission.
+    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::new();
+    let mut failed: BTreeMap<Key, String> = BTreeMap::new();
+    let touched: BTreeSet<Key> = new_rows
+        .iter()
+        .map(|(idx, _)| key_of(&batch[*idx]))
+        .collect();
+    for key in touched {
+        let previous = ledgers.get(&key.0).and_then(|rounds| {
+            rounds
+                .iter()
+                .filter(|(round, _)| *round < key.1)
+                .max_by(|a, b| a.0.cmp(&b.0))
+                .map(|(_, body)| body.as_str())
+        });
+        let job = batch
+            .iter()
+            .find(|j| key_of(j) == key)
+            .expect("touched by a job");
+        match remerge(&job.accepted, previous, &bodies[&key]) {
+            Ok(ledger) => merged.push((key, ledger)),
+            Err(err) => {
+                failed.insert(key, err.to_string());
+            }
+        }
+    }
+    new_rows.retain(|(idx, _)| !failed.contains_key(&key_of(&batch[*idx])));
+
+    for chunk in new_rows.chunks(ROWS_PER_STATEMENT) {
+        let mut query = QueryBuilder::new(
+            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) ",
+        );
+        query.push_values(chunk, |mut row, (idx, body)| {
+            let job = &batch[*idx];
+            let sub = &job.accepted.submission;
+            row.push_bind(sub.id.to_string())
+                .push_bind(sub.household.as_str())
+                .push_bind(sub.round.to_string())
+                .push_bind(&job.accepted.author)
+                .push_bind(&job.digest)
+                .push_bind(timestamp(job.received_at))
+                .push_bind(body);
+        });
+        query.build().execute(&mut *conn).await?;
+    }
+    for chunk in merged.chunks(ROWS_PER_STATEMENT) {
+        let mut query =
+            QueryBuilder::new("INSERT INTO ledgers (household, round, surveyed, body) ");
+        query.push_values(chunk, |mut row, ((household, round), ledger)| {
+            row.push_bind(household)
+                .push_bind(round)
+                .push_bind(ledger.is_surveyed())
+                .push_bind(to_json(ledger));
+        });
+        query.push(
+            " ON CONFLICT (household, round) DO UPDATE \
+             SET surveyed = excluded.surveyed, body = excluded.body",
+        );
+        query.build().execute(&mut *conn).await?;
     }
     conn.execute("COMMIT").await?;
-    Ok(outcomes)
+
+    Ok(batch
+        .iter()
+        .zip(outcomes)
+        .map(|(job, outcome)| match outcome {
+            Some(done) => done,
+            None => match failed.get(&key_of(job)) {
+                Some(err) => Err(StoreError::Corrupt(err.clone())),
+                None => Ok(Recorded::New(receipt_of(&job.accepted, job.received_at))),
+            },
+        })
+        .collect())
 }
 
-async fn record_one(conn: &mut SqliteConnection, job: &Job) -> Result<Recorded, StoreError> {
-    let accepted = &job.accepted;
-    let sub = &accepted.submission;
-    let inserted = sqlx::query(
-        "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(sub.id.to_string())
-    .bind(sub.household.as_str())
-    .bind(sub.round.to_string())
-    .bind(&accepted.author)
-    .bind(&job.digest)
-    .bind(timestamp(job.received_at))
-    .bind(to_json(accepted))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        let (stored_digest, first_received): (String, String) =
-            sqlx::query_as("SELECT digest, received_at FROM submissions WHERE id = ?")
-                .bind(sub.id.to_string())
-                .fetch_one(&mut *conn)
-                .await?;
-        if stored_digest != job.digest {
-            return Ok(Recorded::IdReused);
-        }
-        return Ok(Recorded::Again(receipt_of(
-            accepted,
-            parse_timestamp(&first_received)?,
-        )));
-    }
-
-    let round = sub.round.to_string();
-    let previous: Option<String> = sqlx::query_scalar(
-        "SELECT body FROM ledgers WHERE household = ? AND round < ? ORDER BY round DESC LIMIT 1",
-    )
-    .bind(sub.household.as_str())
-    .bind(&round)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let bodies: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM submissions WHERE household = ? AND round = ?")
-            .bind(sub.household.as_str())
-            .bind(&round)
-            .fetch_all(&mut *conn)
-            .await?;
-    let ledger = remerge(accepted, previous.as_deref(), &bodies)?;
-    sqlx::query(
-        "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?, ?, ?, ?) \
-         ON CONFLICT (household, round) DO UPDATE SET surveyed = excluded.surveyed, body = excluded.body",
-    )
-    .bind(sub.household.as_str())
-    .bind(&round)
-    .bind(ledger.is_surveyed())
-    .bind(to_json(&ledger))
-    .execute(&mut *conn)
-    .await?;
-    Ok(Recorded::New(receipt_of(accepted, job.received_at)))
+fn key_of(job: &Job) -> Key {
+    let sub = &job.accepted.submission;
+    (sub.household.to_string(), sub.round.to_string())
 }
