@@ -1,3 +1,5 @@
+use std::io::Write;
+
 use clap::{Parser, Subcommand};
 use server::settings::Settings;
 
@@ -34,12 +36,20 @@ async fn main() -> std::process::ExitCode {
     } else {
         &host
     };
-    println!("Anju is running at http://{shown_host}:{}/", app.port());
+    // A closed stdout (a parent that stopped reading) must not stop the server.
+    let mut out = std::io::stdout();
+    let _ = writeln!(
+        out,
+        "Anju is running at http://{shown_host}:{}/",
+        app.port()
+    );
     if demo {
-        println!(
+        let _ = writeln!(
+            out,
             "Demo accounts (password: demo): admin, supervisor, surveyor (grid 1), grid (grid 1)"
         );
     }
+    let _ = out.flush();
     match app.run_until_stopped().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

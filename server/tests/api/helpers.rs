@@ -15,7 +15,7 @@ pub struct TestApp {
 
 /// A fresh database: a temp SQLite file, or, when `ANJU_TEST_DATABASE_URL`
 /// names a PostgreSQL server, a new database on it named by a UUID.
-async fn fresh_database(dir: &TempDir) -> String {
+pub async fn fresh_database(dir: &TempDir) -> String {
     let Ok(admin_url) = std::env::var("ANJU_TEST_DATABASE_URL") else {
         return format!("sqlite://{}", dir.path().join("anju.db").display());
     };

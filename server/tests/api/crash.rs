@@ -1,0 +1,192 @@
+//! Nothing acknowledged is lost: the real binary is killed with SIGKILL
+//! while clients submit, restarted, and killed again; afterwards every
+//! submission it acknowledged is in its household's ledger.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+
+use crate::helpers::{ROUND, fresh_database};
+
+const CYCLES: usize = 20;
+const CLIENTS: usize = 8;
+
+/// Starts `anju serve` on a free port; returns the process and its address.
+fn start(database: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--demo",
+            "--round",
+            ROUND,
+            "--database",
+            database,
+        ])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("anju starts");
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("anju prints its address")
+            .expect("utf-8");
+        if let Some(rest) = line.split("running at ").nth(1) {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep reading, so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+async fn logged_in(address: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{address}/api/v1/session"))
+        .json(&json!({ "username": "supervisor", "password": "demo" }))
+        .send()
+        .await
+        .expect("login sent");
+    assert!(res.status().is_success(), "login: {}", res.status());
+    client
+}
+
+/// A whole household confirmed unchanged: valid for any household.
+fn unchanged(id: u128, household: &Value) -> Value {
+    let members: Vec<Value> = household["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| json!({ "person": m["person"], "writes": [] }))
+        .collect();
+    json!({
+        "id": uuid::Uuid::from_u128(id).to_string(),
+        "household": household["code"],
+        "round": ROUND,
+        "captured_at": "2026-11-23T10:00:00+08:00",
+        "members": members,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_submissions_survive_sigkill() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = fresh_database(&dir).await;
+    let mut rng = ChaCha8Rng::seed_from_u64(20261123);
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let mut households: Vec<Value> = Vec::new();
+
+    for cycle in 0..CYCLES {
+        let (mut child, address) = start(&database);
+        let client = logged_in(&address).await;
+        if households.is_empty() {
+            let roster: Value = client
+                .get(format!("{address}/api/v1/roster"))
+                .send()
+                .await
+                .expect("roster")
+                .json()
+                .await
+                .expect("roster JSON");
+            households = roster["households"].as_array().expect("households").clone();
+        }
+        let before = acked.lock().expect("lock").len();
+        let kill_after = before + rng.gen_range(5..60);
+        let households = Arc::new(households.clone());
+        let tasks: Vec<_> = (0..CLIENTS)
+            .map(|worker| {
+                let (client, address, acked, households) = (
+                    client.clone(),
+                    address.clone(),
+                    acked.clone(),
+                    households.clone(),
+                );
+                let mut rng = ChaCha8Rng::seed_from_u64((cycle * CLIENTS + worker) as u64);
+                tokio::spawn(async move {
+                    loop {
+                        let household = &households[rng.gen_range(0..households.len())];
+                        let id: u128 = rng.r#gen();
+                        let sent = client
+                            .post(format!("{address}/api/v1/submissions"))
+                            .json(&unchanged(id, household))
+                            .send()
+                            .await;
+                        match sent {
+                            Ok(res) if res.status().is_success() => {
+                                let code = household["code"].as_str().expect("code").to_owned();
+                                acked
+                                    .lock()
+                                    .expect("lock")
+                                    .push((uuid::Uuid::from_u128(id).to_string(), code));
+                            }
+                            Ok(res) => panic!("unexpected answer {}", res.status()),
+                            // The server is gone: this one was never acknowledged.
+                            Err(_) => return,
+                        }
+                    }
+                })
+            })
+            .collect();
+        while acked.lock().expect("lock").len() < kill_after {
+            tokio::task::yield_now().await;
+        }
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        for task in tasks {
+            task.await.expect("client task");
+        }
+    }
+
+    let (mut child, address) = start(&database);
+    let client = logged_in(&address).await;
+    let mut by_household: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, household) in acked.lock().expect("lock").iter() {
+        by_household
+            .entry(household.clone())
+            .or_default()
+            .push(id.clone());
+    }
+    assert!(
+        by_household.len() > 10,
+        "the test acknowledged too little to mean anything"
+    );
+    for (household, ids) in &by_household {
+        let ledger: Value = client
+            .get(format!("{address}/api/v1/households/{household}"))
+            .send()
+            .await
+            .expect("ledger")
+            .json()
+            .await
+            .expect("ledger JSON");
+        let stored: Vec<&str> = ledger["submissions"]
+            .as_array()
+            .expect("submissions")
+            .iter()
+            .map(|s| s.as_str().expect("id"))
+            .collect();
+        for id in ids {
+            let times = stored.iter().filter(|s| **s == id).count();
+            assert_eq!(
+                times, 1,
+                "acknowledged {id} of {household} is in its ledger once"
+            );
+        }
+    }
+    child.kill().expect("stop");
+    child.wait().expect("reaped");
+}
