@@ -5,3 +5,4 @@ mod crash;
 mod helpers;
 mod session;
 mod submissions;
+mod two_servers;
