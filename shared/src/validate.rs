@@ -68,6 +68,7 @@ issue_codes! {
     SexMismatch = "sex_mismatch", "性别与身份证号码不一致", "The sex does not match the ID number";
     DuplicateId = "duplicate_id", "该身份证号码已登记在另一户", "This ID number is already recorded in another household";
     RoundNotOpen = "round_not_open", "该季度的调查未开放，请核对季度", "This round is not open for surveys; check the round";
+    ImplausiblePosition = "implausible_position", "定位数据不合理，请重新定位", "The position is not a plausible place; locate again";
 }
 
 /// One broken rule at one place.

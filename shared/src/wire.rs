@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::codes::{Role, SubmissionKind};
+use crate::codes::{Role, SubmissionKind, VisitOutcome};
 use crate::merge::HouseholdLedger;
 use crate::place::{GridCode, HouseholdCode, PersonId};
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
@@ -132,6 +132,62 @@ pub struct Receipt {
     pub submission: SubmissionId,
     pub household: HouseholdCode,
     pub round: Round,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+}
+
+/// `POST /api/v1/visits`: a grid member's visit to a household (走访).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    /// Made by the phone, so that a retry is recognised.
+    pub id: Uuid,
+    pub household: HouseholdCode,
+    pub outcome: VisitOutcome,
+    #[serde(with = "time::serde::rfc3339")]
+    pub visited_at: OffsetDateTime,
+    pub position: Position,
+}
+
+/// Where the phone was, or why it could not say.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Position {
+    /// A fix from the Geolocation API, in WGS 84 degrees, with its accuracy in metres.
+    Fix {
+        latitude: f64,
+        longitude: f64,
+        accuracy_m: f64,
+    },
+    /// The user refused the phone's location permission.
+    Denied,
+    /// No fix in time (indoors, no signal).
+    Unavailable,
+}
+
+impl Position {
+    /// Whether a fix is a place on Earth with a sensible accuracy.
+    pub fn is_plausible(&self) -> bool {
+        match *self {
+            Position::Fix {
+                latitude,
+                longitude,
+                accuracy_m,
+            } => {
+                (-90.0..=90.0).contains(&latitude)
+                    && (-180.0..=180.0).contains(&longitude)
+                    && accuracy_m.is_finite()
+                    && accuracy_m >= 0.0
+            }
+            Position::Denied | Position::Unavailable => true,
+        }
+    }
+}
+
+/// The server's answer to a stored visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitReceipt {
+    pub visit: Uuid,
+    pub household: HouseholdCode,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
 }
@@ -346,6 +402,43 @@ mod tests {
                 received_at: sub.captured_at,
             });
         }
+    }
+
+    #[test]
+    fn visits_round_trip_with_or_without_a_fix() {
+        for position in [
+            Position::Fix {
+                latitude: 39.01,
+                longitude: 112.35,
+                accuracy_m: 12.5,
+            },
+            Position::Denied,
+            Position::Unavailable,
+        ] {
+            round_trips(&Visit {
+                id: Uuid::from_u128(9),
+                household: HouseholdCode::parse("XF-1-0101").unwrap(),
+                outcome: crate::codes::VisitOutcome::NotHome,
+                visited_at: OffsetDateTime::from_unix_timestamp(1_795_000_000).unwrap(),
+                position,
+            });
+        }
+        assert!(
+            !Position::Fix {
+                latitude: 91.0,
+                longitude: 0.0,
+                accuracy_m: 1.0
+            }
+            .is_plausible()
+        );
+        assert!(
+            !Position::Fix {
+                latitude: 0.0,
+                longitude: 0.0,
+                accuracy_m: -1.0
+            }
+            .is_plausible()
+        );
     }
 
     #[test]

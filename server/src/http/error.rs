@@ -54,8 +54,8 @@ pub enum ApiError {
     /// 404: no such route.
     #[error("no such endpoint")]
     NoRoute,
-    /// 409: a submission id was used before for a different body.
-    #[error("this submission id was already used for a different submission")]
+    /// 409: a submission or visit id was used before for a different body.
+    #[error("this id was already used for a different submission or visit")]
     IdReused,
     /// 413: the body is over the limit.
     #[error("the request body is too large")]

@@ -8,6 +8,7 @@ pub mod households;
 pub mod json;
 pub mod roster;
 pub mod submissions;
+pub mod visits;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -45,6 +46,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         )
         .route("/roster", get(roster::get::<S>))
         .route("/submissions", post(submissions::post::<S>))
+        .route("/visits", post(visits::post::<S>))
         .route("/households/{code}", get(households::get::<S>))
         .route("/coverage", get(coverage::get::<S>))
         .fallback(|| async { error::ApiError::NoRoute })

@@ -12,7 +12,7 @@ use shared::codes::Role;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold};
+use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, Visit, VisitReceipt};
 use time::OffsetDateTime;
 
 pub use postgres::Postgres;
@@ -85,15 +85,26 @@ pub struct Seed {
     pub users: Vec<Credentials>,
 }
 
-/// What recording a submission came to.
+/// What recording a submission (or a visit) came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Recorded {
-    /// Stored and merged now.
-    New(Receipt),
+pub enum Recorded<R = Receipt> {
+    /// Stored (and merged) now.
+    New(R),
     /// Stored before with the same body: the original receipt.
-    Again(Receipt),
+    Again(R),
     /// The id was used before for a different body.
     IdReused,
+}
+
+/// A visit as the server keeps it.
+#[derive(Clone, Debug)]
+pub struct StoredVisit {
+    pub visit: Visit,
+    pub author: String,
+    /// The round of the visit's day.
+    pub round: Round,
+    pub digest: String,
+    pub received_at: OffsetDateTime,
 }
 
 /// What the server needs from a database; implemented by `store::Sqlite`
@@ -166,6 +177,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         digest: &str,
         received_at: OffsetDateTime,
     ) -> impl Future<Output = Result<Recorded, StoreError>> + Send;
+
+    /// Stores a visit once, committed before this returns.
+    fn record_visit(
+        &self,
+        visit: &StoredVisit,
+    ) -> impl Future<Output = Result<Recorded<VisitReceipt>, StoreError>> + Send;
 
     /// A household's ledger for a round, if any was kept.
     fn ledger(

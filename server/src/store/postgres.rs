@@ -6,7 +6,7 @@ use shared::codes::Code;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, RosterHousehold};
+use shared::wire::{GridCoverage, GridInfo, RosterHousehold, VisitReceipt};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
@@ -14,9 +14,12 @@ use tracing::instrument;
 
 use super::rows::{
     CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, UserRow, from_json,
-    parse_timestamp, receipt_of, remerge, timestamp, to_json,
+    parse_timestamp, receipt_of, remerge, timestamp, to_json, visit_receipt,
 };
-use super::{Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, User};
+use super::{
+    Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, StoredVisit,
+    User,
+};
 
 /// A PostgreSQL database.
 #[derive(Clone, Debug)]
@@ -276,6 +279,45 @@ impl Store for Postgres {
         .await?;
         tx.commit().await?;
         Ok(Recorded::New(receipt_of(accepted, received_at)))
+    }
+
+    #[instrument(skip_all, fields(visit = %stored.visit.id))]
+    async fn record_visit(
+        &self,
+        stored: &StoredVisit,
+    ) -> Result<Recorded<VisitReceipt>, StoreError> {
+        let visit = &stored.visit;
+        let inserted = sqlx::query(
+            "INSERT INTO visits (id, household, round, author, outcome, visited_at, digest, \
+             received_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(visit.id.to_string())
+        .bind(visit.household.as_str())
+        .bind(stored.round.to_string())
+        .bind(&stored.author)
+        .bind(visit.outcome.code())
+        .bind(timestamp(visit.visited_at))
+        .bind(&stored.digest)
+        .bind(timestamp(stored.received_at))
+        .bind(to_json(visit))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Recorded::New(visit_receipt(stored, stored.received_at)));
+        }
+        let (digest, received_at): (String, String) =
+            sqlx::query_as("SELECT digest, received_at FROM visits WHERE id = $1")
+                .bind(visit.id.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        if digest != stored.digest {
+            return Ok(Recorded::IdReused);
+        }
+        Ok(Recorded::Again(visit_receipt(
+            stored,
+            parse_timestamp(&received_at)?,
+        )))
     }
 
     async fn ledger(

@@ -5,11 +5,11 @@ use shared::codes::{Code, Role};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember};
+use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember, VisitReceipt};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Credentials, HouseholdPlace, HouseholdState, StoreError, User};
+use super::{Credentials, HouseholdPlace, HouseholdState, StoreError, StoredVisit, User};
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialize")
@@ -209,6 +209,15 @@ pub fn receipt_of(accepted: &Accepted, received_at: OffsetDateTime) -> Receipt {
         submission: accepted.submission.id,
         household: accepted.submission.household.clone(),
         round: accepted.submission.round,
+        received_at,
+    }
+}
+
+/// The receipt of a visit first received at `received_at`.
+pub fn visit_receipt(visit: &StoredVisit, received_at: OffsetDateTime) -> VisitReceipt {
+    VisitReceipt {
+        visit: visit.visit.id,
+        household: visit.visit.household.clone(),
         received_at,
     }
 }

@@ -8,7 +8,7 @@ use shared::codes::Code;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, RosterHousehold};
+use shared::wire::{GridCoverage, GridInfo, RosterHousehold, VisitReceipt};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::OffsetDateTime;
@@ -16,10 +16,13 @@ use tracing::instrument;
 
 use super::rows::{
     CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, UserRow, from_json,
-    timestamp, to_json,
+    parse_timestamp, timestamp, to_json, visit_receipt,
 };
 use super::sqlite_writer::Writer;
-use super::{Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, User};
+use super::{
+    Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, StoredVisit,
+    User,
+};
 
 /// A SQLite database file: a pool of connections for reads and a single
 /// writer that commits submissions in groups.
@@ -225,6 +228,45 @@ impl Store for Sqlite {
         received_at: OffsetDateTime,
     ) -> Result<Recorded, StoreError> {
         self.writer.record(accepted, digest, received_at).await
+    }
+
+    #[instrument(skip_all, fields(visit = %stored.visit.id))]
+    async fn record_visit(
+        &self,
+        stored: &StoredVisit,
+    ) -> Result<Recorded<VisitReceipt>, StoreError> {
+        let visit = &stored.visit;
+        let inserted = sqlx::query(
+            "INSERT INTO visits (id, household, round, author, outcome, visited_at, digest, \
+             received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(visit.id.to_string())
+        .bind(visit.household.as_str())
+        .bind(stored.round.to_string())
+        .bind(&stored.author)
+        .bind(visit.outcome.code())
+        .bind(timestamp(visit.visited_at))
+        .bind(&stored.digest)
+        .bind(timestamp(stored.received_at))
+        .bind(to_json(visit))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Recorded::New(visit_receipt(stored, stored.received_at)));
+        }
+        let (digest, received_at): (String, String) =
+            sqlx::query_as("SELECT digest, received_at FROM visits WHERE id = ?")
+                .bind(visit.id.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        if digest != stored.digest {
+            return Ok(Recorded::IdReused);
+        }
+        Ok(Recorded::Again(visit_receipt(
+            stored,
+            parse_timestamp(&received_at)?,
+        )))
     }
 
     async fn ledger(

@@ -6,3 +6,4 @@ mod helpers;
 mod session;
 mod submissions;
 mod two_servers;
+mod visits;

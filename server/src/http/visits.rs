@@ -1,0 +1,60 @@
+//! `POST /api/v1/visits`: a grid member's visit, stored once by its id.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sha2::{Digest, Sha256};
+use shared::round::Round;
+use shared::validate::{Issue, IssueCode};
+use shared::wire::{Visit, VisitReceipt};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::http::AppState;
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::json::AppJson;
+use crate::store::{Recorded, Store, StoredVisit};
+
+/// China Standard Time: a visit belongs to the quarter of its local day.
+const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => UtcOffset::UTC,
+};
+
+#[tracing::instrument(skip_all, fields(visit = %visit.id, household = %visit.household))]
+pub async fn post<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppJson(visit): AppJson<Visit>,
+) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
+    if !visit.position.is_plausible() {
+        return Err(ApiError::Invalid(vec![Issue {
+            path: "position".into(),
+            code: IssueCode::ImplausiblePosition,
+        }]));
+    }
+    let place = app
+        .store
+        .household(&visit.household)
+        .await?
+        .ok_or(ApiError::UnknownHousehold)?;
+    caller.check_grid(&place.grid)?;
+
+    let mut visit = visit;
+    visit.visited_at = visit.visited_at.to_offset(UtcOffset::UTC);
+    let digest = hex::encode(Sha256::digest(
+        serde_json::to_vec(&visit).expect("a visit always serializes"),
+    ));
+    let stored = StoredVisit {
+        round: Round::containing(visit.visited_at.to_offset(CHINA).date()),
+        visit,
+        author: caller.user.username,
+        digest,
+        received_at: OffsetDateTime::now_utc(),
+    };
+    match app.store.record_visit(&stored).await? {
+        Recorded::New(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
+        Recorded::Again(receipt) => Ok((StatusCode::OK, Json(receipt))),
+        Recorded::IdReused => Err(ApiError::IdReused),
+    }
+}
