@@ -195,6 +195,14 @@ pub struct VisitReceipt {
 /// `GET /api/v1/households/{code}`.
 pub type LedgerView = HouseholdLedger;
 
+/// `GET /api/v1/households/{code}/history`: every round's ledger, oldest
+/// first, each with its fields' trails.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    pub household: HouseholdCode,
+    pub rounds: Vec<HouseholdLedger>,
+}
+
 /// `GET /api/v1/coverage?round=`: who has been surveyed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {

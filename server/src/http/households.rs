@@ -6,6 +6,7 @@ use serde::Deserialize;
 use shared::merge::HouseholdLedger;
 use shared::place::HouseholdCode;
 use shared::round::Round;
+use shared::wire::History;
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -46,4 +47,25 @@ pub async fn get<S: Store>(
         .ok_or(ApiError::UnknownHousehold)?;
     caller.check_grid(&state.place.grid)?;
     Ok(Json(state.ledger))
+}
+
+/// `GET /api/v1/households/{code}/history`.
+#[tracing::instrument(skip_all, fields(household = %code))]
+pub async fn history<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Result<Json<History>, ApiError> {
+    let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;
+    let place = app
+        .store
+        .household(&code)
+        .await?
+        .ok_or(ApiError::UnknownHousehold)?;
+    caller.check_grid(&place.grid)?;
+    let rounds = app.store.history(&code).await?;
+    Ok(Json(History {
+        household: code,
+        rounds,
+    }))
 }

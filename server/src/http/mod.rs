@@ -48,6 +48,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/submissions", post(submissions::post::<S>))
         .route("/visits", post(visits::post::<S>))
         .route("/households/{code}", get(households::get::<S>))
+        .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))
         .fallback(|| async { error::ApiError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT));

@@ -191,6 +191,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         round: Round,
     ) -> impl Future<Output = Result<Option<HouseholdLedger>, StoreError>> + Send;
 
+    /// Every round's ledger of a household, oldest first.
+    fn history(
+        &self,
+        code: &HouseholdCode,
+    ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
+
     /// Households and surveyed households per grid, all or of one grid.
     fn coverage(
         &self,

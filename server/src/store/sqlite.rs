@@ -283,6 +283,15 @@ impl Store for Sqlite {
         body.as_deref().map(from_json).transpose()
     }
 
+    async fn history(&self, code: &HouseholdCode) -> Result<Vec<HouseholdLedger>, StoreError> {
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM ledgers WHERE household = ? ORDER BY round")
+                .bind(code.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        bodies.iter().map(|b| from_json(b)).collect()
+    }
+
     #[instrument(skip_all, fields(%round))]
     async fn coverage(
         &self,

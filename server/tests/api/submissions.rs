@@ -214,3 +214,34 @@ async fn a_member_who_is_not_in_the_household_must_join_with_a_reason() {
     assert_eq!(newborn["joined"], "newborn");
     assert_eq!(newborn["record"]["name"], "王小宝");
 }
+
+#[tokio::test]
+async fn the_history_keeps_every_round_and_each_fields_trail() {
+    let app = spawn_app().await;
+    app.login_as("surveyor").await;
+    let household = app.roster().await["households"][0].clone();
+    let code = household["code"].as_str().unwrap().to_owned();
+    app.post_submission(&submission(ID, &household, 10)).await;
+
+    let res = app.get(&format!("/api/v1/households/{code}/history")).await;
+
+    assert_eq!(res.status(), StatusCode::OK);
+    let history: Value = res.json().await.unwrap();
+    let rounds: Vec<&str> = history["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["round"].as_str().unwrap())
+        .collect();
+    assert_eq!(rounds, ["2026Q3", "2026Q4"]);
+    let trail = &history["rounds"][1]["members"][0]["trail"];
+    let months = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["write"]["field"] == "months_worked")
+        .unwrap();
+    assert_eq!(months["write"]["value"], 10);
+    assert_eq!(months["outcome"], "stands");
+    assert_eq!(months["provenance"]["submission"], ID);
+}
