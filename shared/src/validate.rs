@@ -68,6 +68,10 @@ issue_codes! {
     SexMismatch = "sex_mismatch", "性别与身份证号码不一致", "The sex does not match the ID number";
     DuplicateId = "duplicate_id", "该身份证号码已登记在另一户", "This ID number is already recorded in another household";
     RoundNotOpen = "round_not_open", "该季度的调查未开放，请核对季度", "This round is not open for surveys; check the round";
+    UsernameFormat = "username_format", "用户名为 3 到 32 位小写字母、数字、点、横线或下划线", "A username has 3 to 32 lowercase letters, digits, '.', '-' or '_'";
+    PasswordTooShort = "password_too_short", "密码至少 8 位", "A password has at least 8 characters";
+    GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
+    UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";
     ImplausiblePosition = "implausible_position", "定位数据不合理，请重新定位", "The position is not a plausible place; locate again";
 }
 

@@ -56,6 +56,35 @@ pub struct Login {
     pub token: String,
 }
 
+/// `POST /api/v1/users`: an administrator adds a user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub role: Role,
+    /// Required for surveyors and grid members, who work in one grid.
+    #[serde(default)]
+    pub grid: Option<GridCode>,
+}
+
+/// `PATCH /api/v1/users/{username}`: a user's role and grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub role: Role,
+    #[serde(default)]
+    pub grid: Option<GridCode>,
+}
+
+/// A user as the API shows one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub grid: Option<GridCode>,
+}
+
 /// `GET /api/v1/roster`: the households the caller may survey.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Roster {

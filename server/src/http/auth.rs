@@ -22,6 +22,9 @@ use crate::store::{Store, User};
 
 const COOKIE_NAME: &str = "anju_session";
 const SESSION_DAYS: i64 = 30;
+/// Failed logins a username may have in `THROTTLE_MINUTES` before it must wait.
+const MAX_FAILURES: u32 = 5;
+const THROTTLE_MINUTES: i64 = 15;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> String {
@@ -60,13 +63,21 @@ pub async fn login<S: Store>(
     State(app): State<AppState<S>>,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    let credentials = app.store.credentials(req.username.trim()).await?;
-    let Some(credentials) = credentials else {
+    let username = req.username.trim();
+    let now = OffsetDateTime::now_utc();
+    // Counted per username in the database, so every server sees the same count.
+    let failures = app
+        .store
+        .login_failures(username, now - Duration::minutes(THROTTLE_MINUTES))
+        .await?;
+    if failures >= MAX_FAILURES {
+        return Err(ApiError::TooManyAttempts);
+    }
+    let credentials = app.store.credentials(username).await?;
+    let Some(credentials) = credentials.filter(|c| app.demo || !c.user.demo) else {
+        app.store.add_login_failure(username, now).await?;
         return Err(ApiError::BadCredentials);
     };
-    if credentials.user.demo && !app.demo {
-        return Err(ApiError::BadCredentials);
-    }
     let hash = credentials.password_hash.clone();
     let password = req.password;
     // Argon2 is slow on purpose; keep it off the async workers.
@@ -74,8 +85,10 @@ pub async fn login<S: Store>(
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     if !ok {
+        app.store.add_login_failure(username, now).await?;
         return Err(ApiError::BadCredentials);
     }
+    app.store.clear_login_failures(username).await?;
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
@@ -158,6 +171,15 @@ impl Caller {
                 .as_ref()
                 .map(Some)
                 .ok_or(ApiError::OutOfScope),
+        }
+    }
+
+    /// Fails unless the caller has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(ApiError::NotPermitted)
         }
     }
 

@@ -48,6 +48,18 @@ pub enum ApiError {
     /// 403: the household or grid is outside the caller's scope.
     #[error("outside your scope")]
     OutOfScope,
+    /// 403: the caller's role may not do this.
+    #[error("your role may not do this")]
+    NotPermitted,
+    /// 404: no such user.
+    #[error("no such user")]
+    UnknownUser,
+    /// 409: the username is taken.
+    #[error("this username is taken")]
+    UsernameTaken,
+    /// 429: too many failed logins.
+    #[error("too many failed logins; try again in 15 minutes")]
+    TooManyAttempts,
     /// 404: no such household.
     #[error("no such household")]
     UnknownHousehold,
@@ -81,7 +93,10 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::OutOfScope => StatusCode::FORBIDDEN,
+            ApiError::OutOfScope | ApiError::NotPermitted => StatusCode::FORBIDDEN,
+            ApiError::UnknownUser => StatusCode::NOT_FOUND,
+            ApiError::UsernameTaken => StatusCode::CONFLICT,
+            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnknownHousehold | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::IdReused => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -97,6 +112,10 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadCredentials => "bad_credentials",
             ApiError::OutOfScope => "out_of_scope",
+            ApiError::NotPermitted => "not_permitted",
+            ApiError::UnknownUser => "unknown_user",
+            ApiError::UsernameTaken => "username_taken",
+            ApiError::TooManyAttempts => "too_many_attempts",
             ApiError::UnknownHousehold => "unknown_household",
             ApiError::NoRoute => "no_route",
             ApiError::IdReused => "submission_id_reused",
@@ -113,6 +132,10 @@ impl ApiError {
             ApiError::Unauthenticated => "请先登录".into(),
             ApiError::BadCredentials => "用户名或密码错误".into(),
             ApiError::OutOfScope => "该户不在您负责的网格内".into(),
+            ApiError::NotPermitted => "您的角色无权进行此操作".into(),
+            ApiError::UnknownUser => "没有这个用户".into(),
+            ApiError::UsernameTaken => "该用户名已被使用".into(),
+            ApiError::TooManyAttempts => "登录失败次数过多，请 15 分钟后再试".into(),
             ApiError::UnknownHousehold => "找不到该户".into(),
             ApiError::NoRoute => "没有这个接口".into(),
             ApiError::IdReused => "该提交编号已用于另一份内容不同的提交".into(),

@@ -8,12 +8,13 @@ pub mod households;
 pub mod json;
 pub mod roster;
 pub mod submissions;
+pub mod users;
 pub mod visits;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use shared::round::Round;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -47,6 +48,8 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/roster", get(roster::get::<S>))
         .route("/submissions", post(submissions::post::<S>))
         .route("/visits", post(visits::post::<S>))
+        .route("/users", get(users::list::<S>).post(users::create::<S>))
+        .route("/users/{username}", patch(users::set_scope::<S>))
         .route("/households/{code}", get(households::get::<S>))
         .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
+use shared::codes::{Role, SubmissionKind};
 use shared::merge::Accepted;
 use shared::validate::{Issue, IssueCode, check_against, check_submission};
 use shared::wire::{Receipt, Submission};
@@ -21,6 +22,13 @@ pub async fn post<S: Store>(
     caller: Caller,
     AppJson(sub): AppJson<Submission>,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    // Resident work teams survey; supervisors also resolve and correct.
+    match sub.kind {
+        SubmissionKind::Survey => caller.require(&[Role::Surveyor, Role::Supervisor])?,
+        SubmissionKind::Resolution | SubmissionKind::Correction => {
+            caller.require(&[Role::Supervisor])?
+        }
+    }
     let mut issues = check_submission(&sub);
     // A round stays open until the next one ends, for phones that sync late.
     if sub.round > app.round || sub.round < app.round.previous() {

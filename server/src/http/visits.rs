@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sha2::{Digest, Sha256};
+use shared::codes::Role;
 use shared::round::Round;
 use shared::validate::{Issue, IssueCode};
 use shared::wire::{Visit, VisitReceipt};
@@ -27,6 +28,8 @@ pub async fn post<S: Store>(
     caller: Caller,
     AppJson(visit): AppJson<Visit>,
 ) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
+    // Grid members and resident work teams call on households.
+    caller.require(&[Role::GridMember, Role::Surveyor])?;
     if !visit.position.is_plausible() {
         return Err(ApiError::Invalid(vec![Issue {
             path: "position".into(),

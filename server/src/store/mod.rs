@@ -122,6 +122,47 @@ pub trait Store: Clone + Send + Sync + 'static {
         username: &str,
     ) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
 
+    /// Failed logins of `username` since `since`.
+    fn login_failures(
+        &self,
+        username: &str,
+        since: OffsetDateTime,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
+    /// Notes a failed login; a successful one clears them (`clear_login_failures`).
+    fn add_login_failure(
+        &self,
+        username: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Forgets a user's failed logins.
+    fn clear_login_failures(
+        &self,
+        username: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every user, by username.
+    fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+
+    /// Adds a user; `false` if the username is taken.
+    fn create_user(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Changes a user's role and grid; `false` if there is no such user.
+    fn set_scope(
+        &self,
+        username: &str,
+        role: Role,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether a grid exists.
+    fn grid_exists(&self, grid: &GridCode)
+    -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Opens a session identified by the hash of its token.
     fn create_session(
         &self,

@@ -2,7 +2,7 @@
 //! merge locks its household's row, so concurrent servers cannot lose a
 //! submission from a ledger.
 
-use shared::codes::Code;
+use shared::codes::{Code, Role};
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
@@ -105,6 +105,90 @@ impl Store for Postgres {
             .fetch_optional(&self.pool)
             .await?;
         row.map(Credentials::try_from).transpose()
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        since: OffsetDateTime,
+    ) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM login_failures WHERE username = $1 AND failed_at > $2",
+        )
+        .bind(username)
+        .bind(timestamp(since))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn add_login_failure(
+        &self,
+        username: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO login_failures (username, failed_at) VALUES ($1, $2)")
+            .bind(username)
+            .bind(timestamp(at))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY username")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(User::try_from).collect()
+    }
+
+    async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, grid, demo) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING",
+        )
+        .bind(&c.user.username)
+        .bind(&c.user.display_name)
+        .bind(&c.password_hash)
+        .bind(c.user.role.code())
+        .bind(c.user.grid.as_ref().map(GridCode::as_str))
+        .bind(c.user.demo)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+
+    async fn set_scope(
+        &self,
+        username: &str,
+        role: Role,
+        grid: Option<&GridCode>,
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query("UPDATE users SET role = $1, grid = $2 WHERE username = $3")
+            .bind(role.code())
+            .bind(grid.map(GridCode::as_str))
+            .bind(username)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(updated == 1)
+    }
+
+    async fn grid_exists(&self, grid: &GridCode) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grids WHERE code = $1")
+            .bind(grid.as_str())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
     }
 
     async fn create_session(

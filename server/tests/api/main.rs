@@ -3,7 +3,9 @@
 
 mod crash;
 mod helpers;
+mod permissions;
 mod session;
 mod submissions;
 mod two_servers;
+mod users;
 mod visits;

@@ -1,0 +1,133 @@
+//! Users and their scopes, managed by administrators: `GET`/`POST
+//! /api/v1/users`, `PATCH /api/v1/users/{username}`.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use shared::codes::Role;
+use shared::place::GridCode;
+use shared::validate::{Issue, IssueCode};
+use shared::wire::{NewUser, Scope, UserInfo};
+
+use crate::http::AppState;
+use crate::http::auth::{Caller, hash_password};
+use crate::http::error::ApiError;
+use crate::http::json::AppJson;
+use crate::store::{Credentials, Store, User};
+
+fn info(user: User) -> UserInfo {
+    UserInfo {
+        username: user.username,
+        display_name: user.display_name,
+        role: user.role,
+        grid: user.grid,
+    }
+}
+
+/// The rules of a scope: grid-bound roles name an existing grid.
+async fn check_scope<S: Store>(
+    store: &S,
+    role: Role,
+    grid: Option<&GridCode>,
+    issues: &mut Vec<Issue>,
+) -> Result<(), ApiError> {
+    match (role, grid) {
+        (Role::Surveyor | Role::GridMember, None) => issues.push(Issue {
+            path: "grid".into(),
+            code: IssueCode::GridRequired,
+        }),
+        (_, Some(grid)) if !store.grid_exists(grid).await? => issues.push(Issue {
+            path: "grid".into(),
+            code: IssueCode::UnknownGrid,
+        }),
+        _ => {}
+    }
+    Ok(())
+}
+
+pub async fn list<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+) -> Result<Json<Vec<UserInfo>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let users = app.store.users().await?;
+    Ok(Json(users.into_iter().map(info).collect()))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppJson(new): AppJson<NewUser>,
+) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let mut issues = Vec::new();
+    let username_ok = (3..=32).contains(&new.username.len())
+        && new
+            .username
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !username_ok {
+        issues.push(Issue {
+            path: "username".into(),
+            code: IssueCode::UsernameFormat,
+        });
+    }
+    if new.display_name.trim().is_empty() {
+        issues.push(Issue {
+            path: "display_name".into(),
+            code: IssueCode::Required,
+        });
+    }
+    if new.password.chars().count() < 8 {
+        issues.push(Issue {
+            path: "password".into(),
+            code: IssueCode::PasswordTooShort,
+        });
+    }
+    check_scope(&app.store, new.role, new.grid.as_ref(), &mut issues).await?;
+    if !issues.is_empty() {
+        return Err(ApiError::Invalid(issues));
+    }
+    let password = new.password;
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let user = User {
+        username: new.username,
+        display_name: new.display_name.trim().to_owned(),
+        role: new.role,
+        grid: new.grid,
+        demo: false,
+    };
+    let credentials = Credentials {
+        user: user.clone(),
+        password_hash,
+    };
+    if !app.store.create_user(&credentials).await? {
+        return Err(ApiError::UsernameTaken);
+    }
+    Ok((StatusCode::CREATED, Json(info(user))))
+}
+
+pub async fn set_scope<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Path(username): Path<String>,
+    AppJson(scope): AppJson<Scope>,
+) -> Result<StatusCode, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let mut issues = Vec::new();
+    check_scope(&app.store, scope.role, scope.grid.as_ref(), &mut issues).await?;
+    if !issues.is_empty() {
+        return Err(ApiError::Invalid(issues));
+    }
+    if !app
+        .store
+        .set_scope(&username, scope.role, scope.grid.as_ref())
+        .await?
+    {
+        return Err(ApiError::UnknownUser);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,139 @@
+//! Who may do what: every role against every endpoint, inside and outside
+//! their scope, with the status each must get.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{ROUND, TestApp, spawn_app};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Place {
+    Inside,
+    Outside,
+}
+
+/// One request an endpoint takes, for a household inside or outside grid 1.
+fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Option<Value>) {
+    let code = household["code"].as_str().expect("code");
+    let id = uuid::Uuid::from_u128(n).to_string();
+    match endpoint {
+        "roster" => (Method::GET, "/api/v1/roster".into(), None),
+        "coverage" => (Method::GET, "/api/v1/coverage".into(), None),
+        "household" => (Method::GET, format!("/api/v1/households/{code}"), None),
+        "history" => (
+            Method::GET,
+            format!("/api/v1/households/{code}/history"),
+            None,
+        ),
+        "submit" => {
+            let person = &household["members"][0]["person"];
+            let body = json!({
+                "id": id, "household": code, "round": ROUND,
+                "captured_at": "2026-11-23T10:00:00+08:00",
+                "members": [{ "person": person, "writes": [] }],
+            });
+            (Method::POST, "/api/v1/submissions".into(), Some(body))
+        }
+        "visit" => {
+            let body = json!({
+                "id": id, "household": code, "outcome": "met",
+                "visited_at": "2026-11-23T10:00:00+08:00", "position": { "kind": "unavailable" },
+            });
+            (Method::POST, "/api/v1/visits".into(), Some(body))
+        }
+        "list users" => (Method::GET, "/api/v1/users".into(), None),
+        "create user" => {
+            let body = json!({
+                "username": format!("u{n}"), "display_name": "新用户", "password": "long-enough",
+                "role": "grid_member", "grid": "G2",
+            });
+            (Method::POST, "/api/v1/users".into(), Some(body))
+        }
+        other => panic!("no endpoint {other}"),
+    }
+}
+
+/// The status each role must get: (endpoint, place, [anonymous, admin, supervisor, surveyor, grid]).
+const MATRIX: &[(&str, Place, [u16; 5])] = &[
+    ("roster", Place::Inside, [401, 200, 200, 200, 200]),
+    ("coverage", Place::Inside, [401, 200, 200, 200, 200]),
+    ("household", Place::Inside, [401, 200, 200, 200, 200]),
+    ("household", Place::Outside, [401, 200, 200, 403, 403]),
+    ("history", Place::Inside, [401, 200, 200, 200, 200]),
+    ("history", Place::Outside, [401, 200, 200, 403, 403]),
+    ("submit", Place::Inside, [401, 403, 201, 201, 403]),
+    ("submit", Place::Outside, [401, 403, 201, 403, 403]),
+    ("visit", Place::Inside, [401, 403, 403, 201, 201]),
+    ("visit", Place::Outside, [401, 403, 403, 403, 403]),
+    ("list users", Place::Inside, [401, 200, 403, 403, 403]),
+    ("create user", Place::Inside, [401, 201, 403, 403, 403]),
+];
+
+const ROLES: [Option<&str>; 5] = [
+    None,
+    Some("admin"),
+    Some("supervisor"),
+    Some("surveyor"),
+    Some("grid"),
+];
+
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    req: (Method, String, Option<Value>),
+) -> u16 {
+    let (method, path, body) = req;
+    let mut builder = client.request(method, format!("{}{path}", app.address));
+    if let Some(body) = body {
+        builder = builder.json(&body);
+    }
+    builder
+        .send()
+        .await
+        .expect("request sent")
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn every_role_gets_exactly_what_it_may() {
+    let app = spawn_app().await;
+    app.login_as("supervisor").await;
+    let all = app.roster().await["households"].as_array().unwrap().clone();
+    let inside = all.iter().find(|h| h["grid"] == "G1").unwrap().clone();
+    let outside = all.iter().find(|h| h["grid"] == "G2").unwrap().clone();
+
+    let mut n = 0u128;
+    let mut wrong = Vec::new();
+    for (role_idx, role) in ROLES.iter().enumerate() {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        if let Some(username) = role {
+            let res = client
+                .post(format!("{}/api/v1/session", app.address))
+                .json(&json!({ "username": username, "password": "demo" }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+        }
+        for (endpoint, place, expected) in MATRIX {
+            n += 1;
+            let household = if *place == Place::Inside {
+                &inside
+            } else {
+                &outside
+            };
+            let got = send(&app, &client, request(endpoint, household, n)).await;
+            if got != expected[role_idx] {
+                wrong.push(format!(
+                    "{role:?} {endpoint} {place:?}: got {got}, want {}",
+                    expected[role_idx]
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
