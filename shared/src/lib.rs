@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod merge;
 pub mod phone;
 pub mod place;
+pub mod privacy;
 pub mod record;
 pub mod resident_id;
 pub mod round;

@@ -1,5 +1,6 @@
 //! What crosses HTTP between the app and the server, defined once for both.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use uuid::Uuid;
 use crate::codes::{Role, SubmissionKind, VisitOutcome};
 use crate::merge::HouseholdLedger;
 use crate::place::{GridCode, HouseholdCode, PersonId};
+use crate::privacy::MaskedIds;
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
 use crate::round::Round;
 
@@ -110,6 +112,9 @@ pub struct RosterHousehold {
     pub room: String,
     #[serde(default)]
     pub record: HouseholdRecord,
+    /// The household's phone, masked, where it was taken out of `record`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_phone: Option<String>,
     pub members: Vec<RosterMember>,
     /// Whether this round's ledger already holds a submission.
     pub surveyed: bool,
@@ -121,7 +126,10 @@ pub struct RosterHousehold {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterMember {
     pub person: PersonId,
+    /// Without resident ID and phone for roles that see them masked.
     pub record: LabourRecord,
+    #[serde(default, skip_serializing_if = "MaskedIds::is_empty")]
+    pub masked: MaskedIds,
 }
 
 /// `POST /api/v1/submissions`: one household surveyed once.
@@ -221,15 +229,24 @@ pub struct VisitReceipt {
     pub received_at: OffsetDateTime,
 }
 
-/// `GET /api/v1/households/{code}`.
-pub type LedgerView = HouseholdLedger;
+/// `GET /api/v1/households/{code}`: a ledger, with the masked forms of the
+/// numbers taken out of it for roles that see them masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerView {
+    #[serde(flatten)]
+    pub ledger: HouseholdLedger,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub masked: BTreeMap<PersonId, MaskedIds>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked_phone: Option<String>,
+}
 
 /// `GET /api/v1/households/{code}/history`: every round's ledger, oldest
 /// first, each with its fields' trails.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     pub household: HouseholdCode,
-    pub rounds: Vec<HouseholdLedger>,
+    pub rounds: Vec<LedgerView>,
 }
 
 /// `GET /api/v1/coverage?round=`: who has been surveyed.
@@ -427,7 +444,12 @@ mod tests {
                     floor: 3,
                     room: "302".into(),
                     record: own,
-                    members: vec![RosterMember { person: PersonId::parse("P1").unwrap(), record: labour }],
+                    masked_phone: None,
+                    members: vec![RosterMember {
+                        person: PersonId::parse("P1").unwrap(),
+                        record: labour,
+                        masked: MaskedIds::default(),
+                    }],
                     surveyed: true,
                     base: sub.base.clone(),
                 }],

@@ -198,6 +198,8 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
         .birth_date
         .map(|birth| format!("{}{}", age_on(birth, today), tr(Msg::Age)));
     let relation = member.record.relation.map(label);
+    // Shown masked, so the surveyor can match the last digits on the card.
+    let masked_id = member.masked.resident_id.clone();
     let employed = move || record.with(LabourRecord::is_employed);
     // Able and of working age but without work: the survey asks what they want.
     let seeking = move || {
@@ -229,6 +231,7 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
                 <span class="member-name">{member.record.name.clone()}</span>
                 <span class="member-meta">{relation}" "{age}</span>
             </div>
+            {masked_id.map(|id| view! { <span class="member-id">{id}</span> })}
             <CodeSelect
                 caption=Msg::EmploymentStatus
                 record

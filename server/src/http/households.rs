@@ -3,14 +3,14 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::Deserialize;
-use shared::merge::HouseholdLedger;
 use shared::place::HouseholdCode;
 use shared::round::Round;
-use shared::wire::History;
+use shared::wire::{History, LedgerView};
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::personal::ledger_out;
 use crate::store::Store;
 
 #[derive(Debug, Deserialize)]
@@ -37,7 +37,7 @@ pub async fn get<S: Store>(
     caller: Caller,
     Path(code): Path<String>,
     Query(query): Query<RoundQuery>,
-) -> Result<Json<HouseholdLedger>, ApiError> {
+) -> Result<Json<LedgerView>, ApiError> {
     let round = query.round_or(app.round)?;
     let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;
     let state = app
@@ -46,7 +46,9 @@ pub async fn get<S: Store>(
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
     caller.check_grid(&state.place.grid)?;
-    Ok(Json(state.ledger))
+    Ok(Json(
+        ledger_out(&app.store, &caller, "household", state.ledger).await?,
+    ))
 }
 
 /// `GET /api/v1/households/{code}/history`.
@@ -63,7 +65,10 @@ pub async fn history<S: Store>(
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
     caller.check_grid(&place.grid)?;
-    let rounds = app.store.history(&code).await?;
+    let mut rounds = Vec::new();
+    for ledger in app.store.history(&code).await? {
+        rounds.push(ledger_out(&app.store, &caller, "history", ledger).await?);
+    }
     Ok(Json(History {
         household: code,
         rounds,

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod error;
 pub mod households;
 pub mod json;
+pub mod personal;
 pub mod roster;
 pub mod submissions;
 pub mod users;
@@ -50,6 +51,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/visits", post(visits::post::<S>))
         .route("/users", get(users::list::<S>).post(users::create::<S>))
         .route("/users/{username}", patch(users::set_scope::<S>))
+        .route("/audit", get(users::audit_log::<S>))
         .route("/households/{code}", get(households::get::<S>))
         .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))

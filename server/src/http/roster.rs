@@ -7,6 +7,7 @@ use shared::wire::Roster;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::personal::roster_out;
 use crate::store::Store;
 
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
@@ -17,9 +18,11 @@ pub async fn get<S: Store>(
     let grid = caller.grid_scope()?;
     let grids = app.store.grids(grid).await?;
     let households = app.store.roster(app.round, grid).await?;
-    Ok(Json(Roster {
+    let mut roster = Roster {
         round: app.round,
         grids,
         households,
-    }))
+    };
+    roster_out(&app.store, &caller, &mut roster).await?;
+    Ok(Json(roster))
 }

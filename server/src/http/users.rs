@@ -1,5 +1,6 @@
 //! Users and their scopes, managed by administrators: `GET`/`POST
-//! /api/v1/users`, `PATCH /api/v1/users/{username}`.
+//! /api/v1/users`, `PATCH /api/v1/users/{username}`; and the audit log of
+//! unmasked personal information, `GET /api/v1/audit`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -13,7 +14,7 @@ use crate::http::AppState;
 use crate::http::auth::{Caller, hash_password};
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{Credentials, Store, User};
+use crate::store::{AuditEntry, Credentials, Store, User};
 
 fn info(user: User) -> UserInfo {
     UserInfo {
@@ -130,4 +131,13 @@ pub async fn set_scope<S: Store>(
         return Err(ApiError::UnknownUser);
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The latest reads of unmasked personal information, newest first.
+pub async fn audit_log<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(app.store.audit_log(500).await?))
 }

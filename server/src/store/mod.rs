@@ -60,6 +60,15 @@ pub struct HouseholdPlace {
     pub room: String,
 }
 
+/// One read of unmasked personal information.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+pub struct AuditEntry {
+    pub at: String,
+    pub username: String,
+    pub action: String,
+    pub subject: String,
+}
+
 /// A household and its ledger for a round.
 #[derive(Clone, Debug)]
 pub struct HouseholdState {
@@ -141,6 +150,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Writes one line of the audit log of unmasked personal information.
+    fn audit(
+        &self,
+        username: &str,
+        action: &str,
+        subject: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The audit log, newest first, at most `limit` lines.
+    fn audit_log(
+        &self,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 
     /// Every user, by username.
     fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;

@@ -17,8 +17,8 @@ use super::rows::{
     parse_timestamp, receipt_of, remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
-    Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, StoredVisit,
-    User,
+    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError,
+    StoredVisit, User,
 };
 
 /// A PostgreSQL database.
@@ -141,6 +141,35 @@ impl Store for Postgres {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn audit(
+        &self,
+        username: &str,
+        action: &str,
+        subject: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, username, action, subject) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(timestamp(at))
+        .bind(username)
+        .bind(action)
+        .bind(subject)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<AuditEntry> = sqlx::query_as(
+            "SELECT at, username, action, subject FROM audit_log ORDER BY at DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {

@@ -4,6 +4,7 @@
 use shared::codes::{Code, Role};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode};
+use shared::privacy::MaskedIds;
 use shared::round::Round;
 use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember, VisitReceipt};
 use time::OffsetDateTime;
@@ -139,6 +140,7 @@ impl RosterRow {
                 .as_ref()
                 .map(|l| l.record.clone())
                 .unwrap_or_default(),
+            masked_phone: None,
             members: ledger
                 .map(|l| {
                     l.members
@@ -147,6 +149,7 @@ impl RosterRow {
                         .map(|m| RosterMember {
                             person: m.person,
                             record: m.record,
+                            masked: MaskedIds::default(),
                         })
                         .collect()
                 })

@@ -20,8 +20,8 @@ use super::rows::{
 };
 use super::sqlite_writer::Writer;
 use super::{
-    Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError, StoredVisit,
-    User,
+    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError,
+    StoredVisit, User,
 };
 
 /// A SQLite database file: a pool of connections for reads and a single
@@ -153,6 +153,33 @@ impl Store for Sqlite {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn audit(
+        &self,
+        username: &str,
+        action: &str,
+        subject: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit_log (at, username, action, subject) VALUES (?, ?, ?, ?)")
+            .bind(timestamp(at))
+            .bind(username)
+            .bind(action)
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<AuditEntry> = sqlx::query_as(
+            "SELECT at, username, action, subject FROM audit_log ORDER BY at DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
     }
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {

@@ -4,6 +4,7 @@
 mod crash;
 mod helpers;
 mod permissions;
+mod personal;
 mod session;
 mod submissions;
 mod two_servers;

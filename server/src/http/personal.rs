@@ -1,0 +1,70 @@
+//! Personal information on its way out: masked for roles that do not need
+//! it (`shared::privacy`), written to the audit log for those that read it.
+
+use shared::merge::HouseholdLedger;
+use shared::privacy::{mask_ledger, mask_record, sees_personal_data};
+use shared::wire::{LedgerView, Roster};
+use time::OffsetDateTime;
+
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::store::Store;
+
+/// Masks the roster's numbers, or audits that the caller read them.
+pub async fn roster_out<S: Store>(
+    store: &S,
+    caller: &Caller,
+    roster: &mut Roster,
+) -> Result<(), ApiError> {
+    if sees_personal_data(caller.user.role) {
+        let scope = caller.user.grid.as_ref().map_or("all", |g| g.as_str());
+        return audit(store, caller, "roster", scope).await;
+    }
+    for household in &mut roster.households {
+        household.masked_phone = household.record.phone.take().map(|p| p.masked());
+        for member in &mut household.members {
+            member.masked = mask_record(&mut member.record);
+        }
+    }
+    Ok(())
+}
+
+/// A ledger as `caller` may see it; an unmasked one is audited.
+pub async fn ledger_out<S: Store>(
+    store: &S,
+    caller: &Caller,
+    action: &str,
+    mut ledger: HouseholdLedger,
+) -> Result<LedgerView, ApiError> {
+    if sees_personal_data(caller.user.role) {
+        audit(store, caller, action, ledger.household.as_str()).await?;
+        return Ok(LedgerView {
+            ledger,
+            masked: Default::default(),
+            masked_phone: None,
+        });
+    }
+    let (masked, masked_phone) = mask_ledger(&mut ledger);
+    Ok(LedgerView {
+        ledger,
+        masked,
+        masked_phone,
+    })
+}
+
+async fn audit<S: Store>(
+    store: &S,
+    caller: &Caller,
+    action: &str,
+    subject: &str,
+) -> Result<(), ApiError> {
+    store
+        .audit(
+            &caller.user.username,
+            action,
+            subject,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(())
+}
