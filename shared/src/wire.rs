@@ -92,7 +92,17 @@ pub struct UserInfo {
 pub struct Roster {
     pub round: Round,
     pub grids: Vec<GridInfo>,
+    /// Every household of the scope when `full`, else those changed since
+    /// the cursor the request named.
     pub households: Vec<RosterHousehold>,
+    /// Households taken out of the scope since the cursor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<HouseholdCode>,
+    /// Whether this is the whole roster (the first sync, or a cursor that
+    /// no longer applies): the phone replaces what it had.
+    pub full: bool,
+    /// Opaque; send it back as `?since=` to get only what changed.
+    pub cursor: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -435,6 +445,9 @@ mod tests {
                 own.apply(write);
             }
             round_trips(&Roster {
+                removed: vec![],
+                full: true,
+                cursor: "G1.1".into(),
                 round: sub.round,
                 grids: vec![GridInfo { code: GridCode::parse("G1").unwrap(), name: "第一网格".into() }],
                 households: vec![RosterHousehold {

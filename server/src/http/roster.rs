@@ -1,8 +1,11 @@
-//! `GET /api/v1/roster`: the households the caller may survey, for prefill.
+//! `GET /api/v1/roster[?since=CURSOR]`: the households the caller may
+//! survey, for prefill; whole the first time, then only what changed.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use serde::Deserialize;
 use shared::wire::Roster;
+use time::{Duration, OffsetDateTime};
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -10,19 +13,78 @@ use crate::http::error::ApiError;
 use crate::http::personal::roster_out;
 use crate::store::Store;
 
+/// How far before a cursor a delta looks again, so that a change committed
+/// just after a read (or stamped by a server whose clock runs a little
+/// behind) is sent at the next sync instead of never. The phone merges by
+/// household code, so a household sent twice costs only bytes.
+const GRACE: Duration = Duration::seconds(60);
+
+#[derive(Debug, Deserialize)]
+pub struct SinceQuery {
+    pub since: Option<String>,
+}
+
+/// A cursor names the scope it was made for and when its read started.
+fn cursor(scope: &str, at: OffsetDateTime) -> String {
+    format!("{scope}.{}", at.unix_timestamp_nanos() / 1_000_000)
+}
+
+/// The time a cursor stands for, if it was made for `scope`.
+fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
+    let (cursor_scope, millis) = raw.rsplit_once('.')?;
+    if cursor_scope != scope {
+        return None;
+    }
+    let millis: i128 = millis.parse().ok()?;
+    OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()
+}
+
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
+    Query(query): Query<SinceQuery>,
 ) -> Result<Json<Roster>, ApiError> {
     let grid = caller.grid_scope()?;
+    let scope = grid.map_or("all", |g| g.as_str()).to_owned();
+    let read_at = OffsetDateTime::now_utc();
+    // A cursor from another scope (the user moved grids) or an unreadable
+    // one gets the whole roster, which the phone takes in place of its own.
+    let since = query
+        .since
+        .as_deref()
+        .and_then(|raw| parse_cursor(raw, &scope))
+        .map(|at| at - GRACE);
     let grids = app.store.grids(grid).await?;
-    let households = app.store.roster(app.round, grid).await?;
+    let households = app.store.roster(app.round, grid, since).await?;
+    let removed = match since {
+        Some(since) => app.store.roster_removals(grid, since).await?,
+        None => Vec::new(),
+    };
     let mut roster = Roster {
         round: app.round,
         grids,
         households,
+        removed,
+        full: since.is_none(),
+        cursor: cursor(&scope, read_at),
     };
     roster_out(&app.store, &caller, &mut roster).await?;
     Ok(Json(roster))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn a_cursor_reads_back_only_in_its_own_scope() {
+        let at = datetime!(2026-11-23 10:00:00.123 UTC);
+        let raw = cursor("G1", at);
+        assert_eq!(parse_cursor(&raw, "G1"), Some(at));
+        assert_eq!(parse_cursor(&raw, "G2"), None);
+        assert_eq!(parse_cursor("garbage", "G1"), None);
+    }
 }

@@ -215,11 +215,20 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<GridInfo>, StoreError>> + Send;
 
     /// Households with their members' latest records for `round`, all or of one grid.
+    /// Only those changed after `since`, when given.
     fn roster(
         &self,
         round: Round,
         grid: Option<&GridCode>,
+        since: Option<OffsetDateTime>,
     ) -> impl Future<Output = Result<Vec<RosterHousehold>, StoreError>> + Send;
+
+    /// Households taken out of the roster after `since`, all or of one grid.
+    fn roster_removals(
+        &self,
+        grid: Option<&GridCode>,
+        since: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<HouseholdCode>, StoreError>> + Send;
 
     /// Where a household sits, if it exists.
     fn household(

@@ -49,6 +49,7 @@ impl Store for Postgres {
 
     #[instrument(skip_all, fields(households = seed.households.len()))]
     async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
+        let seeded_at = timestamp(OffsetDateTime::now_utc());
         let mut tx = self.pool.begin().await?;
         for grid in &seed.grids {
             sqlx::query("INSERT INTO grids (code, name, area) VALUES ($1, $2, $3)")
@@ -60,13 +61,14 @@ impl Store for Postgres {
         }
         for h in &seed.households {
             sqlx::query(
-                "INSERT INTO households (code, grid, building, floor, room) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO households (code, grid, building, floor, room, changed_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(h.code.as_str())
             .bind(h.grid.as_str())
             .bind(&h.building)
             .bind(h.floor)
             .bind(&h.room)
+            .bind(&seeded_at)
             .execute(&mut *tx)
             .await?;
         }
@@ -275,6 +277,7 @@ impl Store for Postgres {
         &self,
         round: Round,
         grid: Option<&GridCode>,
+        since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterHousehold>, StoreError> {
         // The latest ledger up to this round per household: this round's if
         // surveyed, else the last one kept.
@@ -282,14 +285,34 @@ impl Store for Postgres {
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
-             WHERE $2::TEXT IS NULL OR h.grid = $2 \
+             WHERE ($2::TEXT IS NULL OR h.grid = $2) AND ($3::TEXT IS NULL OR h.changed_at > $3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
         .bind(grid.map(GridCode::as_str))
+        .bind(since.map(timestamp))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(|r| r.into_household(round)).collect()
+    }
+
+    async fn roster_removals(
+        &self,
+        grid: Option<&GridCode>,
+        since: OffsetDateTime,
+    ) -> Result<Vec<HouseholdCode>, StoreError> {
+        let codes: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT code FROM roster_removals \
+             WHERE ($1::TEXT IS NULL OR grid = $1) AND removed_at > $2 ORDER BY code",
+        )
+        .bind(grid.map(GridCode::as_str))
+        .bind(timestamp(since))
+        .fetch_all(&self.pool)
+        .await?;
+        codes
+            .iter()
+            .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
     }
 
     async fn household(&self, code: &HouseholdCode) -> Result<Option<HouseholdPlace>, StoreError> {
@@ -331,9 +354,11 @@ impl Store for Postgres {
         let sub = &accepted.submission;
         let mut tx = self.pool.begin().await?;
         // Servers sharing this database merge one household at a time: the
-        // row lock makes each merge see every submission committed before it.
-        sqlx::query("SELECT code FROM households WHERE code = $1 FOR UPDATE")
+        // row lock this update takes makes each merge see every submission
+        // committed before it. It also marks the roster entry changed.
+        sqlx::query("UPDATE households SET changed_at = $2 WHERE code = $1")
             .bind(sub.household.as_str())
+            .bind(timestamp(received_at))
             .execute(&mut *tx)
             .await?;
         let inserted = sqlx::query(

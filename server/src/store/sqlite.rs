@@ -61,6 +61,7 @@ impl Store for Sqlite {
 
     #[instrument(skip_all, fields(households = seed.households.len()))]
     async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
+        let seeded_at = timestamp(OffsetDateTime::now_utc());
         let mut tx = self.pool.begin().await?;
         for grid in &seed.grids {
             sqlx::query("INSERT INTO grids (code, name, area) VALUES (?, ?, ?)")
@@ -72,13 +73,14 @@ impl Store for Sqlite {
         }
         for h in &seed.households {
             sqlx::query(
-                "INSERT INTO households (code, grid, building, floor, room) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO households (code, grid, building, floor, room, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
             )
             .bind(h.code.as_str())
             .bind(h.grid.as_str())
             .bind(&h.building)
             .bind(h.floor)
             .bind(&h.room)
+            .bind(&seeded_at)
             .execute(&mut *tx)
             .await?;
         }
@@ -285,6 +287,7 @@ impl Store for Sqlite {
         &self,
         round: Round,
         grid: Option<&GridCode>,
+        since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterHousehold>, StoreError> {
         // The latest ledger up to this round per household: this round's if
         // surveyed, else the last one kept.
@@ -292,14 +295,34 @@ impl Store for Sqlite {
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
-             WHERE ?2 IS NULL OR h.grid = ?2 \
+             WHERE (?2 IS NULL OR h.grid = ?2) AND (?3 IS NULL OR h.changed_at > ?3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
         .bind(grid.map(GridCode::as_str))
+        .bind(since.map(timestamp))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(|r| r.into_household(round)).collect()
+    }
+
+    async fn roster_removals(
+        &self,
+        grid: Option<&GridCode>,
+        since: OffsetDateTime,
+    ) -> Result<Vec<HouseholdCode>, StoreError> {
+        let codes: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT code FROM roster_removals \
+             WHERE (?1 IS NULL OR grid = ?1) AND removed_at > ?2 ORDER BY code",
+        )
+        .bind(grid.map(GridCode::as_str))
+        .bind(timestamp(since))
+        .fetch_all(&self.pool)
+        .await?;
+        codes
+            .iter()
+            .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
     }
 
     async fn household(&self, code: &HouseholdCode) -> Result<Option<HouseholdPlace>, StoreError> {

@@ -241,6 +241,27 @@ async fn commit_batch(
         );
         query.build().execute(&mut *conn).await?;
     }
+    // Mark the touched households changed, for the phones' delta sync.
+    if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
+        let touched: BTreeSet<&str> = merged
+            .iter()
+            .map(|((household, _), _)| household.as_str())
+            .collect();
+        for chunk in touched
+            .into_iter()
+            .collect::<Vec<_>>()
+            .chunks(ROWS_PER_STATEMENT)
+        {
+            let mut query = QueryBuilder::new("UPDATE households SET changed_at = ");
+            query.push_bind(timestamp(latest)).push(" WHERE code IN (");
+            let mut list = query.separated(", ");
+            for household in chunk {
+                list.push_bind(*household);
+            }
+            query.push(")");
+            query.build().execute(&mut *conn).await?;
+        }
+    }
     conn.execute("COMMIT").await?;
 
     Ok(batch

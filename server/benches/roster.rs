@@ -1,0 +1,75 @@
+//! How many bytes a phone downloads for its first, full roster sync of the
+//! demo community (300 households for a supervisor, grid 1's half for a
+//! surveyor, whose numbers come masked), as sent with each content encoding.
+//!
+//! `cargo bench -p server --bench roster`
+
+use serde_json::{Value, json};
+use server::settings::Settings;
+use shared::round::Round;
+
+async fn wire_bytes(client: &reqwest::Client, url: &str, encoding: &str) -> usize {
+    let res = client
+        .get(url)
+        .header("accept-encoding", encoding)
+        .send()
+        .await
+        .expect("roster");
+    assert!(res.status().is_success());
+    res.bytes().await.expect("body").len()
+}
+
+fn main() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings {
+            port: 0,
+            host: "127.0.0.1".into(),
+            database: format!("sqlite://{}", dir.path().join("roster.db").display()),
+            demo: true,
+            round: Some(Round::parse("2026Q4").expect("valid round")),
+        };
+        let app = server::build(settings).await.expect("server starts");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+
+        println!(
+            "{:<34} {:>10} {:>10} {:>10}",
+            "sync", "identity", "gzip", "br"
+        );
+        for user in ["supervisor", "surveyor"] {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client");
+            client
+                .post(format!("{base}/api/v1/session"))
+                .json(&json!({ "username": user, "password": "demo" }))
+                .send()
+                .await
+                .expect("login");
+            let url = format!("{base}/api/v1/roster");
+            let roster: Value = client
+                .get(&url)
+                .send()
+                .await
+                .expect("roster")
+                .json()
+                .await
+                .expect("JSON");
+            let n = roster["households"].as_array().expect("households").len();
+            let mut sizes = Vec::new();
+            for encoding in ["identity", "gzip", "br"] {
+                sizes.push(wire_bytes(&client, &url, encoding).await);
+            }
+            println!(
+                "{:<34} {:>10} {:>10} {:>10}",
+                format!("full, {user}, {n} households"),
+                sizes[0],
+                sizes[1],
+                sizes[2]
+            );
+        }
+    });
+}
