@@ -19,6 +19,7 @@ pub const LOW_INCOME_LINE: u32 = 8_500;
 
 /// A household under the low-income line, with its per-capita annual income.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LowIncome {
     pub household: HouseholdCode,
     /// Yuan per person per year, from each member's months and monthly income.
@@ -27,6 +28,7 @@ pub struct LowIncome {
 
 /// The indicators of a set of households for one round.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Indicators {
     pub households: u32,
     /// Households with at least one labourer (有劳动力的家庭).

@@ -25,6 +25,7 @@ use crate::wire::{Submission, SubmissionId};
 
 /// A submission the server accepted, with who sent it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Accepted {
     pub submission: Submission,
     pub author: String,
@@ -33,6 +34,7 @@ pub struct Accepted {
 /// Where a value came from. Ordered by capture time, then submission id:
 /// the stamp that decides which of two concurrent writes stands.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Provenance {
     #[serde(with = "time::serde::rfc3339")]
     pub captured_at: OffsetDateTime,
@@ -43,6 +45,7 @@ pub struct Provenance {
 
 /// What became of one write in the merge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It is the field's value.
@@ -55,6 +58,7 @@ pub enum Outcome {
 
 /// One write in a field's trail this round.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrailEntry<W> {
     pub write: W,
     pub provenance: Provenance,
@@ -63,6 +67,7 @@ pub struct TrailEntry<W> {
 
 /// One member's merged record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberLedger {
     pub person: PersonId,
     pub record: LabourRecord,
@@ -106,6 +111,7 @@ impl MemberLedger {
 /// Writes that did not know each other and disagree, or a removal that did
 /// not know of an edit. Until a supervisor resolves it, the latest stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Conflict {
     /// Two values for one member field; the last candidate stands for now.
@@ -135,6 +141,7 @@ pub enum Conflict {
 
 /// 台账: a household's labour ledger for one round.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdLedger {
     pub household: HouseholdCode,
     pub round: Round,

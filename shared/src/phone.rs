@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An 11-digit mainland mobile number starting with 1 and a digit from 3 to 9.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String); // Invariant: matches 1[3-9]\d{9}.
 

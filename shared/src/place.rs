@@ -8,6 +8,7 @@ macro_rules! code_newtype {
     ($(#[$meta:meta])* $name:ident, $err:ident, $what:literal) => {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String); // Invariant: 1 to 40 of [A-Za-z0-9_-].
 

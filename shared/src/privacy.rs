@@ -19,6 +19,7 @@ pub fn sees_personal_data(role: Role) -> bool {
 /// The masked forms of a person's numbers, shown where the numbers were
 /// taken out (`140925********1234`, `139****5678`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MaskedIds {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resident_id: Option<String>,

@@ -34,6 +34,7 @@ macro_rules! record_fields {
     ) => {
         $(#[$rmeta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $Record {
             $(#[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)+
         }
@@ -41,6 +42,7 @@ macro_rules! record_fields {
         $(#[$wmeta])*
         /// `None` clears the field.
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(tag = "field", content = "value", rename_all = "snake_case")]
         pub enum $Write {
             $($variant(Option<$ty>),)+
@@ -48,6 +50,7 @@ macro_rules! record_fields {
 
         $(#[$kmeta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $Key {
             $($variant,)+
@@ -149,6 +152,7 @@ record_fields! {
 /// A change in who belongs to the household, with its reason. Merged like
 /// a field of the member: the latest unsuperseded one stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "change", content = "reason", rename_all = "snake_case")]
 pub enum Membership {
     /// 增员: newborn, married in, moved in.

@@ -11,6 +11,7 @@ use crate::codes::Sex;
 /// region code, the birth date and the ISO 7064 MOD 11-2 check character
 /// were verified.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct ResidentId(String); // Invariant: 17 ASCII digits, then a digit or 'X'; valid date.
 

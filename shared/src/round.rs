@@ -74,6 +74,21 @@ impl fmt::Debug for Round {
     }
 }
 
+// On the wire a round is a string like `2026Q4`, not the struct's fields.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Round {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some("^[0-9]{4}Q[1-4]$"))
+            .examples(["2026Q4"])
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Round {}
+
 impl TryFrom<String> for Round {
     type Error = RoundError;
     fn try_from(raw: String) -> Result<Self, Self::Error> {

@@ -23,6 +23,7 @@ macro_rules! issue_codes {
     ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
         /// What rule a value broke.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum IssueCode {
             $($variant,)+
@@ -77,6 +78,7 @@ issue_codes! {
 
 /// One broken rule at one place.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Issue {
     /// Like `members[1].months_worked`.
     pub path: String,
@@ -253,6 +255,7 @@ pub fn check_against(sub: &Submission, ledger: &HouseholdLedger, on: Date) -> Ve
 
 /// One ID number recorded in more than one household.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DuplicateId {
     pub resident_id: ResidentId,
     pub households: Vec<HouseholdCode>,

@@ -17,6 +17,7 @@ use crate::round::Round;
 /// A submission's identifier, made by the phone that captured it, so that a
 /// retry is recognised as the same submission.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct SubmissionId(pub Uuid);
 
@@ -34,6 +35,7 @@ impl fmt::Debug for SubmissionId {
 
 /// `POST /api/v1/session`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -41,6 +43,7 @@ pub struct LoginRequest {
 
 /// Who is logged in, what they may see, and the round in progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
@@ -52,6 +55,7 @@ pub struct SessionInfo {
 
 /// The answer to a successful login.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Login {
     pub session: SessionInfo,
     /// A bearer token for API clients; the app uses the cookie set alongside it.
@@ -60,6 +64,7 @@ pub struct Login {
 
 /// `POST /api/v1/users`: an administrator adds a user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
@@ -72,6 +77,7 @@ pub struct NewUser {
 
 /// `PATCH /api/v1/users/{username}`: a user's role and grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     pub role: Role,
     #[serde(default)]
@@ -80,6 +86,7 @@ pub struct Scope {
 
 /// A user as the API shows one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserInfo {
     pub username: String,
     pub display_name: String,
@@ -89,6 +96,7 @@ pub struct UserInfo {
 
 /// `GET /api/v1/roster`: the households the caller may survey.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Roster {
     pub round: Round,
     pub grids: Vec<GridInfo>,
@@ -106,6 +114,7 @@ pub struct Roster {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GridInfo {
     pub code: GridCode,
     pub name: String,
@@ -114,6 +123,7 @@ pub struct GridInfo {
 /// A household as the survey form starts from it: its members' latest known
 /// records (this round's ledger if there is one, else last round's).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterHousehold {
     pub code: HouseholdCode,
     pub grid: GridCode,
@@ -134,6 +144,7 @@ pub struct RosterHousehold {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterMember {
     pub person: PersonId,
     /// Without resident ID and phone for roles that see them masked.
@@ -144,6 +155,7 @@ pub struct RosterMember {
 
 /// `POST /api/v1/submissions`: one household surveyed once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Submission {
     pub id: SubmissionId,
     #[serde(default)]
@@ -165,6 +177,7 @@ pub struct Submission {
 /// these fields written, joined or left. A member the submission does not
 /// mention is left alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberReport {
     pub person: PersonId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -175,6 +188,7 @@ pub struct MemberReport {
 
 /// The server's answer to an accepted submission: stored and merged.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     pub submission: SubmissionId,
     pub household: HouseholdCode,
@@ -185,6 +199,7 @@ pub struct Receipt {
 
 /// `POST /api/v1/visits`: a grid member's visit to a household (走访).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Visit {
     /// Made by the phone, so that a retry is recognised.
     pub id: Uuid,
@@ -197,6 +212,7 @@ pub struct Visit {
 
 /// Where the phone was, or why it could not say.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Position {
     /// A fix from the Geolocation API, in WGS 84 degrees, with its accuracy in metres.
@@ -232,6 +248,7 @@ impl Position {
 
 /// The server's answer to a stored visit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitReceipt {
     pub visit: Uuid,
     pub household: HouseholdCode,
@@ -242,6 +259,7 @@ pub struct VisitReceipt {
 /// `GET /api/v1/households/{code}`: a ledger, with the masked forms of the
 /// numbers taken out of it for roles that see them masked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerView {
     #[serde(flatten)]
     pub ledger: HouseholdLedger,
@@ -254,6 +272,7 @@ pub struct LedgerView {
 /// `GET /api/v1/households/{code}/history`: every round's ledger, oldest
 /// first, each with its fields' trails.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     pub household: HouseholdCode,
     pub rounds: Vec<LedgerView>,
@@ -261,12 +280,14 @@ pub struct History {
 
 /// `GET /api/v1/coverage?round=`: who has been surveyed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     pub round: Round,
     pub grids: Vec<GridCoverage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GridCoverage {
     pub grid: GridCode,
     pub name: String,
@@ -276,6 +297,7 @@ pub struct GridCoverage {
 
 /// Every error the API answers with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable, for the app to translate.
     pub code: String,
@@ -287,6 +309,7 @@ pub struct ErrorBody {
 
 /// One field's validation error in a 422.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldErrorBody {
     /// Where, like `members[2].months_worked`.
     pub path: String,

@@ -12,6 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::codes::Role;
 use shared::place::GridCode;
+use shared::wire::ErrorBody;
 use shared::wire::{Login, LoginRequest, SessionInfo};
 use time::{Duration, OffsetDateTime};
 
@@ -58,6 +59,14 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
 }
 
 /// `POST /api/v1/session`: checks the password, opens a session, sets its cookie.
+#[utoipa::path(post, path = "/api/v1/session", tag = "session",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in; also sets the HttpOnly session cookie", body = Login),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 422, description = "Malformed body", body = ErrorBody),
+        (status = 429, description = "Too many failed logins for this username; wait 15 minutes", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn login<S: Store>(
     State(app): State<AppState<S>>,
@@ -112,6 +121,8 @@ pub async fn login<S: Store>(
     Ok(res)
 }
 
+#[utoipa::path(get, path = "/api/v1/session", tag = "session",
+    responses((status = 200, description = "Who is logged in", body = SessionInfo), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody)))]
 /// `GET /api/v1/session`: who is logged in.
 pub async fn current<S: Store>(
     State(app): State<AppState<S>>,
@@ -120,6 +131,8 @@ pub async fn current<S: Store>(
     Json(session_info(&app, &caller.user))
 }
 
+#[utoipa::path(delete, path = "/api/v1/session", tag = "session",
+    responses((status = 204, description = "Logged out; the cookie is cleared")))]
 /// `DELETE /api/v1/session`: logs out.
 pub async fn logout<S: Store>(
     State(app): State<AppState<S>>,

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use shared::place::HouseholdCode;
 use shared::round::Round;
+use shared::wire::ErrorBody;
 use shared::wire::{History, LedgerView};
 
 use crate::http::AppState;
@@ -31,6 +32,18 @@ impl RoundQuery {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/households/{code}", tag = "ledger",
+    params(
+        ("code" = String, Path, description = "The household's code"),
+        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+    ),
+    responses(
+        (status = 200, description = "The merged ledger with provenance, trails and open conflicts", body = LedgerView),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Outside the caller's grid", body = ErrorBody),
+        (status = 404, description = "No such household", body = ErrorBody),
+        (status = 422, description = "A malformed round", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, fields(household = %code))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
@@ -51,6 +64,14 @@ pub async fn get<S: Store>(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/households/{code}/history", tag = "ledger",
+    params(("code" = String, Path, description = "The household's code")),
+    responses(
+        (status = 200, description = "Every round's ledger, oldest first", body = History),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Outside the caller's grid", body = ErrorBody),
+        (status = 404, description = "No such household", body = ErrorBody),
+    ))]
 /// `GET /api/v1/households/{code}/history`.
 #[tracing::instrument(skip_all, fields(household = %code))]
 pub async fn history<S: Store>(

@@ -6,6 +6,7 @@ pub mod coverage;
 pub mod error;
 pub mod households;
 pub mod json;
+pub mod openapi;
 pub mod personal;
 pub mod roster;
 pub mod submissions;
@@ -52,6 +53,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/users", get(users::list::<S>).post(users::create::<S>))
         .route("/users/{username}", patch(users::set_scope::<S>))
         .route("/audit", get(users::audit_log::<S>))
+        .route("/openapi.json", get(openapi::document))
         .route("/households/{code}", get(households::get::<S>))
         .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
+use shared::wire::ErrorBody;
 use shared::wire::Roster;
 use time::{Duration, OffsetDateTime};
 
@@ -39,6 +40,13 @@ fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()
 }
 
+#[utoipa::path(get, path = "/api/v1/roster", tag = "survey",
+    params(("since" = Option<String>, Query, description = "The cursor of the last sync; omit for the whole roster")),
+    responses(
+        (status = 200, description = "The caller's households; numbers masked for roles that do not need them", body = Roster),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "The caller has no grid", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use shared::codes::{Role, SubmissionKind};
 use shared::merge::Accepted;
 use shared::validate::{Issue, IssueCode, check_against, check_submission};
+use shared::wire::ErrorBody;
 use shared::wire::{Receipt, Submission};
 use time::OffsetDateTime;
 
@@ -16,6 +17,18 @@ use crate::http::error::ApiError;
 use crate::http::json::AppJson;
 use crate::store::{Recorded, Store};
 
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "survey",
+    request_body = Submission,
+    responses(
+        (status = 201, description = "Stored and merged into the ledger, durably", body = Receipt),
+        (status = 200, description = "Stored before with the same body: the original receipt", body = Receipt),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "The role may not submit this kind, or the household is outside the caller's grid", body = ErrorBody),
+        (status = 404, description = "No such household", body = ErrorBody),
+        (status = 409, description = "The id was used for a different submission", body = ErrorBody),
+        (status = 413, description = "The body is over 256 KiB", body = ErrorBody),
+        (status = 422, description = "Malformed, or breaks the rules; every field error is listed", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, fields(submission = %sub.id, household = %sub.household))]
 pub async fn post<S: Store>(
     State(app): State<AppState<S>>,

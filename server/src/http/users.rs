@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use shared::codes::Role;
 use shared::place::GridCode;
 use shared::validate::{Issue, IssueCode};
+use shared::wire::ErrorBody;
 use shared::wire::{NewUser, Scope, UserInfo};
 
 use crate::http::AppState;
@@ -46,6 +47,9 @@ async fn check_scope<S: Store>(
     Ok(())
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin",
+    responses((status = 200, description = "Every user", body = Vec<UserInfo>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Administrators only", body = ErrorBody)))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
@@ -55,6 +59,15 @@ pub async fn list<S: Store>(
     Ok(Json(users.into_iter().map(info).collect()))
 }
 
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "Created", body = UserInfo),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+        (status = 409, description = "The username is taken", body = ErrorBody),
+        (status = 422, description = "Bad username, password or grid", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all)]
 pub async fn create<S: Store>(
     State(app): State<AppState<S>>,
@@ -111,6 +124,16 @@ pub async fn create<S: Store>(
     Ok((StatusCode::CREATED, Json(info(user))))
 }
 
+#[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "admin",
+    params(("username" = String, Path, description = "Whose scope")),
+    request_body = Scope,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 422, description = "A grid-bound role without a grid, or an unknown grid", body = ErrorBody),
+    ))]
 pub async fn set_scope<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
@@ -133,6 +156,9 @@ pub async fn set_scope<S: Store>(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin",
+    responses((status = 200, description = "The latest 500 reads of unmasked personal information", body = Vec<AuditEntry>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Administrators only", body = ErrorBody)))]
 /// The latest reads of unmasked personal information, newest first.
 pub async fn audit_log<S: Store>(
     State(app): State<AppState<S>>,

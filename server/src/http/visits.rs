@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use shared::codes::Role;
 use shared::round::Round;
 use shared::validate::{Issue, IssueCode};
+use shared::wire::ErrorBody;
 use shared::wire::{Visit, VisitReceipt};
 use time::{OffsetDateTime, UtcOffset};
 
@@ -22,6 +23,17 @@ const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
+#[utoipa::path(post, path = "/api/v1/visits", tag = "survey",
+    request_body = Visit,
+    responses(
+        (status = 201, description = "Stored, durably", body = VisitReceipt),
+        (status = 200, description = "Stored before with the same body: the original receipt", body = VisitReceipt),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "The role does not visit, or the household is outside the caller's grid", body = ErrorBody),
+        (status = 404, description = "No such household", body = ErrorBody),
+        (status = 409, description = "The id was used for a different visit", body = ErrorBody),
+        (status = 422, description = "Malformed, or an impossible position", body = ErrorBody),
+    ))]
 #[tracing::instrument(skip_all, fields(visit = %visit.id, household = %visit.household))]
 pub async fn post<S: Store>(
     State(app): State<AppState<S>>,

@@ -61,7 +61,7 @@ pub struct HouseholdPlace {
 }
 
 /// One read of unmasked personal information.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: String,
     pub username: String,

@@ -3,6 +3,7 @@
 
 mod crash;
 mod helpers;
+mod openapi;
 mod permissions;
 mod personal;
 mod session;

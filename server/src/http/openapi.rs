@@ -1,0 +1,44 @@
+//! The OpenAPI 3.1 document of the API, generated from the handlers'
+//! annotations and the wire types in `shared`: `GET /api/v1/openapi.json`.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::http::{auth, coverage, households, roster, submissions, users, visits};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Anju",
+        description = "The labour survey of resettled households: roster, submissions, visits, ledger, coverage. \
+            Errors are `ErrorBody`, in Chinese unless `Accept-Language` asks for English."
+    ),
+    paths(
+        auth::login,
+        auth::current,
+        auth::logout,
+        roster::get,
+        submissions::post,
+        visits::post,
+        households::get,
+        households::history,
+        coverage::get,
+        users::list,
+        users::create,
+        users::set_scope,
+        users::audit_log,
+    ),
+    tags(
+        (name = "session", description = "Logging in and out"),
+        (name = "survey", description = "What phones sync"),
+        (name = "ledger", description = "The merged labour ledger"),
+        (name = "supervision", description = "Coverage for supervisors"),
+        (name = "admin", description = "Users, scopes and the audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,75 @@
+//! The OpenAPI document covers every endpoint, and every schema it refers
+//! to is in it.
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+const ENDPOINTS: &[(&str, &str)] = &[
+    ("post", "/api/v1/session"),
+    ("get", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
+    ("get", "/api/v1/roster"),
+    ("post", "/api/v1/submissions"),
+    ("post", "/api/v1/visits"),
+    ("get", "/api/v1/households/{code}"),
+    ("get", "/api/v1/households/{code}/history"),
+    ("get", "/api/v1/coverage"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("patch", "/api/v1/users/{username}"),
+    ("get", "/api/v1/audit"),
+];
+
+fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(target)) => out.push(target),
+                    _ => refs(child, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_document_covers_every_endpoint_and_resolves() {
+    let app = spawn_app().await;
+
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    for (method, path) in ENDPOINTS {
+        let op = &doc["paths"][*path][*method];
+        assert!(op.is_object(), "{method} {path} is documented");
+        assert!(
+            op["responses"].is_object(),
+            "{method} {path} lists its responses"
+        );
+    }
+    let schemas = &doc["components"]["schemas"];
+    for name in [
+        "Submission",
+        "FieldWrite",
+        "Receipt",
+        "ErrorBody",
+        "LedgerView",
+        "Roster",
+        "Visit",
+    ] {
+        assert!(schemas[name].is_object(), "schema {name}");
+    }
+    let mut targets = Vec::new();
+    refs(&doc, &mut targets);
+    assert!(!targets.is_empty());
+    for target in targets {
+        let name = target
+            .strip_prefix("#/components/schemas/")
+            .expect("a schema reference");
+        assert!(schemas[name].is_object(), "{target} resolves");
+    }
+}
