@@ -2,9 +2,8 @@
 
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
-use shared::wire::{
-    Coverage, ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission,
-};
+use shared::coverage::Coverage;
+use shared::wire::{ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission};
 
 use crate::i18n::{Msg, server_error, tr};
 

@@ -52,6 +52,8 @@ pub enum Msg {
     IntendedWork,
     Yes,
     No,
+    VisitedThisRound,
+    Missed,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -81,7 +83,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Age => "岁",
         Msg::Grid => "网格",
         Msg::HouseholdsInRoster => "总户数",
-        Msg::SurveyedThisRound => "本季已调查",
+        Msg::SurveyedThisRound => "已调查",
         Msg::Round => "季度",
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::NoSuchHousehold => "找不到该户",
@@ -92,6 +94,8 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::IntendedWork => "就业意向（想做什么工作）",
         Msg::Yes => "是",
         Msg::No => "否",
+        Msg::VisitedThisRound => "已走访",
+        Msg::Missed => "遗漏",
     }
 }
 
@@ -133,6 +137,8 @@ fn en(msg: Msg) -> &'static str {
         Msg::IntendedWork => "Intended work",
         Msg::Yes => "Yes",
         Msg::No => "No",
+        Msg::VisitedThisRound => "Visited",
+        Msg::Missed => "Missed",
     }
 }
 

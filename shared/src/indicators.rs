@@ -12,6 +12,7 @@ use crate::codes::{Channel, EmploymentStatus, Training, WorkPlace};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::HouseholdCode;
 use crate::record::LabourRecord;
+use crate::round::Round;
 use crate::validate::WORKING_AGE;
 
 /// Datong's line for observing relapse into poverty: 8,500 yuan a year per person.
@@ -67,6 +68,34 @@ impl Indicators {
     /// The share of those able and willing to train who received training.
     pub fn training_coverage(&self) -> Option<f64> {
         ratio(self.trained_of_willing, self.willing_to_train)
+    }
+}
+
+/// `GET /api/v1/indicators`: a scope's indicators for a round, with the
+/// ratios worked out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IndicatorReport {
+    pub round: Round,
+    /// Yuan per person per year under which a household is listed.
+    pub low_income_line: u32,
+    #[serde(flatten)]
+    pub indicators: Indicators,
+    pub employed_per_labour_household: Option<f64>,
+    pub employment_rate: Option<f64>,
+    pub training_coverage: Option<f64>,
+}
+
+impl IndicatorReport {
+    pub fn new(round: Round, low_income_line: u32, indicators: Indicators) -> IndicatorReport {
+        IndicatorReport {
+            round,
+            low_income_line,
+            employed_per_labour_household: indicators.employed_per_labour_household(),
+            employment_rate: indicators.employment_rate(),
+            training_coverage: indicators.training_coverage(),
+            indicators,
+        }
     }
 }
 

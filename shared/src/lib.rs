@@ -3,6 +3,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod codes;
+pub mod coverage;
 pub mod indicators;
 pub mod merge;
 pub mod phone;

@@ -53,6 +53,17 @@ impl Round {
         }
     }
 
+    /// The last day of the quarter.
+    pub fn last_day(self) -> Date {
+        let (month, day) = match self.quarter {
+            1 => (time::Month::March, 31),
+            2 => (time::Month::June, 30),
+            3 => (time::Month::September, 30),
+            _ => (time::Month::December, 31),
+        };
+        Date::from_calendar_date(i32::from(self.year), month, day).expect("quarter ends exist")
+    }
+
     pub fn year(self) -> u16 {
         self.year
     }
@@ -124,6 +135,18 @@ mod tests {
         for raw in ["2026Q5", "2026Q0", "26Q1", "2026-4", "", "2026Q44"] {
             assert_eq!(Round::parse(raw), Err(RoundError), "{raw}");
         }
+    }
+
+    #[test]
+    fn a_round_ends_on_its_quarters_last_day() {
+        assert_eq!(
+            Round::parse("2026Q4").unwrap().last_day(),
+            date!(2026 - 12 - 31)
+        );
+        assert_eq!(
+            Round::parse("2026Q2").unwrap().last_day(),
+            date!(2026 - 06 - 30)
+        );
     }
 
     #[test]

@@ -278,23 +278,6 @@ pub struct History {
     pub rounds: Vec<LedgerView>,
 }
 
-/// `GET /api/v1/coverage?round=`: who has been surveyed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Coverage {
-    pub round: Round,
-    pub grids: Vec<GridCoverage>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct GridCoverage {
-    pub grid: GridCode,
-    pub name: String,
-    pub households: u32,
-    pub surveyed: u32,
-}
-
 /// Every error the API answers with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -554,15 +537,6 @@ mod tests {
             token: "ab12".into(),
         });
         round_trips(&session);
-        round_trips(&Coverage {
-            round: Round::parse("2026Q4").unwrap(),
-            grids: vec![GridCoverage {
-                grid: GridCode::parse("G1").unwrap(),
-                name: "第一网格".into(),
-                households: 150,
-                surveyed: 12,
-            }],
-        });
         round_trips(&ErrorBody {
             code: "invalid".into(),
             message: "提交的内容有误".into(),

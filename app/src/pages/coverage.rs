@@ -1,7 +1,7 @@
 //! Supervisors: households surveyed this round, per grid.
 
 use leptos::prelude::*;
-use shared::wire::Coverage;
+use shared::coverage::Coverage;
 
 use crate::api;
 use crate::components::header::Header;
@@ -31,6 +31,8 @@ pub fn CoveragePage() -> impl IntoView {
                                         <th>{tr(Msg::HouseholdsInRoster)}</th>
                                         <th>{tr(Msg::SurveyedThisRound)}</th>
                                         <th>"%"</th>
+                                        <th>{tr(Msg::VisitedThisRound)}</th>
+                                        <th>{tr(Msg::Missed)}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -38,17 +40,21 @@ pub fn CoveragePage() -> impl IntoView {
                                         .grids
                                         .into_iter()
                                         .map(|g| {
-                                            let pct = if g.households == 0 {
+                                            let counts = g.counts;
+                                            let pct = if counts.households == 0 {
                                                 0.0
                                             } else {
-                                                f64::from(g.surveyed) * 100.0 / f64::from(g.households)
+                                                f64::from(counts.surveyed) * 100.0
+                                                    / f64::from(counts.households)
                                             };
                                             view! {
                                                 <tr data-testid=format!("coverage-{}", g.grid)>
                                                     <td>{g.name}</td>
-                                                    <td data-testid="coverage-households">{g.households}</td>
-                                                    <td data-testid="coverage-surveyed">{g.surveyed}</td>
+                                                    <td data-testid="coverage-households">{counts.households}</td>
+                                                    <td data-testid="coverage-surveyed">{counts.surveyed}</td>
                                                     <td>{format!("{pct:.1}")}</td>
+                                                    <td data-testid="coverage-visited">{counts.visited}</td>
+                                                    <td data-testid="coverage-missed">{counts.missed}</td>
                                                 </tr>
                                             }
                                         })

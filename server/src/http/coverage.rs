@@ -1,9 +1,13 @@
-//! `GET /api/v1/coverage?round=`: households surveyed per grid.
+//! Supervisors' view of a round: `GET /api/v1/coverage` (counts at every
+//! level), `GET /api/v1/gaps` (who is left), `GET /api/v1/indicators`.
 
 use axum::Json;
 use axum::extract::{Query, State};
-use shared::wire::Coverage;
+use serde::Deserialize;
+use shared::coverage::{Coverage, Gaps, coverage, gaps};
+use shared::indicators::{IndicatorReport, LOW_INCOME_LINE, indicators};
 use shared::wire::ErrorBody;
+use time::OffsetDateTime;
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -14,7 +18,7 @@ use crate::store::Store;
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
     params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
     responses(
-        (status = 200, description = "Households and surveyed households per grid of the caller's scope", body = Coverage),
+        (status = 200, description = "Households, surveyed, visited and missed: the scope, each grid, each building", body = Coverage),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 422, description = "A malformed round", body = ErrorBody),
     ))]
@@ -25,6 +29,70 @@ pub async fn get<S: Store>(
     Query(query): Query<RoundQuery>,
 ) -> Result<Json<Coverage>, ApiError> {
     let round = query.round_or(app.round)?;
-    let grids = app.store.coverage(round, caller.grid_scope()?).await?;
-    Ok(Json(Coverage { round, grids }))
+    let grid = caller.grid_scope()?;
+    let grids = app.store.grids(grid).await?;
+    let households = app.store.household_status(round, grid).await?;
+    Ok(Json(coverage(round, &grids, &households)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct GapsQuery {
+    pub round: Option<String>,
+    pub grid: Option<String>,
+    pub building: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/gaps", tag = "supervision",
+    params(
+        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+        ("building" = Option<String>, Query, description = "One building, like 1号楼"),
+    ),
+    responses(
+        (status = 200, description = "Households not yet surveyed and not yet visited, each with its last visit", body = Gaps),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 422, description = "A malformed round or grid", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn gaps_of<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Query(query): Query<GapsQuery>,
+) -> Result<Json<Gaps>, ApiError> {
+    let round = RoundQuery { round: query.round }.round_or(app.round)?;
+    let grid = match query.grid.as_deref() {
+        Some(raw) => {
+            let grid = shared::place::GridCode::parse(raw).map_err(|e| ApiError::Malformed {
+                path: "grid".into(),
+                detail: e.to_string(),
+            })?;
+            caller.check_grid(&grid)?;
+            Some(grid)
+        }
+        None => caller.grid_scope()?.cloned(),
+    };
+    let households = app.store.household_status(round, grid.as_ref()).await?;
+    Ok(Json(gaps(round, &households, query.building.as_deref())))
+}
+
+#[utoipa::path(get, path = "/api/v1/indicators", tag = "supervision",
+    params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
+    responses(
+        (status = 200, description = "The seeds' indicators over the caller's scope, with the households to follow up", body = IndicatorReport),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 422, description = "A malformed round", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn indicators_of<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Query(query): Query<RoundQuery>,
+) -> Result<Json<IndicatorReport>, ApiError> {
+    let round = query.round_or(app.round)?;
+    let ledgers = app.store.ledgers(round, caller.grid_scope()?).await?;
+    // Ages as of the round's end, or today while it is still running.
+    let on = round.last_day().min(OffsetDateTime::now_utc().date());
+    let result = indicators(&ledgers, on, LOW_INCOME_LINE);
+    Ok(Json(IndicatorReport::new(round, LOW_INCOME_LINE, result)))
 }

@@ -57,6 +57,8 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/households/{code}", get(households::get::<S>))
         .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))
+        .route("/gaps", get(coverage::gaps_of::<S>))
+        .route("/indicators", get(coverage::indicators_of::<S>))
         .fallback(|| async { error::ApiError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()

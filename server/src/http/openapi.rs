@@ -23,6 +23,8 @@ use crate::http::{auth, coverage, households, roster, submissions, users, visits
         households::get,
         households::history,
         coverage::get,
+        coverage::gaps_of,
+        coverage::indicators_of,
         users::list,
         users::create,
         users::set_scope,

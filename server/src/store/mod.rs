@@ -9,10 +9,11 @@ mod sqlite_writer;
 use std::future::Future;
 
 use shared::codes::Role;
+use shared::coverage::HouseholdStatus;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, Visit, VisitReceipt};
+use shared::wire::{GridInfo, Receipt, RosterHousehold, Visit, VisitReceipt};
 use time::OffsetDateTime;
 
 pub use postgres::Postgres;
@@ -271,10 +272,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         code: &HouseholdCode,
     ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
 
-    /// Households and surveyed households per grid, all or of one grid.
-    fn coverage(
+    /// Each household's survey and visits in `round`, all or of one grid,
+    /// ordered by grid, building, floor and room.
+    fn household_status(
         &self,
         round: Round,
         grid: Option<&GridCode>,
-    ) -> impl Future<Output = Result<Vec<GridCoverage>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<HouseholdStatus>, StoreError>> + Send;
+
+    /// Each household's ledger for `round` (last round's carried where none
+    /// was kept yet), all or of one grid.
+    fn ledgers(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
 }

@@ -2,11 +2,12 @@
 //! through the same `parse` constructors the API uses.
 
 use shared::codes::{Code, Role};
+use shared::coverage::{HouseholdStatus, LastVisit};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode};
 use shared::privacy::MaskedIds;
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, Receipt, RosterHousehold, RosterMember, VisitReceipt};
+use shared::wire::{GridInfo, Receipt, RosterHousehold, RosterMember, Visit, VisitReceipt};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -188,21 +189,52 @@ impl StateRow {
 }
 
 #[derive(sqlx::FromRow)]
-pub struct CoverageRow {
+pub struct StatusRow {
     pub code: String,
-    pub name: String,
-    pub households: i64,
-    pub surveyed: i64,
+    pub grid: String,
+    pub building: String,
+    pub room: String,
+    pub surveyed: bool,
+    pub visits: i64,
+    pub last_visit: Option<String>,
+    pub last_author: Option<String>,
 }
 
-impl TryFrom<CoverageRow> for GridCoverage {
+impl TryFrom<StatusRow> for HouseholdStatus {
     type Error = StoreError;
-    fn try_from(row: CoverageRow) -> Result<GridCoverage, StoreError> {
-        Ok(GridCoverage {
-            grid: GridCode::parse(&row.code).map_err(corrupt)?,
-            name: row.name,
-            households: u32::try_from(row.households).map_err(corrupt)?,
-            surveyed: u32::try_from(row.surveyed).map_err(corrupt)?,
+    fn try_from(row: StatusRow) -> Result<HouseholdStatus, StoreError> {
+        let last_visit = match (row.last_visit, row.last_author) {
+            (Some(body), Some(author)) => {
+                let visit: Visit = from_json(&body)?;
+                Some(LastVisit {
+                    visited_at: visit.visited_at,
+                    outcome: visit.outcome,
+                    author,
+                })
+            }
+            _ => None,
+        };
+        Ok(HouseholdStatus {
+            code: HouseholdCode::parse(&row.code).map_err(corrupt)?,
+            grid: GridCode::parse(&row.grid).map_err(corrupt)?,
+            building: row.building,
+            room: row.room,
+            surveyed: row.surveyed,
+            visits: u32::try_from(row.visits).map_err(corrupt)?,
+            last_visit,
+        })
+    }
+}
+
+impl RosterRow {
+    /// The household's ledger for `round`: the stored one, or the latest
+    /// earlier one carried over.
+    pub fn into_ledger(self, round: Round) -> Result<HouseholdLedger, StoreError> {
+        let code = HouseholdCode::parse(&self.place.code).map_err(corrupt)?;
+        let ledger: Option<HouseholdLedger> = self.body.as_deref().map(from_json).transpose()?;
+        Ok(match ledger {
+            Some(ledger) if ledger.round == round => ledger,
+            earlier => merge_household(&code, round, earlier.as_ref(), &[]),
         })
     }
 }

@@ -5,17 +5,18 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use shared::codes::{Code, Role};
+use shared::coverage::HouseholdStatus;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridCoverage, GridInfo, RosterHousehold, VisitReceipt};
+use shared::wire::{GridInfo, RosterHousehold, VisitReceipt};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CoverageRow, CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, UserRow, from_json,
+    CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, StatusRow, UserRow, from_json,
     parse_timestamp, timestamp, to_json, visit_receipt,
 };
 use super::sqlite_writer::Writer;
@@ -427,24 +428,47 @@ impl Store for Sqlite {
     }
 
     #[instrument(skip_all, fields(%round))]
-    async fn coverage(
+    async fn household_status(
         &self,
         round: Round,
         grid: Option<&GridCode>,
-    ) -> Result<Vec<GridCoverage>, StoreError> {
-        let rows: Vec<CoverageRow> = sqlx::query_as(
-            "SELECT g.code, g.name, count(h.code) AS households, \
-                    count(l.household) AS surveyed \
-             FROM grids g \
-             LEFT JOIN households h ON h.grid = g.code \
-             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ?1 AND l.surveyed \
-             WHERE ?2 IS NULL OR g.code = ?2 \
-             GROUP BY g.code, g.name ORDER BY g.code",
+    ) -> Result<Vec<HouseholdStatus>, StoreError> {
+        let rows: Vec<StatusRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.room, \
+                 EXISTS (SELECT 1 FROM ledgers l WHERE l.household = h.code \
+                         AND l.round = ?1 AND l.surveyed) AS surveyed, \
+                 (SELECT count(*) FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visits, \
+                 (SELECT v.body FROM visits v WHERE v.household = h.code \
+                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
+                 (SELECT v.author FROM visits v WHERE v.household = h.code \
+                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
+             FROM households h WHERE ?2 IS NULL OR h.grid = ?2 \
+             ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
         .bind(grid.map(GridCode::as_str))
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(GridCoverage::try_from).collect()
+        rows.into_iter().map(HouseholdStatus::try_from).collect()
+    }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn ledgers(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<Vec<HouseholdLedger>, StoreError> {
+        let rows: Vec<RosterRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
+             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
+                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
+             WHERE ?2 IS NULL OR h.grid = ?2 \
+             ORDER BY h.grid, h.building, h.floor, h.room",
+        )
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| r.into_ledger(round)).collect()
     }
 }

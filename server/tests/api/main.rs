@@ -8,6 +8,7 @@ mod permissions;
 mod personal;
 mod session;
 mod submissions;
+mod supervision;
 mod two_servers;
 mod users;
 mod visits;

@@ -15,6 +15,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/households/{code}"),
     ("get", "/api/v1/households/{code}/history"),
     ("get", "/api/v1/coverage"),
+    ("get", "/api/v1/gaps"),
+    ("get", "/api/v1/indicators"),
     ("get", "/api/v1/users"),
     ("post", "/api/v1/users"),
     ("patch", "/api/v1/users/{username}"),

@@ -19,6 +19,11 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
     match endpoint {
         "roster" => (Method::GET, "/api/v1/roster".into(), None),
         "coverage" => (Method::GET, "/api/v1/coverage".into(), None),
+        "indicators" => (Method::GET, "/api/v1/indicators".into(), None),
+        "gaps" => {
+            let grid = household["grid"].as_str().expect("grid");
+            (Method::GET, format!("/api/v1/gaps?grid={grid}"), None)
+        }
         "household" => (Method::GET, format!("/api/v1/households/{code}"), None),
         "history" => (
             Method::GET,
@@ -57,6 +62,9 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
 const MATRIX: &[(&str, Place, [u16; 5])] = &[
     ("roster", Place::Inside, [401, 200, 200, 200, 200]),
     ("coverage", Place::Inside, [401, 200, 200, 200, 200]),
+    ("indicators", Place::Inside, [401, 200, 200, 200, 200]),
+    ("gaps", Place::Inside, [401, 200, 200, 200, 200]),
+    ("gaps", Place::Outside, [401, 200, 200, 403, 403]),
     ("household", Place::Inside, [401, 200, 200, 200, 200]),
     ("household", Place::Outside, [401, 200, 200, 403, 403]),
     ("history", Place::Inside, [401, 200, 200, 200, 200]),
