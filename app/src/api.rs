@@ -3,7 +3,9 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use shared::coverage::Coverage;
-use shared::wire::{ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission};
+use shared::wire::{
+    ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission, Visit, VisitReceipt,
+};
 
 use crate::i18n::{Msg, server_error, tr};
 
@@ -79,6 +81,13 @@ pub async fn roster() -> Result<Roster, ApiError> {
 pub async fn submit(submission: &Submission) -> Result<Receipt, ApiError> {
     let req = Request::post("/api/v1/submissions")
         .json(submission)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
+}
+
+pub async fn visit(visit: &Visit) -> Result<VisitReceipt, ApiError> {
+    let req = Request::post("/api/v1/visits")
+        .json(visit)
         .map_err(|_| ApiError::Network)?;
     read(req.send().await).await
 }

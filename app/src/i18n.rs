@@ -54,6 +54,10 @@ pub enum Msg {
     No,
     VisitedThisRound,
     Missed,
+    MarkVisit,
+    ChooseOutcome,
+    VisitRecorded,
+    OtherOutcome,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -96,6 +100,10 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::No => "否",
         Msg::VisitedThisRound => "已走访",
         Msg::Missed => "遗漏",
+        Msg::MarkVisit => "走访",
+        Msg::ChooseOutcome => "走访结果",
+        Msg::VisitRecorded => "已记录走访",
+        Msg::OtherOutcome => "未见面/其他…",
     }
 }
 
@@ -139,6 +147,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::No => "No",
         Msg::VisitedThisRound => "Visited",
         Msg::Missed => "Missed",
+        Msg::MarkVisit => "Visit",
+        Msg::ChooseOutcome => "Outcome of the visit",
+        Msg::VisitRecorded => "Visit recorded",
+        Msg::OtherOutcome => "Not met / other…",
     }
 }
 

@@ -5,6 +5,7 @@ mod components;
 pub mod i18n;
 mod loading;
 mod pages;
+mod position;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

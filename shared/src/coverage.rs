@@ -7,20 +7,21 @@ use time::OffsetDateTime;
 use crate::codes::VisitOutcome;
 use crate::place::{GridCode, HouseholdCode};
 use crate::round::Round;
-use crate::wire::GridInfo;
+use crate::wire::{GridInfo, Position};
 
 /// A household's visit as supervisors follow it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LastVisit {
     #[serde(with = "time::serde::rfc3339")]
     pub visited_at: OffsetDateTime,
     pub outcome: VisitOutcome,
     pub author: String,
+    pub position: Position,
 }
 
 /// One household's state in a round.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HouseholdStatus {
     pub code: HouseholdCode,
@@ -125,7 +126,7 @@ pub fn coverage(round: Round, grids: &[GridInfo], households: &[HouseholdStatus]
 }
 
 /// `GET /api/v1/gaps`: the households still to survey and to visit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Gaps {
     pub round: Round,

@@ -210,6 +210,7 @@ impl TryFrom<StatusRow> for HouseholdStatus {
                     visited_at: visit.visited_at,
                     outcome: visit.outcome,
                     author,
+                    position: visit.position,
                 })
             }
             _ => None,
