@@ -1,6 +1,8 @@
 // A surveyor records each member's employment on a phone; the supervisor
 // then sees the household counted, and the ledger holds what was entered.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { after, before, test } from "node:test";
 
 import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
@@ -117,6 +119,9 @@ test("the bundle is served with the right types and caching", async () => {
   assert.equal(res.headers.get("content-type"), "application/wasm");
   assert.match(res.headers.get("cache-control"), /immutable/);
   assert.equal(res.headers.get("content-encoding"), "br");
+  // Sent as compressed at build time, not compressed again per request.
+  const built = readFileSync(resolve(import.meta.dirname, "../app/dist", wasm.slice(1) + ".br"));
+  assert.equal(Number(res.headers.get("content-length")), built.length);
   // A route of the app survives a reload.
   const deep = await fetch(`${server.url}/households/XF-1-0101`);
   assert.equal(deep.status, 200);
