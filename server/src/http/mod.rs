@@ -15,14 +15,14 @@ pub mod visits;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request};
+use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::{get, patch, post};
 use shared::round::Round;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::store::Store;
+use crate::store::{Recorded, Store};
 
 /// The largest request body accepted: a household's submission is a few KB.
 pub const BODY_LIMIT: usize = 256 * 1024;
@@ -35,6 +35,23 @@ pub struct AppState<S> {
     pub round: Round,
     /// Whether demo accounts may log in.
     pub demo: bool,
+}
+
+/// A body's fingerprint: a retry with the same id must carry the same one.
+pub fn digest_of<T: serde::Serialize>(body: &T) -> String {
+    use sha2::{Digest, Sha256};
+    let json = serde_json::to_vec(body).expect("wire types always serialize");
+    hex::encode(Sha256::digest(json))
+}
+
+/// The answer to storing something by its client-made id: 201 the first
+/// time, 200 with the same receipt for the same body again, 409 otherwise.
+pub fn answer<R>(recorded: Recorded<R>) -> Result<(StatusCode, axum::Json<R>), error::ApiError> {
+    match recorded {
+        Recorded::New(receipt) => Ok((StatusCode::CREATED, axum::Json(receipt))),
+        Recorded::Again(receipt) => Ok((StatusCode::OK, axum::Json(receipt))),
+        Recorded::IdReused => Err(error::ApiError::IdReused),
+    }
 }
 
 /// The whole application: API, health checks and the app's bundle.

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sha2::{Digest, Sha256};
 use shared::codes::{Role, SubmissionKind};
 use shared::merge::Accepted;
 use shared::validate::{Issue, IssueCode, check_against, check_submission};
@@ -11,11 +10,11 @@ use shared::wire::ErrorBody;
 use shared::wire::{Receipt, Submission};
 use time::OffsetDateTime;
 
-use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{Recorded, Store};
+use crate::http::{AppState, answer, digest_of};
+use crate::store::Store;
 
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "survey",
     request_body = Submission,
@@ -68,20 +67,14 @@ pub async fn post<S: Store>(
 
     let mut sub = sub;
     sub.captured_at = sub.captured_at.to_offset(time::UtcOffset::UTC);
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&sub).expect("a submission always serializes"),
-    ));
+    let digest = digest_of(&sub);
     let accepted = Accepted {
         submission: sub,
         author: caller.user.username,
     };
-    match app
-        .store
-        .record(&accepted, &digest, OffsetDateTime::now_utc())
-        .await?
-    {
-        Recorded::New(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
-        Recorded::Again(receipt) => Ok((StatusCode::OK, Json(receipt))),
-        Recorded::IdReused => Err(ApiError::IdReused),
-    }
+    answer(
+        app.store
+            .record(&accepted, &digest, OffsetDateTime::now_utc())
+            .await?,
+    )
 }

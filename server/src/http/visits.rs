@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sha2::{Digest, Sha256};
 use shared::codes::Role;
 use shared::round::Round;
 use shared::validate::{Issue, IssueCode};
@@ -11,11 +10,11 @@ use shared::wire::ErrorBody;
 use shared::wire::{Visit, VisitReceipt};
 use time::{OffsetDateTime, UtcOffset};
 
-use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{Recorded, Store, StoredVisit};
+use crate::http::{AppState, answer, digest_of};
+use crate::store::{Store, StoredVisit};
 
 /// China Standard Time: a visit belongs to the quarter of its local day.
 const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
@@ -57,9 +56,7 @@ pub async fn post<S: Store>(
 
     let mut visit = visit;
     visit.visited_at = visit.visited_at.to_offset(UtcOffset::UTC);
-    let digest = hex::encode(Sha256::digest(
-        serde_json::to_vec(&visit).expect("a visit always serializes"),
-    ));
+    let digest = digest_of(&visit);
     let stored = StoredVisit {
         round: Round::containing(visit.visited_at.to_offset(CHINA).date()),
         visit,
@@ -67,9 +64,5 @@ pub async fn post<S: Store>(
         digest,
         received_at: OffsetDateTime::now_utc(),
     };
-    match app.store.record_visit(&stored).await? {
-        Recorded::New(receipt) => Ok((StatusCode::CREATED, Json(receipt))),
-        Recorded::Again(receipt) => Ok((StatusCode::OK, Json(receipt))),
-        Recorded::IdReused => Err(ApiError::IdReused),
-    }
+    answer(app.store.record_visit(&stored).await?)
 }

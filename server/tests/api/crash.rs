@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, fresh_database};
+use crate::helpers::{ROUND, fresh_database, supervisor_client};
 
 /// Kill-and-restart cycles; `ANJU_CRASH_CYCLES=100` for the longer run
 /// recorded in BENCHMARKS.md.
@@ -59,21 +59,6 @@ fn start(database: &str) -> (Child, String) {
     (child, address)
 }
 
-async fn logged_in(address: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let res = client
-        .post(format!("{address}/api/v1/session"))
-        .json(&json!({ "username": "supervisor", "password": "demo" }))
-        .send()
-        .await
-        .expect("login sent");
-    assert!(res.status().is_success(), "login: {}", res.status());
-    client
-}
-
 /// A whole household confirmed unchanged: valid for any household.
 fn unchanged(id: u128, household: &Value) -> Value {
     let members: Vec<Value> = household["members"]
@@ -101,7 +86,7 @@ async fn acknowledged_submissions_survive_sigkill() {
 
     for cycle in 0..cycles() {
         let (mut child, address) = start(&database);
-        let client = logged_in(&address).await;
+        let client = supervisor_client(&address).await;
         if households.is_empty() {
             let roster: Value = client
                 .get(format!("{address}/api/v1/roster"))
@@ -161,7 +146,7 @@ async fn acknowledged_submissions_survive_sigkill() {
     }
 
     let (mut child, address) = start(&database);
-    let client = logged_in(&address).await;
+    let client = supervisor_client(&address).await;
     let mut by_household: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (id, household) in acked.lock().expect("lock").iter() {
         by_household

@@ -118,3 +118,19 @@ pub fn submission(id: &str, household: &Value, months: u8) -> Value {
         ]
     })
 }
+
+/// A client of the server at `address`, logged in as the demo supervisor.
+pub async fn supervisor_client(address: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let res = client
+        .post(format!("{address}/api/v1/session"))
+        .json(&json!({ "username": "supervisor", "password": "demo" }))
+        .send()
+        .await
+        .expect("login sent");
+    assert!(res.status().is_success(), "login: {}", res.status());
+    client
+}

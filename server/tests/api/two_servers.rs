@@ -13,7 +13,7 @@ use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::round::Round;
 use shared::wire::Submission;
 
-use crate::helpers::{ROUND, fresh_database};
+use crate::helpers::{ROUND, fresh_database, supervisor_client};
 
 const HOUSEHOLDS: usize = 3;
 const CLIENTS: usize = 8;
@@ -31,21 +31,6 @@ async fn serve(database: &str) -> String {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     address
-}
-
-async fn client_of(address: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .expect("client");
-    let res = client
-        .post(format!("{address}/api/v1/session"))
-        .json(&json!({ "username": "supervisor", "password": "demo" }))
-        .send()
-        .await
-        .expect("login");
-    assert!(res.status().is_success());
-    client
 }
 
 /// Writes with no rule between them, so random values always pass and
@@ -70,7 +55,7 @@ async fn two_servers_on_one_database_agree_with_the_merge_rule() {
     let database = fresh_database(&dir).await;
     let first = serve(&database).await;
     let second = serve(&database).await;
-    let roster: Value = client_of(&first)
+    let roster: Value = supervisor_client(&first)
         .await
         .get(format!("{first}/api/v1/roster"))
         .send()
@@ -87,7 +72,7 @@ async fn two_servers_on_one_database_agree_with_the_merge_rule() {
     for worker in 0..CLIENTS {
         let address = if worker % 2 == 0 { &first } else { &second };
         let (client, address, acked, households) = (
-            client_of(address).await,
+            supervisor_client(address).await,
             address.clone(),
             acked.clone(),
             households.clone(),
@@ -115,7 +100,7 @@ async fn two_servers_on_one_database_agree_with_the_merge_rule() {
         task.await.expect("client");
     }
 
-    let reader = client_of(&second).await;
+    let reader = supervisor_client(&second).await;
     let acked = acked.lock().expect("lock").clone();
     for household in &households {
         let code = household["code"].as_str().expect("code");
