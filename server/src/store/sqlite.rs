@@ -50,6 +50,29 @@ impl Sqlite {
         let writer = Writer::start(&options).await?;
         Ok(Sqlite { pool, writer })
     }
+
+    /// Each household with its latest ledger up to `round` (this round's if
+    /// kept, else the last one), all or of one grid, changed after `since`.
+    async fn latest_rows(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+        since: Option<OffsetDateTime>,
+    ) -> Result<Vec<RosterRow>, StoreError> {
+        let rows: Vec<RosterRow> = sqlx::query_as(
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
+             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
+                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
+             WHERE (?2 IS NULL OR h.grid = ?2) AND (?3 IS NULL OR h.changed_at > ?3) \
+             ORDER BY h.grid, h.building, h.floor, h.room",
+        )
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .bind(since.map(timestamp))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
 }
 
 impl Store for Sqlite {
@@ -292,18 +315,7 @@ impl Store for Sqlite {
     ) -> Result<Vec<RosterHousehold>, StoreError> {
         // The latest ledger up to this round per household: this round's if
         // surveyed, else the last one kept.
-        let rows: Vec<RosterRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
-             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
-                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
-             WHERE (?2 IS NULL OR h.grid = ?2) AND (?3 IS NULL OR h.changed_at > ?3) \
-             ORDER BY h.grid, h.building, h.floor, h.room",
-        )
-        .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
-        .bind(since.map(timestamp))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self.latest_rows(round, grid, since).await?;
         rows.into_iter().map(|r| r.into_household(round)).collect()
     }
 
@@ -458,17 +470,7 @@ impl Store for Sqlite {
         round: Round,
         grid: Option<&GridCode>,
     ) -> Result<Vec<HouseholdLedger>, StoreError> {
-        let rows: Vec<RosterRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
-             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
-                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
-             WHERE ?2 IS NULL OR h.grid = ?2 \
-             ORDER BY h.grid, h.building, h.floor, h.room",
-        )
-        .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self.latest_rows(round, grid, None).await?;
         rows.into_iter().map(|r| r.into_ledger(round)).collect()
     }
 }
