@@ -183,6 +183,16 @@ impl LabourRecord {
         Some(crate::resident_id::age_on(birth, on))
     }
 
+    /// Whether the survey asks this person about training and intentions:
+    /// able, of working age on `on` (or of unknown age) and out of work.
+    pub fn is_seeking_work(&self, on: Date) -> bool {
+        self.has_labour_capacity()
+            && self.employment == Some(EmploymentStatus::Unemployed)
+            && self
+                .age_on(on)
+                .is_none_or(|a| a >= crate::validate::WORKING_AGE)
+    }
+
     /// Sets the birth date and sex that the ID number encodes; called when
     /// an ID is entered, so they need not be typed.
     pub fn fill_from_resident_id(&mut self) {

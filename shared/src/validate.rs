@@ -154,9 +154,7 @@ pub fn check_record(record: &LabourRecord, on: Date) -> Vec<(FieldKey, IssueCode
             ),
         ];
         res.extend(required.into_iter().filter(|r| r.0).map(|r| (r.1, r.2)));
-    } else if record.has_labour_capacity()
-        && record.employment == Some(crate::codes::EmploymentStatus::Unemployed)
-    {
+    } else if record.is_seeking_work(on) {
         if record.willing_to_train.is_none() {
             res.push((FieldKey::WillingToTrain, IssueCode::WillingnessRequired));
         }

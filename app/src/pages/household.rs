@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use shared::codes::{Channel, EmploymentStatus, SubmissionKind, WorkPlace};
 use shared::record::LabourRecord;
 use shared::resident_id::age_on;
-use shared::validate::{WORKING_AGE, check_record};
+use shared::validate::check_record;
 use shared::wire::{MemberReport, RosterHousehold, RosterMember, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -201,14 +201,7 @@ fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl Into
     // Shown masked, so the surveyor can match the last digits on the card.
     let masked_id = member.masked.resident_id.clone();
     let employed = move || record.with(LabourRecord::is_employed);
-    // Able and of working age but without work: the survey asks what they want.
-    let seeking = move || {
-        record.with(|r| {
-            r.has_labour_capacity()
-                && r.employment == Some(EmploymentStatus::Unemployed)
-                && r.age_on(today).is_none_or(|a| a >= WORKING_AGE)
-        })
-    };
+    let seeking = move || record.with(|r| r.is_seeking_work(today));
     let issues = move || {
         record.with(|r| {
             check_record(r, today)
