@@ -127,34 +127,26 @@ pub struct RosterRow {
 }
 
 impl RosterRow {
-    /// The household as the survey form starts from it in `round`.
+    /// The household as the survey form starts from it in `round`: its
+    /// ledger for the round, with the members still in it.
     pub fn into_household(self, round: Round) -> Result<RosterHousehold, StoreError> {
         let place = HouseholdPlace::try_from(self.place)?;
-        let ledger: Option<HouseholdLedger> = self.body.as_deref().map(from_json).transpose()?;
-        let this_round = ledger.as_ref().filter(|l| l.round == round);
+        let ledger = ledger_in(&place.code, round, self.body.as_deref())?;
         Ok(RosterHousehold {
-            surveyed: this_round.is_some_and(HouseholdLedger::is_surveyed),
-            base: this_round
-                .map(|l| l.submissions.clone())
-                .unwrap_or_default(),
-            record: ledger
-                .as_ref()
-                .map(|l| l.record.clone())
-                .unwrap_or_default(),
+            surveyed: ledger.is_surveyed(),
+            base: ledger.submissions,
+            record: ledger.record,
             masked_phone: None,
             members: ledger
-                .map(|l| {
-                    l.members
-                        .into_iter()
-                        .filter(|m| m.is_present())
-                        .map(|m| RosterMember {
-                            person: m.person,
-                            record: m.record,
-                            masked: MaskedIds::default(),
-                        })
-                        .collect()
+                .members
+                .into_iter()
+                .filter(|m| m.is_present())
+                .map(|m| RosterMember {
+                    person: m.person,
+                    record: m.record,
+                    masked: MaskedIds::default(),
                 })
-                .unwrap_or_default(),
+                .collect(),
             code: place.code,
             grid: place.grid,
             building: place.building,
@@ -162,6 +154,26 @@ impl RosterRow {
             room: place.room,
         })
     }
+
+    /// The household's ledger for `round`.
+    pub fn into_ledger(self, round: Round) -> Result<HouseholdLedger, StoreError> {
+        let code = HouseholdCode::parse(&self.place.code).map_err(corrupt)?;
+        ledger_in(&code, round, self.body.as_deref())
+    }
+}
+
+/// The ledger for `round` from the latest one kept up to it: that one if it
+/// is this round's, else carried over (members who left are not).
+fn ledger_in(
+    code: &HouseholdCode,
+    round: Round,
+    latest: Option<&str>,
+) -> Result<HouseholdLedger, StoreError> {
+    let latest: Option<HouseholdLedger> = latest.map(from_json).transpose()?;
+    Ok(match latest {
+        Some(ledger) if ledger.round == round => ledger,
+        earlier => merge_household(code, round, earlier.as_ref(), &[]),
+    })
 }
 
 /// A household with this round's ledger and the last earlier one.
@@ -176,14 +188,8 @@ pub struct StateRow {
 impl StateRow {
     pub fn into_state(self, round: Round) -> Result<HouseholdState, StoreError> {
         let place = HouseholdPlace::try_from(self.place)?;
-        let ledger = match self.current {
-            Some(body) => from_json(&body)?,
-            None => {
-                let previous: Option<HouseholdLedger> =
-                    self.previous.as_deref().map(from_json).transpose()?;
-                merge_household(&place.code, round, previous.as_ref(), &[])
-            }
-        };
+        let latest = self.current.or(self.previous);
+        let ledger = ledger_in(&place.code, round, latest.as_deref())?;
         Ok(HouseholdState { place, ledger })
     }
 }
@@ -223,19 +229,6 @@ impl TryFrom<StatusRow> for HouseholdStatus {
             surveyed: row.surveyed,
             visits: u32::try_from(row.visits).map_err(corrupt)?,
             last_visit,
-        })
-    }
-}
-
-impl RosterRow {
-    /// The household's ledger for `round`: the stored one, or the latest
-    /// earlier one carried over.
-    pub fn into_ledger(self, round: Round) -> Result<HouseholdLedger, StoreError> {
-        let code = HouseholdCode::parse(&self.place.code).map_err(corrupt)?;
-        let ledger: Option<HouseholdLedger> = self.body.as_deref().map(from_json).transpose()?;
-        Ok(match ledger {
-            Some(ledger) if ledger.round == round => ledger,
-            earlier => merge_household(&code, round, earlier.as_ref(), &[]),
         })
     }
 }
