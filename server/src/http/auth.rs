@@ -101,7 +101,7 @@ pub async fn login<S: Store>(
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
-    let expires_at = OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS);
+    let expires_at = now + Duration::days(SESSION_DAYS);
     app.store
         .create_session(&token_hash(&token), &credentials.user.username, expires_at)
         .await?;
