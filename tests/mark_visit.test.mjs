@@ -38,7 +38,7 @@ test("a grid member marks a visit in one tap, with the phone's position", async 
   let taps = 0;
   await marker.getByRole("button", { name: /入户见面/ }).click();
   taps += 1;
-  await marker.getByRole("status").filter({ hasText: "已记录走访" }).waitFor();
+  await marker.getByRole("status").filter({ hasText: "已记录走访" }).filter({ hasText: "已发送" }).waitFor();
   await screenshot(page, "visit");
 
   assert.equal(taps, 1);
@@ -64,7 +64,7 @@ test("a refused location still records the visit, with its outcome", async () =>
   const marker = page.getByTestId("visit-XF-1-0104");
   await marker.getByRole("button", { name: /其他/ }).click();
   await marker.getByRole("button", { name: "不在家" }).click();
-  await marker.getByRole("status").filter({ hasText: "已记录走访" }).waitFor();
+  await marker.getByRole("status").filter({ hasText: "已记录走访" }).filter({ hasText: "已发送" }).waitFor();
 
   const gaps = await gapsOf(page);
   const visited = gaps.not_surveyed.find((h) => h.code === "XF-1-0104");

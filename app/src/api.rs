@@ -3,9 +3,7 @@
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 use shared::coverage::Coverage;
-use shared::wire::{
-    ErrorBody, Login, LoginRequest, Receipt, Roster, SessionInfo, Submission, Visit, VisitReceipt,
-};
+use shared::wire::{ErrorBody, Login, LoginRequest, Roster, SessionInfo};
 
 use crate::i18n::{Msg, server_error, tr};
 
@@ -41,6 +39,10 @@ async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Re
     if res.ok() {
         return res.json::<T>().await.map_err(|_| ApiError::Network);
     }
+    error_of(res).await
+}
+
+async fn error_of<T>(res: Response) -> Result<T, ApiError> {
     let status = res.status();
     let body = res.json::<ErrorBody>().await.unwrap_or(ErrorBody {
         code: "http".into(),
@@ -70,26 +72,34 @@ pub async fn session() -> Result<SessionInfo, ApiError> {
     read(Request::get("/api/v1/session").send().await).await
 }
 
-pub async fn logout() {
-    let _ = Request::delete("/api/v1/session").send().await;
+/// Ends the session at the server; false if the server was not reached.
+pub async fn logout() -> bool {
+    Request::delete("/api/v1/session")
+        .send()
+        .await
+        .is_ok_and(|res| res.ok() || res.status() == 401)
 }
 
-pub async fn roster() -> Result<Roster, ApiError> {
-    read(Request::get("/api/v1/roster").send().await).await
-}
-
-pub async fn submit(submission: &Submission) -> Result<Receipt, ApiError> {
-    let req = Request::post("/api/v1/submissions")
-        .json(submission)
-        .map_err(|_| ApiError::Network)?;
+/// The whole roster, or what changed since `since` (a cursor from the last one).
+pub async fn roster(since: Option<&str>) -> Result<Roster, ApiError> {
+    let req = match since {
+        Some(cursor) => Request::get("/api/v1/roster").query([("since", cursor)]),
+        None => Request::get("/api/v1/roster"),
+    };
     read(req.send().await).await
 }
 
-pub async fn visit(visit: &Visit) -> Result<VisitReceipt, ApiError> {
-    let req = Request::post("/api/v1/visits")
-        .json(visit)
+/// Posts a JSON body kept as text; only whether the server took it matters.
+pub async fn post_raw(path: &str, body: &str) -> Result<(), ApiError> {
+    let req = Request::post(path)
+        .header("content-type", "application/json")
+        .body(body)
         .map_err(|_| ApiError::Network)?;
-    read(req.send().await).await
+    let res = req.send().await.map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        return Ok(());
+    }
+    error_of(res).await
 }
 
 pub async fn coverage() -> Result<Coverage, ApiError> {

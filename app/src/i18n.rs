@@ -58,6 +58,49 @@ pub enum Msg {
     ChooseOutcome,
     VisitRecorded,
     OtherOutcome,
+    NeedsAction,
+    Waiting,
+    Floor,
+    SearchHint,
+    NothingFound,
+    Saving,
+    Sent,
+    StorageFailed,
+    MonthsUnit,
+    YuanUnit,
+    WantsWork,
+    Unchanged,
+    Edit,
+    AllUnchanged,
+    Next,
+    CheckBeforeSubmit,
+    BackToEdit,
+    OpenOutbox,
+    SavedOnPhone,
+    LogOutWaitingBefore,
+    LogOutWaitingAfter,
+    OtherLanguage,
+    LastSync,
+    NeverSynced,
+    Online,
+    Offline,
+    WaitingCount,
+    Outbox,
+    StoragePersistent,
+    StorageMayBeCleared,
+    SyncNow,
+    NothingWaiting,
+    OthersWaiting,
+    LastResort,
+    SaveToFile,
+    ImportFile,
+    NotAnOutboxFile,
+    ImportedCount,
+    DiscardQuestion,
+    DiscardWarning,
+    SavedAt,
+    SendAgain,
+    Discard,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -104,6 +147,49 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::ChooseOutcome => "走访结果",
         Msg::VisitRecorded => "已记录走访",
         Msg::OtherOutcome => "未见面/其他…",
+        Msg::NeedsAction => "需处理",
+        Msg::Waiting => "待发送",
+        Msg::Floor => "层",
+        Msg::SearchHint => "搜索姓名、房号或身份证后几位",
+        Msg::NothingFound => "没有找到符合的住户",
+        Msg::Saving => "正在保存…",
+        Msg::Sent => "已发送",
+        Msg::StorageFailed => "手机存储失败，记录未保存。请清理手机空间后重试",
+        Msg::MonthsUnit => "个月",
+        Msg::YuanUnit => "元",
+        Msg::WantsWork => "意向：",
+        Msg::Unchanged => "无变化",
+        Msg::Edit => "修改",
+        Msg::AllUnchanged => "全户无变化",
+        Msg::Next => "下一步：核对",
+        Msg::CheckBeforeSubmit => "提交前核对",
+        Msg::BackToEdit => "返回修改",
+        Msg::OpenOutbox => "查看待发送",
+        Msg::SavedOnPhone => "已保存在手机上，有网络时自动发送",
+        Msg::LogOutWaitingBefore => "本机还有 ",
+        Msg::LogOutWaitingAfter => " 条记录未发送。退出后它们仍保存在本机，您下次登录后自动发送：",
+        Msg::OtherLanguage => "English",
+        Msg::LastSync => "上次同步 ",
+        Msg::NeverSynced => "尚未同步",
+        Msg::Online => "在线",
+        Msg::Offline => "离线",
+        Msg::WaitingCount => "待发送 ",
+        Msg::Outbox => "待发送记录",
+        Msg::StoragePersistent => "浏览器已同意长期保存本机数据",
+        Msg::StorageMayBeCleared => "注意：浏览器清理空间时可能删除本机数据，请及时同步",
+        Msg::SyncNow => "立即同步",
+        Msg::NothingWaiting => "没有待发送的记录",
+        Msg::OthersWaiting => "另有其他用户的待发送记录（其登录后发送）：",
+        Msg::LastResort => "备份",
+        Msg::SaveToFile => "把待发送记录保存为文件",
+        Msg::ImportFile => "从文件导入记录",
+        Msg::NotAnOutboxFile => "这不是安居导出的记录文件",
+        Msg::ImportedCount => "已导入记录：",
+        Msg::DiscardQuestion => "确定放弃这条未发送的记录吗？",
+        Msg::DiscardWarning => "放弃后无法恢复，这户需要重新调查。",
+        Msg::SavedAt => "保存于 ",
+        Msg::SendAgain => "重新发送",
+        Msg::Discard => "放弃",
     }
 }
 
@@ -151,6 +237,53 @@ fn en(msg: Msg) -> &'static str {
         Msg::ChooseOutcome => "Outcome of the visit",
         Msg::VisitRecorded => "Visit recorded",
         Msg::OtherOutcome => "Not met / other…",
+        Msg::NeedsAction => "Needs action",
+        Msg::Waiting => "Waiting",
+        Msg::Floor => "F",
+        Msg::SearchHint => "Search name, room or last ID digits",
+        Msg::NothingFound => "No household matches",
+        Msg::Saving => "Saving…",
+        Msg::Sent => "Sent",
+        Msg::StorageFailed => "The phone could not store this; free some space and try again",
+        Msg::MonthsUnit => "mo",
+        Msg::YuanUnit => "yuan",
+        Msg::WantsWork => "Wants: ",
+        Msg::Unchanged => "Unchanged",
+        Msg::Edit => "Edit",
+        Msg::AllUnchanged => "Whole household unchanged",
+        Msg::Next => "Next: check",
+        Msg::CheckBeforeSubmit => "Check before submitting",
+        Msg::BackToEdit => "Back to edit",
+        Msg::OpenOutbox => "Open the outbox",
+        Msg::SavedOnPhone => "Saved on the phone; it is sent when there is a connection",
+        Msg::LogOutWaitingBefore => "This phone still has ",
+        Msg::LogOutWaitingAfter => {
+            "captures not yet sent. They stay on this phone and are sent at your next login:"
+        }
+        Msg::OtherLanguage => "中文",
+        Msg::LastSync => "Last sync ",
+        Msg::NeverSynced => "Not synced yet",
+        Msg::Online => "Online",
+        Msg::Offline => "Offline",
+        Msg::WaitingCount => "Waiting ",
+        Msg::Outbox => "Outbox",
+        Msg::StoragePersistent => "The browser keeps this app's data",
+        Msg::StorageMayBeCleared => {
+            "The browser may clear this app's data when space runs low; sync soon"
+        }
+        Msg::SyncNow => "Sync now",
+        Msg::NothingWaiting => "Nothing waiting",
+        Msg::OthersWaiting => "Captures of other users, sent when they log in: ",
+        Msg::LastResort => "Backup",
+        Msg::SaveToFile => "Save waiting captures to a file",
+        Msg::ImportFile => "Import captures from a file",
+        Msg::NotAnOutboxFile => "This is not an Anju outbox file",
+        Msg::ImportedCount => "Captures imported: ",
+        Msg::DiscardQuestion => "Throw away this unsent capture?",
+        Msg::DiscardWarning => "It cannot be recovered; the household must be surveyed again.",
+        Msg::SavedAt => "Saved ",
+        Msg::SendAgain => "Send again",
+        Msg::Discard => "Throw away",
     }
 }
 
@@ -160,9 +293,37 @@ thread_local! {
     static LOCALE: OnceCell<ArcRwSignal<Locale>> = const { OnceCell::new() };
 }
 
+/// Where the chosen language is kept between visits.
+const LOCALE_KEY: &str = "anju.locale";
+
 /// The interface language, as a signal so that views follow a switch.
+/// Chinese unless the user chose English on this phone.
 pub fn locale() -> ArcRwSignal<Locale> {
-    LOCALE.with(|cell| cell.get_or_init(|| ArcRwSignal::new(Locale::Zh)).clone())
+    LOCALE.with(|cell| {
+        cell.get_or_init(|| {
+            let kept = web_sys::window()
+                .and_then(|w| w.local_storage().ok().flatten())
+                .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
+            let locale = match kept.as_deref() {
+                Some("en") => Locale::En,
+                _ => Locale::Zh,
+            };
+            ArcRwSignal::new(locale)
+        })
+        .clone()
+    })
+}
+
+/// Switches the language and remembers the choice.
+pub fn choose(next: Locale) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let code = match next {
+            Locale::Zh => "zh",
+            Locale::En => "en",
+        };
+        let _ = storage.set_item(LOCALE_KEY, code);
+    }
+    locale().set(next);
 }
 
 /// `msg` in the current language.

@@ -2,10 +2,14 @@
 
 pub mod api;
 mod components;
+mod device;
 pub mod i18n;
 mod loading;
+mod outbox;
 mod pages;
 mod position;
+mod roster_merge;
+mod sync;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,11 +18,19 @@ use leptos_router::path;
 use shared::codes::Role;
 use shared::wire::{Roster, SessionInfo};
 
+use crate::device::Store;
 use crate::i18n::{Msg, tr};
 use crate::pages::coverage::CoveragePage;
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
+use crate::pages::outbox::OutboxPage;
 use crate::pages::roster::RosterPage;
+use crate::sync::Sync;
+
+/// Where the last session is kept, so that the app opens offline.
+pub const SESSION_KEY: &str = "session";
+/// Set when a log out could not reach the server.
+pub const LOGGED_OUT_KEY: &str = "logged_out";
 
 /// Who is logged in; `None` shows the login page.
 #[derive(Clone, Copy)]
@@ -32,16 +44,71 @@ pub struct RosterCache(pub RwSignal<Option<Roster>>);
 pub fn App() -> impl IntoView {
     let session = RwSignal::new(None::<SessionInfo>);
     let checked = RwSignal::new(false);
+    let roster = RwSignal::new(None);
     provide_context(Session(session));
-    provide_context(RosterCache(RwSignal::new(None)));
-    // A session cookie from an earlier visit logs the user straight in.
+    provide_context(RosterCache(roster));
+    let sync = Sync::new(Session(session), RosterCache(roster));
+    provide_context(sync);
+    // A session cookie from an earlier visit logs the user straight in; with
+    // no network, the session kept on the phone does, until the server says
+    // otherwise.
     spawn_local(async move {
-        if let Ok(info) = api::session().await {
-            session.set(Some(info));
+        // A log out made offline left the cookie behind: end it first.
+        let logged_out = device::get::<bool>(Store::State, LOGGED_OUT_KEY)
+            .await
+            .unwrap_or(false);
+        if logged_out && api::logout().await {
+            let _ = device::delete(Store::State, LOGGED_OUT_KEY).await;
         }
+        let info = match api::session().await {
+            Ok(_) if logged_out => None,
+            Ok(info) => Some(info),
+            Err(err) if err.is_transient() && !logged_out => {
+                device::get(Store::State, SESSION_KEY).await
+            }
+            Err(_) => None,
+        };
+        session.set(info);
         checked.set(true);
+        sync.start();
     });
-    view! {
+    // Every login and logout: keep the session for offline starts, show the
+    // new user's roster, and send what they left waiting.
+    Effect::new(move |previous: Option<Option<String>>| {
+        let info = session.get();
+        let user = info.as_ref().map(|i| i.username.clone());
+        if previous.is_some_and(|p| p != user) {
+            spawn_local(async move {
+                match info {
+                    Some(info) => {
+                        let _ = device::put(Store::State, SESSION_KEY, &info).await;
+                        let _ = device::delete(Store::State, LOGGED_OUT_KEY).await;
+                        roster.set(None);
+                        sync.load_roster(&info.username).await;
+                        sync.kick();
+                    }
+                    None => {
+                        roster.set(None);
+                        let _ = device::delete(Store::State, SESSION_KEY).await;
+                    }
+                }
+            });
+        }
+        user
+    });
+    // A language switch renders everything again in the new language; the
+    // state that matters lives in signals above this and on the phone's disk.
+    let language = i18n::locale();
+    move || {
+        language.track();
+        let lang = match language.get_untracked() {
+            i18n::Locale::Zh => "zh-CN",
+            i18n::Locale::En => "en",
+        };
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang);
+        }
+        view! {
         <Router>
             <main class="app">
                 <Show
@@ -57,11 +124,13 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/households") view=RosterPage />
                             <Route path=path!("/households/:code") view=HouseholdPage />
                             <Route path=path!("/coverage") view=CoveragePage />
+                            <Route path=path!("/outbox") view=OutboxPage />
                         </Routes>
                     </Show>
                 </Show>
             </main>
         </Router>
+        }
     }
 }
 

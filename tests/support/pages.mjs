@@ -42,16 +42,21 @@ export class HouseholdPage {
     return this.page.locator("[data-testid^='member-']");
   }
 
+  /** Taps the choice with this code in the member's field. */
+  async choose(field, person, code) {
+    await this.page.getByTestId(`${field}-${person}`).locator(`[data-code="${code}"]`).click();
+  }
+
   async setEmployment(person, status) {
-    await this.page.getByTestId(`employment-${person}`).selectOption(status);
+    await this.choose("employment", person, status);
   }
 
   async setChannel(person, channel) {
-    await this.page.getByTestId(`channel-${person}`).selectOption(channel);
+    await this.choose("channel", person, channel);
   }
 
   async setWorkPlace(person, place) {
-    await this.page.getByTestId(`work-place-${person}`).selectOption(place);
+    await this.choose("work-place", person, place);
   }
 
   async setMonthsAndIncome(person, months, income) {
@@ -75,8 +80,22 @@ export class HouseholdPage {
     await this.page.getByTestId(`intention-${person}`).fill(work);
   }
 
-  async submit() {
+  /** "全户无变化": straight to the summary. */
+  async allUnchanged() {
+    await this.page.getByTestId("all-unchanged").click();
+    await this.page.getByTestId("summary").waitFor();
+  }
+
+  /** To the summary, then confirm: the capture is saved on the phone. */
+  async submitOnPhone() {
+    await this.page.getByTestId("review").click();
+    await this.page.getByTestId("summary").waitFor();
     await this.page.getByTestId("submit").click();
+  }
+
+  /** Submits and waits until the server has it. */
+  async submit() {
+    await this.submitOnPhone();
     const accepted = this.page.getByTestId("submit-accepted");
     await accepted.waitFor();
     assert.match(await accepted.innerText(), /已提交/);

@@ -12,44 +12,37 @@ pub struct FieldAccess<T> {
     pub set: fn(&mut LabourRecord, Option<T>),
 }
 
-/// A select over a closed list, with "not set" first.
+/// A closed list as big buttons, one tap to choose.
 #[component]
-pub fn CodeSelect<T: Code + Send + Sync>(
+pub fn CodeChoice<T: Code + PartialEq + Send + Sync>(
     caption: Msg,
     record: RwSignal<LabourRecord>,
     access: FieldAccess<T>,
     testid: String,
 ) -> impl IntoView {
     let FieldAccess { get, set } = access;
-    let current = move || record.with(|r| get(r).map(Code::code).unwrap_or(""));
-    let options = T::ALL
+    let chips = T::ALL
         .iter()
         .map(|&value| {
-            let code = value.code();
+            let chosen = move || record.with(|r| get(r) == Some(value));
             view! {
-                <option value=code selected=move || current() == code>
+                <button
+                    type="button"
+                    class="choice"
+                    data-code=value.code()
+                    aria-pressed=move || chosen().to_string()
+                    on:click=move |_| record.update(|r| set(r, Some(value)))
+                >
                     {label(value)}
-                </option>
+                </button>
             }
         })
         .collect_view();
     view! {
-        <label class="field">
+        <div class="field" role="group" aria-label=tr(caption) data-testid=testid>
             <span class="field-caption">{tr(caption)}</span>
-            <select
-                class="field-select"
-                data-testid=testid
-                on:change=move |ev| {
-                    let raw = event_target_value(&ev);
-                    record.update(|r| set(r, T::from_code(&raw)));
-                }
-            >
-                <option value="" selected=move || current().is_empty()>
-                    {tr(Msg::NotSet)}
-                </option>
-                {options}
-            </select>
-        </label>
+            <div class="chips">{chips}</div>
+        </div>
     }
 }
 

@@ -1,16 +1,18 @@
-//! The bar at the top: who is logged in, where to go, log out.
+//! The bar at the top: who is logged in, where to go, the sync state, log out.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::Role;
 
-use crate::i18n::{Msg, label, tr};
-use crate::{RosterCache, Session, api};
+use crate::device::{self, Store};
+use crate::i18n::{Locale, Msg, label, locale, tr};
+use crate::sync::Sync;
+use crate::{Session, api};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let Session(session) = expect_context();
-    let RosterCache(roster) = expect_context();
+    let sync: Sync = expect_context();
     let info = session.get_untracked();
     let name = info
         .as_ref()
@@ -23,11 +25,29 @@ pub fn Header() -> impl IntoView {
     let round = info.map(|s| s.round.to_string()).unwrap_or_default();
     let navigate = leptos_router::hooks::use_navigate();
     let log_out = move |_| {
+        // Waiting captures stay on the phone for this user's next login;
+        // say so before the user walks away thinking they were sent.
+        let waiting = sync.waiting();
+        if !waiting.is_empty() {
+            let list: Vec<String> = waiting.iter().map(|e| e.label.clone()).collect();
+            let question = format!(
+                "{}{}{}\n{}",
+                tr(Msg::LogOutWaitingBefore),
+                waiting.len(),
+                tr(Msg::LogOutWaitingAfter),
+                list.join("\n")
+            );
+            let confirmed = window().confirm_with_message(&question).unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+        }
         // The next user starts from their own home page.
         navigate("/", Default::default());
         spawn_local(async move {
-            api::logout().await;
-            roster.set(None);
+            if !api::logout().await {
+                let _ = device::put(Store::State, crate::LOGGED_OUT_KEY, &true).await;
+            }
             session.set(None);
         });
     };
@@ -42,10 +62,79 @@ pub fn Header() -> impl IntoView {
                 <Show when=move || supervises>
                     <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
                 </Show>
+                <LanguageSwitch />
                 <button class="nav-link quiet" on:click=log_out data-testid="log-out">
                     {tr(Msg::LogOut)}
                 </button>
             </nav>
         </header>
+        <SyncBar />
     }
+}
+
+/// 中文 / English.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let switch = move |_| {
+        let next = match locale().get_untracked() {
+            Locale::Zh => Locale::En,
+            Locale::En => Locale::Zh,
+        };
+        crate::i18n::choose(next);
+    };
+    view! {
+        <button class="nav-link quiet" on:click=switch data-testid="language">
+            {tr(Msg::OtherLanguage)}
+        </button>
+    }
+}
+
+/// Online or not, what waits to be sent, and when the server last answered.
+#[component]
+fn SyncBar() -> impl IntoView {
+    let sync: Sync = expect_context();
+    let counts = move || {
+        sync.outbox.with(|_| {
+            let waiting = sync.waiting();
+            let refused = waiting.iter().filter(|e| e.problem.is_some()).count();
+            (waiting.len(), refused)
+        })
+    };
+    let last = move || {
+        sync.last_sync
+            .get()
+            .map(|at| format!("{}{}", tr(Msg::LastSync), clock(at)))
+            .unwrap_or_else(|| tr(Msg::NeverSynced).to_owned())
+    };
+    view! {
+        <a
+            href="/outbox"
+            class="sync-bar"
+            class:offline=move || !sync.online.get()
+            data-testid="sync-bar"
+        >
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span>{move || if sync.online.get() { tr(Msg::Online) } else { tr(Msg::Offline) }}</span>
+            <span data-testid="outbox-count">{tr(Msg::WaitingCount)}{move || counts().0}</span>
+            {move || {
+                let refused = counts().1;
+                (refused > 0).then(|| view! {
+                    <span class="sync-alert" data-testid="refused-count">{tr(Msg::NeedsAction)}" "{refused}</span>
+                })
+            }}
+            <span class="sync-last">{last}</span>
+        </a>
+    }
+}
+
+/// Month, day and local time of `millis` since the epoch, as the phone shows it.
+pub fn clock(millis: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+    format!(
+        "{:02}-{:02} {:02}:{:02}",
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
 }

@@ -3,4 +3,5 @@
 pub mod coverage;
 pub mod household;
 pub mod login;
+pub mod outbox;
 pub mod roster;

@@ -1,58 +1,195 @@
-//! The households of the caller's grid, grouped by building.
+//! The households of the caller's grid, by building and floor, with each
+//! one's state this round and a search; visits are marked from here.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::{Code, Role, VisitOutcome};
-use shared::place::HouseholdCode;
 use shared::wire::{RosterHousehold, Visit};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
-use crate::loading::{ErrorBanner, fetch_into};
-use crate::{RosterCache, Session, api, position};
+use crate::outbox::{Entry, Kind};
+use crate::sync::Sync;
+use crate::{RosterCache, Session, position};
 
-/// Fetches the roster into the cache.
-pub fn refresh_roster(error: RwSignal<Option<String>>) {
-    let RosterCache(cache) = expect_context();
-    fetch_into(api::roster(), cache, error);
+/// A household's state this round, as the list shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// A capture of it was refused: the user must look.
+    NeedsAction,
+    /// Surveyed on this phone, not yet at the server.
+    Waiting,
+    Surveyed,
+    /// Visited this round, not yet surveyed.
+    Visited,
+    NotYet,
+}
+
+impl State {
+    fn class(self) -> &'static str {
+        match self {
+            State::NeedsAction => "badge alert",
+            State::Waiting => "badge waiting",
+            State::Surveyed => "badge done",
+            State::Visited => "badge visited",
+            State::NotYet => "badge todo",
+        }
+    }
+
+    fn text(self) -> &'static str {
+        tr(match self {
+            State::NeedsAction => Msg::NeedsAction,
+            State::Waiting => Msg::Waiting,
+            State::Surveyed => Msg::Surveyed,
+            State::Visited => Msg::VisitedThisRound,
+            State::NotYet => Msg::NotSurveyed,
+        })
+    }
+}
+
+/// The state of `household` given the phone's outbox and what was sent.
+pub fn state_of(household: &RosterHousehold, outbox: &[Entry], visited: bool) -> State {
+    let mine: Vec<&Entry> = outbox
+        .iter()
+        .filter(|e| e.household == household.code)
+        .collect();
+    if mine.iter().any(|e| e.problem.is_some()) {
+        State::NeedsAction
+    } else if mine.iter().any(|e| e.kind == Kind::Survey) {
+        State::Waiting
+    } else if household.surveyed {
+        State::Surveyed
+    } else if visited || !mine.is_empty() {
+        State::Visited
+    } else {
+        State::NotYet
+    }
+}
+
+/// Whether `household` matches what was typed: a name, a room number, or
+/// the last digits of an ID number.
+fn matches(household: &RosterHousehold, query: &str) -> bool {
+    let query = query.trim();
+    if query.is_empty() {
+        return true;
+    }
+    if household.room.contains(query) || household.building.contains(query) {
+        return true;
+    }
+    household.members.iter().any(|m| {
+        m.record.name.as_deref().is_some_and(|n| n.contains(query))
+            || (query.len() >= 3
+                && query
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
+                && m.record
+                    .resident_id
+                    .as_ref()
+                    .map(|id| id.as_str().to_owned())
+                    .or_else(|| m.masked.resident_id.clone())
+                    .is_some_and(|id| {
+                        id.to_ascii_uppercase()
+                            .ends_with(&query.to_ascii_uppercase())
+                    }))
+    })
+}
+
+/// One line of the list: households under their building and floor.
+#[derive(Clone)]
+enum Line {
+    Building(String),
+    Floor(String, i16),
+    Household(Box<RosterHousehold>),
+}
+
+impl Line {
+    /// Unchanged lines keep their place, and a visit being marked its state.
+    fn key(&self) -> String {
+        match self {
+            Line::Building(name) => format!("b {name}"),
+            Line::Floor(building, floor) => format!("f {building} {floor}"),
+            Line::Household(h) => format!("h {} {} {}", h.code, h.surveyed, h.base.len()),
+        }
+    }
+}
+
+/// The list in walking order: a heading at each new building and floor.
+fn lines(households: impl Iterator<Item = RosterHousehold>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut at: Option<(String, i16)> = None;
+    for household in households {
+        let building_changed = at.as_ref().is_none_or(|(b, _)| *b != household.building);
+        if building_changed {
+            lines.push(Line::Building(household.building.clone()));
+        }
+        if building_changed || at.as_ref().is_some_and(|(_, f)| *f != household.floor) {
+            lines.push(Line::Floor(household.building.clone(), household.floor));
+        }
+        at = Some((household.building.clone(), household.floor));
+        lines.push(Line::Household(Box::new(household)));
+    }
+    lines
 }
 
 #[component]
 pub fn RosterPage() -> impl IntoView {
     let RosterCache(cache) = expect_context();
-    let error = RwSignal::new(None::<String>);
-    refresh_roster(error);
-    let buildings = move || {
+    let sync: Sync = expect_context();
+    let query = RwSignal::new(String::new());
+    sync.kick();
+    let lines = move || {
+        let query = query.get();
         cache.with(|roster| {
-            let mut res: Vec<(String, Vec<RosterHousehold>)> = Vec::new();
-            for household in roster.iter().flat_map(|r| &r.households) {
-                match res.last_mut() {
-                    Some((building, list)) if *building == household.building => {
-                        list.push(household.clone())
-                    }
-                    _ => res.push((household.building.clone(), vec![household.clone()])),
-                }
-            }
-            res
+            lines(
+                roster
+                    .iter()
+                    .flat_map(|r| &r.households)
+                    .filter(|h| matches(h, &query))
+                    .cloned(),
+            )
         })
+    };
+    let nothing_found = move || {
+        cache.with(|r| r.is_some()) && !query.with(|q| q.trim().is_empty()) && lines().is_empty()
     };
     view! {
         <Header />
         <section class="roster">
-            <ErrorBanner error on_retry=Callback::new(move |()| refresh_roster(error)) />
-            <Show when=move || cache.with(Option::is_none)>
+            {move || sync.roster_error.get().map(|message| view! {
+                <div class="error" role="alert">
+                    <p>{message}</p>
+                    <button on:click=move |_| sync.kick()>{tr(Msg::Retry)}</button>
+                </div>
+            })}
+            <Show when=move || cache.with(Option::is_none) && sync.roster_error.with(Option::is_none)>
                 <p class="status">{tr(Msg::Loading)}</p>
             </Show>
-            <For each=buildings key=|(building, list)| (building.clone(), list.len()) let:group>
-                <section class="building" data-testid=format!("building-{}", group.0)>
-                    <h2 class="building-name">{group.0.clone()}</h2>
-                    <ul class="household-list">
-                        {group.1.into_iter().map(|h| view! { <HouseholdRow household=h /> }).collect_view()}
-                    </ul>
-                </section>
-            </For>
+            <input
+                class="search"
+                type="search"
+                data-testid="search"
+                placeholder=tr(Msg::SearchHint)
+                aria-label=tr(Msg::SearchHint)
+                bind:value=query
+            />
+            <Show when=nothing_found>
+                <p class="status">{tr(Msg::NothingFound)}</p>
+            </Show>
+            <div class="household-list">
+                <For each=lines key=Line::key let:line>
+                    {match line {
+                        Line::Building(name) => view! {
+                            <h2 class="building-name" data-testid=format!("building-{name}")>{name.clone()}</h2>
+                        }.into_any(),
+                        Line::Floor(_, floor) => view! {
+                            <h3 class="floor-name">{floor}{tr(Msg::Floor)}</h3>
+                        }.into_any(),
+                        Line::Household(h) => view! { <HouseholdRow household=*h /> }.into_any(),
+                    }}
+                </For>
+            </div>
         </section>
     }
 }
@@ -62,20 +199,24 @@ pub fn RosterPage() -> impl IntoView {
 enum Marking {
     Idle,
     Choosing,
-    Sending,
-    Done(VisitOutcome),
-    Failed(String),
+    Saving,
+    Saved(VisitOutcome, Uuid),
+    Failed,
 }
 
 /// Marking a visit from the list: "met at home", the usual outcome, in one
-/// tap; any other outcome in two. The position is asked for after the tap.
+/// tap; any other outcome in two. The position is asked for after the tap,
+/// and the visit goes to the outbox like a survey.
 #[component]
-fn VisitMarker(household: HouseholdCode) -> impl IntoView {
+fn VisitMarker(household: RosterHousehold) -> impl IntoView {
+    let sync: Sync = expect_context();
     let marking = RwSignal::new(Marking::Idle);
-    let code = household.to_string();
+    let code = household.code.to_string();
+    let what = describe(&household);
     let mark = move |outcome: VisitOutcome| {
-        let household = household.clone();
-        marking.set(Marking::Sending);
+        let household = household.code.clone();
+        let what = what.clone();
+        marking.set(Marking::Saving);
         spawn_local(async move {
             let visit = Visit {
                 id: Uuid::new_v4(),
@@ -84,12 +225,15 @@ fn VisitMarker(household: HouseholdCode) -> impl IntoView {
                 visited_at: OffsetDateTime::now_utc(),
                 position: position::current().await,
             };
-            match api::visit(&visit).await {
-                Ok(_) => marking.set(Marking::Done(outcome)),
-                Err(err) => marking.set(Marking::Failed(err.message())),
+            let id = visit.id;
+            let what = format!("{what} · {}", label(outcome));
+            match sync.enqueue(Entry::visit(&visit), what).await {
+                Ok(()) => marking.set(Marking::Saved(outcome, id)),
+                Err(_) => marking.set(Marking::Failed),
             }
         });
     };
+    let sent = move |id: Uuid| sync.delivered.with(|d| d.contains(&id));
     view! {
         <div class="visit-marker" data-testid=format!("visit-{code}")>
             {move || match marking.get() {
@@ -125,37 +269,51 @@ fn VisitMarker(household: HouseholdCode) -> impl IntoView {
                         </div>
                     }.into_any()
                 }
-                Marking::Sending => view! { <span class="status">{tr(Msg::Submitting)}</span> }.into_any(),
-                Marking::Done(outcome) => view! {
-                    <span class="badge done" role="status">{tr(Msg::VisitRecorded)}" · "{label(outcome)}</span>
+                Marking::Saving => view! { <span class="status">{tr(Msg::Saving)}</span> }.into_any(),
+                Marking::Saved(outcome, id) => view! {
+                    <span class="badge done" role="status">
+                        {tr(Msg::VisitRecorded)}" · "{label(outcome)}" · "
+                        {move || if sent(id) { tr(Msg::Sent) } else { tr(Msg::Waiting) }}
+                    </span>
                 }.into_any(),
-                Marking::Failed(message) => view! { <span class="error" role="alert">{message}</span> }.into_any(),
+                Marking::Failed => view! {
+                    <span class="error" role="alert">{tr(Msg::StorageFailed)}</span>
+                }.into_any(),
             }}
         </div>
     }
 }
 
-#[component]
-fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
-    let Session(session) = expect_context();
-    // Grid members and work teams call on households; supervisors do not.
-    let visits = session.with_untracked(|s| {
-        s.as_ref()
-            .is_some_and(|s| matches!(s.role, Role::GridMember | Role::Surveyor))
-    });
-    let code = household.code.clone();
+/// Building, room and head of household: how people name a household.
+pub fn describe(household: &RosterHousehold) -> String {
     let head = household
         .members
         .first()
         .and_then(|m| m.record.name.clone())
         .unwrap_or_default();
-    let (state_class, state) = if household.surveyed {
-        ("badge done", tr(Msg::Surveyed))
-    } else {
-        ("badge todo", tr(Msg::NotSurveyed))
+    format!("{} {} {head}", household.building, household.room)
+}
+
+#[component]
+fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
+    let Session(session) = expect_context();
+    let sync: Sync = expect_context();
+    // Grid members and work teams call on households; supervisors do not.
+    let visits = session.with_untracked(|s| {
+        s.as_ref()
+            .is_some_and(|s| matches!(s.role, Role::GridMember | Role::Surveyor))
+    });
+    let head = household
+        .members
+        .first()
+        .and_then(|m| m.record.name.clone())
+        .unwrap_or_default();
+    let state = {
+        let household = household.clone();
+        Memo::new(move |_| sync.outbox.with(|o| state_of(&household, o, false)))
     };
     view! {
-        <li>
+        <div class="household-item">
             <a
                 class="household-row"
                 href=format!("/households/{}", household.code)
@@ -164,9 +322,76 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
                 <span class="room">{household.room.clone()}</span>
                 <span class="head">{head}</span>
                 <span class="count">{household.members.len()}{tr(Msg::People)}</span>
-                <span class=state_class data-testid="household-state">{state}</span>
+                <span class=move || state.get().class() data-testid="household-state">
+                    {move || state.get().text()}
+                </span>
             </a>
-            {visits.then(|| view! { <VisitMarker household=code /> })}
-        </li>
+            {visits.then(|| view! { <VisitMarker household=household.clone() /> })}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::place::{GridCode, HouseholdCode};
+    use shared::wire::RosterMember;
+
+    fn household(building: &str, floor: i16, room: &str, name: &str, id: &str) -> RosterHousehold {
+        let mut member = RosterMember {
+            person: shared::place::PersonId::parse(&format!("P{room}")).unwrap(),
+            record: Default::default(),
+            masked: Default::default(),
+        };
+        member.record.name = Some(name.into());
+        member.masked.resident_id = Some(id.into());
+        RosterHousehold {
+            code: HouseholdCode::parse(&format!("H{building}{room}")).unwrap(),
+            grid: GridCode::parse("G1").unwrap(),
+            building: building.into(),
+            floor,
+            room: room.into(),
+            record: Default::default(),
+            masked_phone: None,
+            members: vec![member],
+            surveyed: false,
+            base: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn search_finds_names_rooms_and_last_id_digits() {
+        let h = household("1", 1, "0102", "王秀英", "142727********2345");
+        assert!(matches(&h, "秀英"));
+        assert!(matches(&h, "0102"));
+        assert!(matches(&h, "2345"));
+        assert!(!matches(&h, "9999"));
+        assert!(!matches(&h, "李"));
+        assert!(matches(&h, "  "));
+    }
+
+    #[test]
+    fn headings_come_at_each_new_building_and_floor() {
+        let list = lines(
+            [
+                household("1", 1, "101", "甲", "1"),
+                household("1", 1, "102", "乙", "2"),
+                household("1", 2, "201", "丙", "3"),
+                household("2", 2, "201", "丁", "4"),
+            ]
+            .into_iter(),
+        );
+        let shape: Vec<String> = list
+            .iter()
+            .map(|line| match line {
+                Line::Building(b) => format!("B{b}"),
+                Line::Floor(_, f) => format!("F{f}"),
+                Line::Household(h) => h.room.clone(),
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            ["B1", "F1", "101", "102", "F2", "201", "B2", "F2", "201"]
+        );
     }
 }

@@ -1,0 +1,130 @@
+// The phone's own storage and files, for the app's Rust code.
+// Values are JSON strings. IndexedDB where it opens; localStorage where it
+// does not (some embedded browsers refuse it), so nothing breaks.
+
+const DB_NAME = "anju";
+const DB_VERSION = 1;
+const STORES = ["outbox", "state"];
+
+let opening;
+
+function openDb() {
+  if (!opening) {
+    opening = new Promise((resolve) => {
+      let req;
+      try {
+        req = indexedDB.open(DB_NAME, DB_VERSION);
+      } catch (_) {
+        resolve(null);
+        return;
+      }
+      req.onupgradeneeded = () => {
+        for (const name of STORES) {
+          if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
+        }
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => resolve(null);
+      req.onblocked = () => resolve(null);
+    });
+  }
+  return opening;
+}
+
+// Resolves when the transaction is on disk, not merely queued.
+function finished(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error("aborted"));
+  });
+}
+
+function answer(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+const fallbackKey = (store, key) => `anju:${store}:${key}`;
+
+export async function kv_put(store, key, value) {
+  const db = await openDb();
+  if (!db) {
+    localStorage.setItem(fallbackKey(store, key), value);
+    return;
+  }
+  const tx = db.transaction(store, "readwrite", { durability: "strict" });
+  tx.objectStore(store).put(value, key);
+  await finished(tx);
+}
+
+export async function kv_get(store, key) {
+  const db = await openDb();
+  if (!db) return localStorage.getItem(fallbackKey(store, key)) ?? undefined;
+  return answer(db.transaction(store).objectStore(store).get(key));
+}
+
+export async function kv_delete(store, key) {
+  const db = await openDb();
+  if (!db) {
+    localStorage.removeItem(fallbackKey(store, key));
+    return;
+  }
+  const tx = db.transaction(store, "readwrite", { durability: "strict" });
+  tx.objectStore(store).delete(key);
+  await finished(tx);
+}
+
+export async function kv_all(store) {
+  const db = await openDb();
+  if (!db) {
+    const prefix = fallbackKey(store, "");
+    const values = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key.startsWith(prefix)) values.push(localStorage.getItem(key));
+    }
+    return values;
+  }
+  return answer(db.transaction(store).objectStore(store).getAll());
+}
+
+// Asks the browser not to evict the app's data; false where it cannot say.
+export async function ask_persist() {
+  try {
+    if (await navigator.storage.persisted()) return true;
+    return await navigator.storage.persist();
+  } catch (_) {
+    return false;
+  }
+}
+
+export function is_online() {
+  return navigator.onLine !== false;
+}
+
+export function on_online(callback) {
+  window.addEventListener("online", () => callback());
+}
+
+export function save_file(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// The text of the first file chosen in an <input type=file>, or undefined.
+export async function chosen_file_text(input) {
+  const file = input.files && input.files[0];
+  if (!file) return undefined;
+  const text = await file.text();
+  input.value = "";
+  return text;
+}

@@ -1,0 +1,84 @@
+//! The phone's storage, network state and files, through `device.js`.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/src/device.js")]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn kv_put(store: &str, key: &str, value: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn kv_get(store: &str, key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn kv_delete(store: &str, key: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn kv_all(store: &str) -> Result<JsValue, JsValue>;
+    async fn ask_persist() -> JsValue;
+    pub fn is_online() -> bool;
+    pub fn on_online(callback: &Closure<dyn FnMut()>);
+    pub fn save_file(name: &str, text: &str);
+    async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> JsValue;
+}
+
+/// The object stores of the app's database.
+#[derive(Clone, Copy)]
+pub enum Store {
+    /// Captures not yet acknowledged by the server, by id.
+    Outbox,
+    /// Everything else kept between visits: session, roster, last sync.
+    State,
+}
+
+impl Store {
+    fn name(self) -> &'static str {
+        match self {
+            Store::Outbox => "outbox",
+            Store::State => "state",
+        }
+    }
+}
+
+/// Storage refused a write: the phone is full or the browser forbids it.
+#[derive(Debug)]
+pub struct StorageError;
+
+/// Writes `value` and returns once it is on disk.
+pub async fn put<T: Serialize>(store: Store, key: &str, value: &T) -> Result<(), StorageError> {
+    let json = serde_json::to_string(value).map_err(|_| StorageError)?;
+    kv_put(store.name(), key, &json)
+        .await
+        .map_err(|_| StorageError)
+}
+
+/// The value under `key`, if there is one that still reads.
+pub async fn get<T: DeserializeOwned>(store: Store, key: &str) -> Option<T> {
+    let raw = kv_get(store.name(), key).await.ok()?.as_string()?;
+    serde_json::from_str(&raw).ok()
+}
+
+pub async fn delete(store: Store, key: &str) -> Result<(), StorageError> {
+    kv_delete(store.name(), key).await.map_err(|_| StorageError)
+}
+
+/// Every value in `store` that reads as a `T`.
+pub async fn all<T: DeserializeOwned>(store: Store) -> Vec<T> {
+    let Ok(values) = kv_all(store.name()).await else {
+        return Vec::new();
+    };
+    js_sys::Array::from(&values)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .filter_map(|raw| serde_json::from_str(&raw).ok())
+        .collect()
+}
+
+/// Asks the browser to keep the app's data under storage pressure.
+pub async fn persist() -> bool {
+    ask_persist().await.as_bool().unwrap_or(false)
+}
+
+/// The text of the file the user picked in `input`.
+pub async fn picked_text(input: &web_sys::HtmlInputElement) -> Option<String> {
+    chosen_file_text(input).await.as_string()
+}

@@ -1,0 +1,126 @@
+//! Captures waiting for the server. Each is on the phone's disk before the
+//! user is told it is saved, and leaves only when the server has it or the
+//! user, told exactly what will be lost, throws it away.
+
+use serde::{Deserialize, Serialize};
+use shared::place::{HouseholdCode, PersonId};
+use shared::record::LabourRecord;
+use shared::wire::{RosterHousehold, Submission, SubmissionId, Visit};
+use uuid::Uuid;
+
+use crate::device::{self, StorageError, Store};
+
+/// What kind of capture an entry holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Survey,
+    Visit,
+}
+
+/// One waiting capture. The request body is kept as the exact text first
+/// sent, so every retry is byte for byte the same and the phone never
+/// needs to read a submission back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: Uuid,
+    pub kind: Kind,
+    pub household: HouseholdCode,
+    /// The JSON of the `Submission` or `Visit`.
+    pub body: String,
+    /// A survey's members as entered, shown until the server has them.
+    #[serde(default)]
+    pub records: Vec<(PersonId, LabourRecord)>,
+    /// Who captured it: only their session may send it.
+    pub owner: String,
+    /// What it is, for people: building, room, head of household.
+    pub label: String,
+    /// Milliseconds since the epoch, by the phone's clock.
+    pub saved_at: f64,
+    /// Why the server refused it; the user must act before it is sent again.
+    #[serde(default)]
+    pub problem: Option<String>,
+}
+
+impl Entry {
+    /// A survey, with the records it leaves its members with.
+    pub fn survey(
+        submission: &Submission,
+        records: Vec<(PersonId, LabourRecord)>,
+    ) -> Option<Entry> {
+        Some(Entry {
+            id: submission.id.0,
+            kind: Kind::Survey,
+            household: submission.household.clone(),
+            body: serde_json::to_string(submission).ok()?,
+            records,
+            owner: String::new(),
+            label: String::new(),
+            saved_at: js_sys::Date::now(),
+            problem: None,
+        })
+    }
+
+    pub fn visit(visit: &Visit) -> Option<Entry> {
+        Some(Entry {
+            id: visit.id,
+            kind: Kind::Visit,
+            household: visit.household.clone(),
+            body: serde_json::to_string(visit).ok()?,
+            records: Vec::new(),
+            owner: String::new(),
+            label: String::new(),
+            saved_at: js_sys::Date::now(),
+            problem: None,
+        })
+    }
+
+    fn key(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// Writes `entry` to disk; the caller shows it saved only after this.
+pub async fn save(entry: &Entry) -> Result<(), StorageError> {
+    device::put(Store::Outbox, &entry.key(), entry).await
+}
+
+pub async fn remove(id: Uuid) -> Result<(), StorageError> {
+    device::delete(Store::Outbox, &id.to_string()).await
+}
+
+/// Every waiting capture, oldest first: the order they must be sent in.
+pub async fn load() -> Vec<Entry> {
+    let mut entries: Vec<Entry> = device::all(Store::Outbox).await;
+    entries.sort_by(|a, b| a.saved_at.total_cmp(&b.saved_at));
+    entries
+}
+
+/// The file a user can keep as a last resort, and import back.
+#[derive(Serialize, Deserialize)]
+pub struct Export {
+    pub app: String,
+    pub entries: Vec<Entry>,
+}
+
+pub const EXPORT_APP: &str = "anju-outbox";
+
+/// Shows a household as it will be once its waiting surveys arrive, so
+/// the list and a reopened form agree with what the user entered.
+pub fn overlay(household: &mut RosterHousehold, entries: &[Entry]) {
+    for entry in entries {
+        if entry.kind != Kind::Survey
+            || entry.household != household.code
+            || household.base.iter().any(|b| b.0 == entry.id)
+        {
+            continue;
+        }
+        for (person, record) in &entry.records {
+            if let Some(member) = household.members.iter_mut().find(|m| &m.person == person) {
+                member.record = record.clone();
+            }
+        }
+        household.surveyed = true;
+        household.base.push(SubmissionId(entry.id));
+    }
+}

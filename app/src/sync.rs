@@ -1,0 +1,344 @@
+//! Keeping the phone and the server in step: the outbox goes up, oldest
+//! first, and the roster comes down by delta. Runs at start, after every
+//! capture, when the network returns and every half minute; a failure
+//! waits longer each time, up to a minute.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::wire::Roster;
+use uuid::Uuid;
+use wasm_bindgen::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::device::{self, StorageError, Store};
+use crate::outbox::{self, Entry, Kind};
+use crate::roster_merge::merge_roster;
+use crate::{RosterCache, Session};
+
+const PERIOD: Duration = Duration::from_secs(30);
+const MAX_BACKOFF_SECS: u64 = 60;
+
+/// The sync state every screen can show, and the way to add to the outbox.
+#[derive(Clone, Copy)]
+pub struct Sync {
+    session: RwSignal<Option<shared::wire::SessionInfo>>,
+    roster: RwSignal<Option<Roster>>,
+    /// Every waiting capture on this phone, of any user, oldest first.
+    pub outbox: RwSignal<Vec<Entry>>,
+    /// Captures the server acknowledged since the app started.
+    pub delivered: RwSignal<Vec<Uuid>>,
+    /// When the server last answered.
+    /// When the server last answered, in milliseconds since the epoch.
+    pub last_sync: RwSignal<Option<f64>>,
+    /// Whether the last attempt reached the server.
+    pub online: RwSignal<bool>,
+    /// The roster could not be fetched and there is none on the phone.
+    pub roster_error: RwSignal<Option<String>>,
+    /// Whether the browser agreed to keep the app's data.
+    pub persistent: RwSignal<Option<bool>>,
+    busy: RwSignal<bool>,
+    again: RwSignal<bool>,
+    failures: RwSignal<u32>,
+}
+
+impl Sync {
+    pub fn new(Session(session): Session, RosterCache(roster): RosterCache) -> Self {
+        Sync {
+            session,
+            roster,
+            outbox: RwSignal::new(Vec::new()),
+            delivered: RwSignal::new(Vec::new()),
+            last_sync: RwSignal::new(None),
+            online: RwSignal::new(device::is_online()),
+            roster_error: RwSignal::new(None),
+            persistent: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            again: RwSignal::new(false),
+            failures: RwSignal::new(0),
+        }
+    }
+
+    /// Loads what the phone kept and starts the schedule.
+    pub fn start(self) {
+        spawn_local(async move {
+            self.outbox.set(outbox::load().await);
+            self.last_sync
+                .set(device::get(Store::State, LAST_SYNC).await);
+            let online = Closure::<dyn FnMut()>::new(move || {
+                self.failures.set(0);
+                self.kick();
+            });
+            device::on_online(&online);
+            // Lives as long as the page.
+            online.forget();
+            let _ = set_interval_with_handle(move || self.kick(), PERIOD);
+        });
+    }
+
+    /// The logged-in user's captures waiting to go.
+    pub fn waiting(&self) -> Vec<Entry> {
+        let user = self.user();
+        self.outbox.with(|entries| {
+            entries
+                .iter()
+                .filter(|e| Some(&e.owner) == user.as_ref())
+                .cloned()
+                .collect()
+        })
+    }
+
+    fn user(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.username.clone()))
+    }
+
+    /// Saves a capture on the phone, then tries to send it. Returns only
+    /// after it is on disk.
+    pub async fn enqueue(self, entry: Option<Entry>, label: String) -> Result<(), StorageError> {
+        let mut entry = entry.ok_or(StorageError)?;
+        entry.owner = self.user().ok_or(StorageError)?;
+        entry.label = label;
+        outbox::save(&entry).await?;
+        self.outbox.update(|entries| {
+            entries.retain(|e| e.id != entry.id);
+            entries.push(entry.clone());
+        });
+        self.roster.update(|roster| {
+            if let Some(household) = roster
+                .as_mut()
+                .and_then(|r| r.households.iter_mut().find(|h| h.code == entry.household))
+            {
+                outbox::overlay(household, std::slice::from_ref(&entry));
+            }
+        });
+        self.save_roster();
+        if self.persistent.get_untracked() != Some(true) {
+            let persistent = self.persistent;
+            spawn_local(async move { persistent.set(Some(device::persist().await)) });
+        }
+        self.kick();
+        Ok(())
+    }
+
+    /// Adds captures read back from a file; those already here are skipped.
+    pub async fn import(self, entries: Vec<Entry>) -> Result<usize, StorageError> {
+        let mut added = 0;
+        for mut entry in entries {
+            if self
+                .outbox
+                .with_untracked(|o| o.iter().any(|e| e.id == entry.id))
+            {
+                continue;
+            }
+            entry.problem = None;
+            outbox::save(&entry).await?;
+            self.outbox.update(|o| {
+                o.push(entry);
+                o.sort_by(|a, b| a.saved_at.total_cmp(&b.saved_at));
+            });
+            added += 1;
+        }
+        self.kick();
+        Ok(added)
+    }
+
+    /// Throws captures away, after the user confirmed what is lost.
+    pub async fn discard(self, ids: Vec<Uuid>) -> Result<(), StorageError> {
+        for id in &ids {
+            outbox::remove(*id).await?;
+            self.outbox.update(|o| o.retain(|e| e.id != *id));
+        }
+        // The list may show values from what was discarded: fetch it whole.
+        self.roster.update(|r| {
+            if let Some(r) = r {
+                r.cursor.clear();
+            }
+        });
+        self.kick();
+        Ok(())
+    }
+
+    /// Sends a capture the server refused once more, after the user acted.
+    pub async fn retry(self, id: Uuid) -> Result<(), StorageError> {
+        let Some(mut entry) = self
+            .outbox
+            .with_untracked(|o| o.iter().find(|e| e.id == id).cloned())
+        else {
+            return Ok(());
+        };
+        entry.problem = None;
+        outbox::save(&entry).await?;
+        self.outbox.update(|o| {
+            if let Some(e) = o.iter_mut().find(|e| e.id == id) {
+                e.problem = None;
+            }
+        });
+        self.failures.set(0);
+        self.kick();
+        Ok(())
+    }
+
+    /// Starts a round of syncing, or asks the running one to go again.
+    pub fn kick(self) {
+        if self.busy.get_untracked() {
+            self.again.set(true);
+            return;
+        }
+        if self.session.with_untracked(Option::is_none) {
+            return;
+        }
+        self.busy.set(true);
+        spawn_local(async move {
+            loop {
+                self.again.set(false);
+                let reached = self.send_outbox().await && self.refresh_roster().await;
+                if !reached {
+                    self.back_off();
+                    break;
+                }
+                self.failures.set(0);
+                if !self.again.get_untracked() {
+                    break;
+                }
+            }
+            self.busy.set(false);
+        });
+    }
+
+    fn back_off(self) {
+        let failures = self.failures.get_untracked().saturating_add(1);
+        self.failures.set(failures);
+        let secs = 2u64.saturating_pow(failures.min(6)).min(MAX_BACKOFF_SECS);
+        set_timeout(move || self.kick(), Duration::from_secs(secs));
+    }
+
+    /// Sends the user's waiting captures; false if the server was not reached.
+    async fn send_outbox(self) -> bool {
+        let mut tried: Vec<Uuid> = Vec::new();
+        loop {
+            let Some(entry) = self
+                .waiting()
+                .into_iter()
+                .find(|e| e.problem.is_none() && !tried.contains(&e.id))
+            else {
+                return true;
+            };
+            tried.push(entry.id);
+            let path = match entry.kind {
+                Kind::Survey => "/api/v1/submissions",
+                Kind::Visit => "/api/v1/visits",
+            };
+            let answer = api::post_raw(path, &entry.body).await;
+            match answer {
+                Ok(()) => {
+                    // If this fails the entry is sent again, and the server
+                    // answers a repeated id with its first receipt.
+                    let _ = outbox::remove(entry.id).await;
+                    self.outbox.update(|o| o.retain(|e| e.id != entry.id));
+                    self.delivered.update(|d| d.push(entry.id));
+                    self.reached();
+                }
+                Err(err) if err.is_unauthenticated() => {
+                    self.session.set(None);
+                    return false;
+                }
+                Err(err) if err.is_transient() => {
+                    self.online.set(!matches!(err, ApiError::Network));
+                    return false;
+                }
+                Err(err) => {
+                    self.reached();
+                    let mut refused = entry.clone();
+                    refused.problem = Some(err.message());
+                    let _ = outbox::save(&refused).await;
+                    self.outbox.update(|o| {
+                        if let Some(e) = o.iter_mut().find(|e| e.id == refused.id) {
+                            *e = refused;
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// Fetches what changed in the roster; false if the server was not reached.
+    async fn refresh_roster(self) -> bool {
+        let Some(round) = self.session.with_untracked(|s| s.as_ref().map(|s| s.round)) else {
+            return true;
+        };
+        let since = self.roster.with_untracked(|r| {
+            r.as_ref()
+                .filter(|r| r.round == round && !r.cursor.is_empty())
+                .map(|r| r.cursor.clone())
+        });
+        match api::roster(since.as_deref()).await {
+            Ok(delta) => {
+                self.reached();
+                let pending = self.waiting();
+                let old = self.roster.get_untracked();
+                self.roster.set(Some(merge_roster(old, delta, &pending)));
+                self.roster_error.set(None);
+                self.save_roster();
+                true
+            }
+            Err(err) if err.is_unauthenticated() => {
+                self.session.set(None);
+                false
+            }
+            Err(err) => {
+                if matches!(err, ApiError::Network) {
+                    self.online.set(false);
+                }
+                if self.roster.with_untracked(Option::is_none) {
+                    self.roster_error.set(Some(err.message()));
+                }
+                !err.is_transient()
+            }
+        }
+    }
+
+    fn reached(&self) {
+        let now = js_sys::Date::now();
+        self.online.set(true);
+        self.last_sync.set(Some(now));
+        spawn_local(async move {
+            let _ = device::put(Store::State, LAST_SYNC, &now).await;
+        });
+    }
+
+    /// Keeps the roster on the phone for the next start, offline or not.
+    fn save_roster(&self) {
+        let (Some(user), Some(roster)) = (self.user(), self.roster.get_untracked()) else {
+            return;
+        };
+        spawn_local(async move {
+            let _ = device::put(Store::State, &roster_key(&user), &roster).await;
+        });
+    }
+
+    /// Shows the roster kept on the phone for `user` until the server answers.
+    pub async fn load_roster(self, user: &str) {
+        let kept: Option<Roster> = device::get(Store::State, &roster_key(user)).await;
+        if kept.is_some() {
+            self.roster.set(kept);
+        }
+    }
+}
+
+const LAST_SYNC: &str = "last_sync";
+
+fn roster_key(user: &str) -> String {
+    format!("roster:{user}")
+}
+
+impl ApiError {
+    /// Worth trying again later without the user doing anything.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network => true,
+            ApiError::Server { status, .. } => *status >= 500 || matches!(*status, 408 | 429),
+        }
+    }
+}

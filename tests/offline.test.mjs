@@ -1,0 +1,134 @@
+// A stairwell with no signal: the surveyor captures households and marks a
+// visit offline, the browser reloads, and when the network returns every
+// capture reaches the ledger exactly once.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
+import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const waiting = (page) => page.getByTestId("outbox-count");
+
+async function api(page, path) {
+  return page.evaluate(async (path) => {
+    const res = await fetch(path);
+    return { status: res.status, body: await res.json() };
+  }, path);
+}
+
+test("offline captures survive a reload and reach the ledger exactly once", async () => {
+  const context = await newPhone(browser);
+  await context.grantPermissions(["geolocation"], { origin: server.url });
+  await context.setGeolocation({ latitude: 39.02, longitude: 112.36, accuracy: 15 });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  // The service worker has cached the shell and controls the page.
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  await context.setOffline(true);
+  const codes = ["XF-1-0201", "XF-1-0202", "XF-1-0203"];
+  const household = new HouseholdPage(page);
+  for (const code of codes) {
+    await roster.open(code);
+    await household.allUnchanged();
+    await page.getByTestId("submit").click();
+    await page.getByTestId("submit-saved").waitFor();
+    await page.getByTestId("back-to-list").click();
+  }
+  await roster.household(codes[0]).getByTestId("household-state").filter({ hasText: "待发送" }).waitFor();
+  const marker = page.getByTestId("visit-XF-1-0206");
+  await marker.getByRole("button", { name: /入户见面/ }).click();
+  await marker.getByRole("status").filter({ hasText: "待发送" }).waitFor();
+  await waiting(page).filter({ hasText: /待发送 4$/ }).waitFor();
+  await screenshot(page, "offline-waiting");
+
+  // A reload with no network: the shell comes from the service worker,
+  // the session, roster and outbox from the phone's storage.
+  await page.reload();
+  await page.getByTestId("user-name").waitFor();
+  await waiting(page).filter({ hasText: /待发送 4$/ }).waitFor();
+  await roster.household(codes[1]).getByTestId("household-state").filter({ hasText: "待发送" }).waitFor();
+  assert.match(await page.getByTestId("sync-bar").innerText(), /离线/);
+
+  await context.setOffline(false);
+  await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+  await roster.household(codes[2]).getByTestId("household-state").filter({ hasText: "已调查" }).waitFor();
+
+  for (const code of codes) {
+    const { status, body } = await api(page, `/api/v1/households/${code}`);
+    assert.equal(status, 200);
+    assert.equal(body.round, "2026Q4");
+    assert.equal(body.submissions.length, 1, `${code} holds its one submission once`);
+  }
+  const gaps = (await api(page, "/api/v1/gaps")).body;
+  const visited = gaps.not_surveyed.find((h) => h.code === "XF-1-0206");
+  assert.equal(visited.last_visit.outcome, "met");
+  assert.equal(visited.last_visit.position.kind, "fix");
+  assert.ok(Math.abs(visited.last_visit.position.latitude - 39.02) < 1e-6);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test("a capture waiting for the network is kept across a log out and another user", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+
+  await context.setOffline(true);
+  await roster.open("XF-1-0301");
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+  // Logged out before it could be sent: the app names what waits, and keeps it.
+  let question = "";
+  page.once("dialog", async (dialog) => {
+    question = dialog.message();
+    await dialog.accept();
+  });
+  await page.getByTestId("log-out").click();
+  await page.getByTestId("login-username").waitFor();
+  assert.match(question, /1 条记录未发送/);
+  assert.match(question, /1号楼 301/);
+  await context.setOffline(false);
+
+  // Another user logs in on the same phone: not their capture to send.
+  await new LoginPage(page).logIn("grid");
+  await roster.buildings().first().waitFor();
+  await page.getByTestId("nav-households").click();
+  await page.getByTestId("sync-now").or(page.getByTestId("outbox-count")).first().waitFor();
+  await page.getByTestId("sync-bar").click();
+  await page.getByText(/另有其他用户的待发送记录/).waitFor();
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByTestId("log-out").click();
+  await page.getByTestId("login-username").waitFor();
+
+  // Back as the surveyor, it goes.
+  await new LoginPage(page).logIn("surveyor");
+  await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+  const { body } = await api(page, "/api/v1/households/XF-1-0301");
+  assert.equal(body.submissions.length, 1);
+  await context.close();
+});
