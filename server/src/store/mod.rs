@@ -287,4 +287,13 @@ pub trait Store: Clone + Send + Sync + 'static {
         round: Round,
         grid: Option<&GridCode>,
     ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
+
+    /// Each household with where it sits and its ledger for `round` (last
+    /// round's carried where none was kept yet), all or of one grid, ordered
+    /// by grid, building, floor and room.
+    fn household_states(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<HouseholdState>, StoreError>> + Send;
 }

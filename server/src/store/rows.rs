@@ -160,6 +160,13 @@ impl RosterRow {
         let code = HouseholdCode::parse(&self.place.code).map_err(corrupt)?;
         ledger_in(&code, round, self.body.as_deref())
     }
+
+    /// Where the household sits and its ledger for `round`.
+    pub fn into_state(self, round: Round) -> Result<HouseholdState, StoreError> {
+        let place = HouseholdPlace::try_from(self.place)?;
+        let ledger = ledger_in(&place.code, round, self.body.as_deref())?;
+        Ok(HouseholdState { place, ledger })
+    }
 }
 
 /// The ledger for `round` from the latest one kept up to it: that one if it

@@ -473,4 +473,14 @@ impl Store for Sqlite {
         let rows = self.latest_rows(round, grid, None).await?;
         rows.into_iter().map(|r| r.into_ledger(round)).collect()
     }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn household_states(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<Vec<HouseholdState>, StoreError> {
+        let rows = self.latest_rows(round, grid, None).await?;
+        rows.into_iter().map(|r| r.into_state(round)).collect()
+    }
 }
