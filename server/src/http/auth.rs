@@ -203,6 +203,20 @@ impl Caller {
             _ => Ok(()),
         }
     }
+
+    /// The grid a request names in its `grid` parameter, if the caller may
+    /// work in it; without one, the caller's whole scope (`None`: every grid).
+    pub fn grid_asked(&self, raw: Option<&str>) -> Result<Option<GridCode>, ApiError> {
+        let Some(raw) = raw else {
+            return Ok(self.grid_scope()?.cloned());
+        };
+        let grid = GridCode::parse(raw).map_err(|e| ApiError::Malformed {
+            path: "grid".into(),
+            detail: e.to_string(),
+        })?;
+        self.check_grid(&grid)?;
+        Ok(Some(grid))
+    }
 }
 
 impl<S: Store> FromRequestParts<AppState<S>> for Caller {

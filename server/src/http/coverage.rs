@@ -61,17 +61,7 @@ pub async fn gaps_of<S: Store>(
     Query(query): Query<GapsQuery>,
 ) -> Result<Json<Gaps>, ApiError> {
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = match query.grid.as_deref() {
-        Some(raw) => {
-            let grid = shared::place::GridCode::parse(raw).map_err(|e| ApiError::Malformed {
-                path: "grid".into(),
-                detail: e.to_string(),
-            })?;
-            caller.check_grid(&grid)?;
-            Some(grid)
-        }
-        None => caller.grid_scope()?.cloned(),
-    };
+    let grid = caller.grid_asked(query.grid.as_deref())?;
     let households = app.store.household_status(round, grid.as_ref()).await?;
     Ok(Json(gaps(round, &households, query.building.as_deref())))
 }
