@@ -3,6 +3,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod demo;
+pub mod export;
 pub mod http;
 pub mod settings;
 pub mod store;

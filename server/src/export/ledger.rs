@@ -1,0 +1,391 @@
+//! The ledger as a table: one row per person, the household's columns
+//! first and repeated on each of its people's rows, then the person's.
+//!
+//! The record columns follow `HouseholdKey::ALL` and `FieldKey::ALL`, so a
+//! field added to `shared::record` is exported once it has a header here
+//! (the `match`es below do not compile without one).
+
+use shared::codes::Code;
+use shared::merge::MemberLedger;
+use shared::privacy::MaskedIds;
+use shared::record::{FieldKey, FieldWrite, HouseholdKey, HouseholdWrite};
+use shared::wire::{GridInfo, LedgerView};
+use time::Date;
+
+use super::{Cell, Table};
+use crate::store::HouseholdPlace;
+
+/// A household as exported: where it sits, and its ledger as the caller
+/// may see it (numbers already taken out and masked, or in full).
+#[derive(Clone, Debug)]
+pub struct PlacedLedger {
+    pub place: HouseholdPlace,
+    pub view: LedgerView,
+}
+
+/// The table of `households`, with `grids`' names and ages as of `on`.
+/// A household without members still has its row, with the person's
+/// columns empty.
+pub fn ledger_table(households: &[PlacedLedger], grids: &[GridInfo], on: Date) -> Table {
+    let columns = columns();
+    let mut rows = Vec::new();
+    for household in households {
+        let grid_name = grids
+            .iter()
+            .find(|g| g.code == household.place.grid)
+            .map_or("", |g| g.name.as_str());
+        let line = |member| Line {
+            household,
+            grid_name,
+            member,
+        };
+        let members = &household.view.ledger.members;
+        let lines: Vec<Line> = if members.is_empty() {
+            vec![line(None)]
+        } else {
+            members.iter().map(|m| line(Some(m))).collect()
+        };
+        for line in lines {
+            rows.push(columns.iter().map(|&c| cell(c, &line, on)).collect());
+        }
+    }
+    Table {
+        headers: columns.into_iter().map(header).collect(),
+        rows,
+    }
+}
+
+/// One row's subject: a person of a household, or the household alone.
+struct Line<'a> {
+    household: &'a PlacedLedger,
+    grid_name: &'a str,
+    member: Option<&'a MemberLedger>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Column {
+    Round,
+    Household,
+    Grid,
+    GridName,
+    Building,
+    Floor,
+    Room,
+    Surveyed,
+    HouseholdField(HouseholdKey),
+    Person,
+    Membership,
+    Field(FieldKey),
+    Age,
+}
+
+fn columns() -> Vec<Column> {
+    let mut res = vec![
+        Column::Round,
+        Column::Household,
+        Column::Grid,
+        Column::GridName,
+        Column::Building,
+        Column::Floor,
+        Column::Room,
+        Column::Surveyed,
+    ];
+    res.extend(HouseholdKey::ALL.iter().map(|&k| Column::HouseholdField(k)));
+    res.extend([Column::Person, Column::Membership]);
+    for &key in FieldKey::ALL {
+        res.push(Column::Field(key));
+        // Derived from the birth date, and read beside it.
+        if key == FieldKey::BirthDate {
+            res.push(Column::Age);
+        }
+    }
+    res
+}
+
+fn header(column: Column) -> &'static str {
+    match column {
+        Column::Round => "季度",
+        Column::Household => "户编号",
+        Column::Grid => "网格编号",
+        Column::GridName => "网格",
+        Column::Building => "楼栋",
+        Column::Floor => "楼层",
+        Column::Room => "房号",
+        Column::Surveyed => "本季已调查",
+        Column::HouseholdField(key) => match key {
+            HouseholdKey::Phone => "户联系电话",
+            HouseholdKey::Address => "住址",
+            HouseholdKey::Monitored => "防返贫监测对象",
+        },
+        Column::Person => "人员编号",
+        Column::Membership => "增减员",
+        Column::Field(key) => match key {
+            FieldKey::Name => "姓名",
+            FieldKey::Sex => "性别",
+            FieldKey::BirthDate => "出生日期",
+            FieldKey::ResidentId => "公民身份号码",
+            FieldKey::Relation => "与户主关系",
+            FieldKey::Education => "文化程度",
+            FieldKey::Capacity => "劳动能力",
+            FieldKey::Employment => "就业状态",
+            FieldKey::Channel => "就业渠道",
+            FieldKey::WorkPlace => "务工地点",
+            FieldKey::Employer => "务工单位",
+            FieldKey::MonthsWorked => "今年务工月数",
+            FieldKey::MonthlyIncome => "月收入（元）",
+            FieldKey::Training => "参加培训",
+            FieldKey::Certified => "取得技能证书",
+            FieldKey::WillingToTrain => "是否愿意参加培训",
+            FieldKey::IntendedWork => "就业意向",
+            FieldKey::IntendedPlace => "意向务工地点",
+            FieldKey::Phone => "联系电话",
+        },
+        Column::Age => "年龄",
+    }
+}
+
+fn cell(column: Column, line: &Line, on: Date) -> Cell {
+    let place = &line.household.place;
+    let view = &line.household.view;
+    match column {
+        Column::Round => Cell::Text(view.ledger.round.to_string()),
+        Column::Household => Cell::Text(place.code.to_string()),
+        Column::Grid => Cell::Text(place.grid.to_string()),
+        Column::GridName => text(Some(line.grid_name.to_owned())),
+        Column::Building => text(Some(place.building.clone())),
+        Column::Floor => Cell::Number(place.floor.into()),
+        Column::Room => text(Some(place.room.clone())),
+        Column::Surveyed => yes_no(Some(view.ledger.is_surveyed())),
+        Column::HouseholdField(key) => {
+            household_cell(view.ledger.record.get(key), view.masked_phone.as_deref())
+        }
+        Column::Person => match line.member {
+            Some(member) => Cell::Text(member.person.to_string()),
+            None => Cell::Empty,
+        },
+        Column::Membership => match line.member {
+            Some(member) => membership_cell(member),
+            None => Cell::Empty,
+        },
+        Column::Field(key) => match line.member {
+            Some(member) => member_cell(member.record.get(key), view.masked.get(&member.person)),
+            None => Cell::Empty,
+        },
+        Column::Age => match line.member.and_then(|m| m.record.age_on(on)) {
+            Some(age) => Cell::Number(age.into()),
+            None => Cell::Empty,
+        },
+    }
+}
+
+fn household_cell(write: HouseholdWrite, masked_phone: Option<&str>) -> Cell {
+    match write {
+        HouseholdWrite::Phone(phone) => text(
+            phone
+                .map(|p| p.as_str().to_owned())
+                .or_else(|| masked_phone.map(str::to_owned)),
+        ),
+        HouseholdWrite::Address(address) => text(address),
+        HouseholdWrite::Monitored(flag) => yes_no(flag),
+    }
+}
+
+/// A member's field; the numbers taken out for the caller's role show masked.
+fn member_cell(write: FieldWrite, masked: Option<&MaskedIds>) -> Cell {
+    match write {
+        FieldWrite::Name(v) | FieldWrite::Employer(v) | FieldWrite::IntendedWork(v) => text(v),
+        FieldWrite::Sex(v) => label(v),
+        FieldWrite::BirthDate(v) => v.map_or(Cell::Empty, Cell::Date),
+        FieldWrite::ResidentId(v) => text(
+            v.map(|id| id.as_str().to_owned())
+                .or_else(|| masked.and_then(|m| m.resident_id.clone())),
+        ),
+        FieldWrite::Relation(v) => label(v),
+        FieldWrite::Education(v) => label(v),
+        FieldWrite::Capacity(v) => label(v),
+        FieldWrite::Employment(v) => label(v),
+        FieldWrite::Channel(v) => label(v),
+        FieldWrite::WorkPlace(v) | FieldWrite::IntendedPlace(v) => label(v),
+        FieldWrite::MonthsWorked(v) => v.map_or(Cell::Empty, |n| Cell::Number(n.into())),
+        FieldWrite::MonthlyIncome(v) => v.map_or(Cell::Empty, |n| Cell::Number(n.into())),
+        FieldWrite::Training(v) => label(v),
+        FieldWrite::Certified(v) | FieldWrite::WillingToTrain(v) => yes_no(v),
+        FieldWrite::Phone(v) => text(
+            v.map(|p| p.as_str().to_owned())
+                .or_else(|| masked.and_then(|m| m.phone.clone())),
+        ),
+    }
+}
+
+/// 增员 or 减员 with the reason; a member who left shows as having left.
+fn membership_cell(member: &MemberLedger) -> Cell {
+    match (member.left, member.joined) {
+        (Some(reason), _) => Cell::Text(format!("减员：{}", reason.zh())),
+        (None, Some(reason)) => Cell::Text(format!("增员：{}", reason.zh())),
+        (None, None) => Cell::Empty,
+    }
+}
+
+fn text(value: Option<String>) -> Cell {
+    match value {
+        Some(text) if !text.is_empty() => Cell::Text(text),
+        _ => Cell::Empty,
+    }
+}
+
+fn label<C: Code>(value: Option<C>) -> Cell {
+    value.map_or(Cell::Empty, |v| Cell::Text(v.zh().to_owned()))
+}
+
+fn yes_no(value: Option<bool>) -> Cell {
+    match value {
+        Some(true) => Cell::Text("是".to_owned()),
+        Some(false) => Cell::Text("否".to_owned()),
+        None => Cell::Empty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::codes::{Channel, EmploymentStatus, LeaveReason, Relation};
+    use shared::merge::merge_household;
+    use shared::phone::Phone;
+    use shared::place::{GridCode, HouseholdCode, PersonId};
+    use shared::privacy::mask_ledger;
+    use shared::record::LabourRecord;
+    use shared::resident_id::ResidentId;
+    use shared::round::Round;
+    use time::macros::date;
+
+    use super::*;
+
+    fn household(members: Vec<MemberLedger>) -> PlacedLedger {
+        let code = HouseholdCode::parse("XF-1-0101").unwrap();
+        let mut ledger = merge_household(&code, Round::parse("2026Q4").unwrap(), None, &[]);
+        ledger.record.phone = Some(Phone::parse("13800001111").unwrap());
+        ledger.members = members;
+        PlacedLedger {
+            place: HouseholdPlace {
+                code,
+                grid: GridCode::parse("G1").unwrap(),
+                building: "1号楼".into(),
+                floor: 1,
+                room: "101".into(),
+            },
+            view: LedgerView {
+                ledger,
+                masked: Default::default(),
+                masked_phone: None,
+            },
+        }
+    }
+
+    fn worker() -> MemberLedger {
+        MemberLedger {
+            record: LabourRecord {
+                name: Some("李四".into()),
+                relation: Some(Relation::Head),
+                resident_id: Some(ResidentId::parse("142223198503120018").unwrap()),
+                employment: Some(EmploymentStatus::Employed),
+                channel: Some(Channel::Workshop),
+                monthly_income: Some(2400),
+                phone: Some(Phone::parse("13912345678").unwrap()),
+                ..LabourRecord::default()
+            },
+            ..MemberLedger::new(PersonId::parse("P1").unwrap())
+        }
+    }
+
+    /// The table's rows as maps from header to text.
+    #[track_caller]
+    fn check(households: &[PlacedLedger], expected: &[&[(&str, &str)]]) {
+        let grids = [GridInfo {
+            code: GridCode::parse("G1").unwrap(),
+            name: "第一网格".into(),
+        }];
+        let table = ledger_table(households, &grids, date!(2026 - 12 - 31));
+        assert_eq!(table.rows().len(), expected.len(), "rows");
+        for (row, expected) in table.rows().iter().zip(expected) {
+            assert_eq!(row.len(), table.headers().len());
+            for (header, value) in *expected {
+                let idx = table
+                    .headers()
+                    .iter()
+                    .position(|h| h == header)
+                    .unwrap_or_else(|| panic!("no column {header}"));
+                assert_eq!(row[idx].to_text(), *value, "{header}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_record_field_has_a_column() {
+        let table = ledger_table(&[], &[], date!(2026 - 12 - 31));
+
+        let n_fixed = 8 + 2 + 1;
+        assert_eq!(
+            table.headers().len(),
+            n_fixed + HouseholdKey::ALL.len() + FieldKey::ALL.len()
+        );
+        let mut unique = table.headers().to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), table.headers().len(), "headers are distinct");
+    }
+
+    #[test]
+    fn a_person_row_repeats_the_household_and_speaks_chinese() {
+        check(
+            &[household(vec![worker()])],
+            &[&[
+                ("户编号", "XF-1-0101"),
+                ("网格", "第一网格"),
+                ("楼层", "1"),
+                ("户联系电话", "13800001111"),
+                ("本季已调查", "否"),
+                ("姓名", "李四"),
+                ("与户主关系", "户主"),
+                ("出生日期", ""),
+                ("年龄", "41"),
+                ("公民身份号码", "142223198503120018"),
+                ("就业状态", "已就业"),
+                ("就业渠道", "帮扶车间"),
+                ("月收入（元）", "2400"),
+                ("联系电话", "13912345678"),
+            ]],
+        );
+    }
+
+    #[test]
+    fn masked_numbers_show_in_their_masked_form() {
+        let mut household = household(vec![worker()]);
+        let (masked, masked_phone) = mask_ledger(&mut household.view.ledger);
+        household.view.masked = masked;
+        household.view.masked_phone = masked_phone;
+
+        check(
+            &[household],
+            &[&[
+                ("户联系电话", "138****1111"),
+                ("公民身份号码", "142223********0018"),
+                ("联系电话", "139****5678"),
+            ]],
+        );
+    }
+
+    #[test]
+    fn a_household_without_members_keeps_its_row_and_leavers_are_marked() {
+        let leaver = MemberLedger {
+            left: Some(LeaveReason::MovedOut),
+            ..worker()
+        };
+
+        check(
+            &[household(vec![]), household(vec![leaver])],
+            &[
+                &[("户编号", "XF-1-0101"), ("人员编号", ""), ("姓名", "")],
+                &[("增减员", "减员：迁出"), ("姓名", "李四")],
+            ],
+        );
+    }
+}
