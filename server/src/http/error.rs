@@ -78,6 +78,9 @@ pub enum ApiError {
     /// 422: the body parsed but broke the rules.
     #[error("the submission has invalid fields")]
     Invalid(Vec<Issue>),
+    /// 422: an export asked for a format other than xlsx or csv.
+    #[error("the export format must be xlsx or csv")]
+    UnsupportedFormat,
     /// 503: the app's bundle was not built into this server.
     #[error("the app is not built into this server")]
     AppNotBuilt,
@@ -100,7 +103,9 @@ impl ApiError {
             ApiError::UnknownHousehold | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::IdReused => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Malformed { .. } | ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Malformed { .. } | ApiError::Invalid(_) | ApiError::UnsupportedFormat => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -122,6 +127,7 @@ impl ApiError {
             ApiError::TooLarge => "too_large",
             ApiError::Malformed { .. } => "malformed",
             ApiError::Invalid(_) => "invalid",
+            ApiError::UnsupportedFormat => "unsupported_format",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::Store(_) | ApiError::Internal(_) => "internal",
         }
@@ -142,6 +148,7 @@ impl ApiError {
             ApiError::TooLarge => "提交内容过大".into(),
             ApiError::Malformed { path, detail } => format!("请求格式错误（{path}）：{detail}"),
             ApiError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
+            ApiError::UnsupportedFormat => "导出格式只能是 xlsx 或 csv".into(),
             ApiError::AppNotBuilt => "服务器未包含应用程序，请先构建应用".into(),
             ApiError::Store(_) | ApiError::Internal(_) => {
                 "服务器暂时无法保存或读取，请稍后重试".into()
@@ -168,6 +175,14 @@ impl ApiError {
                 path: path.clone(),
                 code: "malformed".into(),
                 message: detail.clone(),
+            }],
+            ApiError::UnsupportedFormat => vec![FieldErrorBody {
+                path: "format".into(),
+                code: self.code().into(),
+                message: match lang {
+                    Lang::Zh => self.zh(),
+                    Lang::En => self.to_string(),
+                },
             }],
             _ => Vec::new(),
         };

@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod coverage;
 pub mod error;
+pub mod export;
 pub mod households;
 pub mod json;
 pub mod openapi;
@@ -76,6 +77,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/coverage", get(coverage::get::<S>))
         .route("/gaps", get(coverage::gaps_of::<S>))
         .route("/indicators", get(coverage::indicators_of::<S>))
+        .route("/export", get(export::get::<S>))
         .fallback(|| async { error::ApiError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()

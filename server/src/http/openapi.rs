@@ -4,7 +4,7 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::http::{auth, coverage, households, roster, submissions, users, visits};
+use crate::http::{auth, coverage, export, households, roster, submissions, users, visits};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -22,6 +22,7 @@ use crate::http::{auth, coverage, households, roster, submissions, users, visits
         visits::post,
         households::get,
         households::history,
+        export::get,
         coverage::get,
         coverage::gaps_of,
         coverage::indicators_of,
@@ -33,7 +34,7 @@ use crate::http::{auth, coverage, households, roster, submissions, users, visits
     tags(
         (name = "session", description = "Logging in and out"),
         (name = "survey", description = "What phones sync"),
-        (name = "ledger", description = "The merged labour ledger"),
+        (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
         (name = "admin", description = "Users, scopes and the audit log"),
     )

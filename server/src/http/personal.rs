@@ -1,14 +1,16 @@
 //! Personal information on its way out: masked for roles that do not need
-//! it (`shared::privacy`), written to the audit log for those that read it.
+//! it (`shared::privacy`), written to the audit log for those that read it,
+//! and for every ledger export.
 
 use shared::merge::HouseholdLedger;
 use shared::privacy::{mask_ledger, mask_record, sees_personal_data};
 use shared::wire::{LedgerView, Roster};
 use time::OffsetDateTime;
 
+use crate::export::ledger::PlacedLedger;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::store::Store;
+use crate::store::{HouseholdState, Store};
 
 /// Masks the roster's numbers, or audits that the caller read them.
 pub async fn roster_out<S: Store>(
@@ -50,6 +52,54 @@ pub async fn ledger_out<S: Store>(
         masked,
         masked_phone,
     })
+}
+
+/// The ledgers of an export as `caller` may see them: numbers taken out
+/// and masked for roles that do not see them in full. Every export, masked
+/// or not, is then audited by `audit_export`.
+pub fn export_views(caller: &Caller, states: Vec<HouseholdState>) -> Vec<PlacedLedger> {
+    let full = sees_personal_data(caller.user.role);
+    states
+        .into_iter()
+        .map(|HouseholdState { place, mut ledger }| {
+            let view = if full {
+                LedgerView {
+                    ledger,
+                    masked: Default::default(),
+                    masked_phone: None,
+                }
+            } else {
+                let (masked, masked_phone) = mask_ledger(&mut ledger);
+                LedgerView {
+                    ledger,
+                    masked,
+                    masked_phone,
+                }
+            };
+            PlacedLedger { place, view }
+        })
+        .collect()
+}
+
+/// Writes an export to the audit log: `subject` says what was exported,
+/// and whether its numbers were in full or masked is added here.
+pub async fn audit_export<S: Store>(
+    store: &S,
+    caller: &Caller,
+    subject: &str,
+) -> Result<(), ApiError> {
+    let numbers = if sees_personal_data(caller.user.role) {
+        "full"
+    } else {
+        "masked"
+    };
+    audit(
+        store,
+        caller,
+        "export",
+        &format!("{subject} numbers={numbers}"),
+    )
+    .await
 }
 
 async fn audit<S: Store>(

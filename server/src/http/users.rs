@@ -1,6 +1,6 @@
 //! Users and their scopes, managed by administrators: `GET`/`POST
 //! /api/v1/users`, `PATCH /api/v1/users/{username}`; and the audit log of
-//! unmasked personal information, `GET /api/v1/audit`.
+//! unmasked personal information and ledger exports, `GET /api/v1/audit`.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -157,9 +157,10 @@ pub async fn set_scope<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin",
-    responses((status = 200, description = "The latest 500 reads of unmasked personal information", body = Vec<AuditEntry>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+    responses((status = 200, description = "The latest 500 reads of unmasked personal information and ledger exports", body = Vec<AuditEntry>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Administrators only", body = ErrorBody)))]
-/// The latest reads of unmasked personal information, newest first.
+/// The latest reads of unmasked personal information and ledger exports,
+/// newest first.
 pub async fn audit_log<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,

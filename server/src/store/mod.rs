@@ -61,7 +61,7 @@ pub struct HouseholdPlace {
     pub room: String,
 }
 
-/// One read of unmasked personal information.
+/// One read of unmasked personal information, or one ledger export.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: String,
@@ -152,7 +152,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         username: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Writes one line of the audit log of unmasked personal information.
+    /// Writes one line of the audit log: a read of unmasked personal
+    /// information, or a ledger export.
     fn audit(
         &self,
         username: &str,

@@ -2,6 +2,7 @@
 //! SQLite database per test.
 
 mod crash;
+mod export;
 mod helpers;
 mod openapi;
 mod permissions;

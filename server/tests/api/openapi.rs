@@ -14,6 +14,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/visits"),
     ("get", "/api/v1/households/{code}"),
     ("get", "/api/v1/households/{code}/history"),
+    ("get", "/api/v1/export"),
     ("get", "/api/v1/coverage"),
     ("get", "/api/v1/gaps"),
     ("get", "/api/v1/indicators"),

@@ -1,0 +1,176 @@
+//! `GET /api/v1/export`: a round's ledger as a spreadsheet to download.
+//!
+//! Every role may export its own scope, as with coverage and gaps:
+//! supervisors and administrators the whole area or one grid, with resident
+//! ID and phone numbers in full; resident work teams and grid members their
+//! own grid, with those numbers masked, since the ledger they keep is their
+//! grid's. Every export, masked or not, is in the audit log.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderValue;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use shared::wire::ErrorBody;
+use time::OffsetDateTime;
+
+use crate::export::Format;
+use crate::export::ledger::ledger_table;
+use crate::http::AppState;
+use crate::http::auth::Caller;
+use crate::http::error::ApiError;
+use crate::http::households::RoundQuery;
+use crate::http::personal::{audit_export, export_views};
+use crate::store::Store;
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    pub format: Option<String>,
+    pub round: Option<String>,
+    pub grid: Option<String>,
+    pub building: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/export", tag = "ledger", operation_id = "export_ledger",
+    params(
+        ("format" = Option<String>, Query, description = "xlsx (the default) or csv"),
+        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+        ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
+        ("building" = Option<String>, Query, description = "One building, like 1号楼"),
+    ),
+    responses(
+        (status = 200,
+            description = "The round's ledger, one row per person with the household's columns repeated, \
+                headers and closed-list values in Chinese. Resident ID and phone numbers are masked for \
+                resident work teams and grid members. The CSV is UTF-8 with a byte-order mark; open the \
+                XLSX in a spreadsheet, which keeps 18-digit ID numbers as text.",
+            content(
+                (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (String = "text/csv"),
+            ),
+            headers(("content-disposition" = String, description = "attachment; filename=\"anju-2026Q4-G1.xlsx\""))),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 422, description = "A format other than xlsx or csv, or a malformed round, grid or query", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(rows = tracing::field::Empty))]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    query: Result<Query<ExportQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::Malformed {
+        path: "query".into(),
+        detail: e.body_text(),
+    })?;
+    let format = match query.format.as_deref() {
+        None => Format::Xlsx,
+        Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
+    };
+    let round = RoundQuery { round: query.round }.round_or(app.round)?;
+    let grid = caller.grid_asked(query.grid.as_deref())?;
+    let mut states = app.store.household_states(round, grid.as_ref()).await?;
+    if let Some(building) = &query.building {
+        states.retain(|s| &s.place.building == building);
+    }
+    let grids = app.store.grids(grid.as_ref()).await?;
+    // Ages as of the round's end, or today while it is still running.
+    let on = round.last_day().min(OffsetDateTime::now_utc().date());
+    let table = ledger_table(&export_views(&caller, states), &grids, on);
+    let n_rows = table.rows().len();
+    tracing::Span::current().record("rows", n_rows);
+    // A whole area's workbook takes a while to zip; keep it off the async workers.
+    let bytes = tokio::task::spawn_blocking(move || format.write(&table))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+
+    let grid_name = grid.as_ref().map_or("all", |g| g.as_str());
+    let mut subject = format!("round={round} grid={grid_name}");
+    let mut stem = format!("anju-{round}");
+    if let Some(grid) = &grid {
+        stem.push_str(&format!("-{grid}"));
+    }
+    if let Some(building) = &query.building {
+        subject.push_str(&format!(" building={building}"));
+        stem.push_str(&format!("-{building}"));
+    }
+    subject.push_str(&format!(" format={} rows={n_rows}", format.extension()));
+    audit_export(&app.store, &caller, &subject).await?;
+
+    let file_name = format!("{stem}.{}", format.extension());
+    let headers = [
+        (
+            CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        ),
+        (CONTENT_DISPOSITION, attachment(&file_name)),
+        // Personal information: not for shared caches or the browser's.
+        (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+/// `attachment; filename="…"`, with the name also in RFC 5987's
+/// `filename*` when it is not plain ASCII (a building like 1号楼).
+fn attachment(file_name: &str) -> HeaderValue {
+    let plain: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut value = format!("attachment; filename=\"{plain}\"");
+    if plain != file_name {
+        value.push_str("; filename*=UTF-8''");
+        for byte in file_name.bytes() {
+            if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+                value.push(char::from(byte));
+            } else {
+                value.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    HeaderValue::from_str(&value).expect("only visible ASCII is left in the value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(file_name: &str, expected: &str) {
+        assert_eq!(attachment(file_name).to_str().unwrap(), expected);
+    }
+
+    #[test]
+    fn an_ascii_name_is_given_plainly() {
+        check(
+            "anju-2026Q4-G1.xlsx",
+            "attachment; filename=\"anju-2026Q4-G1.xlsx\"",
+        );
+    }
+
+    #[test]
+    fn a_chinese_name_is_also_given_percent_encoded() {
+        check(
+            "anju-2026Q4-G1-1号楼.csv",
+            "attachment; filename=\"anju-2026Q4-G1-1__.csv\"; \
+             filename*=UTF-8''anju-2026Q4-G1-1%E5%8F%B7%E6%A5%BC.csv",
+        );
+    }
+
+    #[test]
+    fn quotes_and_spaces_cannot_break_the_header() {
+        check(
+            "anju-2026Q4-a \"b\";c.csv",
+            "attachment; filename=\"anju-2026Q4-a__b__c.csv\"; \
+             filename*=UTF-8''anju-2026Q4-a%20%22b%22%3Bc.csv",
+        );
+    }
+}
