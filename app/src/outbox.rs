@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use shared::place::{HouseholdCode, PersonId};
 use shared::record::LabourRecord;
-use shared::wire::{RosterHousehold, Submission, SubmissionId, Visit};
+use shared::wire::{RosterHousehold, RosterMember, Submission, SubmissionId, Visit};
 use uuid::Uuid;
 
 use crate::device::{self, StorageError, Store};
@@ -28,7 +28,8 @@ pub struct Entry {
     pub household: HouseholdCode,
     /// The JSON of the `Submission` or `Visit`.
     pub body: String,
-    /// A survey's members as entered, shown until the server has them.
+    /// A survey's members as entered, all who remain in the household,
+    /// shown until the server has them.
     #[serde(default)]
     pub records: Vec<(PersonId, LabourRecord)>,
     /// Who captured it: only their session may send it.
@@ -115,11 +116,22 @@ pub fn overlay(household: &mut RosterHousehold, entries: &[Entry]) {
         {
             continue;
         }
-        for (person, record) in &entry.records {
-            if let Some(member) = household.members.iter_mut().find(|m| &m.person == person) {
-                member.record = record.clone();
-            }
-        }
+        // The survey names every member the household keeps: those who
+        // left drop out, those who joined come in.
+        let before = std::mem::take(&mut household.members);
+        household.members = entry
+            .records
+            .iter()
+            .map(|(person, record)| RosterMember {
+                person: person.clone(),
+                record: record.clone(),
+                masked: before
+                    .iter()
+                    .find(|m| &m.person == person)
+                    .map(|m| m.masked.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
         household.surveyed = true;
         household.base.push(SubmissionId(entry.id));
     }

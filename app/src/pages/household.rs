@@ -1,20 +1,18 @@
-//! Surveying one household: each member's fields, then submit.
+//! Surveying one household: its members, a summary, then the outbox.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use shared::codes::{Channel, EmploymentStatus, SubmissionKind, WorkPlace};
-use shared::record::LabourRecord;
-use shared::resident_id::age_on;
-use shared::validate::check_record;
-use shared::wire::{MemberReport, RosterHousehold, RosterMember, Submission, SubmissionId};
+use shared::codes::SubmissionKind;
+use shared::place::PersonId;
+use shared::wire::{RosterHousehold, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::components::fields::{CodeChoice, FieldAccess, NumberInput, TextInput, YesNo};
 use crate::components::header::Header;
-use crate::i18n::{Msg, label, tr};
+use crate::i18n::{Msg, tr};
 use crate::outbox::Entry;
+use crate::pages::member::{Draft, MemberCard, change_label, glance};
 use crate::pages::roster::describe;
 use crate::sync::Sync;
 use crate::{RosterCache, Session};
@@ -74,84 +72,55 @@ enum Step {
     StorageFailed,
 }
 
-/// What a member's record says at a glance: employment and its details.
-pub fn glance(record: &LabourRecord) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    parts.push(
-        record
-            .employment
-            .map(label)
-            .unwrap_or(tr(Msg::NotSet))
-            .to_owned(),
-    );
-    if record.is_employed() {
-        parts.extend(record.channel.map(|c| label(c).to_owned()));
-        parts.extend(record.work_place.map(|p| label(p).to_owned()));
-        parts.extend(
-            record
-                .months_worked
-                .map(|m| format!("{m}{}", tr(Msg::MonthsUnit))),
-        );
-        parts.extend(
-            record
-                .monthly_income
-                .map(|i| format!("{i}{}", tr(Msg::YuanUnit))),
-        );
-    }
-    if let Some(work) = &record.intended_work {
-        parts.push(format!("{}{work}", tr(Msg::WantsWork)));
-    }
-    parts.join(" · ")
-}
-
 #[component]
 fn SurveyForm(household: RosterHousehold) -> impl IntoView {
     let Session(session) = expect_context();
     let sync: Sync = expect_context();
-    let drafts: Vec<(RosterMember, RwSignal<LabourRecord>)> = household
-        .members
-        .iter()
-        .map(|m| (m.clone(), RwSignal::new(m.record.clone())))
-        .collect();
+    let drafts: RwSignal<Vec<Draft>> = RwSignal::new(
+        household
+            .members
+            .iter()
+            .cloned()
+            .map(Draft::existing)
+            .collect(),
+    );
     let step = RwSignal::new(Step::Editing);
     let title = format!("{} {}", household.building, household.room);
     let today = OffsetDateTime::now_utc().date();
-    let valid = {
-        let drafts = drafts.clone();
-        move || {
-            drafts
-                .iter()
-                .all(|(_, record)| record.with(|r| check_record(r, today).is_empty()))
+    let valid = move || drafts.with(|d| d.iter().all(|d| d.problems(today).is_empty()));
+    let add_member = {
+        let code = household.code.clone();
+        move |_| {
+            let suffix = Uuid::new_v4().simple().to_string();
+            let Ok(person) = PersonId::parse(&format!("{code}-{}", &suffix[..8])) else {
+                return;
+            };
+            drafts.update(|d| d.push(Draft::joining(person)));
         }
     };
-    let cards = drafts
-        .iter()
-        .map(|(member, record)| view! { <MemberCard member=member.clone() record=*record /> })
-        .collect_view();
-    let unchanged_all = {
-        let drafts = drafts.clone();
-        let valid_all = valid.clone();
-        move |_| {
-            for (member, record) in &drafts {
-                record.set(member.record.clone());
+    let undo_join = Callback::new(move |person: PersonId| {
+        drafts.update(|d| d.retain(|d| d.member.person != person));
+    });
+    let unchanged_all = move |_| {
+        drafts.update(|d| {
+            d.retain(|d| !d.joining);
+            for draft in d.iter() {
+                draft.record.set(draft.member.record.clone());
+                draft.change.set(None);
             }
-            // Last round's answers may be incomplete: then the form stays,
-            // showing what is missing.
-            if valid_all() {
-                step.set(Step::Summary);
-            }
+        });
+        // Last round's answers may be incomplete: then the form stays,
+        // showing what is missing.
+        if valid() {
+            step.set(Step::Summary);
         }
     };
-    let review = {
-        let valid = valid.clone();
-        move |_| {
-            if valid() {
-                step.set(Step::Summary);
-            }
+    let review = move |_| {
+        if valid() {
+            step.set(Step::Summary);
         }
     };
     let confirm = {
-        let drafts = drafts.clone();
         let household = household.clone();
         move |_| {
             let Some(round) = session.with_untracked(|s| s.as_ref().map(|s| s.round)) else {
@@ -161,14 +130,7 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 return;
             }
             step.set(Step::Saving);
-            let members = drafts
-                .iter()
-                .map(|(member, record)| MemberReport {
-                    person: member.person.clone(),
-                    membership: None,
-                    writes: member.record.diff(&record.get_untracked()),
-                })
-                .collect();
+            let drafts = drafts.get_untracked();
             let submission = Submission {
                 id: SubmissionId(Uuid::new_v4()),
                 kind: SubmissionKind::Survey,
@@ -177,13 +139,15 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 round,
                 captured_at: OffsetDateTime::now_utc(),
                 base: household.base.clone(),
-                members,
+                members: drafts.iter().map(Draft::report).collect(),
             };
             let id = submission.id.0;
             let what = describe(&household);
+            // The members the household has once this arrives.
             let records = drafts
                 .iter()
-                .map(|(member, record)| (member.person.clone(), record.get_untracked()))
+                .filter(|d| !d.leaving())
+                .map(|d| (d.member.person.clone(), d.record.get_untracked()))
                 .collect();
             let entry = Entry::survey(&submission, records);
             spawn_local(async move {
@@ -194,28 +158,28 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             });
         }
     };
-    let summary = {
-        let drafts = drafts.clone();
-        move || {
-            drafts
-                .iter()
-                .map(|(member, record)| {
-                    let now = record.get_untracked();
-                    let changed = member.record != now;
-                    let line = if changed {
-                        format!("{} → {}", glance(&member.record), glance(&now))
-                    } else {
-                        format!("{} · {}", tr(Msg::Unchanged), glance(&now))
-                    };
-                    view! {
-                        <li class="summary-line" class:changed=changed>
-                            <strong>{member.record.name.clone()}</strong>
-                            <span>{line}</span>
-                        </li>
+    let summary = move || {
+        drafts
+            .get_untracked()
+            .into_iter()
+            .map(|draft| {
+                let now = draft.record.get_untracked();
+                let changed = draft.changed();
+                let line = match draft.change.get_untracked() {
+                    Some(change) => format!("{} · {}", change_label(change), glance(&now)),
+                    None if changed => {
+                        format!("{} → {}", glance(&draft.member.record), glance(&now))
                     }
-                })
-                .collect_view()
-        }
+                    None => format!("{} · {}", tr(Msg::Unchanged), glance(&now)),
+                };
+                view! {
+                    <li class="summary-line" class:changed=changed>
+                        <strong>{now.name.clone()}</strong>
+                        <span>{line}</span>
+                    </li>
+                }
+            })
+            .collect_view()
     };
     let delivered = move |id: Uuid| sync.delivered.with(|d| d.contains(&id));
     let problem = move |id: Uuid| {
@@ -232,7 +196,14 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 {tr(Msg::AllUnchanged)}
             </button>
             <h2 class="section-title">{tr(Msg::Members)}</h2>
-            <ul class="member-list">{cards}</ul>
+            <ul class="member-list">
+                <For each=move || drafts.get() key=|d| d.member.person.clone() let:draft>
+                    <MemberCard draft today on_undo_join=undo_join />
+                </For>
+            </ul>
+            <button class="secondary wide" data-testid="add-member" on:click=add_member>
+                {tr(Msg::AddMember)}
+            </button>
             <div class="submit-bar">
                 <button class="primary" data-testid="review" disabled=move || !valid() on:click=review>
                     {tr(Msg::Next)}
@@ -245,7 +216,7 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             Step::Summary => view! {
                 <section class="summary" data-testid="summary">
                     <h2 class="section-title">{tr(Msg::CheckBeforeSubmit)}</h2>
-                    <ul class="summary-list">{summary.clone()}</ul>
+                    <ul class="summary-list">{summary}</ul>
                     <div class="submit-bar">
                         <button class="secondary" on:click=move |_| step.set(Step::Editing)>
                             {tr(Msg::BackToEdit)}
@@ -277,144 +248,5 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 <p class="error" role="alert">{tr(Msg::StorageFailed)}</p>
             }.into_any(),
         }}
-    }
-}
-
-/// A job's details go with the job: out of work, they would be stale.
-fn set_employment(record: &mut LabourRecord, status: Option<EmploymentStatus>) {
-    record.employment = status;
-    if !record.is_employed() {
-        record.channel = None;
-        record.work_place = None;
-        record.employer = None;
-        record.monthly_income = None;
-    }
-}
-
-#[component]
-fn MemberCard(member: RosterMember, record: RwSignal<LabourRecord>) -> impl IntoView {
-    let person = member.person.to_string();
-    let today = OffsetDateTime::now_utc().date();
-    let age = member
-        .record
-        .birth_date
-        .map(|birth| format!("{}{}", age_on(birth, today), tr(Msg::Age)));
-    let relation = member.record.relation.map(label);
-    // Shown masked, so the surveyor can match the last digits on the card.
-    let masked_id = member.masked.resident_id.clone();
-    let employed = move || record.with(LabourRecord::is_employed);
-    let seeking = move || record.with(|r| r.is_seeking_work(today));
-    let issues = move || {
-        record.with(|r| {
-            check_record(r, today)
-                .into_iter()
-                .map(|(_, code)| match crate::i18n::locale().get_untracked() {
-                    crate::i18n::Locale::Zh => code.zh(),
-                    crate::i18n::Locale::En => code.en(),
-                })
-                .collect::<Vec<_>>()
-        })
-    };
-    // Test ids are plain strings: the `Show` children below are re-run and clone them.
-    let id = |field: &str| format!("{field}-{person}");
-    let (employment_id, channel_id, place_id) = (id("employment"), id("channel"), id("work-place"));
-    let (months_id, income_id) = (id("months"), id("income"));
-    let (willing_id, intention_id) = (id("willing"), id("intention"));
-    // "无变化" folds the card to its glance line; "修改" opens it again.
-    let folded = RwSignal::new(false);
-    let unchanged_id = id("unchanged");
-    let original = member.record.clone();
-    let unchanged = move |_| {
-        record.set(original.clone());
-        folded.set(true);
-    };
-    view! {
-        <li class="member-card" class:folded=move || folded.get() data-testid=format!("member-{person}")>
-            <div class="member-head">
-                <span class="member-name">{member.record.name.clone()}</span>
-                <span class="member-meta">{relation}" "{age}</span>
-            </div>
-            {masked_id.map(|id| view! { <span class="member-id">{id}</span> })}
-            <p class="glance" data-testid="glance">{move || record.with(glance)}</p>
-            <div class="member-actions">
-                {move || if folded.get() {
-                    view! {
-                        <span class="badge done">{tr(Msg::Unchanged)}</span>
-                        <button class="secondary" on:click=move |_| folded.set(false)>{tr(Msg::Edit)}</button>
-                    }.into_any()
-                } else {
-                    let unchanged = unchanged.clone();
-                    view! {
-                        <button class="secondary" data-testid=unchanged_id.clone() on:click=unchanged>
-                            {tr(Msg::Unchanged)}
-                        </button>
-                    }.into_any()
-                }}
-            </div>
-            <div class="member-fields" class:hidden=move || folded.get()>
-            <CodeChoice
-                caption=Msg::EmploymentStatus
-                record
-                access={FieldAccess::<EmploymentStatus> { get: |r| r.employment, set: set_employment }}
-                testid=employment_id
-            />
-            <Show when=employed>
-                <CodeChoice
-                    caption=Msg::Channel
-                    record
-                    access={FieldAccess::<Channel> { get: |r| r.channel, set: |r, v| r.channel = v }}
-                    testid=channel_id.clone()
-                />
-                <CodeChoice
-                    caption=Msg::WorkPlace
-                    record
-                    access={FieldAccess::<WorkPlace> { get: |r| r.work_place, set: |r, v| r.work_place = v }}
-                    testid=place_id.clone()
-                />
-                <NumberInput
-                    caption=Msg::MonthsWorked
-                    record
-                    access={FieldAccess::<u32> {
-                        get: |r| r.months_worked.map(u32::from),
-                        // Out of a u8's range still fails validation as "over 12".
-                        set: |r, v| r.months_worked = v.map(|v| v.min(255) as u8),
-                    }}
-                    testid=months_id.clone()
-                />
-                <NumberInput
-                    caption=Msg::MonthlyIncome
-                    record
-                    access={FieldAccess::<u32> {
-                        get: |r| r.monthly_income,
-                        set: |r, v| r.monthly_income = v,
-                    }}
-                    testid=income_id.clone()
-                />
-            </Show>
-            <Show when=seeking>
-                <YesNo
-                    caption=Msg::WillingToTrain
-                    record
-                    access={FieldAccess::<bool> {
-                        get: |r| r.willing_to_train,
-                        set: |r, v| r.willing_to_train = v,
-                    }}
-                    testid=willing_id.clone()
-                />
-                <TextInput
-                    caption=Msg::IntendedWork
-                    record
-                    access={FieldAccess::<String> {
-                        get: |r| r.intended_work.clone(),
-                        set: |r, v| r.intended_work = v,
-                    }}
-                    testid=intention_id.clone()
-                />
-            </Show>
-            </div>
-            <ul class="issues">
-                {move || issues().into_iter().map(|m| view! { <li class="error">{m}</li> }).collect_view()}
-            </ul>
-        </li>
     }
 }

@@ -3,5 +3,6 @@
 pub mod coverage;
 pub mod household;
 pub mod login;
+pub mod member;
 pub mod outbox;
 pub mod roster;

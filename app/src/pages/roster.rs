@@ -241,8 +241,12 @@ fn VisitMarker(household: RosterHousehold) -> impl IntoView {
                     let mark = mark.clone();
                     view! {
                         <div class="outcomes">
-                            <button class="choice" on:click=move |_| mark(VisitOutcome::Met)>
-                                {tr(Msg::MarkVisit)}" · "{label(VisitOutcome::Met)}
+                            <button
+                                class="choice"
+                                aria-label=format!("{}：{}", tr(Msg::MarkVisit), label(VisitOutcome::Met))
+                                on:click=move |_| mark(VisitOutcome::Met)
+                            >
+                                {label(VisitOutcome::Met)}
                             </button>
                             <button class="choice" on:click=move |_| marking.set(Marking::Choosing)>
                                 {tr(Msg::OtherOutcome)}
