@@ -21,19 +21,36 @@ pub fn CodeChoice<T: Code + PartialEq + Send + Sync>(
     testid: String,
 ) -> impl IntoView {
     let FieldAccess { get, set } = access;
-    let chips = T::ALL
-        .iter()
-        .map(|&value| {
-            let chosen = move || record.with(|r| get(r) == Some(value));
+    // Only this adapter is generic: the view is built once for every list.
+    let options = T::ALL.iter().map(|&v| (v.code(), label(v))).collect();
+    let current = Signal::derive(move || record.with(|r| get(r).map(Code::code)));
+    let pick = Callback::new(move |code: &'static str| {
+        record.update(|r| set(r, T::from_code(code)));
+    });
+    view! { <Chips caption options current pick testid /> }
+}
+
+/// Chips for a list of (code, label), the current code pressed.
+#[component]
+pub fn Chips(
+    caption: Msg,
+    options: Vec<(&'static str, &'static str)>,
+    current: Signal<Option<&'static str>>,
+    pick: Callback<&'static str>,
+    testid: String,
+) -> impl IntoView {
+    let chips = options
+        .into_iter()
+        .map(|(code, text)| {
             view! {
                 <button
                     type="button"
                     class="choice"
-                    data-code=value.code()
-                    aria-pressed=move || chosen().to_string()
-                    on:click=move |_| record.update(|r| set(r, Some(value)))
+                    data-code=code
+                    aria-pressed=move || (current.get() == Some(code)).to_string()
+                    on:click=move |_| pick.run(code)
                 >
-                    {label(value)}
+                    {text}
                 </button>
             }
         })

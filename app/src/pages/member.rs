@@ -12,7 +12,7 @@ use shared::validate::check_record;
 use shared::wire::{MemberReport, RosterMember};
 use time::Date;
 
-use crate::components::fields::{CodeChoice, FieldAccess, NumberInput, TextInput, YesNo};
+use crate::components::fields::{Chips, CodeChoice, FieldAccess, NumberInput, TextInput, YesNo};
 use crate::i18n::{Locale, Msg, label, locale, tr};
 
 /// A member as the form holds them: last round's record, the edited one,
@@ -393,20 +393,18 @@ fn JoinFields(
             access={FieldAccess::<LabourCapacity> { get: |r| r.capacity, set: |r, v| r.capacity = v }}
             testid=format!("capacity-{person}")
         />
-        <div class="field" role="group" data-testid=format!("join-reason-{person}")>
-            <span class="field-caption">{tr(Msg::JoinReason)}</span>
-            <div class="chips">
-                {JoinReason::ALL.iter().map(|&reason| view! {
-                    <button
-                        type="button"
-                        class="choice"
-                        data-code=reason.code()
-                        aria-pressed=move || (change.get() == Some(Membership::Joined(reason))).to_string()
-                        on:click=move |_| change.set(Some(Membership::Joined(reason)))
-                    >{label(reason)}</button>
-                }).collect_view()}
-            </div>
-        </div>
+        <Chips
+            caption=Msg::JoinReason
+            options=JoinReason::ALL.iter().map(|&r| (r.code(), label(r))).collect()
+            current=Signal::derive(move || match change.get() {
+                Some(Membership::Joined(reason)) => Some(reason.code()),
+                _ => None,
+            })
+            pick=Callback::new(move |code: &'static str| {
+                change.set(JoinReason::from_code(code).map(Membership::Joined));
+            })
+            testid=format!("join-reason-{person}")
+        />
     }
 }
 
