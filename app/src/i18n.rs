@@ -120,6 +120,7 @@ pub enum Msg {
     IdBadBirthDate,
     IdInvalid,
     AddMember,
+    Conflict,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -228,6 +229,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::IdBadBirthDate => "身份证号码中的出生日期不存在，请核对",
         Msg::IdInvalid => "身份证号码有误，请逐位核对",
         Msg::AddMember => "＋ 增员（新生儿、婚入、迁入）",
+        Msg::Conflict => "有冲突",
     }
 }
 
@@ -341,6 +343,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::IdBadBirthDate => "The birth date in this ID number does not exist; please check",
         Msg::IdInvalid => "This ID number is wrong; check it digit by digit",
         Msg::AddMember => "+ Add a member (newborn, married in, moved in)",
+        Msg::Conflict => "Conflict",
     }
 }
 

@@ -96,6 +96,8 @@ mod tests {
             masked_phone: None,
             members: Vec::new(),
             surveyed: false,
+            visited: false,
+            conflicted: false,
             base: Vec::new(),
         }
     }

@@ -138,6 +138,12 @@ pub struct RosterHousehold {
     pub members: Vec<RosterMember>,
     /// Whether this round's ledger already holds a submission.
     pub surveyed: bool,
+    /// Whether anyone recorded a visit this round.
+    #[serde(default)]
+    pub visited: bool,
+    /// Whether the ledger holds conflicts a supervisor must resolve.
+    #[serde(default)]
+    pub conflicted: bool,
     /// The submissions of this round that the members' records include;
     /// a submission made from this state names them as its base.
     pub base: Vec<SubmissionId>,
@@ -470,6 +476,8 @@ mod tests {
                         masked: MaskedIds::default(),
                     }],
                     surveyed: true,
+                    visited: true,
+                    conflicted: false,
                     base: sub.base.clone(),
                 }],
             });

@@ -22,6 +22,8 @@ pub enum State {
     /// Surveyed on this phone, not yet at the server.
     Waiting,
     Surveyed,
+    /// Its ledger holds values that disagree, for a supervisor to settle.
+    Conflict,
     /// Visited this round, not yet surveyed.
     Visited,
     NotYet,
@@ -33,6 +35,7 @@ impl State {
             State::NeedsAction => "badge alert",
             State::Waiting => "badge waiting",
             State::Surveyed => "badge done",
+            State::Conflict => "badge alert",
             State::Visited => "badge visited",
             State::NotYet => "badge todo",
         }
@@ -43,6 +46,7 @@ impl State {
             State::NeedsAction => Msg::NeedsAction,
             State::Waiting => Msg::Waiting,
             State::Surveyed => Msg::Surveyed,
+            State::Conflict => Msg::Conflict,
             State::Visited => Msg::VisitedThisRound,
             State::NotYet => Msg::NotSurveyed,
         })
@@ -50,7 +54,7 @@ impl State {
 }
 
 /// The state of `household` given the phone's outbox and what was sent.
-pub fn state_of(household: &RosterHousehold, outbox: &[Entry], visited: bool) -> State {
+pub fn state_of(household: &RosterHousehold, outbox: &[Entry]) -> State {
     let mine: Vec<&Entry> = outbox
         .iter()
         .filter(|e| e.household == household.code)
@@ -59,9 +63,11 @@ pub fn state_of(household: &RosterHousehold, outbox: &[Entry], visited: bool) ->
         State::NeedsAction
     } else if mine.iter().any(|e| e.kind == Kind::Survey) {
         State::Waiting
+    } else if household.conflicted {
+        State::Conflict
     } else if household.surveyed {
         State::Surveyed
-    } else if visited || !mine.is_empty() {
+    } else if household.visited || !mine.is_empty() {
         State::Visited
     } else {
         State::NotYet
@@ -314,7 +320,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
         .unwrap_or_default();
     let state = {
         let household = household.clone();
-        Memo::new(move |_| sync.outbox.with(|o| state_of(&household, o, false)))
+        Memo::new(move |_| sync.outbox.with(|o| state_of(&household, o)))
     };
     view! {
         <div class="household-item">
@@ -359,6 +365,8 @@ mod tests {
             masked_phone: None,
             members: vec![member],
             surveyed: false,
+            visited: false,
+            conflicted: false,
             base: Vec::new(),
         }
     }

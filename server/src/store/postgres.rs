@@ -48,7 +48,9 @@ impl Postgres {
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
         let rows: Vec<RosterRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
+                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited \
+             FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
              WHERE ($2::TEXT IS NULL OR h.grid = $2) AND ($3::TEXT IS NULL OR h.changed_at > $3) \
@@ -438,6 +440,9 @@ impl Store for Postgres {
         stored: &StoredVisit,
     ) -> Result<Recorded<VisitReceipt>, StoreError> {
         let visit = &stored.visit;
+        // In one transaction with the household's change time, so that the
+        // phones' next roster delta shows it visited.
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO visits (id, household, round, author, outcome, visited_at, digest, \
              received_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
@@ -451,9 +456,17 @@ impl Store for Postgres {
         .bind(&stored.digest)
         .bind(timestamp(stored.received_at))
         .bind(to_json(visit))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if inserted == 1 {
+            sqlx::query("UPDATE households SET changed_at = $2 WHERE code = $1")
+                .bind(visit.household.as_str())
+                .bind(timestamp(stored.received_at))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         if inserted == 1 {
             return Ok(Recorded::New(visit_receipt(stored, stored.received_at)));
         }

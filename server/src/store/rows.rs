@@ -124,6 +124,8 @@ pub struct RosterRow {
     #[sqlx(flatten)]
     pub place: PlaceRow,
     pub body: Option<String>,
+    /// Whether anyone called on it this round.
+    pub visited: bool,
 }
 
 impl RosterRow {
@@ -134,6 +136,8 @@ impl RosterRow {
         let ledger = ledger_in(&place.code, round, self.body.as_deref())?;
         Ok(RosterHousehold {
             surveyed: ledger.is_surveyed(),
+            visited: self.visited,
+            conflicted: !ledger.conflicts.is_empty(),
             base: ledger.submissions,
             record: ledger.record,
             masked_phone: None,

@@ -60,7 +60,9 @@ impl Sqlite {
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
         let rows: Vec<RosterRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body FROM households h \
+            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
+                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visited \
+             FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
              WHERE (?2 IS NULL OR h.grid = ?2) AND (?3 IS NULL OR h.changed_at > ?3) \
@@ -383,6 +385,9 @@ impl Store for Sqlite {
         stored: &StoredVisit,
     ) -> Result<Recorded<VisitReceipt>, StoreError> {
         let visit = &stored.visit;
+        // In one transaction with the household's change time, so that the
+        // phones' next roster delta shows it visited.
+        let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO visits (id, household, round, author, outcome, visited_at, digest, \
              received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
@@ -396,9 +401,17 @@ impl Store for Sqlite {
         .bind(&stored.digest)
         .bind(timestamp(stored.received_at))
         .bind(to_json(visit))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        if inserted == 1 {
+            sqlx::query("UPDATE households SET changed_at = ? WHERE code = ?")
+                .bind(timestamp(stored.received_at))
+                .bind(visit.household.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         if inserted == 1 {
             return Ok(Recorded::New(visit_receipt(stored, stored.received_at)));
         }

@@ -96,3 +96,31 @@ async fn a_visit_outside_the_grid_is_forbidden() {
 
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_visit_shows_in_the_next_roster_delta() {
+    let app = spawn_app().await;
+    app.login_as("grid").await;
+    let first = app.roster().await;
+    let code = first["households"][2]["code"].as_str().unwrap().to_owned();
+    let cursor = first["cursor"].as_str().unwrap().to_owned();
+    assert_eq!(first["households"][2]["visited"], false);
+
+    let res = post_visit(&app, &visit(&code, json!({ "kind": "unavailable" }))).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let delta: Value = app
+        .get(&format!("/api/v1/roster?since={cursor}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let changed = delta["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["code"] == code.as_str())
+        .expect("the visited household is in the delta");
+    assert_eq!(changed["visited"], true);
+    assert_eq!(changed["surveyed"], false);
+}
