@@ -52,25 +52,38 @@ pub fn App() -> impl IntoView {
     // A session cookie from an earlier visit logs the user straight in; with
     // no network, the session kept on the phone does, until the server says
     // otherwise.
+    // The app opens from what the phone kept, at once, and then asks the
+    // server: a network round trip never stands between the user and the
+    // first screen.
     spawn_local(async move {
         // A log out made offline left the cookie behind: end it first.
         let logged_out = device::get::<bool>(Store::State, LOGGED_OUT_KEY)
             .await
             .unwrap_or(false);
-        if logged_out && api::logout().await {
-            let _ = device::delete(Store::State, LOGGED_OUT_KEY).await;
-        }
-        let info = match api::session().await {
-            Ok(_) if logged_out => None,
-            Ok(info) => Some(info),
-            Err(err) if err.is_transient() && !logged_out => {
-                device::get(Store::State, SESSION_KEY).await
-            }
-            Err(_) => None,
+        let kept: Option<SessionInfo> = if logged_out {
+            None
+        } else {
+            device::get(Store::State, SESSION_KEY).await
         };
-        session.set(info);
+        session.set(kept);
         checked.set(true);
         sync.start();
+        if logged_out {
+            if api::logout().await {
+                let _ = device::delete(Store::State, LOGGED_OUT_KEY).await;
+            }
+            return;
+        }
+        match api::session().await {
+            Ok(info) => {
+                if session.with_untracked(|s| s.as_ref() != Some(&info)) {
+                    session.set(Some(info));
+                }
+            }
+            // Expired or ended elsewhere: log in again; the outbox stays.
+            Err(err) if err.is_unauthenticated() => session.set(None),
+            Err(_) => {}
+        }
     });
     // Every login and logout: keep the session for offline starts, show the
     // new user's roster, and send what they left waiting.
