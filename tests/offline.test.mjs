@@ -2,6 +2,7 @@
 // visit offline, the browser reloads, and when the network returns every
 // capture reaches the ledger exactly once.
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 
 import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
@@ -130,5 +131,63 @@ test("a capture waiting for the network is kept across a log out and another use
   await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
   const { body } = await api(page, "/api/v1/households/XF-1-0301");
   assert.equal(body.submissions.length, 1);
+  await context.close();
+});
+
+test("a waiting capture saved to a file comes back from it, and a refused one asks for action", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+
+  await context.setOffline(true);
+  await roster.open("XF-1-0401");
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+  await page.getByTestId("sync-bar").click();
+  await page.getByTestId("outbox-entry").waitFor();
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("save-file").click()]);
+  const file = await download.path();
+  const saved = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(saved.entries.length, 1);
+
+  // Throwing it away names what is lost, and asks first.
+  let question = "";
+  page.once("dialog", async (dialog) => {
+    question = dialog.message();
+    await dialog.accept();
+  });
+  await page.getByTestId("outbox-entry").getByRole("button", { name: "放弃" }).click();
+  await page.getByTestId("outbox-empty").waitFor();
+  assert.match(question, /1号楼 401/);
+
+  // The file brings it back, with one more the server will refuse.
+  const refused = structuredClone(saved.entries[0]);
+  refused.id = "7b1d1c55-3f0e-4d8a-9a61-2b7f1d3c0a01";
+  const body = JSON.parse(refused.body);
+  body.id = refused.id;
+  body.household = "XF-9-9999";
+  refused.household = body.household;
+  refused.body = JSON.stringify(body);
+  refused.label = "不存在的户";
+  saved.entries.push(refused);
+  writeFileSync(file, JSON.stringify(saved));
+  await page.getByTestId("import-file").setInputFiles(file);
+  await page.getByRole("status").filter({ hasText: "已导入记录：2" }).waitFor();
+  assert.equal(await page.getByTestId("outbox-entry").count(), 2);
+
+  await context.setOffline(false);
+  await page.getByTestId("sync-now").click();
+  const problem = page.getByTestId("outbox-entry").filter({ hasText: "不存在的户" });
+  await problem.getByRole("alert").waitFor({ timeout: 60_000 });
+  assert.match(await problem.getByRole("alert").innerText(), /找不到该户/);
+  await page.getByTestId("refused-count").filter({ hasText: "1" }).waitFor();
+  await page.getByTestId("outbox-entry").filter({ hasText: "1号楼 401" }).waitFor({ state: "detached" });
+  const { body: ledger } = await api(page, "/api/v1/households/XF-1-0401");
+  assert.equal(ledger.submissions.length, 1, "the imported capture arrived once");
   await context.close();
 });
