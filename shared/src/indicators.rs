@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::codes::{Channel, EmploymentStatus, Training, WorkPlace};
 use crate::merge::{HouseholdLedger, MemberLedger};
-use crate::place::HouseholdCode;
+use crate::place::{GridCode, HouseholdCode};
 use crate::record::LabourRecord;
 use crate::round::Round;
 use crate::validate::WORKING_AGE;
@@ -84,6 +84,32 @@ pub struct IndicatorReport {
     pub employed_per_labour_household: Option<f64>,
     pub employment_rate: Option<f64>,
     pub training_coverage: Option<f64>,
+    /// The main figures of each grid in the scope, to compare at a glance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_grid: Vec<GridFigures>,
+}
+
+/// One grid's main figures for a round.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GridFigures {
+    pub grid: GridCode,
+    pub households: u32,
+    pub employment_rate: Option<f64>,
+    pub zero_employment: u32,
+    pub low_income: u32,
+}
+
+impl GridFigures {
+    pub fn new(grid: GridCode, indicators: &Indicators) -> GridFigures {
+        GridFigures {
+            grid,
+            households: indicators.households,
+            employment_rate: indicators.employment_rate(),
+            zero_employment: indicators.zero_employment.len() as u32,
+            low_income: indicators.low_income.len() as u32,
+        }
+    }
 }
 
 impl IndicatorReport {
@@ -95,6 +121,7 @@ impl IndicatorReport {
             employment_rate: indicators.employment_rate(),
             training_coverage: indicators.training_coverage(),
             indicators,
+            by_grid: Vec::new(),
         }
     }
 }

@@ -3,9 +3,13 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use shared::coverage::{Coverage, Gaps, coverage, gaps};
-use shared::indicators::{IndicatorReport, LOW_INCOME_LINE, indicators};
+use shared::indicators::{GridFigures, IndicatorReport, LOW_INCOME_LINE, indicators};
+use shared::merge::HouseholdLedger;
+use shared::place::{GridCode, HouseholdCode};
 use shared::wire::ErrorBody;
 use time::OffsetDateTime;
 
@@ -67,7 +71,10 @@ pub async fn gaps_of<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "supervision",
-    params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
+    params(
+        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+    ),
     responses(
         (status = 200, description = "The seeds' indicators over the caller's scope, with the households to follow up", body = IndicatorReport),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
@@ -77,12 +84,32 @@ pub async fn gaps_of<S: Store>(
 pub async fn indicators_of<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    Query(query): Query<RoundQuery>,
+    Query(query): Query<GapsQuery>,
 ) -> Result<Json<IndicatorReport>, ApiError> {
-    let round = query.round_or(app.round)?;
-    let ledgers = app.store.ledgers(round, caller.grid_scope()?).await?;
+    let round = RoundQuery { round: query.round }.round_or(app.round)?;
+    let grid = caller.grid_asked(query.grid.as_deref())?;
+    let ledgers = app.store.ledgers(round, grid.as_ref()).await?;
+    let places = app.store.household_status(round, grid.as_ref()).await?;
     // Ages as of the round's end, or today while it is still running.
     let on = round.last_day().min(OffsetDateTime::now_utc().date());
-    let result = indicators(&ledgers, on, LOW_INCOME_LINE);
-    Ok(Json(IndicatorReport::new(round, LOW_INCOME_LINE, result)))
+    let mut report = IndicatorReport::new(
+        round,
+        LOW_INCOME_LINE,
+        indicators(&ledgers, on, LOW_INCOME_LINE),
+    );
+    let grid_of: BTreeMap<&HouseholdCode, &GridCode> =
+        places.iter().map(|p| (&p.code, &p.grid)).collect();
+    let mut by_grid: BTreeMap<&GridCode, Vec<HouseholdLedger>> = BTreeMap::new();
+    for ledger in ledgers {
+        if let Some(grid) = grid_of.get(&ledger.household) {
+            by_grid.entry(grid).or_default().push(ledger);
+        }
+    }
+    report.by_grid = by_grid
+        .into_iter()
+        .map(|(grid, ledgers)| {
+            GridFigures::new(grid.clone(), &indicators(&ledgers, on, LOW_INCOME_LINE))
+        })
+        .collect();
+    Ok(Json(report))
 }

@@ -87,3 +87,44 @@ async fn indicators_cover_the_callers_scope() {
     assert!(zero.len() as u64 <= labour);
     assert_eq!(report["low_income_line"], 8500);
 }
+
+#[tokio::test]
+async fn indicators_are_given_per_grid_and_for_one_grid() {
+    let app = spawn_app().await;
+    app.login_as("supervisor").await;
+
+    let all: Value = app.get("/api/v1/indicators").await.json().await.unwrap();
+    let g1: Value = app
+        .get("/api/v1/indicators?grid=G1")
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let by_grid = all["by_grid"].as_array().unwrap();
+    assert_eq!(by_grid.len(), 2);
+    let households: u64 = by_grid
+        .iter()
+        .map(|g| g["households"].as_u64().unwrap())
+        .sum();
+    assert_eq!(households, all["households"].as_u64().unwrap());
+    let zero: u64 = by_grid
+        .iter()
+        .map(|g| g["zero_employment"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        zero,
+        all["zero_employment"].as_array().unwrap().len() as u64
+    );
+    let first = &by_grid[0];
+    assert_eq!(first["grid"], "G1");
+    assert_eq!(g1["households"], first["households"]);
+    assert_eq!(g1["employment_rate"], first["employment_rate"]);
+    assert_eq!(g1["by_grid"].as_array().unwrap().len(), 1);
+
+    app.login_as("surveyor").await;
+    assert_eq!(
+        app.get("/api/v1/indicators?grid=G2").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
