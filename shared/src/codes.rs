@@ -187,6 +187,14 @@ closed_list! {
     }
 }
 
+closed_list! {
+    /// 审核结论: what a supervisor decided about a submission.
+    ReviewDecision {
+        Approve = "approve", "通过", "Approved";
+        Return = "return", "退回", "Returned";
+    }
+}
+
 // `closed_list!` derives no `Default`, since most lists have none.
 #[allow(clippy::derivable_impls)]
 impl Default for SubmissionKind {
@@ -226,6 +234,7 @@ mod tests {
         check_codes_unique::<JoinReason>();
         check_codes_unique::<LeaveReason>();
         check_codes_unique::<SubmissionKind>();
+        check_codes_unique::<ReviewDecision>();
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod place;
 pub mod privacy;
 pub mod record;
 pub mod resident_id;
+pub mod review;
 pub mod round;
 pub mod validate;
 pub mod wire;

@@ -7,17 +7,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::codes::ReviewDecision;
 use crate::merge::HouseholdLedger;
 use crate::place::HouseholdCode;
 use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership};
 use crate::resident_id::ResidentId;
-use crate::wire::Submission;
+use crate::wire::{ReviewRequest, Submission};
 
 /// The highest monthly income (yuan) accepted without question.
 pub const MAX_MONTHLY_INCOME: u32 = 100_000;
 
 /// The working age in the seeds' surveys starts at 16.
 pub const WORKING_AGE: u32 = 16;
+
+/// The longest reason for returning a submission, in characters: a line
+/// on the surveyor's phone.
+pub const MAX_REASON_CHARS: usize = 200;
 
 macro_rules! issue_codes {
     ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
@@ -74,6 +79,10 @@ issue_codes! {
     GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
     UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";
     ImplausiblePosition = "implausible_position", "定位数据不合理，请重新定位", "The position is not a plausible place; locate again";
+    ReasonRequired = "reason_required", "退回时请填写原因", "Give the reason for returning it";
+    ReasonTooLong = "reason_too_long", "退回原因请精简到 200 字以内", "Keep the reason under 200 characters";
+    NotASide = "not_a_side", "所选的提交不是这个冲突的一方", "The chosen submission is not a side of this conflict";
+    KeepNeedsJoin = "keep_needs_join", "要保留被减员的成员，请提交一份写明增员原因的裁定", "To keep a removed member, post a resolution that rejoins them with a reason";
 }
 
 /// One broken rule at one place.
@@ -276,6 +285,23 @@ pub fn duplicate_ids(ledgers: &[HouseholdLedger]) -> Vec<DuplicateId> {
             households: households.into_iter().cloned().collect(),
         })
         .collect()
+}
+
+/// Checks a supervisor's review: a return carries a reason the surveyor can
+/// read on the phone, short enough for one screen.
+pub fn check_review(review: &ReviewRequest) -> Vec<Issue> {
+    let reason = review.reason.as_deref().map(str::trim).unwrap_or("");
+    let code = match review.decision {
+        ReviewDecision::Return if reason.is_empty() => Some(IssueCode::ReasonRequired),
+        _ if reason.chars().count() > MAX_REASON_CHARS => Some(IssueCode::ReasonTooLong),
+        _ => None,
+    };
+    code.map(|code| Issue {
+        path: "reason".into(),
+        code,
+    })
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]
@@ -519,5 +545,26 @@ mod tests {
             .map(HouseholdCode::as_str)
             .collect();
         assert_eq!(households, ["H1", "H2"]);
+    }
+
+    #[track_caller]
+    fn check_reason(decision: ReviewDecision, reason: Option<&str>, expected: Option<IssueCode>) {
+        let review = ReviewRequest {
+            decision,
+            reason: reason.map(str::to_owned),
+        };
+        let codes: Vec<IssueCode> = check_review(&review).into_iter().map(|i| i.code).collect();
+        assert_eq!(codes, Vec::from_iter(expected));
+    }
+
+    #[test]
+    fn a_return_needs_a_reason_of_at_most_200_characters() {
+        check_reason(ReviewDecision::Return, Some("月收入填写有误"), None);
+        check_reason(ReviewDecision::Return, None, Some(IssueCode::ReasonRequired));
+        check_reason(ReviewDecision::Return, Some("  "), Some(IssueCode::ReasonRequired));
+        let long = "错".repeat(201);
+        check_reason(ReviewDecision::Return, Some(&long), Some(IssueCode::ReasonTooLong));
+        check_reason(ReviewDecision::Return, Some(&long[..600]), None);
+        check_reason(ReviewDecision::Approve, None, None);
     }
 }

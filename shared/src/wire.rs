@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::codes::{Role, SubmissionKind, VisitOutcome};
-use crate::merge::HouseholdLedger;
+use crate::codes::{ReviewDecision, Role, SubmissionKind, VisitOutcome};
+use crate::merge::{HouseholdLedger, Provenance};
 use crate::place::{GridCode, HouseholdCode, PersonId};
 use crate::privacy::MaskedIds;
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
@@ -282,6 +282,237 @@ pub struct LedgerView {
 pub struct History {
     pub household: HouseholdCode,
     pub rounds: Vec<LedgerView>,
+}
+
+/// A submission a supervisor returned to the resident work team, with the
+/// reason their phone shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Returned {
+    pub submission: SubmissionId,
+    pub reason: String,
+    /// The supervisor's username.
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Where a household sits, as the supervisors' lists name it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HouseholdPlace {
+    pub code: HouseholdCode,
+    pub grid: GridCode,
+    pub building: String,
+    pub floor: i16,
+    pub room: String,
+}
+
+/// `POST /api/v1/submissions/{id}/review`: a supervisor's decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewRequest {
+    pub decision: ReviewDecision,
+    /// Required to return, at most 200 characters; ignored to approve.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A supervisor's decision on one submission. It is final: the same
+/// decision again is acknowledged, another one refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Review {
+    pub submission: SubmissionId,
+    pub decision: ReviewDecision,
+    /// Why it was returned; `None` for an approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The supervisor's username.
+    pub by: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Where a submission stands in review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReviewState {
+    /// No decision yet.
+    Pending,
+    Approved {
+        by: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    /// Returned to the resident work team; their phone shows the reason.
+    Returned {
+        by: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        reason: String,
+    },
+    /// Returned, and then `correction`, a submission made from a state that
+    /// included it, arrived.
+    Corrected {
+        by: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+        reason: String,
+        correction: SubmissionId,
+    },
+}
+
+impl ReviewState {
+    /// The state's name, as `GET /api/v1/review?state=` takes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ReviewState::Pending => "pending",
+            ReviewState::Approved { .. } => "approved",
+            ReviewState::Returned { .. } => "returned",
+            ReviewState::Corrected { .. } => "corrected",
+        }
+    }
+}
+
+/// What a submission changed, counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeSummary {
+    /// Members reported on, changed or confirmed unchanged.
+    pub members: u32,
+    /// Member fields written.
+    pub writes: u32,
+    /// Household fields written.
+    pub household_writes: u32,
+    pub joined: u32,
+    pub left: u32,
+}
+
+/// One submission in the supervisors' review list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewItem {
+    pub submission: SubmissionId,
+    pub kind: SubmissionKind,
+    pub household: HouseholdPlace,
+    /// The author's username.
+    pub author: String,
+    /// The author's display name, while they are a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub captured_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+    pub changes: ChangeSummary,
+    pub review: ReviewState,
+}
+
+/// `GET /api/v1/review`: a round's submissions in the caller's scope,
+/// newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewList {
+    pub round: Round,
+    pub submissions: Vec<ReviewItem>,
+}
+
+/// One side of an open conflict: what it wrote, who and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictSide<W> {
+    pub write: W,
+    /// The submission (to name as `choose` when resolving), its author and
+    /// capture time.
+    #[serde(flatten)]
+    pub provenance: Provenance,
+    /// The author's display name, while they are a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub received_at: Option<OffsetDateTime>,
+    /// Whether the ledger holds this side's value until someone chooses.
+    pub stands: bool,
+}
+
+/// What an open conflict is about, and its sides.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ConflictSides {
+    /// Values of one member field.
+    Field {
+        sides: Vec<ConflictSide<FieldWrite>>,
+    },
+    /// Values of one household field.
+    Household {
+        sides: Vec<ConflictSide<HouseholdWrite>>,
+    },
+    /// Membership changes of one member.
+    Membership {
+        sides: Vec<ConflictSide<Membership>>,
+    },
+    /// A removal that did not know of edits to the member, and those edits
+    /// with what each wrote.
+    RemovedWhileEdited {
+        removal: ConflictSide<Membership>,
+        edits: Vec<ConflictSide<Vec<FieldWrite>>>,
+    },
+}
+
+/// The member an open conflict is about.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictMember {
+    pub person: PersonId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A conflict waiting for a supervisor, with everything needed to choose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenConflict {
+    pub household: HouseholdPlace,
+    /// `None` for a household field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<ConflictMember>,
+    /// The field's name (`employment`), or `membership`.
+    pub field: String,
+    #[serde(flatten)]
+    pub sides: ConflictSides,
+}
+
+/// `GET /api/v1/conflicts`: a round's open conflicts in the caller's scope.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConflictList {
+    pub round: Round,
+    pub conflicts: Vec<OpenConflict>,
+}
+
+/// `POST /api/v1/conflicts/resolve`: settle one conflict by choosing a
+/// side. The server makes the resolution submission and takes it in like
+/// any other.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolveConflict {
+    /// The resolution submission's id, made by the client so that a retry
+    /// is recognised.
+    pub id: SubmissionId,
+    pub household: HouseholdCode,
+    /// The round in progress by default.
+    #[serde(default)]
+    pub round: Option<Round>,
+    /// The member, as `OpenConflict::member`; `None` for a household field.
+    #[serde(default)]
+    pub member: Option<PersonId>,
+    /// As `OpenConflict::field`.
+    pub field: String,
+    /// The submission whose side stands from now on.
+    pub choose: SubmissionId,
 }
 
 /// Every error the API answers with.
