@@ -1,8 +1,11 @@
 //! The HTTP client: one function per endpoint, wire types from `shared`.
 
 use gloo_net::http::{Request, Response};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use shared::codes::VisitOutcome;
 use shared::coverage::Coverage;
+use shared::indicators::IndicatorReport;
 use shared::wire::{ErrorBody, Login, LoginRequest, Roster, SessionInfo};
 
 use crate::i18n::{Msg, server_error, tr};
@@ -104,4 +107,42 @@ pub async fn post_raw(path: &str, body: &str) -> Result<(), ApiError> {
 
 pub async fn coverage() -> Result<Coverage, ApiError> {
     read(Request::get("/api/v1/coverage").send().await).await
+}
+
+/// What the missing-households list reads of `shared::coverage::Gaps`:
+/// positions are left unread, and times are parsed by the browser, which
+/// keeps date parsing and position decoding out of the download.
+#[derive(Clone, Deserialize)]
+pub struct GapsView {
+    pub not_surveyed: Vec<GapRow>,
+    pub not_visited: Vec<GapRow>,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct GapRow {
+    pub code: String,
+    pub building: String,
+    pub room: String,
+    pub last_visit: Option<SeenVisit>,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct SeenVisit {
+    /// RFC 3339.
+    pub visited_at: String,
+    pub outcome: VisitOutcome,
+    pub author: String,
+}
+
+/// The households not yet surveyed or visited, of one grid or the scope.
+pub async fn gaps(grid: Option<String>) -> Result<GapsView, ApiError> {
+    let req = match grid {
+        Some(grid) => Request::get("/api/v1/gaps").query([("grid", grid)]),
+        None => Request::get("/api/v1/gaps"),
+    };
+    read(req.send().await).await
+}
+
+pub async fn indicators() -> Result<IndicatorReport, ApiError> {
+    read(Request::get("/api/v1/indicators").send().await).await
 }

@@ -21,7 +21,9 @@ use shared::wire::{Roster, SessionInfo};
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
 use crate::pages::coverage::CoveragePage;
+use crate::pages::gaps::GapsPage;
 use crate::pages::household::HouseholdPage;
+use crate::pages::indicators::IndicatorsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::outbox::OutboxPage;
 use crate::pages::roster::RosterPage;
@@ -121,26 +123,27 @@ pub fn App() -> impl IntoView {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang);
         }
+        // Plain closures over memos rather than `Show`: the same behaviour
+        // for less code in the download.
+        let logged_in = Memo::new(move |_| session.with(Option::is_some));
         view! {
         <Router>
             <main class="app">
-                <Show
-                    when=move || checked.get()
-                    fallback=|| view! { <p class="status">{tr(Msg::Loading)}</p> }
-                >
-                    <Show
-                        when=move || session.with(Option::is_some)
-                        fallback=|| view! { <LoginPage /> }
-                    >
+                {move || match (checked.get(), logged_in.get()) {
+                    (false, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
+                    (true, false) => view! { <LoginPage /> }.into_any(),
+                    (true, true) => view! {
                         <Routes fallback=|| view! { <Home /> }>
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
                             <Route path=path!("/households/:code") view=HouseholdPage />
                             <Route path=path!("/coverage") view=CoveragePage />
                             <Route path=path!("/outbox") view=OutboxPage />
+                            <Route path=path!("/gaps") view=GapsPage />
+                            <Route path=path!("/indicators") view=IndicatorsPage />
                         </Routes>
-                    </Show>
-                </Show>
+                    }.into_any(),
+                }}
             </main>
         </Router>
         }

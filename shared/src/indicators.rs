@@ -79,7 +79,6 @@ pub struct IndicatorReport {
     pub round: Round,
     /// Yuan per person per year under which a household is listed.
     pub low_income_line: u32,
-    #[serde(flatten)]
     pub indicators: Indicators,
     pub employed_per_labour_household: Option<f64>,
     pub employment_rate: Option<f64>,

@@ -4,6 +4,7 @@
 
 pub mod codes;
 pub mod coverage;
+pub mod day;
 pub mod indicators;
 pub mod merge;
 pub mod phone;

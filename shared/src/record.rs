@@ -30,13 +30,17 @@ pub trait Record: Clone + Default {
 macro_rules! record_fields {
     (
         $(#[$rmeta:meta])* $Record:ident, $(#[$wmeta:meta])* $Write:ident, $(#[$kmeta:meta])* $Key:ident;
-        $($field:ident: $ty:ty => $variant:ident;)+
+        $($(#[$fmeta:meta])* $field:ident: $ty:ty => $variant:ident;)+
     ) => {
         $(#[$rmeta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub struct $Record {
-            $(#[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)+
+            $(
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                $(#[$fmeta])*
+                pub $field: Option<$ty>,
+            )+
         }
 
         $(#[$wmeta])*
@@ -45,7 +49,7 @@ macro_rules! record_fields {
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(tag = "field", content = "value", rename_all = "snake_case")]
         pub enum $Write {
-            $($variant(Option<$ty>),)+
+            $($variant($(#[$fmeta])* Option<$ty>),)+
         }
 
         $(#[$kmeta])*
@@ -117,6 +121,7 @@ record_fields! {
 
     name: String => Name;
     sex: Sex => Sex;
+    #[serde(with = "crate::day::optional")]
     birth_date: Date => BirthDate;
     resident_id: ResidentId => ResidentId;
     relation: Relation => Relation;

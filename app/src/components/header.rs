@@ -59,9 +59,10 @@ pub fn Header() -> impl IntoView {
             </div>
             <nav class="nav">
                 <a href="/households" class="nav-link" data-testid="nav-households">{tr(Msg::Households)}</a>
-                <Show when=move || supervises>
+                {supervises.then(|| view! {
                     <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
-                </Show>
+                    <a href="/indicators" class="nav-link" data-testid="nav-indicators">{tr(Msg::Indicators)}</a>
+                })}
                 <LanguageSwitch />
                 <button class="nav-link quiet" on:click=log_out data-testid="log-out">
                     {tr(Msg::LogOut)}

@@ -1,4 +1,5 @@
 //! Pieces used by more than one page.
 
+pub mod chart;
 pub mod fields;
 pub mod header;

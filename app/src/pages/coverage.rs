@@ -1,69 +1,138 @@
-//! Supervisors: households surveyed this round, per grid.
+//! Supervisors: this round's coverage, the scope, each grid and, one tap
+//! further, each building; from a grid, the households still missing and
+//! the ledger to download.
 
 use leptos::prelude::*;
-use shared::coverage::Coverage;
+use shared::coverage::{Counts, Coverage};
 
 use crate::api;
 use crate::components::header::Header;
 use crate::i18n::{Msg, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
+/// `part` of `whole` as a percentage with one decimal.
+pub fn percent(part: u32, whole: u32) -> String {
+    if whole == 0 {
+        return "–".into();
+    }
+    format!("{:.1}%", f64::from(part) * 100.0 / f64::from(whole))
+}
+
+/// One row of the table: a grid, a building or the whole scope.
+#[component]
+fn CountsRow(
+    name: String,
+    counts: Counts,
+    testid: String,
+    #[prop(optional)] class: &'static str,
+) -> impl IntoView {
+    view! {
+        <tr data-testid=testid class=class>
+            <td>{name}</td>
+            <td data-testid="coverage-households">{counts.households}</td>
+            <td data-testid="coverage-surveyed">{counts.surveyed}</td>
+            <td>{percent(counts.surveyed, counts.households)}</td>
+            <td data-testid="coverage-visited">{counts.visited}</td>
+            <td data-testid="coverage-missed">{counts.missed}</td>
+        </tr>
+    }
+}
+
 #[component]
 pub fn CoveragePage() -> impl IntoView {
     let coverage = RwSignal::new(None::<Coverage>);
     let error = RwSignal::new(None::<String>);
+    let open = RwSignal::new(None::<String>);
     let load = move || fetch_into(api::coverage(), coverage, error);
     load();
+    let table = move || {
+        coverage.get().map(|c| {
+            let rows = c
+                .grids
+                .into_iter()
+                .map(|g| {
+                    let code = g.grid.to_string();
+                    let shown = {
+                        let code = code.clone();
+                        move || open.get().as_deref() == Some(code.as_str())
+                    };
+                    let toggle = {
+                        let code = code.clone();
+                        move |_| open.update(|o| *o = if o.as_deref() == Some(&code) { None } else { Some(code.clone()) })
+                    };
+                    let buildings = {
+                        let (list, code) = (g.buildings.clone(), code.clone());
+                        move || {
+                            list.iter()
+                                .map(|b| view! {
+                                    <CountsRow
+                                        name=b.building.clone()
+                                        counts=b.counts
+                                        testid=format!("coverage-{code}-{}", b.building)
+                                        class="building-row"
+                                    />
+                                })
+                                .collect_view()
+                        }
+                    };
+                    let gaps = format!("/gaps?grid={code}");
+                    let xlsx = format!("/api/v1/export?format=xlsx&grid={code}");
+                    let csv = format!("/api/v1/export?format=csv&grid={code}");
+                    view! {
+                        <tbody>
+                            <tr class="grid-row" data-testid=format!("coverage-{code}") on:click=toggle>
+                                <td>{g.name}" ▾"</td>
+                                <td data-testid="coverage-households">{g.counts.households}</td>
+                                <td data-testid="coverage-surveyed">{g.counts.surveyed}</td>
+                                <td>{percent(g.counts.surveyed, g.counts.households)}</td>
+                                <td data-testid="coverage-visited">{g.counts.visited}</td>
+                                <td data-testid="coverage-missed">{g.counts.missed}</td>
+                            </tr>
+                            {move || shown().then(|| view! {
+                                {buildings.clone()}
+                                <tr class="grid-actions">
+                                    <td colspan="6">
+                                        <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(Msg::MissingList)}</a>
+                                        <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(Msg::ExportXlsx)}</a>
+                                        <a class="secondary" href=csv.clone() download>{tr(Msg::ExportCsv)}</a>
+                                    </td>
+                                </tr>
+                            })}
+                        </tbody>
+                    }
+                })
+                .collect_view();
+            view! {
+                <table class="coverage-table">
+                    <thead>
+                        <tr>
+                            <th>{tr(Msg::Grid)}</th>
+                            <th>{tr(Msg::HouseholdsInRoster)}</th>
+                            <th>{tr(Msg::SurveyedThisRound)}</th>
+                            <th>"%"</th>
+                            <th>{tr(Msg::VisitedThisRound)}</th>
+                            <th>{tr(Msg::Missed)}</th>
+                        </tr>
+                    </thead>
+                    {rows}
+                    <tfoot>
+                        <CountsRow name=tr(Msg::Total).to_owned() counts=c.total testid="coverage-total".into() />
+                    </tfoot>
+                </table>
+                <p class="status">{tr(Msg::TapGrid)}</p>
+            }
+        })
+    };
     view! {
         <Header />
         <section class="coverage">
             <h1 class="page-title">{tr(Msg::Coverage)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
-            {move || {
-                coverage
-                    .get()
-                    .map(|c| {
-                        view! {
-                            <table class="coverage-table">
-                                <thead>
-                                    <tr>
-                                        <th>{tr(Msg::Grid)}</th>
-                                        <th>{tr(Msg::HouseholdsInRoster)}</th>
-                                        <th>{tr(Msg::SurveyedThisRound)}</th>
-                                        <th>"%"</th>
-                                        <th>{tr(Msg::VisitedThisRound)}</th>
-                                        <th>{tr(Msg::Missed)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {c
-                                        .grids
-                                        .into_iter()
-                                        .map(|g| {
-                                            let counts = g.counts;
-                                            let pct = if counts.households == 0 {
-                                                0.0
-                                            } else {
-                                                f64::from(counts.surveyed) * 100.0
-                                                    / f64::from(counts.households)
-                                            };
-                                            view! {
-                                                <tr data-testid=format!("coverage-{}", g.grid)>
-                                                    <td>{g.name}</td>
-                                                    <td data-testid="coverage-households">{counts.households}</td>
-                                                    <td data-testid="coverage-surveyed">{counts.surveyed}</td>
-                                                    <td>{format!("{pct:.1}")}</td>
-                                                    <td data-testid="coverage-visited">{counts.visited}</td>
-                                                    <td data-testid="coverage-missed">{counts.missed}</td>
-                                                </tr>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        }
-                    })
-            }}
+            {table}
+            <div class="page-actions">
+                <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(Msg::MissingList)}</a>
+                <a class="secondary" href="/api/v1/export?format=xlsx" download data-testid="export-xlsx">{tr(Msg::ExportXlsx)}</a>
+            </div>
         </section>
     }
 }

@@ -257,7 +257,7 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
                     access={FieldAccess::<EmploymentStatus> { get: |r| r.employment, set: set_employment }}
                     testid=employment_id
                 />
-                <Show when=employed>
+                <div class="member-fields" class:hidden=move || !employed()>
                     <CodeChoice
                         caption=Msg::Channel
                         record
@@ -289,8 +289,8 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
                         }}
                         testid=income_id.clone()
                     />
-                </Show>
-                <Show when=seeking>
+                </div>
+                <div class="member-fields" class:hidden=move || !seeking()>
                     <YesNo
                         caption=Msg::WillingToTrain
                         record
@@ -309,7 +309,7 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
                         }}
                         testid=intention_id.clone()
                     />
-                </Show>
+                </div>
             </div>
             <ul class="issues">
                 {move || problems().into_iter().map(|m| view! { <li class="error">{m}</li> }).collect_view()}

@@ -65,17 +65,15 @@ pub fn OutboxPage() -> impl IntoView {
                 {tr(Msg::SyncNow)}
             </button>
             {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
-            <Show when=move || mine().is_empty()>
-                <p class="status" data-testid="outbox-empty">{tr(Msg::NothingWaiting)}</p>
-            </Show>
+            <p class="status" class:hidden=move || !mine().is_empty() data-testid="outbox-empty">
+                {tr(Msg::NothingWaiting)}
+            </p>
             <ul class="outbox-list">
                 <For each=mine key=|e| (e.id, e.problem.clone()) let:entry>
                     <OutboxLine entry />
                 </For>
             </ul>
-            <Show when=move || { others() > 0 }>
-                <p class="status">{tr(Msg::OthersWaiting)}{others}</p>
-            </Show>
+            <p class="status" class:hidden=move || others() == 0>{tr(Msg::OthersWaiting)}{others}</p>
             <h2 class="section-title">{tr(Msg::LastResort)}</h2>
             <button class="secondary wide" data-testid="save-file" on:click=save_file>
                 {tr(Msg::SaveToFile)}

@@ -169,9 +169,12 @@ pub fn RosterPage() -> impl IntoView {
                     <button on:click=move |_| sync.kick()>{tr(Msg::Retry)}</button>
                 </div>
             })}
-            <Show when=move || cache.with(Option::is_none) && sync.roster_error.with(Option::is_none)>
-                <p class="status">{tr(Msg::Loading)}</p>
-            </Show>
+            <p
+                class="status"
+                class:hidden=move || cache.with(Option::is_some) || sync.roster_error.with(Option::is_some)
+            >
+                {tr(Msg::Loading)}
+            </p>
             <input
                 class="search"
                 type="search"
@@ -180,9 +183,7 @@ pub fn RosterPage() -> impl IntoView {
                 aria-label=tr(Msg::SearchHint)
                 bind:value=query
             />
-            <Show when=nothing_found>
-                <p class="status">{tr(Msg::NothingFound)}</p>
-            </Show>
+            <p class="status" class:hidden=move || !nothing_found()>{tr(Msg::NothingFound)}</p>
             <div class="household-list">
                 <For each=lines key=Line::key let:line>
                     {match line {

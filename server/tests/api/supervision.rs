@@ -78,12 +78,12 @@ async fn indicators_cover_the_callers_scope() {
     assert_eq!(res.status(), StatusCode::OK);
     let report: Value = res.json().await.unwrap();
     assert_eq!(report["round"], ROUND);
-    assert_eq!(report["households"], 300);
-    let labour = report["labour_households"].as_u64().unwrap();
+    assert_eq!(report["indicators"]["households"], 300);
+    let labour = report["indicators"]["labour_households"].as_u64().unwrap();
     assert!(labour > 200 && labour <= 300, "{labour}");
     let rate = report["employment_rate"].as_f64().unwrap();
     assert!(rate > 0.5 && rate < 1.0, "{rate}");
-    let zero = report["zero_employment"].as_array().unwrap();
+    let zero = report["indicators"]["zero_employment"].as_array().unwrap();
     assert!(zero.len() as u64 <= labour);
     assert_eq!(report["low_income_line"], 8500);
 }
@@ -107,18 +107,24 @@ async fn indicators_are_given_per_grid_and_for_one_grid() {
         .iter()
         .map(|g| g["households"].as_u64().unwrap())
         .sum();
-    assert_eq!(households, all["households"].as_u64().unwrap());
+    assert_eq!(
+        households,
+        all["indicators"]["households"].as_u64().unwrap()
+    );
     let zero: u64 = by_grid
         .iter()
         .map(|g| g["zero_employment"].as_u64().unwrap())
         .sum();
     assert_eq!(
         zero,
-        all["zero_employment"].as_array().unwrap().len() as u64
+        all["indicators"]["zero_employment"]
+            .as_array()
+            .unwrap()
+            .len() as u64
     );
     let first = &by_grid[0];
     assert_eq!(first["grid"], "G1");
-    assert_eq!(g1["households"], first["households"]);
+    assert_eq!(g1["indicators"]["households"], first["households"]);
     assert_eq!(g1["employment_rate"], first["employment_rate"]);
     assert_eq!(g1["by_grid"].as_array().unwrap().len(), 1);
 

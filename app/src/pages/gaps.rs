@@ -1,0 +1,70 @@
+//! Supervisors: who is still to be surveyed and who to be visited, each
+//! with their last visit and its outcome.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{self, GapRow, GapsView};
+use crate::components::header::{Header, clock};
+use crate::i18n::{Msg, label, tr};
+use crate::loading::{ErrorBanner, fetch_into};
+
+#[component]
+pub fn GapsPage() -> impl IntoView {
+    let query = use_query_map();
+    let grid = query.with_untracked(|q| q.get("grid"));
+    let gaps = RwSignal::new(None::<GapsView>);
+    let error = RwSignal::new(None::<String>);
+    let load = {
+        let grid = grid.clone();
+        move || fetch_into(api::gaps(grid.clone()), gaps, error)
+    };
+    load();
+    let title = match &grid {
+        Some(grid) => format!("{} · {grid}", tr(Msg::MissingList)),
+        None => tr(Msg::MissingList).to_owned(),
+    };
+    view! {
+        <Header />
+        <section class="gaps">
+            <h1 class="page-title">{title}</h1>
+            <ErrorBanner error on_retry=Callback::new(move |()| load()) />
+            {move || gaps.get().map(|g| view! {
+                <GapList title=tr(Msg::NotSurveyedList) households=g.not_surveyed testid="not-surveyed" />
+                <GapList title=tr(Msg::NotVisitedList) households=g.not_visited testid="not-visited" />
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn GapList(title: &'static str, households: Vec<GapRow>, testid: &'static str) -> impl IntoView {
+    let count = households.len();
+    let rows = households
+        .into_iter()
+        .map(|h| {
+            let last = match &h.last_visit {
+                Some(v) => format!(
+                    "{}{} · {} · {}",
+                    tr(Msg::LastVisit),
+                    clock(js_sys::Date::parse(&v.visited_at)),
+                    label(v.outcome),
+                    v.author
+                ),
+                None => tr(Msg::NeverVisited).to_owned(),
+            };
+            view! {
+                <li class="gap-line" data-testid=format!("gap-{}", h.code)>
+                    <strong>{h.building}" "{h.room}</strong>
+                    <span class="status-line">{last}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section data-testid=testid>
+            <h2 class="section-title">{title}" ("{count}")"</h2>
+            <ul class="outbox-list">{rows}</ul>
+        </section>
+    }
+}
