@@ -191,3 +191,33 @@ test("a waiting capture saved to a file comes back from it, and a refused one as
   assert.equal(ledger.submissions.length, 1, "the imported capture arrived once");
   await context.close();
 });
+
+test("where IndexedDB is missing, captures are kept in localStorage instead", async () => {
+  const context = await newPhone(browser);
+  // Some embedded browsers refuse IndexedDB; the app must not break there.
+  await context.addInitScript(() => {
+    Object.defineProperty(window, "indexedDB", { value: undefined, configurable: true });
+  });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+
+  await context.setOffline(true);
+  await roster.open("XF-1-0501");
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+  assert.ok(
+    await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("anju:outbox:"))),
+    "the capture is in localStorage",
+  );
+  await page.reload();
+  await waiting(page).filter({ hasText: /待发送 1$/ }).waitFor();
+  await context.setOffline(false);
+  await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+  const { body } = await api(page, "/api/v1/households/XF-1-0501");
+  assert.equal(body.submissions.length, 1);
+  await context.close();
+});
