@@ -6,6 +6,7 @@ mod rows;
 mod sqlite;
 mod sqlite_writer;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 use shared::codes::Role;
@@ -13,7 +14,7 @@ use shared::coverage::HouseholdStatus;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridInfo, Receipt, RosterHousehold, Visit, VisitReceipt};
+use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
 use time::OffsetDateTime;
 
 pub use postgres::Postgres;
@@ -61,7 +62,9 @@ pub struct HouseholdPlace {
     pub room: String,
 }
 
-/// One read of unmasked personal information, or one ledger export.
+/// One line of the audit log: a read of unmasked personal information, a
+/// ledger export, a review decision, or a supervisor's correction or
+/// resolution.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub at: String,
@@ -117,6 +120,25 @@ pub struct StoredVisit {
     pub received_at: OffsetDateTime,
 }
 
+/// A stored submission: as accepted, when it arrived, where its household
+/// sits, and the decision on it.
+#[derive(Clone, Debug)]
+pub struct StoredSubmission {
+    pub accepted: Accepted,
+    pub received_at: OffsetDateTime,
+    pub place: HouseholdPlace,
+    pub review: Option<Review>,
+}
+
+/// What storing a review came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reviewed {
+    /// Stored now, with its line in the audit log.
+    New(Review),
+    /// A decision on the submission was stored before: this one.
+    Earlier(Review),
+}
+
 /// What the server needs from a database; implemented by `store::Sqlite`
 /// and `store::Postgres`.
 pub trait Store: Clone + Send + Sync + 'static {
@@ -153,7 +175,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Writes one line of the audit log: a read of unmasked personal
-    /// information, or a ledger export.
+    /// information, a ledger export, or a supervisor's change to the ledger.
     fn audit(
         &self,
         username: &str,
@@ -297,4 +319,42 @@ pub trait Store: Clone + Send + Sync + 'static {
         round: Round,
         grid: Option<&GridCode>,
     ) -> impl Future<Output = Result<Vec<HouseholdState>, StoreError>> + Send;
+
+    /// Each submission of `round`, all or of one grid's households, newest
+    /// first.
+    fn round_submissions(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<Vec<StoredSubmission>, StoreError>> + Send;
+
+    /// Each submission of a household's round, newest first.
+    fn household_submissions(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> impl Future<Output = Result<Vec<StoredSubmission>, StoreError>> + Send;
+
+    /// One submission, if it was stored.
+    fn submission(
+        &self,
+        id: SubmissionId,
+    ) -> impl Future<Output = Result<Option<StoredSubmission>, StoreError>> + Send;
+
+    /// When each submission of `round` arrived, all or of one grid's households.
+    fn received_times(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> impl Future<Output = Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError>> + Send;
+
+    /// Stores a decision on a stored submission unless one was stored
+    /// before, in one transaction with its line in the audit log (`subject`
+    /// says what was decided). A return also marks the household changed,
+    /// so that the phones' next roster delta shows it.
+    fn review(
+        &self,
+        review: &Review,
+        subject: &str,
+    ) -> impl Future<Output = Result<Reviewed, StoreError>> + Send;
 }

@@ -2,25 +2,35 @@
 //! merge locks its household's row, so concurrent servers cannot lose a
 //! submission from a ledger.
 
-use shared::codes::{Code, Role};
+use std::collections::BTreeMap;
+
+use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
-use shared::wire::{GridInfo, RosterHousehold, VisitReceipt};
+use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CredentialsRow, GridInfoRow, PlaceRow, RosterRow, StateRow, StatusRow, UserRow, from_json,
-    parse_timestamp, receipt_of, remerge, timestamp, to_json, visit_receipt,
+    CredentialsRow, GridInfoRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
+    SubmissionRow, UserRow, from_json, parse_submission_id, parse_timestamp, receipt_of, remerge,
+    timestamp, to_json, visit_receipt,
 };
 use super::{
-    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Seed, Store, StoreError,
-    StoredVisit, User,
+    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Seed, Store,
+    StoreError, StoredSubmission, StoredVisit, User,
 };
+
+/// A submission with its household's place and the decision on it.
+const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s.id, s.body, \
+         s.received_at, r.decision, r.reason, r.reviewer, r.reviewed_at \
+     FROM submissions s JOIN households h ON h.code = s.household \
+     LEFT JOIN reviews r ON r.submission = s.id";
+const NEWEST_FIRST: &str = "ORDER BY s.received_at DESC, s.id DESC";
 
 /// A PostgreSQL database.
 #[derive(Clone, Debug)]
@@ -550,5 +560,115 @@ impl Store for Postgres {
     ) -> Result<Vec<HouseholdState>, StoreError> {
         let rows = self.latest_rows(round, grid, None).await?;
         rows.into_iter().map(|r| r.into_state(round)).collect()
+    }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn round_submissions(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<Vec<StoredSubmission>, StoreError> {
+        let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
+            "{SUBMISSIONS} WHERE s.round = $1 AND ($2::TEXT IS NULL OR h.grid = $2) {NEWEST_FIRST}"
+        ))
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(StoredSubmission::try_from).collect()
+    }
+
+    async fn household_submissions(
+        &self,
+        code: &HouseholdCode,
+        round: Round,
+    ) -> Result<Vec<StoredSubmission>, StoreError> {
+        let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
+            "{SUBMISSIONS} WHERE s.household = $1 AND s.round = $2 {NEWEST_FIRST}"
+        ))
+        .bind(code.as_str())
+        .bind(round.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(StoredSubmission::try_from).collect()
+    }
+
+    async fn submission(&self, id: SubmissionId) -> Result<Option<StoredSubmission>, StoreError> {
+        let row: Option<SubmissionRow> = sqlx::query_as(&format!("{SUBMISSIONS} WHERE s.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(StoredSubmission::try_from).transpose()
+    }
+
+    async fn received_times(
+        &self,
+        round: Round,
+        grid: Option<&GridCode>,
+    ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT s.id, s.received_at FROM submissions s \
+             JOIN households h ON h.code = s.household \
+             WHERE s.round = $1 AND ($2::TEXT IS NULL OR h.grid = $2)",
+        )
+        .bind(round.to_string())
+        .bind(grid.map(GridCode::as_str))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|(id, at)| Ok((parse_submission_id(id)?, parse_timestamp(at)?)))
+            .collect()
+    }
+
+    #[instrument(skip_all, fields(submission = %review.submission))]
+    async fn review(&self, review: &Review, subject: &str) -> Result<Reviewed, StoreError> {
+        let id = review.submission.to_string();
+        let at = timestamp(review.at);
+        // The decision, its audit line and the household's change time
+        // commit together: no decision goes unaudited or unseen by phones.
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO reviews (submission, household, round, decision, reason, reviewer, \
+             reviewed_at) SELECT id, household, round, $2, $3, $4, $5 \
+             FROM submissions WHERE id = $1 ON CONFLICT (submission) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(review.decision.code())
+        .bind(review.reason.as_deref())
+        .bind(&review.by)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            let row: ReviewRow = sqlx::query_as(
+                "SELECT submission, decision, reason, reviewer, reviewed_at FROM reviews \
+                 WHERE submission = $1",
+            )
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?;
+            return Ok(Reviewed::Earlier(row.try_into()?));
+        }
+        sqlx::query(
+            "INSERT INTO audit_log (at, username, action, subject) VALUES ($1, $2, 'review', $3)",
+        )
+        .bind(&at)
+        .bind(&review.by)
+        .bind(subject)
+        .execute(&mut *tx)
+        .await?;
+        if review.decision == ReviewDecision::Return {
+            sqlx::query(
+                "UPDATE households SET changed_at = $1 \
+                 WHERE code = (SELECT household FROM submissions WHERE id = $2)",
+            )
+            .bind(&at)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Reviewed::New(review.clone()))
     }
 }

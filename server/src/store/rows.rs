@@ -1,17 +1,21 @@
 //! Rows as both backends read them, and their conversion into domain types
 //! through the same `parse` constructors the API uses.
 
-use shared::codes::{Code, Role};
+use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::{HouseholdStatus, LastVisit};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode};
 use shared::privacy::MaskedIds;
 use shared::round::Round;
-use shared::wire::{GridInfo, Receipt, RosterHousehold, RosterMember, Visit, VisitReceipt};
+use shared::wire::{
+    GridInfo, Receipt, Review, RosterHousehold, RosterMember, SubmissionId, Visit, VisitReceipt,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::{Credentials, HouseholdPlace, HouseholdState, StoreError, StoredVisit, User};
+use super::{
+    Credentials, HouseholdPlace, HouseholdState, StoreError, StoredSubmission, StoredVisit, User,
+};
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialize")
@@ -281,4 +285,72 @@ pub fn remerge(
         previous.as_ref(),
         &all,
     ))
+}
+
+pub fn parse_submission_id(raw: &str) -> Result<SubmissionId, StoreError> {
+    uuid::Uuid::parse_str(raw)
+        .map(SubmissionId)
+        .map_err(corrupt)
+}
+
+/// A decision on a submission, as stored.
+#[derive(sqlx::FromRow)]
+pub struct ReviewRow {
+    pub submission: String,
+    pub decision: String,
+    pub reason: Option<String>,
+    pub reviewer: String,
+    pub reviewed_at: String,
+}
+
+impl TryFrom<ReviewRow> for Review {
+    type Error = StoreError;
+    fn try_from(row: ReviewRow) -> Result<Review, StoreError> {
+        Ok(Review {
+            submission: parse_submission_id(&row.submission)?,
+            decision: ReviewDecision::from_code(&row.decision)
+                .ok_or_else(|| corrupt(&row.decision))?,
+            reason: row.reason,
+            by: row.reviewer,
+            at: parse_timestamp(&row.reviewed_at)?,
+        })
+    }
+}
+
+/// A submission with its household's place and the decision on it, if any.
+#[derive(sqlx::FromRow)]
+pub struct SubmissionRow {
+    #[sqlx(flatten)]
+    pub place: PlaceRow,
+    pub id: String,
+    pub body: String,
+    pub received_at: String,
+    pub decision: Option<String>,
+    pub reason: Option<String>,
+    pub reviewer: Option<String>,
+    pub reviewed_at: Option<String>,
+}
+
+impl TryFrom<SubmissionRow> for StoredSubmission {
+    type Error = StoreError;
+    fn try_from(row: SubmissionRow) -> Result<StoredSubmission, StoreError> {
+        let review = match (row.decision, row.reviewer, row.reviewed_at) {
+            (Some(decision), Some(reviewer), Some(reviewed_at)) => {
+                Some(Review::try_from(ReviewRow {
+                    submission: row.id,
+                    decision,
+                    reason: row.reason,
+                    reviewer,
+                    reviewed_at,
+                })?)
+            }
+            _ => None,
+        };
+        Ok(StoredSubmission {
+            accepted: from_json(&row.body)?,
+            received_at: parse_timestamp(&row.received_at)?,
+            place: HouseholdPlace::try_from(row.place)?,
+            review,
+        })
+    }
 }
