@@ -98,6 +98,7 @@ mod tests {
             surveyed: false,
             visited: false,
             conflicted: false,
+            returned: None,
             base: Vec::new(),
         }
     }

@@ -144,6 +144,10 @@ pub struct RosterHousehold {
     /// Whether the ledger holds conflicts a supervisor must resolve.
     #[serde(default)]
     pub conflicted: bool,
+    /// The latest submission of this round that a supervisor returned, until
+    /// a submission made from a state that includes it (the correction) arrives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<Returned>,
     /// The submissions of this round that the members' records include;
     /// a submission made from this state names them as its base.
     pub base: Vec<SubmissionId>,
@@ -709,6 +713,12 @@ mod tests {
                     surveyed: true,
                     visited: true,
                     conflicted: false,
+                    returned: Some(Returned {
+                        submission: sub.id,
+                        reason: "月收入与务工月数不符".into(),
+                        by: "supervisor".into(),
+                        at: sub.captured_at,
+                    }),
                     base: sub.base.clone(),
                 }],
             });

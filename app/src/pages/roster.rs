@@ -368,6 +368,7 @@ mod tests {
             surveyed: false,
             visited: false,
             conflicted: false,
+            returned: None,
             base: Vec::new(),
         }
     }

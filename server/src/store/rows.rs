@@ -130,6 +130,8 @@ pub struct RosterRow {
     pub body: Option<String>,
     /// Whether anyone called on it this round.
     pub visited: bool,
+    /// Its latest return this round not yet answered, as a JSON `Returned`.
+    pub returned: Option<String>,
 }
 
 impl RosterRow {
@@ -142,6 +144,7 @@ impl RosterRow {
             surveyed: ledger.is_surveyed(),
             visited: self.visited,
             conflicted: !ledger.conflicts.is_empty(),
+            returned: self.returned.as_deref().map(from_json).transpose()?,
             base: ledger.submissions,
             record: ledger.record,
             masked_phone: None,

@@ -61,7 +61,9 @@ impl Sqlite {
     }
 
     /// Each household with its latest ledger up to `round` (this round's if
-    /// kept, else the last one), all or of one grid, changed after `since`.
+    /// kept, else the last one), all or of one grid, changed after `since`;
+    /// with its latest return this round that no submission has answered
+    /// yet by naming it in its base.
     async fn latest_rows(
         &self,
         round: Round,
@@ -70,7 +72,13 @@ impl Sqlite {
     ) -> Result<Vec<RosterRow>, StoreError> {
         let rows: Vec<RosterRow> = sqlx::query_as(
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
-                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visited \
+                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visited, \
+                 (SELECT json_object('submission', r.submission, 'reason', r.reason, \
+                         'by', r.reviewer, 'at', r.reviewed_at) \
+                  FROM reviews r WHERE r.household = h.code AND r.round = ?1 AND r.decision = 'return' \
+                  AND NOT EXISTS (SELECT 1 FROM submissions s, json_each(s.body, '$.submission.base') b \
+                      WHERE s.household = h.code AND s.round = ?1 AND b.value = r.submission) \
+                  ORDER BY r.reviewed_at DESC LIMIT 1) AS returned \
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
