@@ -140,6 +140,9 @@ pub enum Msg {
     EmploymentRateByGrid,
     ZeroEmploymentByGrid,
     ByChannel,
+    Returned,
+    ReturnedBy,
+    CorrectAndResubmit,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -268,6 +271,9 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::EmploymentRateByGrid => "各网格人均就业率",
         Msg::ZeroEmploymentByGrid => "各网格零就业家庭",
         Msg::ByChannel => "就业渠道",
+        Msg::Returned => "已退回",
+        Msg::ReturnedBy => "督导退回 · ",
+        Msg::CorrectAndResubmit => "请按退回原因核对修改，再提交一次",
     }
 }
 
@@ -401,6 +407,9 @@ fn en(msg: Msg) -> &'static str {
         Msg::EmploymentRateByGrid => "Employment rate by grid",
         Msg::ZeroEmploymentByGrid => "Zero-employment households by grid",
         Msg::ByChannel => "Channels of work",
+        Msg::Returned => "Returned",
+        Msg::ReturnedBy => "Returned by ",
+        Msg::CorrectAndResubmit => "Correct it as the reason says and submit again",
     }
 }
 

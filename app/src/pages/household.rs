@@ -189,8 +189,17 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                 .and_then(|e| e.problem.clone())
         })
     };
+    let returned = household.returned.clone().map(|r| {
+        view! {
+            <div class="error returned" role="alert" data-testid="returned">
+                <p>{tr(Msg::ReturnedBy)}{r.by}": "{r.reason}</p>
+                <p class="status-line">{tr(Msg::CorrectAndResubmit)}</p>
+            </div>
+        }
+    });
     view! {
         <h1 class="page-title" data-testid="household-title">{title}</h1>
+        {returned}
         <div class="form-body" class:hidden=move || step.get() != Step::Editing>
             <button class="secondary wide" data-testid="all-unchanged" on:click=unchanged_all>
                 {tr(Msg::AllUnchanged)}

@@ -22,6 +22,8 @@ pub enum State {
     /// Surveyed on this phone, not yet at the server.
     Waiting,
     Surveyed,
+    /// A supervisor sent its survey back with a reason; the team corrects it.
+    Returned,
     /// Its ledger holds values that disagree, for a supervisor to settle.
     Conflict,
     /// Visited this round, not yet surveyed.
@@ -35,6 +37,7 @@ impl State {
             State::NeedsAction => "badge alert",
             State::Waiting => "badge waiting",
             State::Surveyed => "badge done",
+            State::Returned => "badge alert",
             State::Conflict => "badge alert",
             State::Visited => "badge visited",
             State::NotYet => "badge todo",
@@ -46,6 +49,7 @@ impl State {
             State::NeedsAction => Msg::NeedsAction,
             State::Waiting => Msg::Waiting,
             State::Surveyed => Msg::Surveyed,
+            State::Returned => Msg::Returned,
             State::Conflict => Msg::Conflict,
             State::Visited => Msg::VisitedThisRound,
             State::NotYet => Msg::NotSurveyed,
@@ -63,6 +67,8 @@ pub fn state_of(household: &RosterHousehold, outbox: &[Entry]) -> State {
         State::NeedsAction
     } else if mine.iter().any(|e| e.kind == Kind::Survey) {
         State::Waiting
+    } else if household.returned.is_some() {
+        State::Returned
     } else if household.conflicted {
         State::Conflict
     } else if household.surveyed {
