@@ -43,6 +43,39 @@ async function layoutProblems(page) {
   });
 }
 
+/** Text whose contrast with its background is under WCAG AA (4.5:1, or 3:1 for large text). */
+async function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (el) => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const problems = [];
+    for (const el of document.querySelectorAll("body *")) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      const box = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (!own || box.width === 0 || style.visibility === "hidden") continue;
+      if (el.closest("button:disabled")) continue;
+      const fg = rgb(style.color).slice(0, 3);
+      const [a, b] = [lum(fg), lum(background(el))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) problems.push(`"${el.textContent.trim().slice(0, 20)}" ${ratio.toFixed(2)}:1`);
+    }
+    return problems;
+  });
+}
+
 test("every main screen fits 360 px with thumb-sized controls", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
@@ -52,14 +85,17 @@ test("every main screen fits 360 px with thumb-sized controls", async () => {
   const roster = new RosterPage(page);
   await roster.buildings().first().waitFor();
   assert.deepEqual(await layoutProblems(page), [], "household list");
+  assert.deepEqual(await lowContrast(page), [], "household list contrast");
 
   await roster.open("XF-1-0105");
   assert.deepEqual(await layoutProblems(page), [], "survey form");
+  assert.deepEqual(await lowContrast(page), [], "survey form contrast");
   await page.getByTestId("add-member").click();
   assert.deepEqual(await layoutProblems(page), [], "survey form with a new member");
   await page.getByTestId("all-unchanged").click();
   await page.getByTestId("summary").waitFor();
   assert.deepEqual(await layoutProblems(page), [], "summary");
+  assert.deepEqual(await lowContrast(page), [], "summary contrast");
 
   await page.getByTestId("sync-bar").click();
   await page.getByTestId("sync-now").waitFor();
@@ -73,6 +109,7 @@ test("every main screen fits 360 px with thumb-sized controls", async () => {
   await new LoginPage(page2).logIn("supervisor");
   await page2.getByTestId("coverage-G1").waitFor();
   assert.deepEqual(await layoutProblems(page2), [], "coverage");
+  assert.deepEqual(await lowContrast(page2), [], "coverage contrast");
   await supervisor.close();
 });
 
@@ -98,5 +135,29 @@ test("the language switch turns the interface to English and stays", async () =>
   assert.deepEqual(await layoutProblems(page), [], "the form in English");
   await page.getByTestId("language").click();
   await page.getByTestId("all-unchanged").filter({ hasText: "全户无变化" }).waitFor();
+  await context.close();
+});
+
+test("the list finds a household by name, room or the last digits of an ID", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  const data = await page.evaluate(async () => (await fetch("/api/v1/roster")).json());
+  const target = data.households[17];
+  const rows = page.locator("[data-testid^='household-XF']");
+  const shown = () => rows.evaluateAll((els) => els.map((e) => e.dataset.testid.replace("household-", "")));
+
+  const name = target.members[0].record.name;
+  await page.getByTestId("search").fill(name);
+  assert.ok((await shown()).includes(target.code), "by name");
+  const digits = target.members[0].masked.resident_id.slice(-4);
+  await page.getByTestId("search").fill(digits);
+  assert.ok((await shown()).includes(target.code), "by the last digits of an ID");
+  await page.getByTestId("search").fill("不存在的名字");
+  await page.getByText("没有找到符合的住户").waitFor();
+  assert.equal(await rows.count(), 0);
   await context.close();
 });
