@@ -294,6 +294,34 @@ pub fn resolution(
     Ok(res)
 }
 
+/// Whether `sub` is the resolution `request` asks for, so that a retry of
+/// a request already taken in can be answered with its receipt.
+pub fn resolves(sub: &Submission, request: &ResolveConflict) -> bool {
+    let writes_field =
+        |writes: &[FieldWrite]| matches!(writes, [write] if write.key().name() == request.field);
+    let same_change = match &request.member {
+        None => {
+            sub.members.is_empty()
+                && matches!(&sub.household_writes[..], [write] if write.key().name() == request.field)
+        }
+        Some(person) => {
+            sub.household_writes.is_empty()
+                && matches!(&sub.members[..], [report] if &report.person == person
+                && if request.field == MEMBERSHIP {
+                    report.membership.is_some() && report.writes.is_empty()
+                } else {
+                    report.membership.is_none() && writes_field(&report.writes)
+                })
+        }
+    };
+    sub.kind == SubmissionKind::Resolution
+        && sub.id == request.id
+        && sub.household == request.household
+        && request.round.is_none_or(|round| round == sub.round)
+        && sub.base.contains(&request.choose)
+        && same_change
+}
+
 /// The membership the chosen side stands for: a side of a membership
 /// conflict, or the removal of a member removed while edited.
 fn membership_chosen(
@@ -470,7 +498,10 @@ mod tests {
         }
     }
 
-    fn info_none() -> (BTreeMap<SubmissionId, OffsetDateTime>, BTreeMap<String, String>) {
+    fn info_none() -> (
+        BTreeMap<SubmissionId, OffsetDateTime>,
+        BTreeMap<String, String>,
+    ) {
         (BTreeMap::new(), BTreeMap::new())
     }
 
@@ -556,7 +587,10 @@ mod tests {
             panic!("one conflict: {conflicts:?}")
         };
         assert_eq!(conflict.field, "employment");
-        assert_eq!(conflict.member.as_ref().unwrap().name.as_deref(), Some("成员1"));
+        assert_eq!(
+            conflict.member.as_ref().unwrap().name.as_deref(),
+            Some("成员1")
+        );
         let ConflictSides::Field { sides } = &conflict.sides else {
             panic!("a field conflict")
         };
@@ -627,6 +661,42 @@ mod tests {
             Err(ResolveError::UnknownField)
         );
         assert!(resolution(&ledger, &request(Some(2), "membership", 1), at).is_ok());
+    }
+
+    #[test]
+    fn a_resolution_is_recognised_by_what_it_was_asked_for() {
+        let a = accepted(
+            1,
+            10,
+            &[],
+            &[Said::Write(1, employment(EmploymentStatus::Employed))],
+        );
+        let b = accepted(
+            2,
+            5,
+            &[],
+            &[Said::Write(1, employment(EmploymentStatus::Student))],
+        );
+        let ledger = merge(&[a, b]);
+        let asked = ResolveConflict {
+            id: id(99),
+            ..request(Some(1), "employment", 2)
+        };
+        let at = datetime!(2026-11-25 08:00 UTC);
+
+        let sub = resolution(&ledger, &asked, at).unwrap();
+
+        assert!(resolves(&sub, &asked));
+        assert!(!resolves(&sub, &request(Some(1), "months_worked", 2)));
+        assert!(!resolves(&sub, &request(Some(2), "employment", 2)));
+        assert!(!resolves(&sub, &request(None, "employment", 2)));
+        assert!(!resolves(
+            &sub,
+            &ResolveConflict {
+                id: id(98),
+                ..asked.clone()
+            }
+        ));
     }
 
     fn any_said() -> impl Strategy<Value = Said> {

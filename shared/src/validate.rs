@@ -560,10 +560,22 @@ mod tests {
     #[test]
     fn a_return_needs_a_reason_of_at_most_200_characters() {
         check_reason(ReviewDecision::Return, Some("月收入填写有误"), None);
-        check_reason(ReviewDecision::Return, None, Some(IssueCode::ReasonRequired));
-        check_reason(ReviewDecision::Return, Some("  "), Some(IssueCode::ReasonRequired));
+        check_reason(
+            ReviewDecision::Return,
+            None,
+            Some(IssueCode::ReasonRequired),
+        );
+        check_reason(
+            ReviewDecision::Return,
+            Some("  "),
+            Some(IssueCode::ReasonRequired),
+        );
         let long = "错".repeat(201);
-        check_reason(ReviewDecision::Return, Some(&long), Some(IssueCode::ReasonTooLong));
+        check_reason(
+            ReviewDecision::Return,
+            Some(&long),
+            Some(IssueCode::ReasonTooLong),
+        );
         check_reason(ReviewDecision::Return, Some(&long[..600]), None);
         check_reason(ReviewDecision::Approve, None, None);
     }

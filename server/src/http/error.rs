@@ -81,6 +81,18 @@ pub enum ApiError {
     /// 422: an export asked for a format other than xlsx or csv.
     #[error("the export format must be xlsx or csv")]
     UnsupportedFormat,
+    /// 404: no such submission.
+    #[error("no such submission")]
+    UnknownSubmission,
+    /// 409: the submission already has another decision.
+    #[error("this submission already has a different decision")]
+    ReviewConflict,
+    /// 409: only a survey that nothing newer was made from can be returned.
+    #[error("only a survey that nothing newer was made from can be returned")]
+    NotReturnable,
+    /// 404: the household has no such open conflict.
+    #[error("no such open conflict; it may have been resolved")]
+    UnknownConflict,
     /// 503: the app's bundle was not built into this server.
     #[error("the app is not built into this server")]
     AppNotBuilt,
@@ -106,6 +118,8 @@ impl ApiError {
             ApiError::Malformed { .. } | ApiError::Invalid(_) | ApiError::UnsupportedFormat => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
+            ApiError::UnknownSubmission | ApiError::UnknownConflict => StatusCode::NOT_FOUND,
+            ApiError::ReviewConflict | ApiError::NotReturnable => StatusCode::CONFLICT,
             ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -128,6 +142,10 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed",
             ApiError::Invalid(_) => "invalid",
             ApiError::UnsupportedFormat => "unsupported_format",
+            ApiError::UnknownSubmission => "unknown_submission",
+            ApiError::ReviewConflict => "review_conflict",
+            ApiError::NotReturnable => "not_returnable",
+            ApiError::UnknownConflict => "unknown_conflict",
             ApiError::AppNotBuilt => "app_not_built",
             ApiError::Store(_) | ApiError::Internal(_) => "internal",
         }
@@ -149,6 +167,10 @@ impl ApiError {
             ApiError::Malformed { path, detail } => format!("请求格式错误（{path}）：{detail}"),
             ApiError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
             ApiError::UnsupportedFormat => "导出格式只能是 xlsx 或 csv".into(),
+            ApiError::UnknownSubmission => "找不到该提交".into(),
+            ApiError::ReviewConflict => "该提交已有不同的审核结论".into(),
+            ApiError::NotReturnable => "只能退回驻点工作队的入户调查，且须在其更新之前".into(),
+            ApiError::UnknownConflict => "该户没有这个待裁定的冲突，可能已经裁定".into(),
             ApiError::AppNotBuilt => "服务器未包含应用程序，请先构建应用".into(),
             ApiError::Store(_) | ApiError::Internal(_) => {
                 "服务器暂时无法保存或读取，请稍后重试".into()

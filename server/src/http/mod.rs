@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod conflicts;
 pub mod coverage;
 pub mod error;
 pub mod export;
@@ -9,6 +10,7 @@ pub mod households;
 pub mod json;
 pub mod openapi;
 pub mod personal;
+pub mod review;
 pub mod roster;
 pub mod submissions;
 pub mod users;
@@ -78,6 +80,10 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/gaps", get(coverage::gaps_of::<S>))
         .route("/indicators", get(coverage::indicators_of::<S>))
         .route("/export", get(export::get::<S>))
+        .route("/review", get(review::list::<S>))
+        .route("/submissions/{id}/review", post(review::decide::<S>))
+        .route("/conflicts", get(conflicts::list::<S>))
+        .route("/conflicts/resolve", post(conflicts::resolve::<S>))
         .fallback(|| async { error::ApiError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()

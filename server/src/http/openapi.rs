@@ -4,7 +4,9 @@
 use axum::Json;
 use utoipa::OpenApi;
 
-use crate::http::{auth, coverage, export, households, roster, submissions, users, visits};
+use crate::http::{
+    auth, conflicts, coverage, export, households, review, roster, submissions, users, visits,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +32,10 @@ use crate::http::{auth, coverage, export, households, roster, submissions, users
         users::create,
         users::set_scope,
         users::audit_log,
+        review::list,
+        review::decide,
+        conflicts::list,
+        conflicts::resolve,
     ),
     tags(
         (name = "session", description = "Logging in and out"),
@@ -37,6 +43,7 @@ use crate::http::{auth, coverage, export, households, roster, submissions, users
         (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
         (name = "admin", description = "Users, scopes and the audit log"),
+        (name = "review", description = "Supervisors' review of submissions, and open conflicts to resolve"),
     )
 )]
 pub struct ApiDoc;

@@ -102,6 +102,24 @@ pub async fn audit_export<S: Store>(
     .await
 }
 
+/// The ledgers of a conflicts list as `caller` may see them: numbers, and
+/// the conflicts over them, taken out for roles that do not see them in
+/// full; a read in full is audited, `subject` saying what was read.
+pub async fn conflicts_out<S: Store>(
+    store: &S,
+    caller: &Caller,
+    states: &mut [HouseholdState],
+    subject: &str,
+) -> Result<(), ApiError> {
+    if sees_personal_data(caller.user.role) {
+        return audit(store, caller, "conflicts", subject).await;
+    }
+    for state in states {
+        mask_ledger(&mut state.ledger);
+    }
+    Ok(())
+}
+
 async fn audit<S: Store>(
     store: &S,
     caller: &Caller,

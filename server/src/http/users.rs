@@ -157,10 +157,10 @@ pub async fn set_scope<S: Store>(
 }
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin",
-    responses((status = 200, description = "The latest 500 reads of unmasked personal information and ledger exports", body = Vec<AuditEntry>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+    responses((status = 200, description = "The latest 500 lines: reads of unmasked personal information, ledger exports, \
+        review decisions, and supervisors' corrections and resolutions", body = Vec<AuditEntry>), (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Administrators only", body = ErrorBody)))]
-/// The latest reads of unmasked personal information and ledger exports,
-/// newest first.
+/// The latest lines of the audit log, newest first.
 pub async fn audit_log<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,

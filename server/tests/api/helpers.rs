@@ -134,3 +134,62 @@ pub async fn supervisor_client(address: &str) -> reqwest::Client {
     assert!(res.status().is_success(), "login: {}", res.status());
     client
 }
+
+/// The supervisors' review and conflicts endpoints.
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET /api/v1/review?{query}`, which must answer 200.
+    pub async fn review_list(&self, query: &str) -> Value {
+        let res = self.get(&format!("/api/v1/review?{query}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "review list");
+        res.json().await.expect("review list JSON")
+    }
+
+    pub async fn post_review(&self, submission: &str, body: &Value) -> reqwest::Response {
+        self.post_json(&format!("/api/v1/submissions/{submission}/review"), body)
+            .await
+    }
+
+    /// `GET /api/v1/conflicts?{query}`, which must answer 200.
+    pub async fn conflicts(&self, query: &str) -> Value {
+        let res = self.get(&format!("/api/v1/conflicts?{query}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "conflicts");
+        res.json().await.expect("conflicts JSON")
+    }
+
+    pub async fn resolve(&self, body: &Value) -> reqwest::Response {
+        self.post_json("/api/v1/conflicts/resolve", body).await
+    }
+
+    /// The household's ledger for the round in progress.
+    pub async fn ledger(&self, code: &str) -> Value {
+        let res = self.get(&format!("/api/v1/households/{code}")).await;
+        assert_eq!(res.status(), StatusCode::OK, "ledger of {code}");
+        res.json().await.expect("ledger JSON")
+    }
+
+    /// The audit log's lines as (action, subject), newest first; logs in as
+    /// the administrator to read it.
+    pub async fn audit_lines(&self) -> Vec<(String, String)> {
+        self.login_as("admin").await;
+        let log: Value = self.get("/api/v1/audit").await.json().await.unwrap();
+        log.as_array()
+            .expect("a list")
+            .iter()
+            .map(|line| {
+                (
+                    line["action"].as_str().unwrap().to_owned(),
+                    line["subject"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+}

@@ -1,12 +1,14 @@
 //! The API as clients see it: the real server on a free port, a fresh
 //! SQLite database per test.
 
+mod conflicts;
 mod crash;
 mod export;
 mod helpers;
 mod openapi;
 mod permissions;
 mod personal;
+mod review;
 mod session;
 mod submissions;
 mod supervision;

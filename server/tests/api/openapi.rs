@@ -22,6 +22,10 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/users"),
     ("patch", "/api/v1/users/{username}"),
     ("get", "/api/v1/audit"),
+    ("get", "/api/v1/review"),
+    ("post", "/api/v1/submissions/{id}/review"),
+    ("get", "/api/v1/conflicts"),
+    ("post", "/api/v1/conflicts/resolve"),
 ];
 
 fn refs<'a>(value: &'a Value, out: &mut Vec<&'a str>) {
@@ -63,6 +67,10 @@ async fn the_document_covers_every_endpoint_and_resolves() {
         "LedgerView",
         "Roster",
         "Visit",
+        "ReviewList",
+        "Review",
+        "ConflictList",
+        "ResolveConflict",
     ] {
         assert!(schemas[name].is_object(), "schema {name}");
     }

@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, spawn_app};
+use crate::helpers::{ROUND, TestApp, spawn_app, submission};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Place {
@@ -54,8 +54,36 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
             });
             (Method::POST, "/api/v1/users".into(), Some(body))
         }
+        "review list" => {
+            let grid = household["grid"].as_str().expect("grid");
+            (Method::GET, format!("/api/v1/review?grid={grid}"), None)
+        }
+        "review" => {
+            let body = json!({ "decision": "approve" });
+            let path = format!("/api/v1/submissions/{}/review", review_target(household));
+            (Method::POST, path, Some(body))
+        }
+        "conflicts" => {
+            let grid = household["grid"].as_str().expect("grid");
+            (Method::GET, format!("/api/v1/conflicts?grid={grid}"), None)
+        }
+        "resolve" => {
+            let person = &household["members"][0]["person"];
+            let body = json!({
+                "id": id, "household": code, "member": person,
+                "field": "employment", "choose": review_target(household),
+            });
+            (Method::POST, "/api/v1/conflicts/resolve".into(), Some(body))
+        }
         other => panic!("no endpoint {other}"),
     }
+}
+
+/// The submission that "review" approves and "resolve" names: one per
+/// household, made before the matrix runs.
+fn review_target(household: &Value) -> String {
+    let n = if household["grid"] == "G1" { 1 } else { 2 };
+    uuid::Uuid::from_u128(0xA000 + n).to_string()
 }
 
 /// The status each role must get: (endpoint, place, [anonymous, admin, supervisor, surveyor, grid]).
@@ -75,6 +103,16 @@ const MATRIX: &[(&str, Place, [u16; 5])] = &[
     ("visit", Place::Outside, [401, 403, 403, 403, 403]),
     ("list users", Place::Inside, [401, 200, 403, 403, 403]),
     ("create user", Place::Inside, [401, 201, 403, 403, 403]),
+    ("review list", Place::Inside, [401, 200, 200, 403, 403]),
+    ("review list", Place::Outside, [401, 200, 200, 403, 403]),
+    // Approving is final: the admin approves first, the supervisor gets it again.
+    ("review", Place::Inside, [401, 201, 200, 403, 403]),
+    ("review", Place::Outside, [401, 201, 200, 403, 403]),
+    ("conflicts", Place::Inside, [401, 200, 200, 200, 200]),
+    ("conflicts", Place::Outside, [401, 200, 200, 403, 403]),
+    // No conflict is open, so a supervisor gets past the role and scope to 404.
+    ("resolve", Place::Inside, [401, 403, 404, 403, 403]),
+    ("resolve", Place::Outside, [401, 403, 404, 403, 403]),
 ];
 
 const ROLES: [Option<&str>; 5] = [
@@ -110,6 +148,12 @@ async fn every_role_gets_exactly_what_it_may() {
     let all = app.roster().await["households"].as_array().unwrap().clone();
     let inside = all.iter().find(|h| h["grid"] == "G1").unwrap().clone();
     let outside = all.iter().find(|h| h["grid"] == "G2").unwrap().clone();
+    for household in [&inside, &outside] {
+        let res = app
+            .post_submission(&submission(&review_target(household), household, 10))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
 
     let mut n = 0u128;
     let mut wrong = Vec::new();
