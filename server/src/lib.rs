@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod export;
 pub mod http;
+pub mod import;
 pub mod settings;
 pub mod store;
 pub mod telemetry;

@@ -93,6 +93,14 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table of `rows` under `headers`, if every row has one cell per header.
+    pub fn new(headers: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Option<Table> {
+        if rows.iter().any(|row| row.len() != headers.len()) {
+            return None;
+        }
+        Some(Table { headers, rows })
+    }
+
     pub fn headers(&self) -> &[&'static str] {
         &self.headers
     }

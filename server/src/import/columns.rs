@@ -1,0 +1,180 @@
+//! The roster's columns: their Chinese headers (the ledger export's, so an
+//! export can be edited and imported), the other names cadres give them,
+//! and which are required.
+
+use shared::record::{FieldKey, HouseholdKey};
+
+/// A column of the roster file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Column {
+    Household,
+    Grid,
+    GridName,
+    Area,
+    Building,
+    Floor,
+    Room,
+    HouseholdField(HouseholdKey),
+    Person,
+    /// 增减员: a member who joined or left in this round's survey, whose row
+    /// the import leaves to the survey.
+    Membership,
+    Field(FieldKey),
+    GridBoundary,
+    BuildingBoundary,
+    /// A column of the export that the import reads past: 季度, 本季已调查, 年龄.
+    Derived,
+}
+
+/// Every column the import reads, in the template's order.
+pub fn columns() -> Vec<Column> {
+    let mut res = vec![
+        Column::Household,
+        Column::Grid,
+        Column::GridName,
+        Column::Area,
+        Column::Building,
+        Column::Floor,
+        Column::Room,
+    ];
+    res.extend(HouseholdKey::ALL.iter().map(|&k| Column::HouseholdField(k)));
+    res.push(Column::Person);
+    res.extend(FieldKey::ALL.iter().map(|&k| Column::Field(k)));
+    res.extend([Column::GridBoundary, Column::BuildingBoundary]);
+    res
+}
+
+/// Columns a file must have. A file must also have 人员编号 or 公民身份号码.
+pub const REQUIRED: &[Column] = &[
+    Column::Household,
+    Column::Grid,
+    Column::Building,
+    Column::Floor,
+    Column::Room,
+    Column::Field(FieldKey::Name),
+];
+
+/// The column's header in the template and the export.
+pub fn header(column: Column) -> &'static str {
+    match column {
+        Column::Household => "户编号",
+        Column::Grid => "网格编号",
+        Column::GridName => "网格",
+        Column::Area => "安置区",
+        Column::Building => "楼栋",
+        Column::Floor => "楼层",
+        Column::Room => "房号",
+        Column::HouseholdField(key) => match key {
+            HouseholdKey::Phone => "户联系电话",
+            HouseholdKey::Address => "住址",
+            HouseholdKey::Monitored => "防返贫监测对象",
+        },
+        Column::Person => "人员编号",
+        Column::Membership => "增减员",
+        Column::Field(key) => match key {
+            FieldKey::Name => "姓名",
+            FieldKey::Sex => "性别",
+            FieldKey::BirthDate => "出生日期",
+            FieldKey::ResidentId => "公民身份号码",
+            FieldKey::Relation => "与户主关系",
+            FieldKey::Education => "文化程度",
+            FieldKey::Capacity => "劳动能力",
+            FieldKey::Employment => "就业状态",
+            FieldKey::Channel => "就业渠道",
+            FieldKey::WorkPlace => "务工地点",
+            FieldKey::Employer => "务工单位",
+            FieldKey::MonthsWorked => "今年务工月数",
+            FieldKey::MonthlyIncome => "月收入（元）",
+            FieldKey::Training => "参加培训",
+            FieldKey::Certified => "取得技能证书",
+            FieldKey::WillingToTrain => "是否愿意参加培训",
+            FieldKey::IntendedWork => "就业意向",
+            FieldKey::IntendedPlace => "意向务工地点",
+            FieldKey::Phone => "联系电话",
+        },
+        Column::GridBoundary => "网格边界",
+        Column::BuildingBoundary => "楼栋边界",
+        Column::Derived => "",
+    }
+}
+
+/// Other headers cadres use for a column.
+const ALIASES: &[(&str, Column)] = &[
+    ("户编码", Column::Household),
+    ("户号", Column::Household),
+    ("网格编码", Column::Grid),
+    ("网格名称", Column::GridName),
+    ("安置区名称", Column::Area),
+    ("安置点", Column::Area),
+    ("楼号", Column::Building),
+    ("户电话", Column::HouseholdField(HouseholdKey::Phone)),
+    ("地址", Column::HouseholdField(HouseholdKey::Address)),
+    (
+        "防返贫监测",
+        Column::HouseholdField(HouseholdKey::Monitored),
+    ),
+    ("人员编码", Column::Person),
+    ("身份证号码", Column::Field(FieldKey::ResidentId)),
+    ("身份证号", Column::Field(FieldKey::ResidentId)),
+    ("月收入", Column::Field(FieldKey::MonthlyIncome)),
+    ("手机号码", Column::Field(FieldKey::Phone)),
+    ("季度", Column::Derived),
+    ("本季已调查", Column::Derived),
+    ("年龄", Column::Derived),
+];
+
+/// The column a header names, ignoring spaces and the width of brackets.
+pub fn column_named(raw: &str) -> Option<Column> {
+    let wanted = normalize(raw);
+    if wanted == normalize(header(Column::Membership)) {
+        return Some(Column::Membership);
+    }
+    columns()
+        .into_iter()
+        .find(|&c| normalize(header(c)) == wanted)
+        .or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| normalize(alias) == wanted)
+                .map(|&(_, c)| c)
+        })
+}
+
+fn normalize(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '（' | '）' | '(' | ')' | '*'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::export::ledger::ledger_table;
+
+    #[test]
+    fn every_export_header_names_a_column() {
+        let table = ledger_table(&[], &[], date!(2026 - 12 - 31));
+
+        for header in table.headers() {
+            assert!(column_named(header).is_some(), "{header}");
+        }
+    }
+
+    #[test]
+    fn headers_are_found_by_name_alias_or_half_width_brackets() {
+        assert_eq!(column_named(" 户编号 "), Some(Column::Household));
+        assert_eq!(column_named("户编码"), Some(Column::Household));
+        assert_eq!(
+            column_named("月收入(元)"),
+            Some(Column::Field(FieldKey::MonthlyIncome))
+        );
+        assert_eq!(
+            column_named("身份证号码"),
+            Some(Column::Field(FieldKey::ResidentId))
+        );
+        assert_eq!(column_named("*姓名"), Some(Column::Field(FieldKey::Name)));
+        assert_eq!(column_named("备注"), None);
+    }
+}

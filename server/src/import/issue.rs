@@ -1,0 +1,202 @@
+//! What can be wrong with a roster file, row by row, in Chinese and English.
+//!
+//! A record's own rules are `shared::validate`'s `IssueCode`s, the same the
+//! phone and the intake apply; `ImportCode` adds what only a file can get
+//! wrong (a column, a cell's format, rows of one household that disagree).
+
+use serde::Serialize;
+use shared::validate::IssueCode;
+use shared::wire::FieldErrorBody;
+
+use crate::http::error::Lang;
+
+macro_rules! import_codes {
+    ($($variant:ident = $code:literal, $zh:literal, $en:literal;)+) => {
+        /// What a file got wrong that no record rule covers.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum ImportCode {
+            $($variant,)+
+        }
+
+        impl ImportCode {
+            pub fn code(self) -> &'static str {
+                match self { $(ImportCode::$variant => $code,)+ }
+            }
+
+            pub fn zh(self) -> &'static str {
+                match self { $(ImportCode::$variant => $zh,)+ }
+            }
+
+            pub fn en(self) -> &'static str {
+                match self { $(ImportCode::$variant => $en,)+ }
+            }
+        }
+    };
+}
+
+import_codes! {
+    UnreadableFile = "unreadable_file", "无法读取文件，请上传 .xlsx 工作簿或 CSV 文件", "The file cannot be read; upload an .xlsx workbook or a CSV file";
+    OldExcel = "old_excel", "这是旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入", "This is an old .xls file; save it as .xlsx in Excel and import that";
+    EmptyFile = "empty_file", "文件中没有数据行", "The file has no rows of data";
+    TooManyRows = "too_many_rows", "文件超过 100000 行，请按网格拆分后分别导入", "The file has over 100,000 rows; split it by grid and import each";
+    UnknownColumn = "unknown_column", "无法识别的列名，请对照模板修改", "Unknown column; compare the header with the template";
+    DuplicateColumn = "duplicate_column", "该列名出现了两次", "This column appears twice";
+    MissingColumn = "missing_column", "缺少必需的列", "A required column is missing";
+    PersonKeyRequired = "person_key_required", "人员编号和公民身份号码至少填写一项", "Fill in the person code or the resident ID number";
+    InvalidCode = "invalid_code", "编号只能由字母、数字、“-”或“_”组成，最长 40 位", "A code has up to 40 letters, digits, '-' or '_'";
+    IdLength = "id_length", "身份证号码应为 18 位", "A resident ID number has 18 characters";
+    IdDigit = "id_digit", "身份证号码前 17 位只能是数字，末位是数字或 X", "A resident ID number is 17 digits and a digit or X";
+    IdRegion = "id_region", "身份证号码前两位不是有效的省份代码", "The resident ID number does not start with a province code";
+    IdBirthDate = "id_birth_date", "身份证号码中的出生日期不存在", "The birth date in the resident ID number does not exist";
+    IdCheck = "id_check", "身份证号码校验位不正确，请核对", "The resident ID number's check character is wrong; please check it";
+    IdStoredAsNumber = "id_stored_as_number", "身份证号码被表格存成了数字，末几位已丢失；请把该列设为文本后重新录入", "The spreadsheet stored the ID number as a number and lost its last digits; make the column text and enter it again";
+    InvalidPhone = "invalid_phone", "手机号码应为 11 位数字，以 13 至 19 开头", "A mobile number has 11 digits and starts with 13 to 19";
+    InvalidDate = "invalid_date", "日期格式不正确，请写成 1985-03-12", "Write the date like 1985-03-12";
+    InvalidNumber = "invalid_number", "请填写整数", "Enter a whole number";
+    InvalidValue = "invalid_value", "不是可选的值，请填写导入说明中列出的值", "Not one of the allowed values; use a value listed in the import guide";
+    InvalidYesNo = "invalid_yes_no", "请填写“是”或“否”", "Enter 是 (yes) or 否 (no)";
+    InvalidBoundary = "invalid_boundary", "边界应为 WKT 多边形，如 POLYGON((112.1 38.9, 112.2 38.9, 112.2 39.0, 112.1 38.9))，经纬度有效", "A boundary is a WKT polygon of valid longitudes and latitudes, like POLYGON((112.1 38.9, 112.2 38.9, 112.2 39.0, 112.1 38.9))";
+    ConflictingValue = "conflicting_value", "与同一户（或同一网格、同一楼栋）前面各行填写的不一致", "Disagrees with an earlier row of the same household, grid or building";
+    DuplicateIdInFile = "duplicate_id_in_file", "该身份证号码在文件中出现了不止一次", "This ID number appears more than once in the file";
+    DuplicatePerson = "duplicate_person", "同一户中该人员出现了不止一次", "This person appears more than once in the household";
+    GridNameRequired = "grid_name_required", "新网格请填写网格名称", "Give a new grid its name";
+    AreaRequired = "area_required", "新网格请填写所属安置区", "Give a new grid its resettlement area";
+    OutOfScope = "out_of_scope", "该网格不在您的管理范围内", "This grid is outside your scope";
+}
+
+/// Which rule a cell broke: a record rule or a file rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowCode {
+    Rule(IssueCode),
+    Import(ImportCode),
+}
+
+impl RowCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            RowCode::Rule(code) => code.code(),
+            RowCode::Import(code) => code.code(),
+        }
+    }
+
+    pub fn message(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (RowCode::Rule(code), Lang::Zh) => code.zh(),
+            (RowCode::Rule(code), Lang::En) => code.en(),
+            (RowCode::Import(code), Lang::Zh) => code.zh(),
+            (RowCode::Import(code), Lang::En) => code.en(),
+        }
+    }
+}
+
+impl From<ImportCode> for RowCode {
+    fn from(code: ImportCode) -> RowCode {
+        RowCode::Import(code)
+    }
+}
+
+impl From<IssueCode> for RowCode {
+    fn from(code: IssueCode) -> RowCode {
+        RowCode::Rule(code)
+    }
+}
+
+/// One broken rule at one cell of the file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowIssue {
+    /// The row as the spreadsheet numbers it: the header is row 1. `None`
+    /// for the file as a whole.
+    pub row: Option<u32>,
+    /// The column's header as the file has it. `None` for a whole row or file.
+    pub column: Option<String>,
+    pub code: RowCode,
+}
+
+impl RowIssue {
+    pub fn at(row: u32, column: &str, code: impl Into<RowCode>) -> RowIssue {
+        RowIssue {
+            row: Some(row),
+            column: Some(column.to_owned()),
+            code: code.into(),
+        }
+    }
+
+    pub fn file(code: ImportCode) -> RowIssue {
+        RowIssue {
+            row: None,
+            column: None,
+            code: code.into(),
+        }
+    }
+}
+
+/// One error of a refused import, as the client reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    /// The spreadsheet's row number (the header is row 1); absent for the file as a whole.
+    pub row: Option<u32>,
+    /// The column's header as the file has it, like 公民身份号码.
+    pub column: Option<String>,
+    /// Stable, for the app to translate.
+    pub code: String,
+    pub message: String,
+}
+
+/// The 422 answer to a roster file with errors: the usual `ErrorBody`
+/// (`code`, `message`, `fields`) plus every error by row and column.
+/// Nothing of the file was stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct RosterRejected {
+    /// Always `invalid_roster`.
+    pub code: String,
+    pub message: String,
+    /// The errors as field errors, with paths like `rows[3].公民身份号码`.
+    pub fields: Vec<FieldErrorBody>,
+    /// The errors by row and column, in the file's order.
+    pub errors: Vec<RowError>,
+}
+
+impl RosterRejected {
+    pub fn new(issues: &[RowIssue], lang: Lang) -> RosterRejected {
+        let mut issues = issues.to_vec();
+        issues.sort();
+        issues.dedup();
+        let message = match lang {
+            Lang::Zh => format!(
+                "名册中有 {} 处错误，未导入任何内容；请按提示修改后重新导入",
+                issues.len()
+            ),
+            Lang::En => format!(
+                "The roster has {} errors; nothing was imported. Correct them and import again",
+                issues.len()
+            ),
+        };
+        let errors: Vec<RowError> = issues
+            .iter()
+            .map(|issue| RowError {
+                row: issue.row,
+                column: issue.column.clone(),
+                code: issue.code.code().to_owned(),
+                message: issue.code.message(lang).to_owned(),
+            })
+            .collect();
+        let fields = errors
+            .iter()
+            .map(|error| FieldErrorBody {
+                path: match (error.row, &error.column) {
+                    (Some(row), Some(column)) => format!("rows[{row}].{column}"),
+                    (Some(row), None) => format!("rows[{row}]"),
+                    (None, _) => "file".to_owned(),
+                },
+                code: error.code.clone(),
+                message: error.message.clone(),
+            })
+            .collect();
+        RosterRejected {
+            code: "invalid_roster".to_owned(),
+            message,
+            fields,
+            errors,
+        }
+    }
+}
