@@ -1,9 +1,12 @@
 //! Storage: one trait, one implementation per database. Only this module
 //! contains SQL.
 
+mod import_rows;
 mod postgres;
+mod postgres_import;
 mod rows;
 mod sqlite;
+mod sqlite_import;
 mod sqlite_writer;
 
 use std::collections::BTreeMap;
@@ -16,6 +19,8 @@ use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
 use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
 use time::OffsetDateTime;
+
+use crate::import::{Imported, RosterImport};
 
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
@@ -147,6 +152,18 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Stores places, ledgers and users, all or nothing.
     fn seed(&self, seed: &Seed) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Applies a roster import to its round in one transaction: reads the
+    /// roster as stored, plans the import over it (`import::plan`), writes
+    /// the plan unless it has errors or is a dry run, and writes the
+    /// import's line in the audit log. Households it changes are marked
+    /// changed, and those it takes out of the roster are listed in the
+    /// roster's removals, for the phones' next delta. While it runs, no
+    /// submission is merged.
+    fn import_roster(
+        &self,
+        import: &RosterImport,
+    ) -> impl Future<Output = Result<Imported, StoreError>> + Send;
 
     /// A user and their password hash.
     fn credentials(

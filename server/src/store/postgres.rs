@@ -71,7 +71,8 @@ impl Postgres {
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
-             WHERE ($2::TEXT IS NULL OR h.grid = $2) AND ($3::TEXT IS NULL OR h.changed_at > $3) \
+             WHERE h.removed_at IS NULL AND ($2::TEXT IS NULL OR h.grid = $2) \
+                 AND ($3::TEXT IS NULL OR h.changed_at > $3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
@@ -143,6 +144,13 @@ impl Store for Postgres {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn import_roster(
+        &self,
+        import: &crate::import::RosterImport,
+    ) -> Result<crate::import::Imported, StoreError> {
+        super::postgres_import::import_roster(&self.pool, import).await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -424,8 +432,12 @@ impl Store for Postgres {
         }
 
         let round = sub.round.to_string();
+        // The round's roster baseline if an import set one, else last round's ledger.
         let previous: Option<String> = sqlx::query_scalar(
-            "SELECT body FROM ledgers WHERE household = $1 AND round < $2 ORDER BY round DESC LIMIT 1",
+            "SELECT COALESCE( \
+                 (SELECT body FROM roster_baselines WHERE household = $1 AND round = $2), \
+                 (SELECT body FROM ledgers WHERE household = $1 AND round < $2 \
+                  ORDER BY round DESC LIMIT 1))",
         )
         .bind(sub.household.as_str())
         .bind(&round)
@@ -540,7 +552,7 @@ impl Store for Postgres {
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
                  (SELECT v.author FROM visits v WHERE v.household = h.code \
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-             FROM households h WHERE $2::TEXT IS NULL OR h.grid = $2 \
+             FROM households h WHERE h.removed_at IS NULL AND ($2::TEXT IS NULL OR h.grid = $2) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())

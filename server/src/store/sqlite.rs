@@ -82,7 +82,8 @@ impl Sqlite {
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
-             WHERE (?2 IS NULL OR h.grid = ?2) AND (?3 IS NULL OR h.changed_at > ?3) \
+             WHERE h.removed_at IS NULL AND (?2 IS NULL OR h.grid = ?2) \
+                 AND (?3 IS NULL OR h.changed_at > ?3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
@@ -154,6 +155,13 @@ impl Store for Sqlite {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn import_roster(
+        &self,
+        import: &crate::import::RosterImport,
+    ) -> Result<crate::import::Imported, StoreError> {
+        super::sqlite_import::import_roster(&self.pool, import).await
     }
 
     async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
@@ -484,7 +492,7 @@ impl Store for Sqlite {
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
                  (SELECT v.author FROM visits v WHERE v.household = h.code \
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-             FROM households h WHERE ?2 IS NULL OR h.grid = ?2 \
+             FROM households h WHERE h.removed_at IS NULL AND (?2 IS NULL OR h.grid = ?2) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())

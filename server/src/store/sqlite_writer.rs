@@ -101,7 +101,7 @@ type Key = (String, String); // (household, round)
 
 /// Writes every job of the batch in one transaction with a fixed number of
 /// statements, whatever the batch's size: which ids exist, the households'
-/// stored submissions and earlier ledgers, then the new submissions and the
+/// stored submissions, earlier ledgers and roster baselines, then the new submissions and the
 /// re-merged ledgers. A job that cannot be merged is answered with its error
 /// and not written; a database failure fails the whole batch.
 async fn commit_batch(
@@ -132,6 +132,7 @@ async fn commit_batch(
     let households: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
     let mut bodies: BTreeMap<Key, Vec<String>> = BTreeMap::new();
     let mut ledgers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut baselines: BTreeMap<Key, String> = BTreeMap::new();
     for chunk in households.chunks(ROWS_PER_STATEMENT) {
         let mut query = QueryBuilder::new(
             "SELECT household, round, body FROM submissions WHERE household IN (",
@@ -157,6 +158,19 @@ async fn commit_batch(
             query.build_query_as().fetch_all(&mut *conn).await?;
         for (household, round, body) in rows {
             ledgers.entry(household).or_default().push((round, body));
+        }
+        let mut query = QueryBuilder::new(
+            "SELECT household, round, body FROM roster_baselines WHERE household IN (",
+        );
+        let mut list = query.separated(", ");
+        for household in chunk {
+            list.push_bind(*household);
+        }
+        query.push(")");
+        let rows: Vec<(String, String, String)> =
+            query.build_query_as().fetch_all(&mut *conn).await?;
+        for (household, round, body) in rows {
+            baselines.insert((household, round), body);
         }
     }
 
@@ -189,12 +203,16 @@ async fn commit_batch(
         .map(|(idx, _)| key_of(&batch[*idx]))
         .collect();
     for key in touched {
-        let previous = ledgers.get(&key.0).and_then(|rounds| {
-            rounds
-                .iter()
-                .filter(|(round, _)| *round < key.1)
-                .max_by(|a, b| a.0.cmp(&b.0))
-                .map(|(_, body)| body.as_str())
+        // The round's roster baseline if an import set one, else last
+        // round's ledger.
+        let previous = baselines.get(&key).map(String::as_str).or_else(|| {
+            ledgers.get(&key.0).and_then(|rounds| {
+                rounds
+                    .iter()
+                    .filter(|(round, _)| *round < key.1)
+                    .max_by(|a, b| a.0.cmp(&b.0))
+                    .map(|(_, body)| body.as_str())
+            })
         });
         let job = batch
             .iter()
