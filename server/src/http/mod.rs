@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod personal;
 pub mod review;
 pub mod roster;
+pub mod roster_import;
 pub mod submissions;
 pub mod users;
 pub mod visits;
@@ -68,6 +69,12 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
                 .delete(auth::logout::<S>),
         )
         .route("/roster", get(roster::get::<S>))
+        .route(
+            "/roster/import",
+            post(roster_import::post::<S>)
+                .layer(DefaultBodyLimit::max(roster_import::IMPORT_LIMIT)),
+        )
+        .route("/roster/template", get(roster_import::template_file))
         .route("/submissions", post(submissions::post::<S>))
         .route("/visits", post(visits::post::<S>))
         .route("/users", get(users::list::<S>).post(users::create::<S>))

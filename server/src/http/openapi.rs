@@ -5,7 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, households, review, roster, submissions, users, visits,
+    auth, conflicts, coverage, export, households, review, roster, roster_import, submissions,
+    users, visits,
 };
 
 #[derive(OpenApi)]
@@ -20,6 +21,8 @@ use crate::http::{
         auth::current,
         auth::logout,
         roster::get,
+        roster_import::post,
+        roster_import::template_file,
         submissions::post,
         visits::post,
         households::get,
@@ -40,6 +43,7 @@ use crate::http::{
     tags(
         (name = "session", description = "Logging in and out"),
         (name = "survey", description = "What phones sync"),
+        (name = "roster", description = "The roster's import from a spreadsheet, and its template"),
         (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
         (name = "admin", description = "Users, scopes and the audit log"),

@@ -5,6 +5,7 @@ mod conflicts;
 mod crash;
 mod export;
 mod helpers;
+mod import;
 mod openapi;
 mod permissions;
 mod personal;

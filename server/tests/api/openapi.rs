@@ -10,6 +10,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("get", "/api/v1/session"),
     ("delete", "/api/v1/session"),
     ("get", "/api/v1/roster"),
+    ("post", "/api/v1/roster/import"),
+    ("get", "/api/v1/roster/template"),
     ("post", "/api/v1/submissions"),
     ("post", "/api/v1/visits"),
     ("get", "/api/v1/households/{code}"),
