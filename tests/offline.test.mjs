@@ -2,10 +2,12 @@
 // visit offline, the browser reloads, and when the network returns every
 // capture reaches the ledger exactly once.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
+import { launchBrowser, launchPersistentPhone, newPhone, screenshot } from "./support/browser.mjs";
 import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
 import { startServer } from "./support/server.mjs";
 
@@ -220,4 +222,34 @@ test("where IndexedDB is missing, captures are kept in localStorage instead", as
   const { body } = await api(page, "/api/v1/households/XF-1-0501");
   assert.equal(body.submissions.length, 1);
   await context.close();
+});
+
+test("a waiting capture survives the browser being closed and opened again", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "anju-phone-"));
+  try {
+    let phone = await launchPersistentPhone(dir);
+    let page = phone.pages()[0] ?? (await phone.newPage());
+    await page.goto(server.url);
+    await new LoginPage(page).logIn("surveyor");
+    const roster = new RosterPage(page);
+    await roster.buildings().first().waitFor();
+    await phone.setOffline(true);
+    await roster.open("XF-1-0502");
+    await new HouseholdPage(page).allUnchanged();
+    await page.getByTestId("submit").click();
+    await page.getByTestId("submit-saved").waitFor();
+    await phone.close();
+
+    // Days later, with a connection again: the browser opens, and the capture goes.
+    phone = await launchPersistentPhone(dir);
+    page = phone.pages()[0] ?? (await phone.newPage());
+    await page.goto(server.url);
+    await page.getByTestId("user-name").waitFor();
+    await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+    const { body } = await api(page, "/api/v1/households/XF-1-0502");
+    assert.equal(body.submissions.length, 1);
+    await phone.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

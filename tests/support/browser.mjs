@@ -5,30 +5,37 @@ import { chromium } from "playwright-core";
 
 export const artifacts = resolve(import.meta.dirname, "../artifacts");
 
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const args = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/** 360×740, touch, Chinese. */
+const phone = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: "zh-CN",
+};
+
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return chromium.launch({ executablePath, args });
 }
 
-/** A fresh phone: 360×740, touch, Chinese. */
+/** A fresh phone. */
 export async function newPhone(browser) {
-  return browser.newContext({
-    viewport: { width: 360, height: 740 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: "zh-CN",
-  });
+  return browser.newContext(phone);
+}
+
+/** A phone whose browser keeps its data in `dir` across restarts, like a real one. */
+export async function launchPersistentPhone(dir) {
+  return chromium.launchPersistentContext(dir, { executablePath, args, ...phone });
 }
 
 export async function screenshot(page, name) {
