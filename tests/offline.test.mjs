@@ -33,6 +33,23 @@ async function api(page, path) {
   }, path);
 }
 
+/** Logs the surveyor in on `page` and waits for the household list. */
+async function surveyorOn(page) {
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  return roster;
+}
+
+/** Surveys `code` as unchanged and waits until it is saved on the phone. */
+async function captureUnchanged(page, roster, code) {
+  await roster.open(code);
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+}
+
 test("offline captures survive a reload and reach the ledger exactly once", async () => {
   const context = await newPhone(browser);
   await context.grantPermissions(["geolocation"], { origin: server.url });
@@ -40,10 +57,7 @@ test("offline captures survive a reload and reach the ledger exactly once", asyn
   const page = await context.newPage();
   const pageErrors = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(server.url);
-  await new LoginPage(page).logIn("surveyor");
-  const roster = new RosterPage(page);
-  await roster.buildings().first().waitFor();
+  const roster = await surveyorOn(page);
   // The service worker has cached the shell and controls the page.
   await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
@@ -95,16 +109,10 @@ test("offline captures survive a reload and reach the ledger exactly once", asyn
 test("a capture waiting for the network is kept across a log out and another user", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
-  await page.goto(server.url);
-  await new LoginPage(page).logIn("surveyor");
-  const roster = new RosterPage(page);
-  await roster.buildings().first().waitFor();
+  const roster = await surveyorOn(page);
 
   await context.setOffline(true);
-  await roster.open("XF-1-0301");
-  await new HouseholdPage(page).allUnchanged();
-  await page.getByTestId("submit").click();
-  await page.getByTestId("submit-saved").waitFor();
+  await captureUnchanged(page, roster, "XF-1-0301");
   // Logged out before it could be sent: the app names what waits, and keeps it.
   let question = "";
   page.once("dialog", async (dialog) => {
@@ -139,16 +147,10 @@ test("a capture waiting for the network is kept across a log out and another use
 test("a waiting capture saved to a file comes back from it, and a refused one asks for action", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
-  await page.goto(server.url);
-  await new LoginPage(page).logIn("surveyor");
-  const roster = new RosterPage(page);
-  await roster.buildings().first().waitFor();
+  const roster = await surveyorOn(page);
 
   await context.setOffline(true);
-  await roster.open("XF-1-0401");
-  await new HouseholdPage(page).allUnchanged();
-  await page.getByTestId("submit").click();
-  await page.getByTestId("submit-saved").waitFor();
+  await captureUnchanged(page, roster, "XF-1-0401");
   await page.getByTestId("sync-bar").click();
   await page.getByTestId("outbox-entry").waitFor();
 
@@ -201,16 +203,10 @@ test("where IndexedDB is missing, captures are kept in localStorage instead", as
     Object.defineProperty(window, "indexedDB", { value: undefined, configurable: true });
   });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await new LoginPage(page).logIn("surveyor");
-  const roster = new RosterPage(page);
-  await roster.buildings().first().waitFor();
+  const roster = await surveyorOn(page);
 
   await context.setOffline(true);
-  await roster.open("XF-1-0501");
-  await new HouseholdPage(page).allUnchanged();
-  await page.getByTestId("submit").click();
-  await page.getByTestId("submit-saved").waitFor();
+  await captureUnchanged(page, roster, "XF-1-0501");
   assert.ok(
     await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("anju:outbox:"))),
     "the capture is in localStorage",
@@ -229,15 +225,9 @@ test("a waiting capture survives the browser being closed and opened again", asy
   try {
     let phone = await launchPersistentPhone(dir);
     let page = phone.pages()[0] ?? (await phone.newPage());
-    await page.goto(server.url);
-    await new LoginPage(page).logIn("surveyor");
-    const roster = new RosterPage(page);
-    await roster.buildings().first().waitFor();
+    const roster = await surveyorOn(page);
     await phone.setOffline(true);
-    await roster.open("XF-1-0502");
-    await new HouseholdPage(page).allUnchanged();
-    await page.getByTestId("submit").click();
-    await page.getByTestId("submit-saved").waitFor();
+    await captureUnchanged(page, roster, "XF-1-0502");
     await phone.close();
 
     // Days later, with a connection again: the browser opens, and the capture goes.
