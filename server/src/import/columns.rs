@@ -4,6 +4,8 @@
 
 use shared::record::{FieldKey, HouseholdKey};
 
+use crate::export::ledger::{field_header, household_field_header};
+
 /// A column of the roster file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
@@ -64,34 +66,10 @@ pub fn header(column: Column) -> &'static str {
         Column::Building => "楼栋",
         Column::Floor => "楼层",
         Column::Room => "房号",
-        Column::HouseholdField(key) => match key {
-            HouseholdKey::Phone => "户联系电话",
-            HouseholdKey::Address => "住址",
-            HouseholdKey::Monitored => "防返贫监测对象",
-        },
+        Column::HouseholdField(key) => household_field_header(key),
         Column::Person => "人员编号",
         Column::Membership => "增减员",
-        Column::Field(key) => match key {
-            FieldKey::Name => "姓名",
-            FieldKey::Sex => "性别",
-            FieldKey::BirthDate => "出生日期",
-            FieldKey::ResidentId => "公民身份号码",
-            FieldKey::Relation => "与户主关系",
-            FieldKey::Education => "文化程度",
-            FieldKey::Capacity => "劳动能力",
-            FieldKey::Employment => "就业状态",
-            FieldKey::Channel => "就业渠道",
-            FieldKey::WorkPlace => "务工地点",
-            FieldKey::Employer => "务工单位",
-            FieldKey::MonthsWorked => "今年务工月数",
-            FieldKey::MonthlyIncome => "月收入（元）",
-            FieldKey::Training => "参加培训",
-            FieldKey::Certified => "取得技能证书",
-            FieldKey::WillingToTrain => "是否愿意参加培训",
-            FieldKey::IntendedWork => "就业意向",
-            FieldKey::IntendedPlace => "意向务工地点",
-            FieldKey::Phone => "联系电话",
-        },
+        Column::Field(key) => field_header(key),
         Column::GridBoundary => "网格边界",
         Column::BuildingBoundary => "楼栋边界",
         Column::Derived => "",
