@@ -101,10 +101,7 @@ impl Sync {
         entry.owner = self.user().ok_or(StorageError)?;
         entry.label = label;
         outbox::save(&entry).await?;
-        self.outbox.update(|entries| {
-            entries.retain(|e| e.id != entry.id);
-            entries.push(entry.clone());
-        });
+        self.show(entry.clone());
         self.roster.update(|roster| {
             if let Some(household) = roster
                 .as_mut()
@@ -134,10 +131,7 @@ impl Sync {
             }
             entry.problem = None;
             outbox::save(&entry).await?;
-            self.outbox.update(|o| {
-                o.push(entry);
-                o.sort_by(|a, b| a.saved_at.total_cmp(&b.saved_at));
-            });
+            self.show(entry);
             added += 1;
         }
         self.kick();
@@ -170,14 +164,23 @@ impl Sync {
         };
         entry.problem = None;
         outbox::save(&entry).await?;
-        self.outbox.update(|o| {
-            if let Some(e) = o.iter_mut().find(|e| e.id == id) {
-                e.problem = None;
-            }
-        });
+        self.show(entry);
         self.failures.set(0);
         self.kick();
         Ok(())
+    }
+
+    /// Shows `entry` in the outbox, in place of its earlier state if it has
+    /// one, else in the order captures are sent.
+    fn show(self, entry: Entry) {
+        self.outbox
+            .update(|o| match o.iter_mut().find(|e| e.id == entry.id) {
+                Some(kept) => *kept = entry,
+                None => {
+                    o.push(entry);
+                    o.sort_by(|a, b| a.saved_at.total_cmp(&b.saved_at));
+                }
+            });
     }
 
     /// Starts a round of syncing, or asks the running one to go again.
@@ -253,11 +256,7 @@ impl Sync {
                     let mut refused = entry.clone();
                     refused.problem = Some(err.message());
                     let _ = outbox::save(&refused).await;
-                    self.outbox.update(|o| {
-                        if let Some(e) = o.iter_mut().find(|e| e.id == refused.id) {
-                            *e = refused;
-                        }
-                    });
+                    self.show(refused);
                 }
             }
         }
@@ -274,6 +273,19 @@ impl Sync {
                 .map(|r| r.cursor.clone())
         });
         match api::roster(since.as_deref()).await {
+            Ok(delta) if self.changes_nothing(&delta) => {
+                self.reached();
+                // Nothing changed: keep the newer cursor in memory only. The
+                // kept roster's older cursor still asks for a superset, so
+                // the whole roster need not be rewritten every half minute.
+                self.roster.update_untracked(|r| {
+                    if let Some(r) = r {
+                        r.cursor = delta.cursor;
+                    }
+                });
+                self.roster_error.set(None);
+                true
+            }
             Ok(delta) => {
                 self.reached();
                 let pending = self.waiting();
@@ -297,6 +309,16 @@ impl Sync {
                 !err.is_transient()
             }
         }
+    }
+
+    /// Whether `delta` leaves the kept roster as it is.
+    fn changes_nothing(&self, delta: &Roster) -> bool {
+        !delta.full
+            && delta.households.is_empty()
+            && delta.removed.is_empty()
+            && self
+                .roster
+                .with_untracked(|r| r.as_ref().is_some_and(|r| r.grids == delta.grids))
     }
 
     fn reached(&self) {
