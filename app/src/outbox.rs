@@ -49,26 +49,40 @@ impl Entry {
         submission: &Submission,
         records: Vec<(PersonId, LabourRecord)>,
     ) -> Option<Entry> {
-        Some(Entry {
-            id: submission.id.0,
-            kind: Kind::Survey,
-            household: submission.household.clone(),
-            body: serde_json::to_string(submission).ok()?,
+        let household = submission.household.clone();
+        Entry::new(
+            submission.id.0,
+            Kind::Survey,
+            household,
+            submission,
             records,
-            owner: String::new(),
-            label: String::new(),
-            saved_at: js_sys::Date::now(),
-            problem: None,
-        })
+        )
     }
 
     pub fn visit(visit: &Visit) -> Option<Entry> {
+        Entry::new(
+            visit.id,
+            Kind::Visit,
+            visit.household.clone(),
+            visit,
+            Vec::new(),
+        )
+    }
+
+    /// Owner and label are the outbox's to set, when it takes the entry.
+    fn new(
+        id: Uuid,
+        kind: Kind,
+        household: HouseholdCode,
+        body: &impl Serialize,
+        records: Vec<(PersonId, LabourRecord)>,
+    ) -> Option<Entry> {
         Some(Entry {
-            id: visit.id,
-            kind: Kind::Visit,
-            household: visit.household.clone(),
-            body: serde_json::to_string(visit).ok()?,
-            records: Vec::new(),
+            id,
+            kind,
+            household,
+            body: serde_json::to_string(body).ok()?,
+            records,
             owner: String::new(),
             label: String::new(),
             saved_at: js_sys::Date::now(),

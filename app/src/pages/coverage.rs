@@ -25,9 +25,14 @@ fn CountsRow(
     counts: Counts,
     testid: String,
     #[prop(optional)] class: &'static str,
+    #[prop(optional)] on_tap: Option<Callback<()>>,
 ) -> impl IntoView {
     view! {
-        <tr data-testid=testid class=class>
+        <tr data-testid=testid class=class on:click=move |_| {
+            if let Some(tap) = on_tap {
+                tap.run(())
+            }
+        }>
             <td>{name}</td>
             <td data-testid="coverage-households">{counts.households}</td>
             <td data-testid="coverage-surveyed">{counts.surveyed}</td>
@@ -58,7 +63,9 @@ pub fn CoveragePage() -> impl IntoView {
                     };
                     let toggle = {
                         let code = code.clone();
-                        move |_| open.update(|o| *o = if o.as_deref() == Some(&code) { None } else { Some(code.clone()) })
+                        Callback::new(move |()| {
+                            open.update(|o| *o = if o.as_deref() == Some(&code) { None } else { Some(code.clone()) })
+                        })
                     };
                     let buildings = {
                         let (list, code) = (g.buildings.clone(), code.clone());
@@ -80,14 +87,13 @@ pub fn CoveragePage() -> impl IntoView {
                     let csv = format!("/api/v1/export?format=csv&grid={code}");
                     view! {
                         <tbody>
-                            <tr class="grid-row" data-testid=format!("coverage-{code}") on:click=toggle>
-                                <td>{g.name}" ▾"</td>
-                                <td data-testid="coverage-households">{g.counts.households}</td>
-                                <td data-testid="coverage-surveyed">{g.counts.surveyed}</td>
-                                <td>{percent(g.counts.surveyed, g.counts.households)}</td>
-                                <td data-testid="coverage-visited">{g.counts.visited}</td>
-                                <td data-testid="coverage-missed">{g.counts.missed}</td>
-                            </tr>
+                            <CountsRow
+                                name=format!("{} ▾", g.name)
+                                counts=g.counts
+                                testid=format!("coverage-{code}")
+                                class="grid-row"
+                                on_tap=toggle
+                            />
                             {move || shown().then(|| view! {
                                 {buildings.clone()}
                                 <tr class="grid-actions">

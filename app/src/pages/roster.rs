@@ -301,14 +301,23 @@ fn VisitMarker(household: RosterHousehold) -> impl IntoView {
     }
 }
 
-/// Building, room and head of household: how people name a household.
-pub fn describe(household: &RosterHousehold) -> String {
-    let head = household
+/// The name of the household's first member, its head.
+fn head_of(household: &RosterHousehold) -> String {
+    household
         .members
         .first()
         .and_then(|m| m.record.name.clone())
-        .unwrap_or_default();
-    format!("{} {} {head}", household.building, household.room)
+        .unwrap_or_default()
+}
+
+/// Building, room and head of household: how people name a household.
+pub fn describe(household: &RosterHousehold) -> String {
+    format!(
+        "{} {} {}",
+        household.building,
+        household.room,
+        head_of(household)
+    )
 }
 
 #[component]
@@ -320,11 +329,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
         s.as_ref()
             .is_some_and(|s| matches!(s.role, Role::GridMember | Role::Surveyor))
     });
-    let head = household
-        .members
-        .first()
-        .and_then(|m| m.record.name.clone())
-        .unwrap_or_default();
+    let head = head_of(&household);
     let state = {
         let household = household.clone();
         Memo::new(move |_| sync.outbox.with(|o| state_of(&household, o)))
