@@ -3,13 +3,11 @@
 
 use axum::Json;
 use axum::extract::{Query, State};
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 use shared::coverage::{Coverage, Gaps, coverage, gaps};
 use shared::indicators::{GridFigures, IndicatorReport, LOW_INCOME_LINE, indicators};
 use shared::merge::HouseholdLedger;
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::GridCode;
 use shared::wire::ErrorBody;
 use time::OffsetDateTime;
 
@@ -88,8 +86,14 @@ pub async fn indicators_of<S: Store>(
 ) -> Result<Json<IndicatorReport>, ApiError> {
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
     let grid = caller.grid_asked(query.grid.as_deref())?;
-    let ledgers = app.store.ledgers(round, grid.as_ref()).await?;
-    let places = app.store.household_status(round, grid.as_ref()).await?;
+    // Ordered by grid, so each grid's households are one run.
+    let (grids, ledgers): (Vec<GridCode>, Vec<HouseholdLedger>) = app
+        .store
+        .household_states(round, grid.as_ref())
+        .await?
+        .into_iter()
+        .map(|state| (state.place.grid, state.ledger))
+        .unzip();
     // Ages as of the round's end, or today while it is still running.
     let on = round.last_day().min(OffsetDateTime::now_utc().date());
     let mut report = IndicatorReport::new(
@@ -97,19 +101,14 @@ pub async fn indicators_of<S: Store>(
         LOW_INCOME_LINE,
         indicators(&ledgers, on, LOW_INCOME_LINE),
     );
-    let grid_of: BTreeMap<&HouseholdCode, &GridCode> =
-        places.iter().map(|p| (&p.code, &p.grid)).collect();
-    let mut by_grid: BTreeMap<&GridCode, Vec<HouseholdLedger>> = BTreeMap::new();
-    for ledger in ledgers {
-        if let Some(grid) = grid_of.get(&ledger.household) {
-            by_grid.entry(grid).or_default().push(ledger);
-        }
+    let mut start = 0;
+    while let Some(first) = grids.get(start) {
+        let end = start + grids[start..].iter().take_while(|g| *g == first).count();
+        let figures = indicators(&ledgers[start..end], on, LOW_INCOME_LINE);
+        report
+            .by_grid
+            .push(GridFigures::new(first.clone(), &figures));
+        start = end;
     }
-    report.by_grid = by_grid
-        .into_iter()
-        .map(|(grid, ledgers)| {
-            GridFigures::new(grid.clone(), &indicators(&ledgers, on, LOW_INCOME_LINE))
-        })
-        .collect();
     Ok(Json(report))
 }

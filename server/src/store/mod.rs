@@ -320,14 +320,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         grid: Option<&GridCode>,
     ) -> impl Future<Output = Result<Vec<HouseholdStatus>, StoreError>> + Send;
 
-    /// Each household's ledger for `round` (last round's carried where none
-    /// was kept yet), all or of one grid.
-    fn ledgers(
-        &self,
-        round: Round,
-        grid: Option<&GridCode>,
-    ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
-
     /// Each household with where it sits and its ledger for `round` (last
     /// round's carried where none was kept yet), all or of one grid, ordered
     /// by grid, building, floor and room.

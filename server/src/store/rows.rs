@@ -166,12 +166,6 @@ impl RosterRow {
         })
     }
 
-    /// The household's ledger for `round`.
-    pub fn into_ledger(self, round: Round) -> Result<HouseholdLedger, StoreError> {
-        let code = HouseholdCode::parse(&self.place.code).map_err(corrupt)?;
-        ledger_in(&code, round, self.body.as_deref())
-    }
-
     /// Where the household sits and its ledger for `round`.
     pub fn into_state(self, round: Round) -> Result<HouseholdState, StoreError> {
         let place = HouseholdPlace::try_from(self.place)?;

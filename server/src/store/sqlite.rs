@@ -503,16 +503,6 @@ impl Store for Sqlite {
     }
 
     #[instrument(skip_all, fields(%round))]
-    async fn ledgers(
-        &self,
-        round: Round,
-        grid: Option<&GridCode>,
-    ) -> Result<Vec<HouseholdLedger>, StoreError> {
-        let rows = self.latest_rows(round, grid, None).await?;
-        rows.into_iter().map(|r| r.into_ledger(round)).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
     async fn household_states(
         &self,
         round: Round,
