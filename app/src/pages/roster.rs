@@ -117,12 +117,23 @@ enum Line {
 }
 
 impl Line {
-    /// Unchanged lines keep their place, and a visit being marked its state.
+    /// Unchanged lines keep their place, and a visit being marked its
+    /// state; a household's row is drawn again when anything it shows
+    /// changed, down to a return answered by a submission already counted.
     fn key(&self) -> String {
         match self {
             Line::Building(name) => format!("b {name}"),
             Line::Floor(building, floor) => format!("f {building} {floor}"),
-            Line::Household(h) => format!("h {} {} {}", h.code, h.surveyed, h.base.len()),
+            Line::Household(h) => format!(
+                "h {} {}{}{}{} {} {}",
+                h.code,
+                u8::from(h.surveyed),
+                u8::from(h.visited),
+                u8::from(h.conflicted),
+                u8::from(h.returned.is_some()),
+                h.base.len(),
+                h.members.len(),
+            ),
         }
     }
 }
@@ -418,5 +429,26 @@ mod tests {
             shape,
             ["B1", "F1", "101", "102", "F2", "201", "B2", "F2", "201"]
         );
+    }
+
+    #[test]
+    fn a_row_is_drawn_again_when_its_state_changes() {
+        let key = |h: &RosterHousehold| Line::Household(Box::new(h.clone())).key();
+        let corrected = household("1", 1, "101", "甲", "1");
+        let mut returned = corrected.clone();
+        returned.returned = Some(shared::wire::Returned {
+            submission: shared::wire::SubmissionId(uuid::Uuid::nil()),
+            reason: "请核实".into(),
+            by: "supervisor".into(),
+            at: time::OffsetDateTime::UNIX_EPOCH,
+        });
+        assert_ne!(key(&returned), key(&corrected));
+        let mut visited = corrected.clone();
+        visited.visited = true;
+        assert_ne!(key(&visited), key(&corrected));
+        let mut conflicted = corrected.clone();
+        conflicted.conflicted = true;
+        assert_ne!(key(&conflicted), key(&corrected));
+        assert_eq!(key(&corrected), key(&corrected.clone()));
     }
 }
