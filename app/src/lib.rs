@@ -13,17 +13,15 @@ mod sync;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{Lazy, path};
 use shared::codes::Role;
 use shared::wire::{Roster, SessionInfo};
 
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
-use crate::pages::coverage::CoveragePage;
-use crate::pages::gaps::GapsPage;
+use crate::pages::desk::{CoverageRoute, GapsRoute, IndicatorsRoute};
 use crate::pages::household::HouseholdPage;
-use crate::pages::indicators::IndicatorsPage;
 use crate::pages::login::LoginPage;
 use crate::pages::outbox::OutboxPage;
 use crate::pages::roster::RosterPage;
@@ -137,10 +135,10 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
                             <Route path=path!("/households/:code") view=HouseholdPage />
-                            <Route path=path!("/coverage") view=CoveragePage />
+                            <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()} />
                             <Route path=path!("/outbox") view=OutboxPage />
-                            <Route path=path!("/gaps") view=GapsPage />
-                            <Route path=path!("/indicators") view=IndicatorsPage />
+                            <Route path=path!("/gaps") view={Lazy::<GapsRoute>::new()} />
+                            <Route path=path!("/indicators") view={Lazy::<IndicatorsRoute>::new()} />
                         </Routes>
                     }.into_any(),
                 }}
@@ -156,7 +154,7 @@ fn Home() -> impl IntoView {
     let Session(session) = expect_context();
     let role = session.with_untracked(|s| s.as_ref().map(|s| s.role));
     match role {
-        Some(Role::Admin | Role::Supervisor) => view! { <CoveragePage /> }.into_any(),
+        Some(Role::Admin | Role::Supervisor) => view! { <Redirect path="/coverage" /> }.into_any(),
         _ => view! { <RosterPage /> }.into_any(),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod coverage;
+pub mod desk;
 pub mod gaps;
 pub mod household;
 pub mod indicators;
