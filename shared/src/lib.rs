@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod coverage;
 pub mod day;
+pub mod field_names;
 pub mod indicators;
 pub mod merge;
 pub mod phone;

@@ -112,46 +112,11 @@ fn header(column: Column) -> &'static str {
         Column::Floor => "楼层",
         Column::Room => "房号",
         Column::Surveyed => "本季已调查",
-        Column::HouseholdField(key) => household_field_header(key),
+        Column::HouseholdField(key) => key.zh(),
         Column::Person => "人员编号",
         Column::Membership => "增减员",
-        Column::Field(key) => field_header(key),
+        Column::Field(key) => key.zh(),
         Column::Age => "年龄",
-    }
-}
-
-/// A household field's column header, as cadres' ledgers name it; the
-/// roster import reads the same names.
-pub fn household_field_header(key: HouseholdKey) -> &'static str {
-    match key {
-        HouseholdKey::Phone => "户联系电话",
-        HouseholdKey::Address => "住址",
-        HouseholdKey::Monitored => "防返贫监测对象",
-    }
-}
-
-/// A member field's column header, as cadres' ledgers name it.
-pub fn field_header(key: FieldKey) -> &'static str {
-    match key {
-        FieldKey::Name => "姓名",
-        FieldKey::Sex => "性别",
-        FieldKey::BirthDate => "出生日期",
-        FieldKey::ResidentId => "公民身份号码",
-        FieldKey::Relation => "与户主关系",
-        FieldKey::Education => "文化程度",
-        FieldKey::Capacity => "劳动能力",
-        FieldKey::Employment => "就业状态",
-        FieldKey::Channel => "就业渠道",
-        FieldKey::WorkPlace => "务工地点",
-        FieldKey::Employer => "务工单位",
-        FieldKey::MonthsWorked => "今年务工月数",
-        FieldKey::MonthlyIncome => "月收入（元）",
-        FieldKey::Training => "参加培训",
-        FieldKey::Certified => "取得技能证书",
-        FieldKey::WillingToTrain => "是否愿意参加培训",
-        FieldKey::IntendedWork => "就业意向",
-        FieldKey::IntendedPlace => "意向务工地点",
-        FieldKey::Phone => "联系电话",
     }
 }
 

@@ -4,8 +4,6 @@
 
 use shared::record::{FieldKey, HouseholdKey};
 
-use crate::export::ledger::{field_header, household_field_header};
-
 /// A column of the roster file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
@@ -66,10 +64,10 @@ pub fn header(column: Column) -> &'static str {
         Column::Building => "楼栋",
         Column::Floor => "楼层",
         Column::Room => "房号",
-        Column::HouseholdField(key) => household_field_header(key),
+        Column::HouseholdField(key) => key.zh(),
         Column::Person => "人员编号",
         Column::Membership => "增减员",
-        Column::Field(key) => field_header(key),
+        Column::Field(key) => key.zh(),
         Column::GridBoundary => "网格边界",
         Column::BuildingBoundary => "楼栋边界",
         Column::Derived => "",
