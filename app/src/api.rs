@@ -6,7 +6,10 @@ use serde::de::DeserializeOwned;
 use shared::codes::VisitOutcome;
 use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
-use shared::wire::{ErrorBody, Login, LoginRequest, Roster, SessionInfo};
+use shared::wire::{
+    ConflictList, ErrorBody, Login, LoginRequest, ResolveConflict, ReviewList, ReviewRequest,
+    Roster, SessionInfo, SubmissionId,
+};
 
 use crate::i18n::{Msg, server_error, tr};
 
@@ -145,4 +148,96 @@ pub async fn gaps(grid: Option<String>) -> Result<GapsView, ApiError> {
 
 pub async fn indicators() -> Result<IndicatorReport, ApiError> {
     read(Request::get("/api/v1/indicators").send().await).await
+}
+
+/// A round's submissions in review, of one state or all.
+pub async fn review(state: Option<&str>) -> Result<ReviewList, ApiError> {
+    let req = match state {
+        Some(state) => Request::get("/api/v1/review").query([("state", state)]),
+        None => Request::get("/api/v1/review"),
+    };
+    read(req.send().await).await
+}
+
+/// Approves or returns a submission; the same decision again is accepted.
+pub async fn decide(submission: SubmissionId, request: &ReviewRequest) -> Result<(), ApiError> {
+    let body = serde_json::to_string(request).map_err(|_| ApiError::Network)?;
+    post_raw(&format!("/api/v1/submissions/{submission}/review"), &body).await
+}
+
+pub async fn conflicts() -> Result<ConflictList, ApiError> {
+    read(Request::get("/api/v1/conflicts").send().await).await
+}
+
+/// Settles a conflict by the side chosen; `choice.id` makes a retry safe.
+pub async fn resolve(choice: &ResolveConflict) -> Result<(), ApiError> {
+    let body = serde_json::to_string(choice).map_err(|_| ApiError::Network)?;
+    post_raw("/api/v1/conflicts/resolve", &body).await
+}
+
+/// What an import did, or would do in a dry run.
+#[derive(Clone, Deserialize)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub rows: u32,
+    pub grids: ImportCounts,
+    pub buildings: ImportCounts,
+    pub households: ImportCounts,
+    pub members: ImportCounts,
+    pub surveyed_kept: u32,
+}
+
+#[derive(Clone, Deserialize)]
+pub struct ImportCounts {
+    pub added: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub removed: u32,
+}
+
+/// One error of a refused roster file.
+#[derive(Clone, Deserialize)]
+pub struct RowError {
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+struct Rejected {
+    errors: Vec<RowError>,
+}
+
+/// Why an import did not happen: the file's errors, or the call failed.
+pub enum ImportError {
+    Rows(Vec<RowError>),
+    Api(ApiError),
+}
+
+/// Sends a roster file (CSV or XLSX) to import, or only to check.
+pub async fn import_roster(
+    file: web_sys::File,
+    dry_run: bool,
+) -> Result<ImportReport, ImportError> {
+    let req = Request::post("/api/v1/roster/import")
+        .query([("dry_run", if dry_run { "true" } else { "false" })])
+        .body(file)
+        .map_err(|_| ImportError::Api(ApiError::Network))?;
+    let res = req
+        .send()
+        .await
+        .map_err(|_| ImportError::Api(ApiError::Network))?;
+    if res.ok() {
+        return res
+            .json()
+            .await
+            .map_err(|_| ImportError::Api(ApiError::Network));
+    }
+    if res.status() == 422 {
+        let text = res.text().await.unwrap_or_default();
+        if let Ok(rejected) = serde_json::from_str::<Rejected>(&text) {
+            return Err(ImportError::Rows(rejected.errors));
+        }
+    }
+    error_of(res).await.map_err(ImportError::Api)
 }

@@ -20,7 +20,9 @@ use shared::wire::{Roster, SessionInfo};
 
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
-use crate::pages::desk::{CoverageRoute, GapsRoute, IndicatorsRoute};
+use crate::pages::desk::{
+    ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, ReviewRoute,
+};
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
 use crate::pages::outbox::OutboxPage;
@@ -139,6 +141,9 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/outbox") view=OutboxPage />
                             <Route path=path!("/gaps") view={Lazy::<GapsRoute>::new()} />
                             <Route path=path!("/indicators") view={Lazy::<IndicatorsRoute>::new()} />
+                            <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} />
+                            <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} />
+                            <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
                         </Routes>
                     }.into_any(),
                 }}

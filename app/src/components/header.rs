@@ -61,6 +61,7 @@ pub fn Header() -> impl IntoView {
                 <a href="/households" class="nav-link" data-testid="nav-households">{tr(Msg::Households)}</a>
                 {supervises.then(|| view! {
                     <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
+                    <a href="/review" class="nav-link" data-testid="nav-review">{tr(Msg::Review)}</a>
                     <a href="/indicators" class="nav-link" data-testid="nav-indicators">{tr(Msg::Indicators)}</a>
                 })}
                 <LanguageSwitch />

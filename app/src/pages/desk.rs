@@ -5,9 +5,12 @@
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
+use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
 use crate::pages::gaps::GapsPage;
+use crate::pages::import::ImportPage;
 use crate::pages::indicators::IndicatorsPage;
+use crate::pages::review::ReviewPage;
 
 pub struct CoverageRoute;
 
@@ -48,5 +51,47 @@ impl LazyRoute for IndicatorsRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <IndicatorsPage /> }.into_any()
+    }
+}
+
+pub struct ReviewRoute;
+
+#[lazy_route]
+impl LazyRoute for ReviewRoute {
+    fn data() -> Self {
+        ReviewRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <ReviewPage /> }.into_any()
+    }
+}
+
+pub struct ConflictsRoute;
+
+#[lazy_route]
+impl LazyRoute for ConflictsRoute {
+    fn data() -> Self {
+        ConflictsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <ConflictsPage /> }.into_any()
+    }
+}
+
+pub struct ImportRoute;
+
+#[lazy_route]
+impl LazyRoute for ImportRoute {
+    fn data() -> Self {
+        ImportRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <ImportPage /> }.into_any()
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::codes::SubmissionKind;
 use shared::place::PersonId;
 use shared::wire::{RosterHousehold, Submission, SubmissionId};
@@ -22,6 +22,12 @@ pub fn HouseholdPage() -> impl IntoView {
     let RosterCache(cache) = expect_context();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
+    // `?correct` opens the form for a supervisor's correction of the ledger.
+    let kind = if use_query_map().with_untracked(|q| q.get("correct").is_some()) {
+        SubmissionKind::Correction
+    } else {
+        SubmissionKind::Survey
+    };
     let sync: Sync = expect_context();
     let error = sync.roster_error;
     // Tracks only whether the household is loaded and found, so that the
@@ -51,7 +57,7 @@ pub fn HouseholdPage() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match (found.get(), household()) {
                 (None, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
-                (Some(true), Some(household)) => view! { <SurveyForm household /> }.into_any(),
+                (Some(true), Some(household)) => view! { <SurveyForm household kind /> }.into_any(),
                 _ => view! { <p class="error">{tr(Msg::NoSuchHousehold)}</p> }.into_any(),
             }}
         </section>
@@ -73,7 +79,8 @@ enum Step {
 }
 
 #[component]
-fn SurveyForm(household: RosterHousehold) -> impl IntoView {
+fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView {
+    let correcting = kind == SubmissionKind::Correction;
     let Session(session) = expect_context();
     let sync: Sync = expect_context();
     let drafts: RwSignal<Vec<Draft>> = RwSignal::new(
@@ -85,9 +92,24 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             .collect(),
     );
     let step = RwSignal::new(Step::Editing);
-    let title = format!("{} {}", household.building, household.room);
+    let title = if correcting {
+        format!(
+            "{} · {} {}",
+            tr(Msg::Correcting),
+            household.building,
+            household.room
+        )
+    } else {
+        format!("{} {}", household.building, household.room)
+    };
     let today = OffsetDateTime::now_utc().date();
-    let valid = move || drafts.with(|d| d.iter().all(|d| d.problems(today).is_empty()));
+    // A correction must change something; a survey may confirm all as is.
+    let valid = move || {
+        drafts.with(|d| {
+            d.iter().all(|d| d.problems(today).is_empty())
+                && (!correcting || d.iter().any(Draft::changed))
+        })
+    };
     let add_member = {
         let code = household.code.clone();
         move |_| {
@@ -133,13 +155,19 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
             let drafts = drafts.get_untracked();
             let submission = Submission {
                 id: SubmissionId(Uuid::new_v4()),
-                kind: SubmissionKind::Survey,
+                kind,
                 household_writes: Vec::new(),
                 household: household.code.clone(),
                 round,
                 captured_at: OffsetDateTime::now_utc(),
                 base: household.base.clone(),
-                members: drafts.iter().map(Draft::report).collect(),
+                // A survey reports every member, unchanged ones included; a
+                // correction writes only what the supervisor changed.
+                members: drafts
+                    .iter()
+                    .filter(|d| !correcting || d.changed())
+                    .map(Draft::report)
+                    .collect(),
             };
             let id = submission.id.0;
             let what = describe(&household);
@@ -201,7 +229,7 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
         <h1 class="page-title" data-testid="household-title">{title}</h1>
         {returned}
         <div class="form-body" class:hidden=move || step.get() != Step::Editing>
-            <button class="secondary wide" data-testid="all-unchanged" on:click=unchanged_all>
+            <button class="secondary wide" data-testid="all-unchanged" on:click=unchanged_all class:hidden=correcting>
                 {tr(Msg::AllUnchanged)}
             </button>
             <h2 class="section-title">{tr(Msg::Members)}</h2>
@@ -250,7 +278,7 @@ fn SurveyForm(household: RosterHousehold) -> impl IntoView {
                             <p class="saved" role="status" data-testid="submit-saved">{tr(Msg::SavedOnPhone)}</p>
                         }.into_any(),
                     }}
-                    <a class="primary" href="/households" data-testid="back-to-list">{tr(Msg::BackToList)}</a>
+                    <a class="primary" href=if correcting { "/review" } else { "/households" } data-testid="back-to-list">{tr(Msg::BackToList)}</a>
                 </div>
             }.into_any(),
             Step::StorageFailed => view! {

@@ -1,11 +1,14 @@
 //! One module per route.
 
+pub mod conflicts;
 pub mod coverage;
 pub mod desk;
 pub mod gaps;
 pub mod household;
+pub mod import;
 pub mod indicators;
 pub mod login;
 pub mod member;
 pub mod outbox;
+pub mod review;
 pub mod roster;

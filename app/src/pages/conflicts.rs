@@ -1,0 +1,259 @@
+//! Supervisors: the round's open conflicts, every side with who recorded
+//! it and when; choosing one settles the field and keeps the trail.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::record::{FieldKey, FieldWrite, HouseholdKey, HouseholdWrite, Membership};
+use shared::wire::{
+    ConflictList, ConflictSide, ConflictSides, OpenConflict, ResolveConflict, SubmissionId,
+};
+use uuid::Uuid;
+
+use crate::api;
+use crate::components::header::{Header, clock};
+use crate::i18n::{Locale, Msg, label, locale, tr};
+use crate::loading::{ErrorBanner, fetch_into};
+use crate::pages::review::millis;
+
+#[component]
+pub fn ConflictsPage() -> impl IntoView {
+    let list = RwSignal::new(None::<ConflictList>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || fetch_into(api::conflicts(), list, error);
+    load();
+    view! {
+        <Header />
+        <section class="conflicts">
+            <h1 class="page-title">{tr(Msg::Conflicts)}</h1>
+            <ErrorBanner error on_retry=Callback::new(move |()| load()) />
+            {move || match list.get() {
+                None if error.with(Option::is_none) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
+                None => ().into_any(),
+                Some(list) if list.conflicts.is_empty() => {
+                    view! { <p class="status" data-testid="conflicts-empty">{tr(Msg::NoConflicts)}</p> }.into_any()
+                }
+                Some(list) => view! {
+                    <ul class="review-list">
+                        {list.conflicts.into_iter().map(|conflict| view! { <ConflictRow conflict /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One side as the supervisor compares it.
+struct Side {
+    value: String,
+    who: String,
+    at: f64,
+    stands: bool,
+    submission: Option<SubmissionId>,
+}
+
+impl Side {
+    fn of<W>(side: &ConflictSide<W>, value: String) -> Side {
+        Side {
+            value,
+            who: side
+                .author_name
+                .clone()
+                .unwrap_or_else(|| side.provenance.author.clone()),
+            at: millis(side.provenance.captured_at),
+            stands: side.stands,
+            submission: side.provenance.submission,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Choosing {
+    Idle,
+    Sending,
+    Settled,
+}
+
+#[component]
+fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
+    let state = RwSignal::new(Choosing::Idle);
+    let failure = RwSignal::new(None::<String>);
+    let place = &conflict.household;
+    let code = place.code.clone();
+    let who = conflict
+        .member
+        .as_ref()
+        .and_then(|m| m.name.clone())
+        .unwrap_or_default();
+    let sides = sides_of(&conflict.sides);
+    let field = field_label(&conflict.field, &conflict.sides);
+    let choose = {
+        let member = conflict.member.as_ref().map(|m| m.person.clone());
+        let field = conflict.field.clone();
+        move |chosen: SubmissionId| {
+            let choice = ResolveConflict {
+                id: SubmissionId(Uuid::new_v4()),
+                household: code.clone(),
+                round: None,
+                member: member.clone(),
+                field: field.clone(),
+                choose: chosen,
+            };
+            state.set(Choosing::Sending);
+            spawn_local(async move {
+                match api::resolve(&choice).await {
+                    Ok(()) => {
+                        failure.set(None);
+                        state.set(Choosing::Settled);
+                    }
+                    Err(err) => {
+                        failure.set(Some(err.message()));
+                        state.set(Choosing::Idle);
+                    }
+                }
+            });
+        }
+    };
+    let cards = sides
+        .into_iter()
+        .map(|side| {
+            let choose = choose.clone();
+            let button = side.submission.map(|chosen| {
+                view! {
+                    <button
+                        class="primary"
+                        data-testid="choose-side"
+                        disabled=move || state.get() != Choosing::Idle
+                        on:click=move |_| choose(chosen)
+                    >
+                        {tr(Msg::ChooseThis)}
+                    </button>
+                }
+            });
+            view! {
+                <li class="conflict-side" data-testid="conflict-side">
+                    <strong class="side-value">{side.value}</strong>
+                    <span class="status-line">{side.who}" · "{clock(side.at)}</span>
+                    {side.stands.then(|| view! { <span class="badge waiting">{tr(Msg::StandsNow)}</span> })}
+                    {button}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="review-item" data-testid=format!("conflict-{}", place.code)>
+            <div class="review-head">
+                <strong>{place.building.clone()}" "{place.room.clone()}" "{who}</strong>
+                <span class="badge alert">{field}</span>
+            </div>
+            {move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || match state.get() {
+                Choosing::Settled => view! {
+                    <p class="accepted" role="status" data-testid="conflict-settled">{tr(Msg::ConflictSettled)}</p>
+                }.into_any(),
+                _ => view! { <ul class="conflict-sides">{cards.clone()}</ul> }.into_any(),
+            }}
+        </li>
+    }
+}
+
+fn sides_of(sides: &ConflictSides) -> Vec<Side> {
+    match sides {
+        ConflictSides::Field { sides } => sides
+            .iter()
+            .map(|s| Side::of(s, field_value(&s.write)))
+            .collect(),
+        ConflictSides::Household { sides } => sides
+            .iter()
+            .map(|s| Side::of(s, household_value(&s.write)))
+            .collect(),
+        ConflictSides::Membership { sides } => sides
+            .iter()
+            .map(|s| Side::of(s, membership_value(s.write)))
+            .collect(),
+        ConflictSides::RemovedWhileEdited { removal, edits } => {
+            let mut all = vec![Side::of(removal, membership_value(removal.write))];
+            all.extend(edits.iter().map(|s| {
+                let writes: Vec<String> = s
+                    .write
+                    .iter()
+                    .map(|w| format!("{}: {}", key_label(w.key()), field_value(w)))
+                    .collect();
+                Side::of(s, writes.join("; "))
+            }));
+            all
+        }
+    }
+}
+
+/// The conflict's field as people call it.
+fn field_label(name: &str, sides: &ConflictSides) -> String {
+    match sides {
+        ConflictSides::Household { .. } => HouseholdKey::named(name)
+            .map(household_key_label)
+            .unwrap_or(name)
+            .to_owned(),
+        ConflictSides::Field { .. } => FieldKey::named(name)
+            .map(key_label)
+            .unwrap_or(name)
+            .to_owned(),
+        ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
+            tr(Msg::MembershipChange).to_owned()
+        }
+    }
+}
+
+fn key_label(key: FieldKey) -> &'static str {
+    match locale().get_untracked() {
+        Locale::Zh => key.zh(),
+        Locale::En => key.en(),
+    }
+}
+
+fn household_key_label(key: HouseholdKey) -> &'static str {
+    match locale().get_untracked() {
+        Locale::Zh => key.zh(),
+        Locale::En => key.en(),
+    }
+}
+
+fn membership_value(change: Membership) -> String {
+    match change {
+        Membership::Joined(reason) => format!("{}: {}", tr(Msg::Joined), label(reason)),
+        Membership::Left(reason) => format!("{}: {}", tr(Msg::Left), label(reason)),
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    tr(if value { Msg::Yes } else { Msg::No })
+}
+
+/// One written value as text; a cleared field shows as not set.
+fn field_value(write: &FieldWrite) -> String {
+    let text = match write {
+        FieldWrite::Name(v) | FieldWrite::Employer(v) | FieldWrite::IntendedWork(v) => v.clone(),
+        FieldWrite::Sex(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::BirthDate(v) => v.map(|d| d.to_string()),
+        FieldWrite::ResidentId(v) => v.as_ref().map(|id| id.as_str().to_owned()),
+        FieldWrite::Relation(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::Education(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::Capacity(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::Employment(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::Channel(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::WorkPlace(v) | FieldWrite::IntendedPlace(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::MonthsWorked(v) => v.map(|n| format!("{n}{}", tr(Msg::MonthsUnit))),
+        FieldWrite::MonthlyIncome(v) => v.map(|n| format!("{n}{}", tr(Msg::YuanUnit))),
+        FieldWrite::Training(v) => v.map(|v| label(v).to_owned()),
+        FieldWrite::Certified(v) | FieldWrite::WillingToTrain(v) => v.map(|b| yes_no(b).to_owned()),
+        FieldWrite::Phone(v) => v.as_ref().map(|p| p.as_str().to_owned()),
+    };
+    text.unwrap_or_else(|| tr(Msg::NotSet).to_owned())
+}
+
+fn household_value(write: &HouseholdWrite) -> String {
+    let text = match write {
+        HouseholdWrite::Phone(v) => v.as_ref().map(|p| p.as_str().to_owned()),
+        HouseholdWrite::Address(v) => v.clone(),
+        HouseholdWrite::Monitored(v) => v.map(|b| yes_no(b).to_owned()),
+    };
+    text.unwrap_or_else(|| tr(Msg::NotSet).to_owned())
+}
