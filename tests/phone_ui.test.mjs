@@ -110,6 +110,41 @@ test("every main screen fits 360 px with thumb-sized controls", async () => {
   await page2.getByTestId("coverage-G1").waitFor();
   assert.deepEqual(await layoutProblems(page2), [], "coverage");
   assert.deepEqual(await lowContrast(page2), [], "coverage contrast");
+
+  // One survey to review, sent as an unchanged survey straight to the API.
+  const status = await page2.evaluate(async () => {
+    const roster = await (await fetch("/api/v1/roster")).json();
+    const h = roster.households[0];
+    const r = await fetch("/api/v1/submissions", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        id: crypto.randomUUID(),
+        household: h.code,
+        round: roster.round,
+        captured_at: new Date().toISOString(),
+        base: h.base,
+        members: h.members.map((m) => ({ person: m.person, writes: [] })),
+      }),
+    });
+    return r.status;
+  });
+  assert.equal(status, 201);
+  await page2.getByTestId("nav-review").click();
+  await page2.getByTestId("approve").waitFor();
+  assert.deepEqual(await layoutProblems(page2), [], "review");
+  assert.deepEqual(await lowContrast(page2), [], "review contrast");
+  await page2.getByTestId("return").click();
+  await page2.getByTestId("return-reason").waitFor();
+  assert.deepEqual(await layoutProblems(page2), [], "returning with a reason");
+  await page2.getByTestId("to-conflicts").waitFor();
+  await page2.goto(`${server.url}/conflicts`);
+  await page2.getByTestId("conflicts-empty").waitFor();
+  assert.deepEqual(await layoutProblems(page2), [], "conflicts");
+  await page2.goto(`${server.url}/import`);
+  await page2.getByTestId("template-xlsx").waitFor();
+  assert.deepEqual(await layoutProblems(page2), [], "import");
+  assert.deepEqual(await lowContrast(page2), [], "import contrast");
   await supervisor.close();
 });
 
