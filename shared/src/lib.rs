@@ -5,7 +5,9 @@
 pub mod codes;
 pub mod coverage;
 pub mod day;
+pub mod flags;
 pub mod indicators;
+pub mod map;
 pub mod merge;
 pub mod phone;
 pub mod place;
