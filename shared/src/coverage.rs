@@ -174,6 +174,8 @@ mod tests {
         GridInfo {
             code: GridCode::parse(code).unwrap(),
             name: code.into(),
+            outline: None,
+            buildings: vec![],
         }
     }
 

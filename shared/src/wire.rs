@@ -8,6 +8,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codes::{ReviewDecision, Role, SubmissionKind, VisitOutcome};
+use crate::flags::{Fix, Flag};
+use crate::map::{BuildingOutline, Outline};
 use crate::merge::{HouseholdLedger, Provenance};
 use crate::place::{GridCode, HouseholdCode, PersonId};
 use crate::privacy::MaskedIds;
@@ -113,11 +115,18 @@ pub struct Roster {
     pub cursor: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GridInfo {
     pub code: GridCode,
     pub name: String,
+    /// The grid's outline, for the map; absent where none was imported, and
+    /// everywhere but the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Outline>,
+    /// The footprints of its buildings that have one, by name; as `outline`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buildings: Vec<BuildingOutline>,
 }
 
 /// A household as the survey form starts from it: its members' latest known
@@ -254,6 +263,22 @@ impl Position {
             Position::Denied | Position::Unavailable => true,
         }
     }
+
+    /// The fix, if the phone had one.
+    pub fn fix(&self) -> Option<Fix> {
+        match *self {
+            Position::Fix {
+                latitude,
+                longitude,
+                accuracy_m,
+            } => Some(Fix {
+                longitude,
+                latitude,
+                accuracy_m,
+            }),
+            Position::Denied | Position::Unavailable => None,
+        }
+    }
 }
 
 /// The server's answer to a stored visit.
@@ -264,6 +289,39 @@ pub struct VisitReceipt {
     pub household: HouseholdCode,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+}
+
+/// `GET /api/v1/visits`: a round's visits in the caller's scope, oldest
+/// first, for the map and for review.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitList {
+    pub round: Round,
+    pub visits: Vec<VisitPoint>,
+    /// The display names of the visits' authors, by username, while they
+    /// are users.
+    #[serde(default)]
+    pub authors: BTreeMap<String, String>,
+}
+
+/// One visit on the map: who called on which household, when, with what
+/// outcome, where the phone was, and why it is up for review, if it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VisitPoint {
+    pub id: Uuid,
+    pub household: HouseholdCode,
+    /// The author's username.
+    pub author: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub visited_at: OffsetDateTime,
+    pub outcome: VisitOutcome,
+    /// Degrees rounded to 6 decimals, the accuracy to 1; absent when the
+    /// phone had no fix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
 }
 
 /// `GET /api/v1/households/{code}`: a ledger, with the masked forms of the
@@ -696,7 +754,12 @@ mod tests {
                 full: true,
                 cursor: "G1.1".into(),
                 round: sub.round,
-                grids: vec![GridInfo { code: GridCode::parse("G1").unwrap(), name: "第一网格".into() }],
+                grids: vec![GridInfo {
+                    code: GridCode::parse("G1").unwrap(),
+                    name: "第一网格".into(),
+                    outline: None,
+                    buildings: vec![],
+                }],
                 households: vec![RosterHousehold {
                     code: sub.household.clone(),
                     grid: GridCode::parse("G1").unwrap(),

@@ -278,6 +278,8 @@ mod tests {
         let grids = [GridInfo {
             code: GridCode::parse("G1").unwrap(),
             name: "第一网格".into(),
+            outline: None,
+            buildings: Vec::new(),
         }];
         let table = ledger_table(households, &grids, date!(2026 - 12 - 31));
         assert_eq!(table.rows().len(), expected.len(), "rows");

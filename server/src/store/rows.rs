@@ -96,6 +96,8 @@ impl TryFrom<GridInfoRow> for GridInfo {
         Ok(GridInfo {
             code: GridCode::parse(&row.code).map_err(corrupt)?,
             name: row.name,
+            outline: None,
+            buildings: Vec::new(),
         })
     }
 }
