@@ -8,7 +8,7 @@ use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
     ConflictList, ErrorBody, Login, LoginRequest, ResolveConflict, ReviewList, ReviewRequest,
-    Roster, SessionInfo, SubmissionId,
+    Roster, SessionInfo, SubmissionId, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -240,4 +240,9 @@ pub async fn import_roster(
         }
     }
     error_of(res).await.map_err(ImportError::Api)
+}
+
+/// The round's visits in the caller's scope, with their positions and flags.
+pub async fn visits() -> Result<VisitList, ApiError> {
+    read(Request::get("/api/v1/visits").send().await).await
 }

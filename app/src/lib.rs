@@ -21,7 +21,7 @@ use shared::wire::{Roster, SessionInfo};
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
 use crate::pages::desk::{
-    ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, ReviewRoute,
+    ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, MapRoute, ReviewRoute,
 };
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} />
                             <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} />
                             <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
+                            <Route path=path!("/map") view={Lazy::<MapRoute>::new()} />
                         </Routes>
                     }.into_any(),
                 }}

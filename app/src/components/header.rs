@@ -59,6 +59,9 @@ pub fn Header() -> impl IntoView {
             </div>
             <nav class="nav">
                 <a href="/households" class="nav-link" data-testid="nav-households">{tr(Msg::Households)}</a>
+                {(!supervises).then(|| view! {
+                    <a href="/map" class="nav-link" data-testid="nav-map">{tr(Msg::Map)}</a>
+                })}
                 {supervises.then(|| view! {
                     <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
                     <a href="/review" class="nav-link" data-testid="nav-review">{tr(Msg::Review)}</a>

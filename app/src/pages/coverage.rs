@@ -137,6 +137,7 @@ pub fn CoveragePage() -> impl IntoView {
             {table}
             <div class="page-actions">
                 <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(Msg::MissingList)}</a>
+                <a class="secondary" href="/map" data-testid="to-map">{tr(Msg::Map)}</a>
                 <a class="secondary" href="/api/v1/export?format=xlsx" download data-testid="export-xlsx">{tr(Msg::ExportXlsx)}</a>
             </div>
         </section>

@@ -10,6 +10,7 @@ use crate::pages::coverage::CoveragePage;
 use crate::pages::gaps::GapsPage;
 use crate::pages::import::ImportPage;
 use crate::pages::indicators::IndicatorsPage;
+use crate::pages::map::MapPage;
 use crate::pages::review::ReviewPage;
 
 pub struct CoverageRoute;
@@ -93,5 +94,19 @@ impl LazyRoute for ImportRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <ImportPage /> }.into_any()
+    }
+}
+
+pub struct MapRoute;
+
+#[lazy_route]
+impl LazyRoute for MapRoute {
+    fn data() -> Self {
+        MapRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <MapPage /> }.into_any()
     }
 }

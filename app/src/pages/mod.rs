@@ -8,6 +8,7 @@ pub mod household;
 pub mod import;
 pub mod indicators;
 pub mod login;
+pub mod map;
 pub mod member;
 pub mod outbox;
 pub mod review;

@@ -1,0 +1,348 @@
+//! The map: grid outlines and building footprints from the roster on the
+//! phone, each building coloured by how much of it is surveyed, with the
+//! round's visits on top and those flagged for review listed below. It
+//! draws from what the phone keeps, so it works with no network.
+
+use geo::{BoundingRect, Centroid, Coord, Rect};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::flags::{Fix, Flag};
+use shared::map::Outline;
+use shared::wire::{Roster, VisitList, VisitPoint};
+
+use crate::RosterCache;
+use crate::api;
+use crate::components::header::{Header, clock};
+use crate::device::{self, Store};
+use crate::i18n::{Msg, label, tr};
+use crate::outbox::Kind;
+use crate::pages::review::millis;
+use crate::sync::Sync;
+
+/// Where the last visit list is kept, for the map offline.
+const VISITS_KEY: &str = "map-visits";
+
+/// The drawing's width in SVG units; its height follows the area's shape.
+const WIDTH: f64 = 1000.0;
+const MARGIN: f64 = 24.0;
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let RosterCache(cache) = expect_context();
+    let sync: Sync = expect_context();
+    let visits = RwSignal::new(None::<VisitList>);
+    let chosen = RwSignal::new(None::<VisitPoint>);
+    spawn_local(async move {
+        if let Some(kept) = device::get::<VisitList>(Store::State, VISITS_KEY).await {
+            visits.update(|v| {
+                if v.is_none() {
+                    *v = Some(kept);
+                }
+            });
+        }
+        if let Ok(fresh) = api::visits().await {
+            let _ = device::put(Store::State, VISITS_KEY, &fresh).await;
+            visits.set(Some(fresh));
+        }
+    });
+    let drawing = move || {
+        let waiting: Vec<String> = sync.outbox.with(|o| {
+            o.iter()
+                .filter(|e| e.kind == Kind::Survey)
+                .map(|e| e.household.to_string())
+                .collect()
+        });
+        let points = visits.with(|v| v.as_ref().map(|v| v.visits.clone()).unwrap_or_default());
+        cache.with(|roster| roster.as_ref().map(|r| draw(r, &waiting, points, chosen)))
+    };
+    let flagged = move || {
+        visits.with(|v| {
+            v.as_ref()
+                .map(|v| {
+                    v.visits
+                        .iter()
+                        .filter(|p| !p.flags.is_empty())
+                        .cloned()
+                        .map(|p| (author_of(v, &p.author), p))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Header />
+        <section class="map">
+            <h1 class="page-title">{tr(Msg::Map)}</h1>
+            {move || drawing().unwrap_or_else(|| view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any())}
+            <ul class="map-legend">
+                <li><span class="swatch map-done"></span>{tr(Msg::AllSurveyed)}</li>
+                <li><span class="swatch map-part"></span>{tr(Msg::PartSurveyed)}</li>
+                <li><span class="swatch map-none"></span>{tr(Msg::NoneSurveyed)}</li>
+                <li><span class="swatch dot"></span>{tr(Msg::VisitPoint)}</li>
+                <li><span class="swatch dot flagged"></span>{tr(Msg::FlaggedVisit)}</li>
+            </ul>
+            {move || chosen.get().map(|p| {
+                let who = visits.with(|v| v.as_ref().map(|v| author_of(v, &p.author)).unwrap_or_default());
+                view! { <div class="notice" data-testid="map-chosen"><VisitLine point=p who /></div> }
+            })}
+            <h2 class="section-title">{tr(Msg::FlaggedVisits)}</h2>
+            {move || {
+                let list = flagged();
+                if list.is_empty() {
+                    view! { <p class="status" data-testid="no-flags">{tr(Msg::NoFlaggedVisits)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="review-list">
+                            {list.into_iter().map(|(who, point)| view! {
+                                <li class="review-item" data-testid="flagged-visit"><VisitLine point who /></li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+fn author_of(list: &VisitList, username: &str) -> String {
+    list.authors
+        .get(username)
+        .cloned()
+        .unwrap_or_else(|| username.to_owned())
+}
+
+/// A visit in words: where, who, when, the outcome, and why it is flagged.
+#[component]
+fn VisitLine(point: VisitPoint, who: String) -> impl IntoView {
+    let flags = point
+        .flags
+        .iter()
+        .map(|flag| view! { <p class="error-text">{flag_text(flag)}</p> })
+        .collect_view();
+    view! {
+        <p><strong>{point.household.to_string()}</strong>" · "{label(point.outcome)}</p>
+        <p class="status-line">{who}" · "{clock(millis(point.visited_at))}</p>
+        {flags}
+    }
+}
+
+fn flag_text(flag: &Flag) -> String {
+    match flag {
+        Flag::OutsideGrid { by_m } => {
+            format!("{}{by_m}{}", tr(Msg::OutsideGridBy), tr(Msg::Metres))
+        }
+        Flag::ImpossiblePace {
+            distance_m,
+            seconds,
+            ..
+        } => format!(
+            "{}{:.1}{}{}{}",
+            tr(Msg::PaceDistance),
+            f64::from(*distance_m) / 1000.0,
+            tr(Msg::Kilometres),
+            tr(Msg::PaceOnly),
+            minutes(*seconds)
+        ),
+    }
+}
+
+fn minutes(seconds: u32) -> String {
+    format!("{}{}", seconds.div_ceil(60), tr(Msg::Minutes))
+}
+
+/// Lon/lat to the drawing's units: an equirectangular projection of the
+/// area's bounding box, north up, fitted to `WIDTH`.
+struct Frame {
+    min: Coord<f64>,
+    max_lat: f64,
+    x_scale: f64,
+    scale: f64,
+    height: f64,
+}
+
+impl Frame {
+    fn around(bounds: Rect<f64>) -> Frame {
+        let mid_lat = (bounds.min().y + bounds.max().y) / 2.0;
+        let x_scale = mid_lat.to_radians().cos();
+        let span_x = (bounds.width() * x_scale).max(1e-6);
+        let scale = (WIDTH - 2.0 * MARGIN) / span_x;
+        Frame {
+            min: bounds.min(),
+            max_lat: bounds.max().y,
+            x_scale,
+            scale,
+            height: bounds.height() * scale + 2.0 * MARGIN,
+        }
+    }
+
+    fn point(&self, lon: f64, lat: f64) -> (f64, f64) {
+        (
+            MARGIN + (lon - self.min.x) * self.x_scale * self.scale,
+            MARGIN + (self.max_lat - lat) * self.scale,
+        )
+    }
+
+    /// An SVG path for an outline: each ring a closed subpath.
+    fn path(&self, outline: &Outline) -> String {
+        let mut d = String::new();
+        for ring in outline.rings() {
+            for (i, pair) in ring.chunks_exact(2).enumerate() {
+                let (x, y) = self.point(pair[0], pair[1]);
+                d.push_str(&format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" }));
+            }
+            d.push('Z');
+        }
+        d
+    }
+}
+
+/// Grow `bounds` to take in `rect`.
+fn grow(bounds: &mut Option<Rect<f64>>, rect: Rect<f64>) {
+    *bounds = Some(match *bounds {
+        None => rect,
+        Some(b) => Rect::new(
+            Coord {
+                x: b.min().x.min(rect.min().x),
+                y: b.min().y.min(rect.min().y),
+            },
+            Coord {
+                x: b.max().x.max(rect.max().x),
+                y: b.max().y.max(rect.max().y),
+            },
+        ),
+    });
+}
+
+/// How much of a set of households is surveyed, as the map colours it.
+fn coverage_class(done: usize, total: usize) -> &'static str {
+    match (done, total) {
+        (_, 0) | (0, _) => "map-none",
+        (d, t) if d >= t => "map-done",
+        _ => "map-part",
+    }
+}
+
+fn draw(
+    roster: &Roster,
+    waiting: &[String],
+    points: Vec<VisitPoint>,
+    chosen: RwSignal<Option<VisitPoint>>,
+) -> AnyView {
+    let mut bounds = None;
+    for grid in &roster.grids {
+        let outlines = grid
+            .outline
+            .iter()
+            .chain(grid.buildings.iter().map(|b| &b.outline));
+        for outline in outlines {
+            if let Some(rect) = outline.to_polygon().bounding_rect() {
+                grow(&mut bounds, rect);
+            }
+        }
+    }
+    let Some(bounds) = bounds else {
+        return view! { <p class="status" data-testid="map-none">{tr(Msg::NoMapYet)}</p> }
+            .into_any();
+    };
+    let frame = Frame::around(bounds);
+    let surveyed = |grid: &str, building: Option<&str>| {
+        let mine = roster
+            .households
+            .iter()
+            .filter(|h| h.grid.as_str() == grid && building.is_none_or(|b| h.building == b));
+        let (mut done, mut total) = (0, 0);
+        for h in mine {
+            total += 1;
+            if h.surveyed || waiting.iter().any(|w| w == h.code.as_str()) {
+                done += 1;
+            }
+        }
+        (done, total)
+    };
+    let mut shapes = Vec::new();
+    for grid in &roster.grids {
+        if let Some(outline) = &grid.outline {
+            let (done, total) = surveyed(grid.code.as_str(), None);
+            let title = format!("{} {}: {done}/{total}", grid.code, grid.name);
+            shapes.push(
+                view! {
+                    <path
+                        d=frame.path(outline)
+                        class=format!("map-grid {}", coverage_class(done, total))
+                        data-testid=format!("map-grid-{}", grid.code)
+                    >
+                        <title>{title}</title>
+                    </path>
+                }
+                .into_any(),
+            );
+        }
+        for building in &grid.buildings {
+            let (done, total) = surveyed(grid.code.as_str(), Some(&building.name));
+            let polygon = building.outline.to_polygon();
+            let title = format!("{}: {done}/{total}", building.name);
+            shapes.push(
+                view! {
+                    <path
+                        d=frame.path(&building.outline)
+                        class=format!("map-building {}", coverage_class(done, total))
+                        data-testid=format!("map-building-{}-{}", grid.code, building.name)
+                        data-done=done
+                        data-total=total
+                    >
+                        <title>{title}</title>
+                    </path>
+                }
+                .into_any(),
+            );
+            if let Some(centre) = polygon.centroid() {
+                let (x, y) = frame.point(centre.x(), centre.y());
+                shapes.push(
+                    view! {
+                        <text x=x y=y + 6.0 class="map-label">{building.name.clone()}</text>
+                    }
+                    .into_any(),
+                );
+            }
+        }
+    }
+    for point in points {
+        let Some(Fix {
+            longitude,
+            latitude,
+            ..
+        }) = point.fix
+        else {
+            continue;
+        };
+        let (x, y) = frame.point(longitude, latitude);
+        let flagged = !point.flags.is_empty();
+        let id = point.id.to_string();
+        shapes.push(
+            view! {
+                <circle
+                    cx=x
+                    cy=y
+                    r=if flagged { 14.0 } else { 10.0 }
+                    class=if flagged { "map-visit flagged" } else { "map-visit" }
+                    data-testid=format!("map-visit-{id}")
+                    on:click=move |_| chosen.set(Some(point.clone()))
+                />
+            }
+            .into_any(),
+        );
+    }
+    view! {
+        <svg
+            class="map-drawing"
+            viewBox=format!("0 0 {WIDTH} {:.0}", frame.height)
+            width="100%"
+            role="img"
+            aria-label=tr(Msg::Map)
+            data-testid="map"
+        >
+            {shapes}
+        </svg>
+    }
+    .into_any()
+}
