@@ -117,23 +117,14 @@ enum Line {
 }
 
 impl Line {
-    /// Unchanged lines keep their place, and a visit being marked its
-    /// state; a household's row is drawn again when anything it shows
-    /// changed, down to a return answered by a submission already counted.
+    /// A household keeps its row, and a visit being marked its state,
+    /// whatever the roster learns about it: the row reads what it shows
+    /// from the roster as it is now (`HouseholdRow`).
     fn key(&self) -> String {
         match self {
             Line::Building(name) => format!("b {name}"),
             Line::Floor(building, floor) => format!("f {building} {floor}"),
-            Line::Household(h) => format!(
-                "h {} {}{}{}{} {} {}",
-                h.code,
-                u8::from(h.surveyed),
-                u8::from(h.visited),
-                u8::from(h.conflicted),
-                u8::from(h.returned.is_some()),
-                h.base.len(),
-                h.members.len(),
-            ),
+            Line::Household(h) => format!("h {}", h.code),
         }
     }
 }
@@ -340,11 +331,32 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
         s.as_ref()
             .is_some_and(|s| matches!(s.role, Role::GridMember | Role::Surveyor))
     });
-    let head = head_of(&household);
-    let state = {
-        let household = household.clone();
-        Memo::new(move |_| sync.outbox.with(|o| state_of(&household, o)))
+    let RosterCache(cache) = expect_context();
+    // The household as the roster has it now: a return answered, a visit
+    // or a conflict recorded since the list was drawn.
+    let now = {
+        let first = household.clone();
+        move || {
+            cache
+                .with(|r| {
+                    r.as_ref()
+                        .and_then(|r| r.households.iter().find(|h| h.code == first.code).cloned())
+                })
+                .unwrap_or_else(|| first.clone())
+        }
     };
+    let state = {
+        let now = now.clone();
+        Memo::new(move |_| {
+            let household = now();
+            sync.outbox.with(|o| state_of(&household, o))
+        })
+    };
+    let head = {
+        let now = now.clone();
+        move || head_of(&now())
+    };
+    let count = move || now().members.len();
     view! {
         <div class="household-item">
             <a
@@ -354,7 +366,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
             >
                 <span class="room">{household.room.clone()}</span>
                 <span class="head">{head}</span>
-                <span class="count">{household.members.len()}{tr(Msg::People)}</span>
+                <span class="count">{count}{tr(Msg::People)}</span>
                 <span class=move || state.get().class() data-testid="household-state">
                     {move || state.get().text()}
                 </span>
@@ -432,23 +444,16 @@ mod tests {
     }
 
     #[test]
-    fn a_row_is_drawn_again_when_its_state_changes() {
+    fn a_row_keeps_its_place_whatever_the_roster_learns() {
         let key = |h: &RosterHousehold| Line::Household(Box::new(h.clone())).key();
-        let corrected = household("1", 1, "101", "甲", "1");
-        let mut returned = corrected.clone();
-        returned.returned = Some(shared::wire::Returned {
-            submission: shared::wire::SubmissionId(uuid::Uuid::nil()),
-            reason: "请核实".into(),
-            by: "supervisor".into(),
-            at: time::OffsetDateTime::UNIX_EPOCH,
-        });
-        assert_ne!(key(&returned), key(&corrected));
-        let mut visited = corrected.clone();
-        visited.visited = true;
-        assert_ne!(key(&visited), key(&corrected));
-        let mut conflicted = corrected.clone();
-        conflicted.conflicted = true;
-        assert_ne!(key(&conflicted), key(&corrected));
-        assert_eq!(key(&corrected), key(&corrected.clone()));
+        let first = household("1", 1, "101", "甲", "1");
+        let mut later = first.clone();
+        later.visited = true;
+        later.surveyed = true;
+        later
+            .base
+            .push(shared::wire::SubmissionId(uuid::Uuid::nil()));
+        assert_eq!(key(&later), key(&first));
+        assert_ne!(key(&household("1", 1, "102", "乙", "2")), key(&first));
     }
 }
