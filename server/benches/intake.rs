@@ -42,6 +42,7 @@ fn seed() -> Seed {
                 display_name: "bench".into(),
                 role: Role::Supervisor,
                 grid: None,
+                area: None,
                 demo: false,
             },
             password_hash: hash_password("bench"),

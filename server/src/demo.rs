@@ -87,13 +87,17 @@ pub fn dataset(round: Round) -> Seed {
             display_name: display_name.into(),
             role,
             grid: grid.map(|g| GridCode::parse(g).expect("demo grid codes are plain")),
+            area: None,
             demo: true,
         },
         password_hash: password_hash.clone(),
     };
+    let mut area_supervisor = user("area", "幸福家园安置区 督导", Role::Supervisor, None);
+    area_supervisor.user.area = Some(AREA.into());
     let users = vec![
         user("admin", "系统管理员", Role::Admin, None),
         user("supervisor", "县乡村振兴局 督导", Role::Supervisor, None),
+        area_supervisor,
         user("surveyor", "驻点工作队 李文华", Role::Surveyor, Some("G1")),
         user("grid", "网格员 张秀梅", Role::GridMember, Some("G1")),
     ];

@@ -46,6 +46,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub grid: Option<String>,
+    pub area: Option<String>,
     pub demo: bool,
 }
 
@@ -62,6 +63,7 @@ impl TryFrom<UserRow> for User {
                 .map_err(corrupt)?,
             username: row.username,
             display_name: row.display_name,
+            area: row.area,
             demo: row.demo,
         })
     }

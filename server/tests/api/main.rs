@@ -1,6 +1,7 @@
 //! The API as clients see it: the real server on a free port, a fresh
 //! SQLite database per test.
 
+mod area;
 mod conflicts;
 mod crash;
 mod export;
