@@ -35,6 +35,7 @@ fn seed() -> Seed {
             code: grid.clone(),
             name: "第一网格".into(),
             area: "基准".into(),
+            boundary: None,
         }],
         users: vec![Credentials {
             user: User {

@@ -21,6 +21,7 @@ use shared::round::Round;
 use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
 use time::OffsetDateTime;
 
+use crate::import::boundary::Boundary;
 use crate::import::{Imported, RosterImport};
 
 pub use postgres::Postgres;
@@ -128,18 +129,22 @@ pub struct HouseholdState {
     pub ledger: HouseholdLedger,
 }
 
-/// A grid with its name and area.
+/// A grid with its name, area and outline.
 #[derive(Clone, Debug)]
 pub struct GridRow {
     pub code: GridCode,
     pub name: String,
     pub area: String,
+    pub boundary: Option<Boundary>,
 }
 
-/// What the database holds before any survey: places, last round's ledger, users.
+/// What the database holds before any survey: places and their outlines,
+/// last round's ledger, users.
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
     pub grids: Vec<GridRow>,
+    /// Buildings' outlines, by grid and building name.
+    pub building_boundaries: Vec<(GridCode, String, Boundary)>,
     pub households: Vec<HouseholdPlace>,
     pub ledgers: Vec<HouseholdLedger>,
     pub users: Vec<Credentials>,

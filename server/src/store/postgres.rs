@@ -24,6 +24,7 @@ use super::{
     AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Scope, Seed,
     Store, StoreError, StoredSubmission, StoredVisit, User,
 };
+use crate::import::boundary::Boundary;
 
 /// A submission with its household's place and the decision on it.
 const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s.id, s.body, \
@@ -105,12 +106,23 @@ impl Store for Postgres {
         let seeded_at = timestamp(OffsetDateTime::now_utc());
         let mut tx = self.pool.begin().await?;
         for grid in &seed.grids {
-            sqlx::query("INSERT INTO grids (code, name, area) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4)")
                 .bind(grid.code.as_str())
                 .bind(&grid.name)
                 .bind(&grid.area)
+                .bind(grid.boundary.as_ref().map(Boundary::as_str))
                 .execute(&mut *tx)
                 .await?;
+        }
+        for (grid, building, boundary) in &seed.building_boundaries {
+            sqlx::query(
+                "INSERT INTO building_boundaries (grid, building, boundary) VALUES ($1, $2, $3)",
+            )
+            .bind(grid.as_str())
+            .bind(building)
+            .bind(boundary.as_str())
+            .execute(&mut *tx)
+            .await?;
         }
         for h in &seed.households {
             sqlx::query(
