@@ -1,5 +1,7 @@
 //! `GET /api/v1/roster[?since=CURSOR]`: the households the caller may
-//! survey, for prefill; whole the first time, then only what changed.
+//! survey, for prefill; whole the first time, then only what changed. Its
+//! grids carry their outlines and their buildings', so the phone draws the
+//! map from what it keeps.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -62,7 +64,8 @@ fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
 #[utoipa::path(get, path = "/api/v1/roster", tag = "survey",
     params(("since" = Option<String>, Query, description = "The cursor of the last sync; omit for the whole roster")),
     responses(
-        (status = 200, description = "The caller's households; numbers masked for roles that do not need them", body = Roster),
+        (status = 200, description = "The caller's households, and its grids with their outlines and their \
+            buildings' for the map; numbers masked for roles that do not need them", body = Roster),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A resident work team or grid member without a grid", body = ErrorBody),
     ))]
@@ -82,7 +85,13 @@ pub async fn get<S: Store>(
         .as_deref()
         .and_then(|raw| parse_cursor(raw, &key))
         .map(|at| at - GRACE);
-    let grids = app.store.grids(scope).await?;
+    let mut grids = app.store.grids(scope).await?;
+    for map in app.store.map(scope).await? {
+        if let Some(grid) = grids.iter_mut().find(|g| g.code == map.grid) {
+            grid.outline = map.outline;
+            grid.buildings = map.buildings;
+        }
+    }
     let households = app.store.roster(app.round, scope, since).await?;
     let removed = match since {
         Some(since) => app.store.roster_removals(scope, since).await?,

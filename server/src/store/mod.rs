@@ -15,6 +15,7 @@ use std::future::Future;
 
 use shared::codes::Role;
 use shared::coverage::HouseholdStatus;
+use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
@@ -308,6 +309,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         scope: &Scope,
     ) -> impl Future<Output = Result<Vec<GridInfo>, StoreError>> + Send;
+
+    /// The outlines of the scope's grids and of their buildings, by grid
+    /// code; a grid with neither is left out.
+    fn map(&self, scope: &Scope) -> impl Future<Output = Result<Vec<GridMap>, StoreError>> + Send;
 
     /// The scope's households with their members' latest records for
     /// `round`; only those changed after `since`, when given.

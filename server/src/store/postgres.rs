@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
+use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
@@ -16,9 +17,9 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CredentialsRow, GridInfoRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
-    SubmissionRow, UserRow, from_json, parse_submission_id, parse_timestamp, receipt_of, remerge,
-    timestamp, to_json, visit_receipt,
+    CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
+    SubmissionRow, UserRow, from_json, grid_maps, parse_submission_id, parse_timestamp, receipt_of,
+    remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
     AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Scope, Seed,
@@ -359,6 +360,22 @@ impl Store for Postgres {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(GridInfo::try_from).collect()
+    }
+
+    async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
+        // The grid's own outline first, then its buildings' in name order.
+        let rows: Vec<OutlineRow> = sqlx::query_as(
+            "SELECT grid, building, boundary FROM ( \
+                 SELECT code AS grid, NULL::TEXT AS building, boundary FROM grids \
+                 WHERE boundary IS NOT NULL \
+                 UNION ALL SELECT grid, building, boundary FROM building_boundaries) AS outlines \
+             WHERE $1::TEXT[] IS NULL OR grid = ANY($1) \
+             ORDER BY grid, building IS NOT NULL, building",
+        )
+        .bind(grid_list(scope))
+        .fetch_all(&self.pool)
+        .await?;
+        grid_maps(rows)
     }
 
     #[instrument(skip_all, fields(%round))]

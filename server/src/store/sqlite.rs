@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
+use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
@@ -17,9 +18,9 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CredentialsRow, GridInfoRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
-    SubmissionRow, UserRow, from_json, parse_submission_id, parse_timestamp, timestamp, to_json,
-    visit_receipt,
+    CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
+    SubmissionRow, UserRow, from_json, grid_maps, parse_submission_id, parse_timestamp, timestamp,
+    to_json, visit_receipt,
 };
 use super::sqlite_writer::Writer;
 use super::{
@@ -370,6 +371,22 @@ impl Store for Sqlite {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(GridInfo::try_from).collect()
+    }
+
+    async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
+        // The grid's own outline first, then its buildings' in name order.
+        let rows: Vec<OutlineRow> = sqlx::query_as(
+            "SELECT grid, building, boundary FROM ( \
+                 SELECT code AS grid, NULL AS building, boundary FROM grids \
+                 WHERE boundary IS NOT NULL \
+                 UNION ALL SELECT grid, building, boundary FROM building_boundaries) \
+             WHERE ?1 IS NULL OR grid IN (SELECT value FROM json_each(?1)) \
+             ORDER BY grid, building IS NOT NULL, building",
+        )
+        .bind(grid_list(scope))
+        .fetch_all(&self.pool)
+        .await?;
+        grid_maps(rows)
     }
 
     #[instrument(skip_all, fields(%round))]

@@ -7,6 +7,7 @@ mod crash;
 mod export;
 mod helpers;
 mod import;
+mod map;
 mod openapi;
 mod permissions;
 mod personal;
