@@ -35,6 +35,7 @@ fn seed() -> Seed {
             code: grid.clone(),
             name: "第一网格".into(),
             area: "基准".into(),
+            boundary: None,
         }],
         users: vec![Credentials {
             user: User {
@@ -42,6 +43,7 @@ fn seed() -> Seed {
                 display_name: "bench".into(),
                 role: Role::Supervisor,
                 grid: None,
+                area: None,
                 demo: false,
             },
             password_hash: hash_password("bench"),

@@ -1,6 +1,8 @@
 //! How many bytes a phone downloads for its first, full roster sync of the
 //! demo community (300 households for a supervisor, grid 1's half for a
-//! surveyor, whose numbers come masked), as sent with each content encoding.
+//! surveyor, whose numbers come masked), as sent with each content encoding;
+//! and the bytes of its grids with their outlines, which every later sync
+//! sends again.
 //!
 //! `cargo bench -p server --bench roster`
 
@@ -69,6 +71,13 @@ fn main() {
                 sizes[0],
                 sizes[1],
                 sizes[2]
+            );
+            // Every later sync sends the grids again, with their outlines.
+            let grids = serde_json::to_vec(&roster["grids"]).expect("JSON");
+            println!(
+                "{:<34} {:>10}",
+                format!("its grids and outlines, {user}"),
+                grids.len()
             );
         }
     });

@@ -1,5 +1,6 @@
 //! The demo dataset: one resettlement community modelled on the seed reports,
-//! two grids, six buildings, 300 households, last round's ledger filled in.
+//! two grids, six buildings, 300 households, last round's ledger filled in,
+//! and the outlines of its grids and buildings in the county town of Ningwu.
 //! Generated from a fixed seed, so every run builds the same community.
 
 use rand::{Rng, SeedableRng};
@@ -16,6 +17,7 @@ use shared::round::Round;
 use time::{Date, Duration, Month};
 
 use crate::http::auth::hash_password;
+use crate::import::boundary::Boundary;
 use crate::store::{Credentials, GridRow, HouseholdPlace, Seed, User};
 
 const SEED: u64 = 2026;
@@ -24,6 +26,13 @@ const FLOORS: i16 = 6;
 const ROOMS_PER_FLOOR: i16 = 9;
 /// Households left empty so buildings are not all the same size.
 const VACANT_EVERY: usize = 13;
+
+/// The two grids side by side, about 170 m each from west to east, sharing
+/// the street between them (WGS 84, longitude first).
+const GRID_OUTLINES: [&str; 2] = [
+    "POLYGON((112.3 39.0, 112.302 39.0, 112.302 39.0016, 112.3008 39.00175, 112.3 39.0015))",
+    "POLYGON((112.302 39.0, 112.3041 39.0, 112.3043 39.0012, 112.3038 39.0017, 112.302 39.0016))",
+];
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "赵", "杨", "郭", "高", "武", "任", "贾", "田", "韩", "侯", "冯", "温",
@@ -45,12 +54,21 @@ pub fn dataset(round: Round) -> Seed {
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let previous = round.previous();
     let as_of = round_start(round);
-    let grids = vec![grid_row("G1", "第一网格"), grid_row("G2", "第二网格")];
+    let grids = vec![
+        grid_row("G1", "第一网格", GRID_OUTLINES[0]),
+        grid_row("G2", "第二网格", GRID_OUTLINES[1]),
+    ];
+    let mut building_boundaries = Vec::new();
     let mut households = Vec::new();
     let mut ledgers = Vec::new();
     let mut slot = 0usize;
     for building in 1..=6u8 {
         let grid = &grids[usize::from((building - 1) / 3)].code;
+        building_boundaries.push((
+            grid.clone(),
+            format!("{building}号楼"),
+            building_outline(building),
+        ));
         for floor in 1..=FLOORS {
             for room in 1..=ROOMS_PER_FLOOR {
                 slot += 1;
@@ -87,30 +105,49 @@ pub fn dataset(round: Round) -> Seed {
             display_name: display_name.into(),
             role,
             grid: grid.map(|g| GridCode::parse(g).expect("demo grid codes are plain")),
+            area: None,
             demo: true,
         },
         password_hash: password_hash.clone(),
     };
+    let mut area_supervisor = user("area", "幸福家园安置区 督导", Role::Supervisor, None);
+    area_supervisor.user.area = Some(AREA.into());
     let users = vec![
         user("admin", "系统管理员", Role::Admin, None),
         user("supervisor", "县乡村振兴局 督导", Role::Supervisor, None),
+        area_supervisor,
         user("surveyor", "驻点工作队 李文华", Role::Surveyor, Some("G1")),
         user("grid", "网格员 张秀梅", Role::GridMember, Some("G1")),
     ];
     Seed {
         grids,
+        building_boundaries,
         households,
         ledgers,
         users,
     }
 }
 
-fn grid_row(code: &str, name: &str) -> GridRow {
+fn grid_row(code: &str, name: &str, outline: &str) -> GridRow {
     GridRow {
         code: GridCode::parse(code).expect("demo grid codes are plain"),
         name: name.into(),
         area: AREA.into(),
+        boundary: Some(Boundary::parse(outline).expect("demo outlines are polygons")),
     }
+}
+
+/// A six-storey slab block, about 69 m by 16 m: buildings 1 to 3 from south
+/// to north in grid 1, 4 to 6 in grid 2.
+fn building_outline(building: u8) -> Boundary {
+    let (column, row) = (f64::from((building - 1) / 3), f64::from((building - 1) % 3));
+    let (west, south) = (112.3006 + column * 0.002, 39.00025 + row * 0.00045);
+    let (east, north) = (west + 0.0008, south + 0.00014);
+    let wkt = format!(
+        "POLYGON(({west:.5} {south:.5}, {east:.5} {south:.5}, {east:.5} {north:.5}, \
+         {west:.5} {north:.5}, {west:.5} {south:.5}))"
+    );
+    Boundary::parse(&wkt).expect("demo outlines are polygons")
 }
 
 fn round_start(round: Round) -> Date {
@@ -425,6 +462,8 @@ fn record(
 
 #[cfg(test)]
 mod tests {
+    use shared::flags::{Fix, outside_by};
+
     use super::*;
 
     #[test]
@@ -439,6 +478,29 @@ mod tests {
         let people: usize = seed.ledgers.iter().map(|l| l.members.len()).sum();
         assert!((800..=1100).contains(&people), "{people} people");
         assert!(seed.ledgers.iter().all(|l| l.round == round.previous()));
+    }
+
+    #[test]
+    fn every_building_lies_inside_its_grid() {
+        let seed = dataset(Round::parse("2026Q4").unwrap());
+        assert_eq!(seed.building_boundaries.len(), 6);
+        for (grid, building, outline) in &seed.building_boundaries {
+            let grid = seed.grids.iter().find(|g| &g.code == grid).unwrap();
+            let grid = grid.boundary.as_ref().unwrap().to_polygon().unwrap();
+            let outline = outline.to_polygon().unwrap();
+            for corner in outline.exterior().0.iter() {
+                let fix = Fix {
+                    longitude: corner.x,
+                    latitude: corner.y,
+                    accuracy_m: 0.0,
+                };
+                assert_eq!(outside_by(fix, &grid), None, "{building}");
+            }
+            assert!(
+                seed.households.iter().any(|h| &h.building == building),
+                "{building} has households"
+            );
+        }
     }
 
     #[test]

@@ -78,6 +78,8 @@ issue_codes! {
     PasswordTooShort = "password_too_short", "密码至少 8 位", "A password has at least 8 characters";
     GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
     UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";
+    AreaForSupervisors = "area_for_supervisors", "只有督导可以指定所督导的安置区", "Only supervisors oversee a resettlement area";
+    UnknownArea = "unknown_area", "没有网格属于这个安置区", "No grid belongs to this resettlement area";
     ImplausiblePosition = "implausible_position", "定位数据不合理，请重新定位", "The position is not a plausible place; locate again";
     ReasonRequired = "reason_required", "退回时请填写原因", "Give the reason for returning it";
     ReasonTooLong = "reason_too_long", "退回原因请精简到 200 字以内", "Keep the reason under 200 characters";

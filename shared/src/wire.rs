@@ -50,8 +50,12 @@ pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// The grid the user works in; `None` for roles that see a whole area.
+    /// The grid the user works in; `None` for roles that see more.
     pub grid: Option<GridCode>,
+    /// The resettlement area a supervisor oversees; `None` for county-wide
+    /// supervisors and every other role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
     pub round: Round,
 }
 
@@ -75,15 +79,23 @@ pub struct NewUser {
     /// Required for surveyors and grid members, who work in one grid.
     #[serde(default)]
     pub grid: Option<GridCode>,
+    /// For a supervisor of one resettlement area (a grid's `安置区`), who
+    /// then sees only that area's grids; without it a supervisor sees every
+    /// grid. Only supervisors have one.
+    #[serde(default)]
+    pub area: Option<String>,
 }
 
-/// `PATCH /api/v1/users/{username}`: a user's role and grid.
+/// `PATCH /api/v1/users/{username}`: a user's role, grid and area.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     pub role: Role,
     #[serde(default)]
     pub grid: Option<GridCode>,
+    /// As `NewUser::area`.
+    #[serde(default)]
+    pub area: Option<String>,
 }
 
 /// A user as the API shows one.
@@ -94,6 +106,8 @@ pub struct UserInfo {
     pub display_name: String,
     pub role: Role,
     pub grid: Option<GridCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
 }
 
 /// `GET /api/v1/roster`: the households the caller may survey.
@@ -842,6 +856,7 @@ mod tests {
             display_name: "驻点工作队".into(),
             role: Role::Surveyor,
             grid: Some(GridCode::parse("G1").unwrap()),
+            area: None,
             round: Round::parse("2026Q4").unwrap(),
         };
         round_trips(&Login {

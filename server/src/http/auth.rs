@@ -19,7 +19,7 @@ use time::{Duration, OffsetDateTime};
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{Store, User};
+use crate::store::{Scope, Store, User};
 
 const COOKIE_NAME: &str = "anju_session";
 const SESSION_DAYS: i64 = 30;
@@ -54,6 +54,7 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
         display_name: user.display_name.clone(),
         role: user.role,
         grid: user.grid.clone(),
+        area: user.area.clone(),
         round: app.round,
     }
 }
@@ -167,24 +168,34 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-/// The logged-in user making a request.
+/// The logged-in user making a request, and the grids they may work in.
 #[derive(Clone, Debug)]
 pub struct Caller {
     pub user: User,
+    /// `None` for a grid-bound role without a grid, who may see nothing.
+    scope: Option<Scope>,
 }
 
 impl Caller {
-    /// The one grid the caller is confined to; `None` for area-wide roles.
-    pub fn grid_scope(&self) -> Result<Option<&GridCode>, ApiError> {
-        match self.user.role {
-            Role::Admin | Role::Supervisor => Ok(None),
-            Role::Surveyor | Role::GridMember => self
-                .user
-                .grid
-                .as_ref()
-                .map(Some)
-                .ok_or(ApiError::OutOfScope),
-        }
+    /// The grids the caller may see: one grid for resident work teams and
+    /// grid members, one resettlement area's grids for a supervisor with an
+    /// area, every grid for other supervisors and administrators.
+    async fn new<S: Store>(store: &S, user: User) -> Result<Caller, ApiError> {
+        let scope = match (user.role, &user.grid, &user.area) {
+            (Role::Surveyor | Role::GridMember, Some(grid), _) => Some(Scope::Grid(grid.clone())),
+            (Role::Surveyor | Role::GridMember, None, _) => None,
+            (Role::Supervisor, _, Some(area)) => Some(Scope::Area {
+                grids: store.area_grids(area).await?,
+                name: area.clone(),
+            }),
+            (Role::Supervisor, _, None) | (Role::Admin, _, _) => Some(Scope::All),
+        };
+        Ok(Caller { user, scope })
+    }
+
+    /// The caller's whole scope.
+    pub fn scope(&self) -> Result<&Scope, ApiError> {
+        self.scope.as_ref().ok_or(ApiError::OutOfScope)
     }
 
     /// Fails unless the caller has one of `roles`.
@@ -198,24 +209,25 @@ impl Caller {
 
     /// Fails unless the caller may work in `grid`.
     pub fn check_grid(&self, grid: &GridCode) -> Result<(), ApiError> {
-        match self.grid_scope()? {
-            Some(own) if own != grid => Err(ApiError::OutOfScope),
-            _ => Ok(()),
+        if self.scope()?.covers(grid) {
+            Ok(())
+        } else {
+            Err(ApiError::OutOfScope)
         }
     }
 
     /// The grid a request names in its `grid` parameter, if the caller may
-    /// work in it; without one, the caller's whole scope (`None`: every grid).
-    pub fn grid_asked(&self, raw: Option<&str>) -> Result<Option<GridCode>, ApiError> {
+    /// work in it; without one, the caller's whole scope.
+    pub fn grid_asked(&self, raw: Option<&str>) -> Result<Scope, ApiError> {
         let Some(raw) = raw else {
-            return Ok(self.grid_scope()?.cloned());
+            return self.scope().cloned();
         };
         let grid = GridCode::parse(raw).map_err(|e| ApiError::Malformed {
             path: "grid".into(),
             detail: e.to_string(),
         })?;
         self.check_grid(&grid)?;
-        Ok(Some(grid))
+        Ok(Scope::Grid(grid))
     }
 }
 
@@ -235,6 +247,6 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
         if user.demo && !app.demo {
             return Err(ApiError::Unauthenticated);
         }
-        Ok(Caller { user })
+        Caller::new(&app.store, user).await
     }
 }

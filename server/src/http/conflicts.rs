@@ -58,16 +58,15 @@ pub async fn list<S: Store>(
         detail: e.body_text(),
     })?;
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = caller.grid_asked(query.grid.as_deref())?;
-    let mut states = app.store.household_states(round, grid.as_ref()).await?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
+    let mut states = app.store.household_states(round, &scope).await?;
     states.retain(|s| !s.ledger.conflicts.is_empty());
     if !states.is_empty() {
-        let scope = grid.as_ref().map_or("all", |g| g.as_str());
-        let subject = format!("round={round} grid={scope} households={}", states.len());
+        let subject = format!("round={round} {scope} households={}", states.len());
         conflicts_out(&app.store, &caller, &mut states, &subject).await?;
     }
 
-    let received = app.store.received_times(round, grid.as_ref()).await?;
+    let received = app.store.received_times(round, &scope).await?;
     let names = display_names(&app.store).await?;
     let info = SideInfo {
         received: &received,

@@ -31,9 +31,9 @@ pub async fn get<S: Store>(
     Query(query): Query<RoundQuery>,
 ) -> Result<Json<Coverage>, ApiError> {
     let round = query.round_or(app.round)?;
-    let grid = caller.grid_scope()?;
-    let grids = app.store.grids(grid).await?;
-    let households = app.store.household_status(round, grid).await?;
+    let scope = caller.scope()?;
+    let grids = app.store.grids(scope).await?;
+    let households = app.store.household_status(round, scope).await?;
     Ok(Json(coverage(round, &grids, &households)))
 }
 
@@ -63,8 +63,8 @@ pub async fn gaps_of<S: Store>(
     Query(query): Query<GapsQuery>,
 ) -> Result<Json<Gaps>, ApiError> {
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = caller.grid_asked(query.grid.as_deref())?;
-    let households = app.store.household_status(round, grid.as_ref()).await?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
+    let households = app.store.household_status(round, &scope).await?;
     Ok(Json(gaps(round, &households, query.building.as_deref())))
 }
 
@@ -85,11 +85,11 @@ pub async fn indicators_of<S: Store>(
     Query(query): Query<GapsQuery>,
 ) -> Result<Json<IndicatorReport>, ApiError> {
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = caller.grid_asked(query.grid.as_deref())?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
     // Ordered by grid, so each grid's households are one run.
     let (grids, ledgers): (Vec<GridCode>, Vec<HouseholdLedger>) = app
         .store
-        .household_states(round, grid.as_ref())
+        .household_states(round, &scope)
         .await?
         .into_iter()
         .map(|state| (state.place.grid, state.ledger))

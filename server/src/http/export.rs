@@ -22,7 +22,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
 use crate::http::personal::{audit_export, export_views};
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
@@ -69,12 +69,12 @@ pub async fn get<S: Store>(
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
     };
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = caller.grid_asked(query.grid.as_deref())?;
-    let mut states = app.store.household_states(round, grid.as_ref()).await?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
+    let mut states = app.store.household_states(round, &scope).await?;
     if let Some(building) = &query.building {
         states.retain(|s| &s.place.building == building);
     }
-    let grids = app.store.grids(grid.as_ref()).await?;
+    let grids = app.store.grids(&scope).await?;
     // Ages as of the round's end, or today while it is still running.
     let on = round.last_day().min(OffsetDateTime::now_utc().date());
     let table = ledger_table(&export_views(&caller, states), &grids, on);
@@ -86,10 +86,9 @@ pub async fn get<S: Store>(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
 
-    let grid_name = grid.as_ref().map_or("all", |g| g.as_str());
-    let mut subject = format!("round={round} grid={grid_name}");
+    let mut subject = format!("round={round} {scope}");
     let mut stem = format!("anju-{round}");
-    if let Some(grid) = &grid {
+    if let Scope::Grid(grid) = &scope {
         stem.push_str(&format!("-{grid}"));
     }
     if let Some(building) = &query.building {

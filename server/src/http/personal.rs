@@ -19,8 +19,8 @@ pub async fn roster_out<S: Store>(
     roster: &mut Roster,
 ) -> Result<(), ApiError> {
     if sees_personal_data(caller.user.role) {
-        let scope = caller.user.grid.as_ref().map_or("all", |g| g.as_str());
-        return audit(store, caller, "roster", scope).await;
+        let scope = caller.scope()?.to_string();
+        return audit(store, caller, "roster", &scope).await;
     }
     for household in &mut roster.households {
         household.masked_phone = household.record.phone.take().map(|p| p.masked());

@@ -68,7 +68,7 @@ pub async fn list<S: Store>(
         detail: e.body_text(),
     })?;
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let grid = caller.grid_asked(query.grid.as_deref())?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
     if let Some(state) = query.state.as_deref()
         && !STATES.contains(&state)
     {
@@ -78,7 +78,7 @@ pub async fn list<S: Store>(
         });
     }
 
-    let stored = app.store.round_submissions(round, grid.as_ref()).await?;
+    let stored = app.store.round_submissions(round, &scope).await?;
     let names = display_names(&app.store).await?;
     let next = successors(stored.iter().map(|s| &s.accepted.submission));
     let submissions: Vec<ReviewItem> = stored

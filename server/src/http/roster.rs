@@ -1,9 +1,12 @@
 //! `GET /api/v1/roster[?since=CURSOR]`: the households the caller may
-//! survey, for prefill; whole the first time, then only what changed.
+//! survey, for prefill; whole the first time, then only what changed. Its
+//! grids carry their outlines and their buildings', so the phone draws the
+//! map from what it keeps.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 use shared::wire::ErrorBody;
 use shared::wire::Roster;
 use time::{Duration, OffsetDateTime};
@@ -12,7 +15,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::roster_out;
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 /// How far before a cursor a delta looks again, so that a change committed
 /// just after a read (or stamped by a server whose clock runs a little
@@ -23,6 +26,24 @@ const GRACE: Duration = Duration::seconds(60);
 #[derive(Debug, Deserialize)]
 pub struct SinceQuery {
     pub since: Option<String>,
+}
+
+/// What a cursor names its scope by: `all`, a grid's code, or for an area a
+/// digest of its grids, so that a cursor no longer applies once the area
+/// gains or loses a grid and the phone gets the whole roster again.
+fn scope_key(scope: &Scope) -> String {
+    match scope {
+        Scope::All => "all".into(),
+        Scope::Grid(grid) => grid.to_string(),
+        Scope::Area { grids, .. } => {
+            let mut digest = Sha256::new();
+            for grid in grids {
+                digest.update(grid.as_str().as_bytes());
+                digest.update([0]);
+            }
+            format!("area-{}", &hex::encode(digest.finalize())[..12])
+        }
+    }
 }
 
 /// A cursor names the scope it was made for and when its read started.
@@ -43,9 +64,10 @@ fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
 #[utoipa::path(get, path = "/api/v1/roster", tag = "survey",
     params(("since" = Option<String>, Query, description = "The cursor of the last sync; omit for the whole roster")),
     responses(
-        (status = 200, description = "The caller's households; numbers masked for roles that do not need them", body = Roster),
+        (status = 200, description = "The caller's households, and its grids with their outlines and their \
+            buildings' for the map; numbers masked for roles that do not need them", body = Roster),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
-        (status = 403, description = "The caller has no grid", body = ErrorBody),
+        (status = 403, description = "A resident work team or grid member without a grid", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
 pub async fn get<S: Store>(
@@ -53,20 +75,26 @@ pub async fn get<S: Store>(
     caller: Caller,
     Query(query): Query<SinceQuery>,
 ) -> Result<Json<Roster>, ApiError> {
-    let grid = caller.grid_scope()?;
-    let scope = grid.map_or("all", |g| g.as_str()).to_owned();
+    let scope = caller.scope()?;
+    let key = scope_key(scope);
     let read_at = OffsetDateTime::now_utc();
     // A cursor from another scope (the user moved grids) or an unreadable
     // one gets the whole roster, which the phone takes in place of its own.
     let since = query
         .since
         .as_deref()
-        .and_then(|raw| parse_cursor(raw, &scope))
+        .and_then(|raw| parse_cursor(raw, &key))
         .map(|at| at - GRACE);
-    let grids = app.store.grids(grid).await?;
-    let households = app.store.roster(app.round, grid, since).await?;
+    let mut grids = app.store.grids(scope).await?;
+    for map in app.store.map(scope).await? {
+        if let Some(grid) = grids.iter_mut().find(|g| g.code == map.grid) {
+            grid.outline = map.outline;
+            grid.buildings = map.buildings;
+        }
+    }
+    let households = app.store.roster(app.round, scope, since).await?;
     let removed = match since {
-        Some(since) => app.store.roster_removals(grid, since).await?,
+        Some(since) => app.store.roster_removals(scope, since).await?,
         None => Vec::new(),
     };
     let mut roster = Roster {
@@ -75,7 +103,7 @@ pub async fn get<S: Store>(
         households,
         removed,
         full: since.is_none(),
-        cursor: cursor(&scope, read_at),
+        cursor: cursor(&key, read_at),
     };
     roster_out(&app.store, &caller, &mut roster).await?;
     Ok(Json(roster))

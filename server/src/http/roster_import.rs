@@ -1,8 +1,10 @@
 //! `POST /api/v1/roster/import`: the roster from a spreadsheet, and
 //! `GET /api/v1/roster/template`: the spreadsheet to fill in.
 //!
-//! Administrators and supervisors import, each within their scope
-//! (`Caller::check_grid` for every grid the file names). The file is read
+//! Administrators and supervisors import; a supervisor of one resettlement
+//! area only grids of that area, checked against the stored roster when the
+//! import is planned (`import::plan`), so a grid the file adds counts too.
+//! The file is read
 //! and checked whole before anything is stored; any error refuses it all
 //! with a 422 that lists every error by row and column. Importing the same
 //! file again changes nothing. Every import, dry run and refusal is in the
@@ -24,13 +26,12 @@ use crate::export::Format;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
-use crate::import::columns::Column;
-use crate::import::issue::{ImportCode, RosterRejected, RowIssue};
+use crate::import::issue::{RosterRejected, RowIssue};
 use crate::import::parse::roster_file;
 use crate::import::sheet::read;
 use crate::import::template::template;
-use crate::import::{ImportReport, Imported, RosterFile, RosterImport};
-use crate::store::Store;
+use crate::import::{ImportReport, Imported, RosterImport};
+use crate::store::{Scope, Store};
 
 /// The largest roster file accepted: a county's workbook.
 pub const IMPORT_LIMIT: usize = 32 * 1024 * 1024;
@@ -92,7 +93,12 @@ pub async fn post<S: Store>(
     })
     .await
     .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let file = match parsed.and_then(|file| in_scope(&caller, file)) {
+    let area = match caller.scope()? {
+        Scope::All => None,
+        Scope::Area { name, .. } => Some(name.clone()),
+        Scope::Grid(_) => return Err(ApiError::NotPermitted),
+    };
+    let file = match parsed {
         Ok(file) => file,
         Err(issues) => {
             let subject = format!(
@@ -120,27 +126,12 @@ pub async fn post<S: Store>(
         ),
         at,
         author: caller.user.username.clone(),
+        area,
         dry_run,
     };
     match app.store.import_roster(&import).await? {
         Imported::Done(report) => Ok(Json(report).into_response()),
         Imported::Rejected(issues) => Ok(rejected(&issues, lang)),
-    }
-}
-
-/// The file, if the caller may work in every grid it names.
-fn in_scope(caller: &Caller, file: RosterFile) -> Result<RosterFile, Vec<RowIssue>> {
-    let column = file.header(Column::Grid);
-    let issues: Vec<RowIssue> = file
-        .grids
-        .iter()
-        .filter(|grid| caller.check_grid(&grid.code).is_err())
-        .map(|grid| RowIssue::at(grid.row, column, ImportCode::OutOfScope))
-        .collect();
-    if issues.is_empty() {
-        Ok(file)
-    } else {
-        Err(issues)
     }
 }
 

@@ -23,14 +23,24 @@ fn info(user: User) -> UserInfo {
         display_name: user.display_name,
         role: user.role,
         grid: user.grid,
+        area: user.area,
     }
 }
 
-/// The rules of a scope: grid-bound roles name an existing grid.
+/// An area as given: trimmed, and `None` when blank.
+fn area_of(raw: Option<&str>) -> Option<String> {
+    raw.map(str::trim)
+        .filter(|area| !area.is_empty())
+        .map(str::to_owned)
+}
+
+/// The rules of a scope: grid-bound roles name an existing grid; only
+/// supervisors oversee an area, and it is the area of at least one grid.
 async fn check_scope<S: Store>(
     store: &S,
     role: Role,
     grid: Option<&GridCode>,
+    area: Option<&str>,
     issues: &mut Vec<Issue>,
 ) -> Result<(), ApiError> {
     match (role, grid) {
@@ -43,6 +53,21 @@ async fn check_scope<S: Store>(
             code: IssueCode::UnknownGrid,
         }),
         _ => {}
+    }
+    match (role, area) {
+        (_, None) => {}
+        (Role::Supervisor, Some(area)) => {
+            if store.area_grids(area).await?.is_empty() {
+                issues.push(Issue {
+                    path: "area".into(),
+                    code: IssueCode::UnknownArea,
+                });
+            }
+        }
+        (Role::Admin | Role::Surveyor | Role::GridMember, Some(_)) => issues.push(Issue {
+            path: "area".into(),
+            code: IssueCode::AreaForSupervisors,
+        }),
     }
     Ok(())
 }
@@ -66,7 +91,7 @@ pub async fn list<S: Store>(
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Administrators only", body = ErrorBody),
         (status = 409, description = "The username is taken", body = ErrorBody),
-        (status = 422, description = "Bad username, password or grid", body = ErrorBody),
+        (status = 422, description = "Bad username, password, grid or area", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn create<S: Store>(
@@ -99,7 +124,15 @@ pub async fn create<S: Store>(
             code: IssueCode::PasswordTooShort,
         });
     }
-    check_scope(&app.store, new.role, new.grid.as_ref(), &mut issues).await?;
+    let area = area_of(new.area.as_deref());
+    check_scope(
+        &app.store,
+        new.role,
+        new.grid.as_ref(),
+        area.as_deref(),
+        &mut issues,
+    )
+    .await?;
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));
     }
@@ -112,6 +145,7 @@ pub async fn create<S: Store>(
         display_name: new.display_name.trim().to_owned(),
         role: new.role,
         grid: new.grid,
+        area,
         demo: false,
     };
     let credentials = Credentials {
@@ -132,7 +166,8 @@ pub async fn create<S: Store>(
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Administrators only", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
-        (status = 422, description = "A grid-bound role without a grid, or an unknown grid", body = ErrorBody),
+        (status = 422, description = "A grid-bound role without a grid, an unknown grid, an area for a role \
+            other than supervisor, or an area no grid belongs to", body = ErrorBody),
     ))]
 pub async fn set_scope<S: Store>(
     State(app): State<AppState<S>>,
@@ -142,13 +177,21 @@ pub async fn set_scope<S: Store>(
 ) -> Result<StatusCode, ApiError> {
     caller.require(&[Role::Admin])?;
     let mut issues = Vec::new();
-    check_scope(&app.store, scope.role, scope.grid.as_ref(), &mut issues).await?;
+    let area = area_of(scope.area.as_deref());
+    check_scope(
+        &app.store,
+        scope.role,
+        scope.grid.as_ref(),
+        area.as_deref(),
+        &mut issues,
+    )
+    .await?;
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));
     }
     if !app
         .store
-        .set_scope(&username, scope.role, scope.grid.as_ref())
+        .set_scope(&username, scope.role, scope.grid.as_ref(), area.as_deref())
         .await?
     {
         return Err(ApiError::UnknownUser);

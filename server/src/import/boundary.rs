@@ -30,6 +30,12 @@ impl Boundary {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The polygon, to measure with or to send as a `shared::map::Outline`;
+    /// `None` only for a stored boundary that `parse` did not write.
+    pub fn to_polygon(&self) -> Option<Polygon<f64>> {
+        Polygon::<f64>::try_from_wkt_str(&self.0).ok()
+    }
 }
 
 /// At least three distinct corners (geo-types closes the ring), each a

@@ -139,6 +139,9 @@ pub struct RosterImport {
     pub at: OffsetDateTime,
     /// The user importing, named in the values' provenance and the audit log.
     pub author: String,
+    /// For a supervisor of one resettlement area: every grid the file names
+    /// must be that area's, as stored and as the file gives it.
+    pub area: Option<String>,
     pub dry_run: bool,
 }
 

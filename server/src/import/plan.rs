@@ -91,6 +91,16 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
     };
 
     for entry in &file.grids {
+        if let Some(area) = &import.area {
+            let stored_area = stored.grids.get(&entry.code).map(|grid| &grid.area);
+            if stored_area.is_some_and(|stored| stored != area) {
+                let column = file.header(Column::Grid);
+                issues.push(RowIssue::at(entry.row, column, ImportCode::OutOfScope));
+            } else if entry.area.as_ref().is_some_and(|given| given != area) {
+                let column = file.header(Column::Area);
+                issues.push(RowIssue::at(entry.row, column, ImportCode::OutOfScope));
+            }
+        }
         match stored.grids.get(&entry.code) {
             Some(grid) => {
                 let updated = StoredGrid {

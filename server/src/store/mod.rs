@@ -10,16 +10,19 @@ mod sqlite_import;
 mod sqlite_writer;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::future::Future;
 
 use shared::codes::Role;
 use shared::coverage::HouseholdStatus;
+use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
 use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
 use time::OffsetDateTime;
 
+use crate::import::boundary::Boundary;
 use crate::import::{Imported, RosterImport};
 
 pub use postgres::Postgres;
@@ -47,7 +50,48 @@ pub struct User {
     pub display_name: String,
     pub role: Role,
     pub grid: Option<GridCode>,
+    /// The resettlement area a supervisor oversees; `None` for county-wide.
+    pub area: Option<String>,
     pub demo: bool,
+}
+
+/// The grids a read covers; `http::auth::Caller` says which a request may.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every grid: administrators and county-wide supervisors.
+    All,
+    /// The grids of one resettlement area (安置区), as they were when the
+    /// request was made.
+    Area { name: String, grids: Vec<GridCode> },
+    /// One grid.
+    Grid(GridCode),
+}
+
+impl Scope {
+    /// The grids covered; `None` for every grid.
+    pub fn grids(&self) -> Option<&[GridCode]> {
+        match self {
+            Scope::All => None,
+            Scope::Area { grids, .. } => Some(grids),
+            Scope::Grid(grid) => Some(std::slice::from_ref(grid)),
+        }
+    }
+
+    /// Whether `grid` is covered.
+    pub fn covers(&self, grid: &GridCode) -> bool {
+        self.grids().is_none_or(|grids| grids.contains(grid))
+    }
+}
+
+/// As audit lines name it: `grid=all`, `grid=G1` or `area=…`.
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::All => f.write_str("grid=all"),
+            Scope::Area { name, .. } => write!(f, "area={name}"),
+            Scope::Grid(grid) => write!(f, "grid={grid}"),
+        }
+    }
 }
 
 /// A stored user with their password hash, for logging in.
@@ -86,18 +130,22 @@ pub struct HouseholdState {
     pub ledger: HouseholdLedger,
 }
 
-/// A grid with its name and area.
+/// A grid with its name, area and outline.
 #[derive(Clone, Debug)]
 pub struct GridRow {
     pub code: GridCode,
     pub name: String,
     pub area: String,
+    pub boundary: Option<Boundary>,
 }
 
-/// What the database holds before any survey: places, last round's ledger, users.
+/// What the database holds before any survey: places and their outlines,
+/// last round's ledger, users.
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
     pub grids: Vec<GridRow>,
+    /// Buildings' outlines, by grid and building name.
+    pub building_boundaries: Vec<(GridCode, String, Boundary)>,
     pub households: Vec<HouseholdPlace>,
     pub ledgers: Vec<HouseholdLedger>,
     pub users: Vec<Credentials>,
@@ -216,17 +264,24 @@ pub trait Store: Clone + Send + Sync + 'static {
         credentials: &Credentials,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Changes a user's role and grid; `false` if there is no such user.
+    /// Changes a user's role, grid and area; `false` if there is no such user.
     fn set_scope(
         &self,
         username: &str,
         role: Role,
         grid: Option<&GridCode>,
+        area: Option<&str>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Whether a grid exists.
     fn grid_exists(&self, grid: &GridCode)
     -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The grids of a resettlement area, by code; none if no grid names it.
+    fn area_grids(
+        &self,
+        area: &str,
+    ) -> impl Future<Output = Result<Vec<GridCode>, StoreError>> + Send;
 
     /// Opens a session identified by the hash of its token.
     fn create_session(
@@ -249,25 +304,29 @@ pub trait Store: Clone + Send + Sync + 'static {
         token_hash: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Grids, all or only `grid`.
+    /// The scope's grids, by code, with their names.
     fn grids(
         &self,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> impl Future<Output = Result<Vec<GridInfo>, StoreError>> + Send;
 
-    /// Households with their members' latest records for `round`, all or of one grid.
-    /// Only those changed after `since`, when given.
+    /// The outlines of the scope's grids and of their buildings, by grid
+    /// code; a grid with neither is left out.
+    fn map(&self, scope: &Scope) -> impl Future<Output = Result<Vec<GridMap>, StoreError>> + Send;
+
+    /// The scope's households with their members' latest records for
+    /// `round`; only those changed after `since`, when given.
     fn roster(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> impl Future<Output = Result<Vec<RosterHousehold>, StoreError>> + Send;
 
-    /// Households taken out of the roster after `since`, all or of one grid.
+    /// Households taken out of the scope's grids after `since`.
     fn roster_removals(
         &self,
-        grid: Option<&GridCode>,
+        scope: &Scope,
         since: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<HouseholdCode>, StoreError>> + Send;
 
@@ -312,29 +371,28 @@ pub trait Store: Clone + Send + Sync + 'static {
         code: &HouseholdCode,
     ) -> impl Future<Output = Result<Vec<HouseholdLedger>, StoreError>> + Send;
 
-    /// Each household's survey and visits in `round`, all or of one grid,
+    /// Each household's survey and visits in `round`, of the scope's grids,
     /// ordered by grid, building, floor and room.
     fn household_status(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> impl Future<Output = Result<Vec<HouseholdStatus>, StoreError>> + Send;
 
     /// Each household with where it sits and its ledger for `round` (last
-    /// round's carried where none was kept yet), all or of one grid, ordered
-    /// by grid, building, floor and room.
+    /// round's carried where none was kept yet), of the scope's grids,
+    /// ordered by grid, building, floor and room.
     fn household_states(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> impl Future<Output = Result<Vec<HouseholdState>, StoreError>> + Send;
 
-    /// Each submission of `round`, all or of one grid's households, newest
-    /// first.
+    /// Each submission of `round` to the scope's households, newest first.
     fn round_submissions(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> impl Future<Output = Result<Vec<StoredSubmission>, StoreError>> + Send;
 
     /// Each submission of a household's round, newest first.
@@ -350,11 +408,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: SubmissionId,
     ) -> impl Future<Output = Result<Option<StoredSubmission>, StoreError>> + Send;
 
-    /// When each submission of `round` arrived, all or of one grid's households.
+    /// When each submission of `round` to the scope's households arrived.
     fn received_times(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> impl Future<Output = Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError>> + Send;
 
     /// Stores a decision on a stored submission unless one was stored

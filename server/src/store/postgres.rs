@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
+use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
 use shared::round::Round;
@@ -16,14 +17,15 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CredentialsRow, GridInfoRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
-    SubmissionRow, UserRow, from_json, parse_submission_id, parse_timestamp, receipt_of, remerge,
-    timestamp, to_json, visit_receipt,
+    CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
+    SubmissionRow, UserRow, from_json, grid_maps, parse_submission_id, parse_timestamp, receipt_of,
+    remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
-    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Seed, Store,
-    StoreError, StoredSubmission, StoredVisit, User,
+    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Scope, Seed,
+    Store, StoreError, StoredSubmission, StoredVisit, User,
 };
+use crate::import::boundary::Boundary;
 
 /// A submission with its household's place and the decision on it.
 const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s.id, s.body, \
@@ -31,6 +33,14 @@ const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s
      FROM submissions s JOIN households h ON h.code = s.household \
      LEFT JOIN reviews r ON r.submission = s.id";
 const NEWEST_FIRST: &str = "ORDER BY s.received_at DESC, s.id DESC";
+
+/// A scope's grids as one parameter, read by `h.grid = ANY($n)`: an array,
+/// or NULL for every grid.
+fn grid_list(scope: &Scope) -> Option<Vec<String>> {
+    scope
+        .grids()
+        .map(|grids| grids.iter().map(|g| g.as_str().to_owned()).collect())
+}
 
 /// A PostgreSQL database.
 #[derive(Clone, Debug)]
@@ -56,7 +66,7 @@ impl Postgres {
     async fn latest_rows(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
         let rows: Vec<RosterRow> = sqlx::query_as(
@@ -71,12 +81,12 @@ impl Postgres {
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
-             WHERE h.removed_at IS NULL AND ($2::TEXT IS NULL OR h.grid = $2) \
+             WHERE h.removed_at IS NULL AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
                  AND ($3::TEXT IS NULL OR h.changed_at > $3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .bind(since.map(timestamp))
         .fetch_all(&self.pool)
         .await?;
@@ -97,12 +107,23 @@ impl Store for Postgres {
         let seeded_at = timestamp(OffsetDateTime::now_utc());
         let mut tx = self.pool.begin().await?;
         for grid in &seed.grids {
-            sqlx::query("INSERT INTO grids (code, name, area) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4)")
                 .bind(grid.code.as_str())
                 .bind(&grid.name)
                 .bind(&grid.area)
+                .bind(grid.boundary.as_ref().map(Boundary::as_str))
                 .execute(&mut *tx)
                 .await?;
+        }
+        for (grid, building, boundary) in &seed.building_boundaries {
+            sqlx::query(
+                "INSERT INTO building_boundaries (grid, building, boundary) VALUES ($1, $2, $3)",
+            )
+            .bind(grid.as_str())
+            .bind(building)
+            .bind(boundary.as_str())
+            .execute(&mut *tx)
+            .await?;
         }
         for h in &seed.households {
             sqlx::query(
@@ -130,14 +151,15 @@ impl Store for Postgres {
         }
         for c in &seed.users {
             sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, role, grid, demo) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(&c.user.username)
             .bind(&c.user.display_name)
             .bind(&c.password_hash)
             .bind(c.user.role.code())
             .bind(c.user.grid.as_ref().map(GridCode::as_str))
+            .bind(c.user.area.as_deref())
             .bind(c.user.demo)
             .execute(&mut *tx)
             .await?;
@@ -235,14 +257,15 @@ impl Store for Postgres {
 
     async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, grid, demo) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING",
+            "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING",
         )
         .bind(&c.user.username)
         .bind(&c.user.display_name)
         .bind(&c.password_hash)
         .bind(c.user.role.code())
         .bind(c.user.grid.as_ref().map(GridCode::as_str))
+        .bind(c.user.area.as_deref())
         .bind(c.user.demo)
         .execute(&self.pool)
         .await?
@@ -255,14 +278,17 @@ impl Store for Postgres {
         username: &str,
         role: Role,
         grid: Option<&GridCode>,
+        area: Option<&str>,
     ) -> Result<bool, StoreError> {
-        let updated = sqlx::query("UPDATE users SET role = $1, grid = $2 WHERE username = $3")
-            .bind(role.code())
-            .bind(grid.map(GridCode::as_str))
-            .bind(username)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        let updated =
+            sqlx::query("UPDATE users SET role = $1, grid = $2, area = $3 WHERE username = $4")
+                .bind(role.code())
+                .bind(grid.map(GridCode::as_str))
+                .bind(area)
+                .bind(username)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
         Ok(updated == 1)
     }
 
@@ -272,6 +298,18 @@ impl Store for Postgres {
             .fetch_one(&self.pool)
             .await?;
         Ok(n > 0)
+    }
+
+    async fn area_grids(&self, area: &str) -> Result<Vec<GridCode>, StoreError> {
+        let codes: Vec<String> =
+            sqlx::query_scalar("SELECT code FROM grids WHERE area = $1 ORDER BY code")
+                .bind(area)
+                .fetch_all(&self.pool)
+                .await?;
+        codes
+            .iter()
+            .map(|c| GridCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
     }
 
     async fn create_session(
@@ -314,39 +352,55 @@ impl Store for Postgres {
         Ok(())
     }
 
-    async fn grids(&self, grid: Option<&GridCode>) -> Result<Vec<GridInfo>, StoreError> {
+    async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
         let rows: Vec<GridInfoRow> = sqlx::query_as(
-            "SELECT code, name FROM grids WHERE $1::TEXT IS NULL OR code = $1 ORDER BY code",
+            "SELECT code, name FROM grids WHERE $1::TEXT[] IS NULL OR code = ANY($1) ORDER BY code",
         )
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(GridInfo::try_from).collect()
+    }
+
+    async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
+        // The grid's own outline first, then its buildings' in name order.
+        let rows: Vec<OutlineRow> = sqlx::query_as(
+            "SELECT grid, building, boundary FROM ( \
+                 SELECT code AS grid, NULL::TEXT AS building, boundary FROM grids \
+                 WHERE boundary IS NOT NULL \
+                 UNION ALL SELECT grid, building, boundary FROM building_boundaries) AS outlines \
+             WHERE $1::TEXT[] IS NULL OR grid = ANY($1) \
+             ORDER BY grid, building IS NOT NULL, building",
+        )
+        .bind(grid_list(scope))
+        .fetch_all(&self.pool)
+        .await?;
+        grid_maps(rows)
     }
 
     #[instrument(skip_all, fields(%round))]
     async fn roster(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterHousehold>, StoreError> {
         // The latest ledger up to this round per household: this round's if
         // surveyed, else the last one kept.
-        let rows = self.latest_rows(round, grid, since).await?;
+        let rows = self.latest_rows(round, scope, since).await?;
         rows.into_iter().map(|r| r.into_household(round)).collect()
     }
 
     async fn roster_removals(
         &self,
-        grid: Option<&GridCode>,
+        scope: &Scope,
         since: OffsetDateTime,
     ) -> Result<Vec<HouseholdCode>, StoreError> {
         let codes: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT code FROM roster_removals \
-             WHERE ($1::TEXT IS NULL OR grid = $1) AND removed_at > $2 ORDER BY code",
+             WHERE ($1::TEXT[] IS NULL OR grid = ANY($1)) AND removed_at > $2 ORDER BY code",
         )
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .bind(timestamp(since))
         .fetch_all(&self.pool)
         .await?;
@@ -541,7 +595,7 @@ impl Store for Postgres {
     async fn household_status(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> Result<Vec<HouseholdStatus>, StoreError> {
         let rows: Vec<StatusRow> = sqlx::query_as(
             "SELECT h.code, h.grid, h.building, h.room, \
@@ -552,11 +606,12 @@ impl Store for Postgres {
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
                  (SELECT v.author FROM visits v WHERE v.household = h.code \
                   ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-             FROM households h WHERE h.removed_at IS NULL AND ($2::TEXT IS NULL OR h.grid = $2) \
+             FROM households h WHERE h.removed_at IS NULL \
+                 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
              ORDER BY h.grid, h.building, h.floor, h.room",
         )
         .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(HouseholdStatus::try_from).collect()
@@ -566,9 +621,9 @@ impl Store for Postgres {
     async fn household_states(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> Result<Vec<HouseholdState>, StoreError> {
-        let rows = self.latest_rows(round, grid, None).await?;
+        let rows = self.latest_rows(round, scope, None).await?;
         rows.into_iter().map(|r| r.into_state(round)).collect()
     }
 
@@ -576,13 +631,14 @@ impl Store for Postgres {
     async fn round_submissions(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> Result<Vec<StoredSubmission>, StoreError> {
         let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
-            "{SUBMISSIONS} WHERE s.round = $1 AND ($2::TEXT IS NULL OR h.grid = $2) {NEWEST_FIRST}"
+            "{SUBMISSIONS} WHERE s.round = $1 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
+             {NEWEST_FIRST}"
         ))
         .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(StoredSubmission::try_from).collect()
@@ -614,15 +670,15 @@ impl Store for Postgres {
     async fn received_times(
         &self,
         round: Round,
-        grid: Option<&GridCode>,
+        scope: &Scope,
     ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
         let rows: Vec<(String, String)> = sqlx::query_as(
             "SELECT s.id, s.received_at FROM submissions s \
              JOIN households h ON h.code = s.household \
-             WHERE s.round = $1 AND ($2::TEXT IS NULL OR h.grid = $2)",
+             WHERE s.round = $1 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2))",
         )
         .bind(round.to_string())
-        .bind(grid.map(GridCode::as_str))
+        .bind(grid_list(scope))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

@@ -3,6 +3,7 @@
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::{HouseholdStatus, LastVisit};
+use shared::map::{BuildingOutline, GridMap, Outline};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode};
 use shared::privacy::MaskedIds;
@@ -16,6 +17,7 @@ use time::format_description::well_known::Rfc3339;
 use super::{
     Credentials, HouseholdPlace, HouseholdState, StoreError, StoredSubmission, StoredVisit, User,
 };
+use crate::import::boundary::Boundary;
 
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("domain types always serialize")
@@ -46,6 +48,7 @@ pub struct UserRow {
     pub display_name: String,
     pub role: String,
     pub grid: Option<String>,
+    pub area: Option<String>,
     pub demo: bool,
 }
 
@@ -62,6 +65,7 @@ impl TryFrom<UserRow> for User {
                 .map_err(corrupt)?,
             username: row.username,
             display_name: row.display_name,
+            area: row.area,
             demo: row.demo,
         })
     }
@@ -100,6 +104,42 @@ impl TryFrom<GridInfoRow> for GridInfo {
             buildings: Vec::new(),
         })
     }
+}
+
+/// A grid's outline, or one of its buildings' when `building` is given.
+#[derive(sqlx::FromRow)]
+pub struct OutlineRow {
+    pub grid: String,
+    pub building: Option<String>,
+    pub boundary: String,
+}
+
+/// The map of each grid from its outline rows, ordered by grid.
+pub fn grid_maps(rows: Vec<OutlineRow>) -> Result<Vec<GridMap>, StoreError> {
+    let mut res: Vec<GridMap> = Vec::new();
+    for row in rows {
+        let grid = GridCode::parse(&row.grid).map_err(corrupt)?;
+        let outline = Boundary::from_stored(row.boundary)
+            .to_polygon()
+            .and_then(|polygon| Outline::from_polygon(&polygon))
+            .ok_or_else(|| corrupt(format!("the outline of {grid}")))?;
+        let map = match res.last_mut() {
+            Some(map) if map.grid == grid => map,
+            _ => {
+                res.push(GridMap {
+                    grid,
+                    outline: None,
+                    buildings: Vec::new(),
+                });
+                res.last_mut().expect("just pushed")
+            }
+        };
+        match row.building {
+            Some(name) => map.buildings.push(BuildingOutline { name, outline }),
+            None => map.outline = Some(outline),
+        }
+    }
+    Ok(res)
 }
 
 #[derive(sqlx::FromRow)]

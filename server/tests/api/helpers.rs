@@ -193,3 +193,32 @@ impl TestApp {
             .collect()
     }
 }
+
+/// Another resettlement area: grid G9 of 测试安置区, one household
+/// (T-1-0101) of one person, imported by the administrator, who stays
+/// logged in.
+pub async fn add_other_area(app: &TestApp) {
+    use shared::resident_id::check_char;
+    let mut id = b"11010519800101011".to_vec();
+    id.push(check_char(&id));
+    let id = String::from_utf8(id).expect("ASCII");
+    let csv = format!(
+        "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码\r\n\
+         T-1-0101,G9,第九网格,测试安置区,1号楼,1,101,T-1-0101-1,王大山,{id}\r\n"
+    );
+    app.login_as("admin").await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/roster/import", app.address))
+        .header(reqwest::header::CONTENT_TYPE, "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}

@@ -752,4 +752,21 @@ async fn boundaries_are_read_as_wkt_polygons() {
     let body: Value = bad.json().await.unwrap();
     assert_eq!(body["errors"][0]["column"], "网格边界");
     assert_eq!(body["errors"][0]["code"], "invalid_boundary");
+    let roster = app.roster().await;
+    let grid = roster["grids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["code"] == "G9")
+        .unwrap();
+    assert_eq!(
+        grid["outline"],
+        serde_json::json!([[112.5, 38.9, 112.6, 38.9, 112.6, 39.0]])
+    );
+    assert_eq!(
+        grid["buildings"],
+        serde_json::json!([
+            { "name": "1号楼", "outline": [[112.01, 38.9, 112.11, 38.9, 112.11, 39.0]] }
+        ])
+    );
 }

@@ -1,11 +1,13 @@
 //! The API as clients see it: the real server on a free port, a fresh
 //! SQLite database per test.
 
+mod area;
 mod conflicts;
 mod crash;
 mod export;
 mod helpers;
 mod import;
+mod map;
 mod openapi;
 mod permissions;
 mod personal;

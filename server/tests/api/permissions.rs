@@ -1,18 +1,25 @@
 //! Who may do what: every role against every endpoint, inside and outside
-//! their scope, with the status each must get.
+//! their scope, with the status each must get. Grid 1 is the resident work
+//! team's and the grid member's; grids 1 and 2 are the area supervisor's
+//! area; grid 9 is another area, which only the county-wide supervisor and
+//! the administrator reach.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, spawn_app, submission};
+use crate::helpers::{ROUND, TestApp, add_other_area, spawn_app, submission};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Place {
+    /// Grid 1.
     Inside,
+    /// Grid 2, of the same area.
     Outside,
+    /// Grid 9, of another area.
+    OtherArea,
 }
 
-/// One request an endpoint takes, for a household inside or outside grid 1.
+/// One request an endpoint takes, for a household of the place.
 fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Option<Value>) {
     let code = household["code"].as_str().expect("code");
     let id = uuid::Uuid::from_u128(n).to_string();
@@ -23,6 +30,11 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
         "gaps" => {
             let grid = household["grid"].as_str().expect("grid");
             (Method::GET, format!("/api/v1/gaps?grid={grid}"), None)
+        }
+        "export" => {
+            let grid = household["grid"].as_str().expect("grid");
+            let path = format!("/api/v1/export?format=csv&grid={grid}");
+            (Method::GET, path, None)
         }
         "household" => (Method::GET, format!("/api/v1/households/{code}"), None),
         "history" => (
@@ -82,43 +94,77 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
 /// The submission that "review" approves and "resolve" names: one per
 /// household, made before the matrix runs.
 fn review_target(household: &Value) -> String {
-    let n = if household["grid"] == "G1" { 1 } else { 2 };
+    let n = match household["grid"].as_str() {
+        Some("G1") => 1,
+        Some("G2") => 2,
+        _ => 3,
+    };
     uuid::Uuid::from_u128(0xA000 + n).to_string()
 }
 
-/// The status each role must get: (endpoint, place, [anonymous, admin, supervisor, surveyor, grid]).
-const MATRIX: &[(&str, Place, [u16; 5])] = &[
-    ("roster", Place::Inside, [401, 200, 200, 200, 200]),
-    ("coverage", Place::Inside, [401, 200, 200, 200, 200]),
-    ("indicators", Place::Inside, [401, 200, 200, 200, 200]),
-    ("gaps", Place::Inside, [401, 200, 200, 200, 200]),
-    ("gaps", Place::Outside, [401, 200, 200, 403, 403]),
-    ("household", Place::Inside, [401, 200, 200, 200, 200]),
-    ("household", Place::Outside, [401, 200, 200, 403, 403]),
-    ("history", Place::Inside, [401, 200, 200, 200, 200]),
-    ("history", Place::Outside, [401, 200, 200, 403, 403]),
-    ("submit", Place::Inside, [401, 403, 201, 201, 403]),
-    ("submit", Place::Outside, [401, 403, 201, 403, 403]),
-    ("visit", Place::Inside, [401, 403, 403, 201, 201]),
-    ("visit", Place::Outside, [401, 403, 403, 403, 403]),
-    ("list users", Place::Inside, [401, 200, 403, 403, 403]),
-    ("create user", Place::Inside, [401, 201, 403, 403, 403]),
-    ("review list", Place::Inside, [401, 200, 200, 403, 403]),
-    ("review list", Place::Outside, [401, 200, 200, 403, 403]),
-    // Approving is final: the admin approves first, the supervisor gets it again.
-    ("review", Place::Inside, [401, 201, 200, 403, 403]),
-    ("review", Place::Outside, [401, 201, 200, 403, 403]),
-    ("conflicts", Place::Inside, [401, 200, 200, 200, 200]),
-    ("conflicts", Place::Outside, [401, 200, 200, 403, 403]),
+/// The status each role must get: (endpoint, place, [anonymous, admin,
+/// supervisor, area supervisor, surveyor, grid member]).
+const MATRIX: &[(&str, Place, [u16; 6])] = &[
+    ("roster", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("coverage", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("indicators", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("gaps", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("gaps", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    ("gaps", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
+    ("export", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("export", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    ("export", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
+    ("household", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("household", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    (
+        "household",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403],
+    ),
+    ("history", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("history", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    ("history", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
+    ("submit", Place::Inside, [401, 403, 201, 201, 201, 403]),
+    ("submit", Place::Outside, [401, 403, 201, 201, 403, 403]),
+    ("submit", Place::OtherArea, [401, 403, 201, 403, 403, 403]),
+    ("visit", Place::Inside, [401, 403, 403, 403, 201, 201]),
+    ("visit", Place::Outside, [401, 403, 403, 403, 403, 403]),
+    ("visit", Place::OtherArea, [401, 403, 403, 403, 403, 403]),
+    ("list users", Place::Inside, [401, 200, 403, 403, 403, 403]),
+    ("create user", Place::Inside, [401, 201, 403, 403, 403, 403]),
+    ("review list", Place::Inside, [401, 200, 200, 200, 403, 403]),
+    (
+        "review list",
+        Place::Outside,
+        [401, 200, 200, 200, 403, 403],
+    ),
+    (
+        "review list",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403],
+    ),
+    // Approving is final: the admin approves first, supervisors get it again.
+    ("review", Place::Inside, [401, 201, 200, 200, 403, 403]),
+    ("review", Place::Outside, [401, 201, 200, 200, 403, 403]),
+    ("review", Place::OtherArea, [401, 201, 200, 403, 403, 403]),
+    ("conflicts", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("conflicts", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    (
+        "conflicts",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403],
+    ),
     // No conflict is open, so a supervisor gets past the role and scope to 404.
-    ("resolve", Place::Inside, [401, 403, 404, 403, 403]),
-    ("resolve", Place::Outside, [401, 403, 404, 403, 403]),
+    ("resolve", Place::Inside, [401, 403, 404, 404, 403, 403]),
+    ("resolve", Place::Outside, [401, 403, 404, 404, 403, 403]),
+    ("resolve", Place::OtherArea, [401, 403, 404, 403, 403, 403]),
 ];
 
-const ROLES: [Option<&str>; 5] = [
+const ROLES: [Option<&str>; 6] = [
     None,
     Some("admin"),
     Some("supervisor"),
+    Some("area"),
     Some("surveyor"),
     Some("grid"),
 ];
@@ -144,11 +190,13 @@ async fn send(
 #[tokio::test]
 async fn every_role_gets_exactly_what_it_may() {
     let app = spawn_app().await;
+    add_other_area(&app).await;
     app.login_as("supervisor").await;
     let all = app.roster().await["households"].as_array().unwrap().clone();
     let inside = all.iter().find(|h| h["grid"] == "G1").unwrap().clone();
     let outside = all.iter().find(|h| h["grid"] == "G2").unwrap().clone();
-    for household in [&inside, &outside] {
+    let other_area = all.iter().find(|h| h["grid"] == "G9").unwrap().clone();
+    for household in [&inside, &outside, &other_area] {
         let res = app
             .post_submission(&submission(&review_target(household), household, 10))
             .await;
@@ -173,10 +221,10 @@ async fn every_role_gets_exactly_what_it_may() {
         }
         for (endpoint, place, expected) in MATRIX {
             n += 1;
-            let household = if *place == Place::Inside {
-                &inside
-            } else {
-                &outside
+            let household = match place {
+                Place::Inside => &inside,
+                Place::Outside => &outside,
+                Place::OtherArea => &other_area,
             };
             let got = send(&app, &client, request(endpoint, household, n)).await;
             if got != expected[role_idx] {

@@ -96,7 +96,7 @@ async fn a_supervisor_reads_numbers_and_the_read_is_audited() {
             )
         })
         .collect();
-    assert!(lines.contains(&("supervisor", "roster", "all")));
+    assert!(lines.contains(&("supervisor", "roster", "grid=all")));
     assert!(lines.contains(&("supervisor", "household", code.as_str())));
 }
 
