@@ -1,0 +1,144 @@
+// The map: grid outlines and buildings coloured by coverage, the round's
+// visits on top, a visit far outside its grid flagged for review, and all
+// of it drawn again with no network from what the phone keeps.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
+import { LoginPage, RosterPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The middle of a ring `[lon, lat, lon, lat, …]`. */
+function middle(ring) {
+  let lon = 0;
+  let lat = 0;
+  for (let i = 0; i < ring.length; i += 2) {
+    lon += ring[i];
+    lat += ring[i + 1];
+  }
+  const n = ring.length / 2;
+  return { longitude: lon / n, latitude: lat / n };
+}
+
+async function markVisit(page, context, code, where) {
+  await context.setGeolocation({ ...where, accuracy: 15 });
+  const marker = page.getByTestId(`visit-${code}`);
+  await marker.getByRole("button", { name: /入户见面/ }).click();
+  await marker.getByRole("status").filter({ hasText: "已发送" }).waitFor();
+}
+
+test("buildings are coloured by coverage, visits drawn, a visit outside its grid flagged, offline too", async () => {
+  const context = await newPhone(browser);
+  await context.grantPermissions(["geolocation"], { origin: server.url });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("grid");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+
+  const data = await page.evaluate(async () => (await fetch("/api/v1/roster")).json());
+  const g1 = data.grids.find((g) => g.code === "G1");
+  assert.ok(g1.outline, "the demo grid has an outline");
+  const building = g1.buildings[0];
+  const inBuilding = data.households.filter((h) => h.grid === "G1" && h.building === building.name);
+  assert.ok(inBuilding.length > 1);
+
+  // One household of the building surveyed: partly done.
+  const first = inBuilding[0];
+  const status = await page.evaluate(
+    async ([h, round]) =>
+      (
+        await fetch("/api/v1/submissions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            id: crypto.randomUUID(),
+            household: h.code,
+            round,
+            captured_at: new Date().toISOString(),
+            base: h.base,
+            members: h.members.map((m) => ({ person: m.person, writes: [] })),
+          }),
+        })
+      ).status,
+    [first, data.round],
+  );
+  // Grid members mark visits; they do not survey.
+  assert.equal(status, 403);
+
+  // Two visits: one at the building, one 30 km away a minute later.
+  const home = middle(building.outline[0]);
+  await markVisit(page, context, inBuilding[0].code, home);
+  await markVisit(page, context, inBuilding[1].code, { latitude: home.latitude + 0.27, longitude: home.longitude });
+
+  await page.getByTestId("nav-map").click();
+  const map = page.getByTestId("map");
+  await map.waitFor();
+  const shape = page.getByTestId(`map-building-G1-${building.name}`);
+  assert.equal(await shape.getAttribute("data-total"), String(inBuilding.length));
+  assert.match(await shape.getAttribute("class"), /map-none/);
+  const points = page.locator("[data-testid^='map-visit-']");
+  await points.nth(1).waitFor();
+  assert.equal(await points.count(), 2);
+  const flagged = page.getByTestId("flagged-visit");
+  await flagged.first().waitFor();
+  const flags = (await flagged.allInnerTexts()).join("\n");
+  assert.match(flags, /网格外/, "the far visit lies outside the grid");
+  assert.match(flags, /公里/, "and implies an impossible pace");
+  await points.first().click();
+  await page.getByTestId("map-chosen").waitFor();
+  await screenshot(page, "map");
+
+  // A survey of the building arrives: it turns partly surveyed.
+  const surveyor = await browser.newContext();
+  const desk = await surveyor.newPage();
+  await desk.goto(server.url);
+  await new LoginPage(desk).logIn("surveyor");
+  await new RosterPage(desk).buildings().first().waitFor();
+  const sent = await desk.evaluate(
+    async ([h, round]) =>
+      (
+        await fetch("/api/v1/submissions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            id: crypto.randomUUID(),
+            household: h.code,
+            round,
+            captured_at: new Date().toISOString(),
+            base: h.base,
+            members: h.members.map((m) => ({ person: m.person, writes: [] })),
+          }),
+        })
+      ).status,
+    [first, data.round],
+  );
+  assert.equal(sent, 201);
+  await surveyor.close();
+  await page.getByTestId("nav-households").click();
+  await roster.household(first.code).getByTestId("household-state").filter({ hasText: "已调查" }).waitFor();
+  await page.getByTestId("nav-map").click();
+  await shape.waitFor();
+  assert.match(await shape.getAttribute("class"), /map-part/);
+
+  // No network: the map is drawn from what the phone keeps.
+  await context.setOffline(true);
+  await page.reload();
+  await map.waitFor();
+  assert.match(await shape.getAttribute("class"), /map-part/);
+  assert.equal(await points.count(), 2, "the visits kept on the phone");
+  await context.close();
+});
