@@ -150,12 +150,13 @@ pub async fn indicators() -> Result<IndicatorReport, ApiError> {
     read(Request::get("/api/v1/indicators").send().await).await
 }
 
-/// A round's submissions in review, of one state or all.
-pub async fn review(state: Option<&str>) -> Result<ReviewList, ApiError> {
-    let req = match state {
-        Some(state) => Request::get("/api/v1/review").query([("state", state)]),
-        None => Request::get("/api/v1/review"),
-    };
+/// A page of the round's submissions in review, of one state or all,
+/// from the `offset`th.
+pub async fn review(state: Option<&str>, offset: usize) -> Result<ReviewList, ApiError> {
+    let mut req = Request::get("/api/v1/review").query([("offset", offset.to_string())]);
+    if let Some(state) = state {
+        req = req.query([("state", state)]);
+    }
     read(req.send().await).await
 }
 

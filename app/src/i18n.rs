@@ -205,6 +205,7 @@ pub enum Msg {
     PaceOnly,
     Minutes,
     NoMapYet,
+    LoadMore,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -400,6 +401,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::PaceOnly => "，仅隔 ",
         Msg::Minutes => " 分钟",
         Msg::NoMapYet => "还没有网格和楼栋边界：请在导入花名册时填写边界",
+        Msg::LoadMore => "加载更多",
     }
 }
 
@@ -600,6 +602,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::PaceOnly => ", only ",
         Msg::Minutes => " min apart",
         Msg::NoMapYet => "No outlines yet: add them to the roster import",
+        Msg::LoadMore => "Load more",
     }
 }
 

@@ -487,12 +487,15 @@ pub struct ReviewItem {
 }
 
 /// `GET /api/v1/review`: a round's submissions in the caller's scope,
-/// newest first.
+/// newest first, a page at a time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewList {
     pub round: Round,
     pub submissions: Vec<ReviewItem>,
+    /// How many submissions match, over every page.
+    #[serde(default)]
+    pub total: u32,
 }
 
 /// One side of an open conflict: what it wrote, who and when.

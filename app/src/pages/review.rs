@@ -32,8 +32,24 @@ pub fn ReviewPage() -> impl IntoView {
     let filter = RwSignal::new(FILTERS[0].0);
     let list = RwSignal::new(None::<ReviewList>);
     let error = RwSignal::new(None::<String>);
-    let load = move || fetch_into(api::review(filter.get_untracked()), list, error);
+    let load = move || fetch_into(api::review(filter.get_untracked(), 0), list, error);
     load();
+    let more = RwSignal::new(None::<ReviewList>);
+    let load_more = move |_| {
+        let shown = list.with_untracked(|l| l.as_ref().map_or(0, |l| l.submissions.len()));
+        fetch_into(api::review(filter.get_untracked(), shown), more, error);
+    };
+    // The next page joins the list below what is shown.
+    Effect::new(move |_| {
+        if let Some(page) = more.get() {
+            list.update(|l| {
+                if let Some(l) = l {
+                    l.submissions.extend(page.submissions);
+                    l.total = page.total;
+                }
+            });
+        }
+    });
     let chips = FILTERS
         .into_iter()
         .map(|(state, msg)| {
@@ -70,11 +86,19 @@ pub fn ReviewPage() -> impl IntoView {
                 Some(list) if list.submissions.is_empty() => {
                     view! { <p class="status" data-testid="review-empty">{tr(Msg::NothingToReview)}</p> }.into_any()
                 }
-                Some(list) => view! {
-                    <ul class="review-list">
-                        {list.submissions.into_iter().map(|item| view! { <ReviewRow item /> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(list) => {
+                    let rest = (list.total as usize).saturating_sub(list.submissions.len());
+                    view! {
+                        <ul class="review-list">
+                            {list.submissions.into_iter().map(|item| view! { <ReviewRow item /> }).collect_view()}
+                        </ul>
+                        {(rest > 0).then(|| view! {
+                            <button class="secondary wide" data-testid="review-more" on:click=load_more>
+                                {tr(Msg::LoadMore)}" ("{rest}")"
+                            </button>
+                        })}
+                    }.into_any()
+                }
             }}
         </section>
     }

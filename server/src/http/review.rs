@@ -41,13 +41,21 @@ pub struct ReviewQuery {
     pub round: Option<String>,
     pub grid: Option<String>,
     pub state: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
 }
+
+/// A page of the review list unless the caller asks for another size.
+const PAGE: u32 = 100;
+const MAX_PAGE: u32 = 1000;
 
 #[utoipa::path(get, path = "/api/v1/review", tag = "review", operation_id = "list_review",
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
         ("state" = Option<String>, Query, description = "Only submissions in this state: pending, approved, returned or corrected"),
+        ("limit" = Option<u32>, Query, description = "At most this many (100 by default, 1000 at most)"),
+        ("offset" = Option<u32>, Query, description = "Skip this many of the matching submissions, for the next page"),
     ),
     responses(
         (status = 200, description = "The round's submissions in the caller's scope, newest first, each with what it \
@@ -78,6 +86,17 @@ pub async fn list<S: Store>(
         });
     }
 
+    let limit = query.limit.unwrap_or(PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::Malformed {
+            path: "limit".into(),
+            detail: format!("from 1 to {MAX_PAGE}"),
+        });
+    }
+    let offset = query.offset.unwrap_or(0);
+
+    // Where each stands depends on the round's later submissions, so every
+    // one is read; only the page asked for is sent.
     let stored = app.store.round_submissions(round, &scope).await?;
     let names = display_names(&app.store).await?;
     let next = successors(stored.iter().map(|s| &s.accepted.submission));
@@ -89,8 +108,18 @@ pub async fn list<S: Store>(
         })
         .filter(|i| query.state.as_deref().is_none_or(|s| s == i.review.name()))
         .collect();
+    let total = u32::try_from(submissions.len()).unwrap_or(u32::MAX);
+    let submissions: Vec<ReviewItem> = submissions
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .collect();
     tracing::Span::current().record("n", submissions.len());
-    Ok(Json(ReviewList { round, submissions }))
+    Ok(Json(ReviewList {
+        round,
+        submissions,
+        total,
+    }))
 }
 
 fn item(

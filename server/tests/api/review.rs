@@ -87,6 +87,31 @@ async fn a_supervisor_lists_the_rounds_submissions_newest_first_with_what_each_c
 }
 
 #[tokio::test]
+async fn the_review_list_comes_a_page_at_a_time_with_the_total() {
+    let app = spawn_app().await;
+    let first = surveyors_household(&app, 0).await;
+    let second = surveyors_household(&app, 1).await;
+    post_created(&app, &submission(FIRST, &first, 10)).await;
+    post_created(&app, &submission(SECOND, &second, 10)).await;
+    app.login_as("supervisor").await;
+
+    let page_one = app.review_list("limit=1").await;
+    let page_two = app.review_list("limit=1&offset=1").await;
+    let past_the_end = app.review_list("limit=1&offset=2").await;
+
+    assert_eq!(page_one["total"], 2);
+    assert_eq!(page_one["submissions"].as_array().unwrap().len(), 1);
+    assert_eq!(page_one["submissions"][0]["submission"], SECOND);
+    assert_eq!(page_two["submissions"][0]["submission"], FIRST);
+    assert_eq!(past_the_end["total"], 2);
+    assert!(past_the_end["submissions"].as_array().unwrap().is_empty());
+    for bad in ["limit=0", "limit=1001", "limit=many", "offset=-1"] {
+        let res = app.get(&format!("/api/v1/review?{bad}")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn the_review_list_is_for_supervisors_and_administrators_in_their_scope() {
     let app = spawn_app().await;
     let inside = surveyors_household(&app, 0).await;
