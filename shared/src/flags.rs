@@ -28,6 +28,17 @@ pub struct Fix {
 }
 
 impl Fix {
+    /// As the API sends it: degrees to 6 decimals (about 0.1 m), the
+    /// accuracy to 1.
+    pub fn rounded(self) -> Fix {
+        let round = |x: f64, scale: f64| (x * scale).round() / scale;
+        Fix {
+            longitude: round(self.longitude, 1e6),
+            latitude: round(self.latitude, 1e6),
+            accuracy_m: round(self.accuracy_m, 10.0),
+        }
+    }
+
     fn point(self) -> Point<f64> {
         Point::new(self.longitude, self.latitude)
     }

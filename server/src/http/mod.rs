@@ -76,7 +76,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         )
         .route("/roster/template", get(roster_import::template_file))
         .route("/submissions", post(submissions::post::<S>))
-        .route("/visits", post(visits::post::<S>))
+        .route("/visits", post(visits::post::<S>).get(visits::list::<S>))
         .route("/users", get(users::list::<S>).post(users::create::<S>))
         .route("/users/{username}", patch(users::set_scope::<S>))
         .route("/audit", get(users::audit_log::<S>))

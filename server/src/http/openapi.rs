@@ -25,6 +25,7 @@ use crate::http::{
         roster_import::template_file,
         submissions::post,
         visits::post,
+        visits::list,
         households::get,
         households::history,
         export::get,

@@ -1,18 +1,29 @@
-//! `POST /api/v1/visits`: a grid member's visit, stored once by its id.
+//! `POST /api/v1/visits`: a grid member's visit, stored once by its id;
+//! `GET /api/v1/visits`: a round's visits for the map, each with the flags
+//! that put it up for review (`shared::flags`).
+
+use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use geo_types::Polygon;
+use serde::Deserialize;
 use shared::codes::Role;
+use shared::flags::{Trace, flag_visits};
+use shared::place::GridCode;
 use shared::round::Round;
 use shared::validate::{Issue, IssueCode};
 use shared::wire::ErrorBody;
-use shared::wire::{Visit, VisitReceipt};
+use shared::wire::{Visit, VisitList, VisitPoint, VisitReceipt};
 use time::{OffsetDateTime, UtcOffset};
 
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
+use crate::http::review::display_names;
 use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
 
@@ -65,4 +76,86 @@ pub async fn post<S: Store>(
         received_at: OffsetDateTime::now_utc(),
     };
     answer(app.store.record_visit(&stored).await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    pub round: Option<String>,
+    pub grid: Option<String>,
+    pub flagged: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/visits", tag = "supervision", operation_id = "list_visits",
+    params(
+        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+        ("flagged" = Option<bool>, Query, description = "true: only the visits up for review"),
+    ),
+    responses(
+        (status = 200, description = "The round's visits to the scope's households, oldest first, each with where \
+            the phone was and its flags: outside_grid (the fix's accuracy circle does not reach the grid's \
+            outline) or impossible_pace (the author's visit just before or after it is farther away than \
+            120 km/h allows)", body = VisitList),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 422, description = "A malformed round, grid or query", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]
+pub async fn list<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<VisitList>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::Malformed {
+        path: "query".into(),
+        detail: e.body_text(),
+    })?;
+    let round = RoundQuery { round: query.round }.round_or(app.round)?;
+    let scope = caller.grid_asked(query.grid.as_deref())?;
+    let visits = app.store.round_visits(round, &scope).await?;
+    // The outlines the phone draws, so a flag agrees with the map.
+    let outlines: BTreeMap<GridCode, Polygon<f64>> = app
+        .store
+        .map(&scope)
+        .await?
+        .into_iter()
+        .filter_map(|map| Some((map.grid, map.outline?.to_polygon())))
+        .collect();
+    let traces: Vec<Trace<'_>> = visits
+        .iter()
+        .map(|placed| Trace {
+            id: placed.visit.id,
+            author: &placed.author,
+            visited_at: placed.visit.visited_at,
+            fix: placed.visit.position.fix(),
+            grid: outlines.get(&placed.grid),
+        })
+        .collect();
+    let flags = flag_visits(&traces);
+    let only_flagged = query.flagged.unwrap_or(false);
+    let points: Vec<VisitPoint> = visits
+        .iter()
+        .zip(flags)
+        .filter(|(placed, flags)| scope.covers(&placed.grid) && !(only_flagged && flags.is_empty()))
+        .map(|(placed, flags)| VisitPoint {
+            id: placed.visit.id,
+            household: placed.visit.household.clone(),
+            author: placed.author.clone(),
+            visited_at: placed.visit.visited_at,
+            outcome: placed.visit.outcome,
+            fix: placed.visit.position.fix().map(|fix| fix.rounded()),
+            flags,
+        })
+        .collect();
+    let names = display_names(&app.store).await?;
+    let authors = points
+        .iter()
+        .filter_map(|p| Some((p.author.clone(), names.get(&p.author)?.clone())))
+        .collect();
+    tracing::Span::current().record("n", points.len());
+    Ok(Json(VisitList {
+        round,
+        visits: points,
+        authors,
+    }))
 }

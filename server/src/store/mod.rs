@@ -173,6 +173,15 @@ pub struct StoredVisit {
     pub received_at: OffsetDateTime,
 }
 
+/// A stored visit as the map shows it: with its author and the grid of the
+/// household visited.
+#[derive(Clone, Debug)]
+pub struct PlacedVisit {
+    pub visit: Visit,
+    pub author: String,
+    pub grid: GridCode,
+}
+
 /// A stored submission: as accepted, when it arrived, where its household
 /// sits, and the decision on it.
 #[derive(Clone, Debug)]
@@ -357,6 +366,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         visit: &StoredVisit,
     ) -> impl Future<Output = Result<Recorded<VisitReceipt>, StoreError>> + Send;
+
+    /// Each visit of `round` by an author who visited one of the scope's
+    /// households in it, to the scope's households or any other, so that
+    /// the pace between an author's visits can be judged; oldest first.
+    fn round_visits(
+        &self,
+        round: Round,
+        scope: &Scope,
+    ) -> impl Future<Output = Result<Vec<PlacedVisit>, StoreError>> + Send;
 
     /// A household's ledger for a round, if any was kept.
     fn ledger(

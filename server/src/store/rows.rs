@@ -15,7 +15,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{
-    Credentials, HouseholdPlace, HouseholdState, StoreError, StoredSubmission, StoredVisit, User,
+    Credentials, HouseholdPlace, HouseholdState, PlacedVisit, StoreError, StoredSubmission,
+    StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -160,6 +161,25 @@ impl TryFrom<PlaceRow> for HouseholdPlace {
             building: row.building,
             floor: row.floor,
             room: row.room,
+        })
+    }
+}
+
+/// A visit with its author and its household's grid.
+#[derive(sqlx::FromRow)]
+pub struct VisitRow {
+    pub body: String,
+    pub author: String,
+    pub grid: String,
+}
+
+impl TryFrom<VisitRow> for PlacedVisit {
+    type Error = StoreError;
+    fn try_from(row: VisitRow) -> Result<PlacedVisit, StoreError> {
+        Ok(PlacedVisit {
+            visit: from_json(&row.body)?,
+            author: row.author,
+            grid: GridCode::parse(&row.grid).map_err(corrupt)?,
         })
     }
 }

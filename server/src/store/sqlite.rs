@@ -19,13 +19,13 @@ use tracing::instrument;
 
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
-    SubmissionRow, UserRow, from_json, grid_maps, parse_submission_id, parse_timestamp, timestamp,
-    to_json, visit_receipt,
+    SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
+    timestamp, to_json, visit_receipt,
 };
 use super::sqlite_writer::Writer;
 use super::{
-    AuditEntry, Credentials, HouseholdPlace, HouseholdState, Recorded, Reviewed, Scope, Seed,
-    Store, StoreError, StoredSubmission, StoredVisit, User,
+    AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded, Reviewed,
+    Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -509,6 +509,26 @@ impl Store for Sqlite {
             stored,
             parse_timestamp(&received_at)?,
         )))
+    }
+
+    #[instrument(skip_all, fields(%round))]
+    async fn round_visits(
+        &self,
+        round: Round,
+        scope: &Scope,
+    ) -> Result<Vec<PlacedVisit>, StoreError> {
+        let rows: Vec<VisitRow> = sqlx::query_as(
+            "SELECT v.body, v.author, h.grid FROM visits v JOIN households h ON h.code = v.household \
+             WHERE v.round = ?1 AND (?2 IS NULL OR v.author IN ( \
+                 SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
+                 WHERE w.round = ?1 AND o.grid IN (SELECT value FROM json_each(?2)))) \
+             ORDER BY v.visited_at, v.id",
+        )
+        .bind(round.to_string())
+        .bind(grid_list(scope))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(PlacedVisit::try_from).collect()
     }
 
     async fn ledger(

@@ -51,6 +51,10 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
             });
             (Method::POST, "/api/v1/submissions".into(), Some(body))
         }
+        "visits" => {
+            let grid = household["grid"].as_str().expect("grid");
+            (Method::GET, format!("/api/v1/visits?grid={grid}"), None)
+        }
         "visit" => {
             let body = json!({
                 "id": id, "household": code, "outcome": "met",
@@ -130,6 +134,9 @@ const MATRIX: &[(&str, Place, [u16; 6])] = &[
     ("visit", Place::Inside, [401, 403, 403, 403, 201, 201]),
     ("visit", Place::Outside, [401, 403, 403, 403, 403, 403]),
     ("visit", Place::OtherArea, [401, 403, 403, 403, 403, 403]),
+    ("visits", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("visits", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    ("visits", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
     ("list users", Place::Inside, [401, 200, 403, 403, 403, 403]),
     ("create user", Place::Inside, [401, 201, 403, 403, 403, 403]),
     ("review list", Place::Inside, [401, 200, 200, 200, 403, 403]),
