@@ -79,10 +79,29 @@ test("buildings are coloured by coverage, visits drawn, a visit outside its grid
   // Grid members mark visits; they do not survey.
   assert.equal(status, 403);
 
-  // Two visits: one at the building, one 30 km away a minute later.
+  // Two visits: one marked at the building, and one sent from 30 km away
+  // two minutes later (the phone reuses a fix up to a minute old, so the
+  // far one goes straight to the API).
   const home = middle(building.outline[0]);
   await markVisit(page, context, inBuilding[0].code, home);
-  await markVisit(page, context, inBuilding[1].code, { latitude: home.latitude + 0.27, longitude: home.longitude });
+  const far = await page.evaluate(
+    async ([code, home]) =>
+      (
+        await fetch("/api/v1/visits", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            id: crypto.randomUUID(),
+            household: code,
+            outcome: "met",
+            visited_at: new Date(Date.now() + 120_000).toISOString(),
+            position: { kind: "fix", latitude: home.latitude + 0.27, longitude: home.longitude, accuracy_m: 15 },
+          }),
+        })
+      ).status,
+    [inBuilding[1].code, home],
+  );
+  assert.equal(far, 201);
 
   await page.getByTestId("nav-map").click();
   const map = page.getByTestId("map");
@@ -98,6 +117,9 @@ test("buildings are coloured by coverage, visits drawn, a visit outside its grid
   const flags = (await flagged.allInnerTexts()).join("\n");
   assert.match(flags, /网格外/, "the far visit lies outside the grid");
   assert.match(flags, /公里/, "and implies an impossible pace");
+  assert.equal(await page.locator("[data-testid^='map-visit-'].flagged").count(), 2, "both drawn as flagged");
+  const dot = await points.first().evaluate((g) => getComputedStyle(g.lastElementChild).fill);
+  assert.equal(dot, "rgb(176, 0, 32)", "a flagged visit is drawn in the alert colour");
   await points.first().click();
   await page.getByTestId("map-chosen").waitFor();
   await screenshot(page, "map");

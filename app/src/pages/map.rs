@@ -318,16 +318,18 @@ fn draw(
         let (x, y) = frame.point(longitude, latitude);
         let flagged = !point.flags.is_empty();
         let id = point.id.to_string();
+        // The dot is small; the circle around it that takes the tap is a
+        // thumb wide at a phone's width.
         shapes.push(
             view! {
-                <circle
-                    cx=x
-                    cy=y
-                    r=if flagged { 14.0 } else { 10.0 }
+                <g
                     class=if flagged { "map-visit flagged" } else { "map-visit" }
                     data-testid=format!("map-visit-{id}")
                     on:click=move |_| chosen.set(Some(point.clone()))
-                />
+                >
+                    <circle cx=x cy=y r="66" class="map-hit" />
+                    <circle cx=x cy=y r=if flagged { 20.0 } else { 16.0 } />
+                </g>
             }
             .into_any(),
         );
