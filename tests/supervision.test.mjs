@@ -29,6 +29,11 @@ test("coverage drills down to buildings and the missing households", async () =>
   const g1 = page.getByTestId("coverage-G1");
   await g1.waitFor();
   const total = Number(await g1.getByTestId("coverage-households").innerText());
+  // The demo's one area heads its grids with their sum.
+  const area = page.locator("[data-testid^='coverage-area-']");
+  assert.equal(await area.count(), 1);
+  const all = Number(await page.getByTestId("coverage-total").getByTestId("coverage-households").innerText());
+  assert.equal(Number(await area.getByTestId("coverage-households").innerText()), all);
 
   await g1.click();
   const buildings = page.locator("[data-testid^='coverage-G1-']");

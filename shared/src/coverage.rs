@@ -47,6 +47,13 @@ pub struct Counts {
 }
 
 impl Counts {
+    fn sum(&mut self, other: &Counts) {
+        self.households += other.households;
+        self.surveyed += other.surveyed;
+        self.visited += other.visited;
+        self.missed += other.missed;
+    }
+
     fn add(&mut self, status: &HouseholdStatus) {
         self.households += 1;
         self.surveyed += u32::from(status.surveyed);
@@ -70,31 +77,49 @@ pub struct BuildingCoverage {
 pub struct GridCoverage {
     pub grid: GridCode,
     pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub area: String,
     #[serde(flatten)]
     pub counts: Counts,
     pub buildings: Vec<BuildingCoverage>,
 }
 
-/// `GET /api/v1/coverage?round=`: the whole scope, its grids, their buildings.
+/// One resettlement area's counts: the sum of its grids'.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AreaCoverage {
+    pub area: String,
+    #[serde(flatten)]
+    pub counts: Counts,
+}
+
+/// `GET /api/v1/coverage?round=`: the whole scope, its areas, their grids
+/// (by area, then code), and the grids' buildings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Coverage {
     pub round: Round,
     pub total: Counts,
+    #[serde(default)]
+    pub areas: Vec<AreaCoverage>,
     pub grids: Vec<GridCoverage>,
 }
 
 /// Counts `households` (ordered by grid, then building) into the grids of
-/// `grids`; a grid with no household counts zero.
+/// `grids` and their areas; a grid with no household counts zero.
 pub fn coverage(round: Round, grids: &[GridInfo], households: &[HouseholdStatus]) -> Coverage {
+    let mut grids: Vec<&GridInfo> = grids.iter().collect();
+    grids.sort_by(|a, b| (&a.area, &a.code).cmp(&(&b.area, &b.code)));
     let mut res = Coverage {
         round,
         total: Counts::default(),
+        areas: Vec::new(),
         grids: grids
             .iter()
             .map(|g| GridCoverage {
                 grid: g.code.clone(),
                 name: g.name.clone(),
+                area: g.area.clone(),
                 counts: Counts::default(),
                 buildings: Vec::new(),
             })
@@ -120,6 +145,15 @@ pub fn coverage(round: Round, grids: &[GridInfo], households: &[HouseholdStatus]
                     counts,
                 });
             }
+        }
+    }
+    for grid in &res.grids {
+        match res.areas.last_mut() {
+            Some(area) if area.area == grid.area => area.counts.sum(&grid.counts),
+            _ => res.areas.push(AreaCoverage {
+                area: grid.area.clone(),
+                counts: grid.counts,
+            }),
         }
     }
     res
@@ -174,6 +208,7 @@ mod tests {
         GridInfo {
             code: GridCode::parse(code).unwrap(),
             name: code.into(),
+            area: String::new(),
             outline: None,
             buildings: vec![],
         }
@@ -214,6 +249,42 @@ mod tests {
         assert_eq!(res.grids[0].buildings.len(), 2);
         assert_eq!(res.grids[0].buildings[1].counts.missed, 1);
         assert_eq!(res.grids[2].counts, Counts::default());
+    }
+
+    #[test]
+    fn each_area_sums_its_grids_and_lists_them_together() {
+        let in_area = |code: &str, area: &str| GridInfo {
+            area: area.into(),
+            ..grid(code)
+        };
+        let households = [
+            status("H1", "G1", "1号楼", true, 0),
+            status("H2", "G2", "4号楼", false, 1),
+            status("H3", "G3", "7号楼", false, 0),
+        ];
+        let res = coverage(
+            Round::parse("2026Q4").unwrap(),
+            &[
+                in_area("G1", "东区"),
+                in_area("G2", "西区"),
+                in_area("G3", "东区"),
+            ],
+            &households,
+        );
+
+        let grids: Vec<&str> = res.grids.iter().map(|g| g.grid.as_str()).collect();
+        assert_eq!(grids, ["G1", "G3", "G2"], "grids under their area");
+        let areas: Vec<(&str, u32, u32)> = res
+            .areas
+            .iter()
+            .map(|a| (a.area.as_str(), a.counts.households, a.counts.surveyed))
+            .collect();
+        assert_eq!(areas, [("东区", 2, 1), ("西区", 1, 0)]);
+        let mut sum = Counts::default();
+        for area in &res.areas {
+            sum.sum(&area.counts);
+        }
+        assert_eq!(sum, res.total);
     }
 
     #[test]

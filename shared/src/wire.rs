@@ -134,6 +134,9 @@ pub struct Roster {
 pub struct GridInfo {
     pub code: GridCode,
     pub name: String,
+    /// The resettlement area (安置区) the grid belongs to.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub area: String,
     /// The grid's outline, for the map; absent where none was imported, and
     /// everywhere but the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -774,6 +777,7 @@ mod tests {
                 grids: vec![GridInfo {
                     code: GridCode::parse("G1").unwrap(),
                     name: "第一网格".into(),
+                    area: "城关安置区".into(),
                     outline: None,
                     buildings: vec![],
                 }],

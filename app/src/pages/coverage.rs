@@ -52,10 +52,27 @@ pub fn CoveragePage() -> impl IntoView {
     load();
     let table = move || {
         coverage.get().map(|c| {
+            // Each area's line heads its grids, which come in area order.
+            let mut areas = c.areas.clone().into_iter().peekable();
+            let mut area_row = move |area: &str| {
+                areas.next_if(|a| a.area == area && !a.area.is_empty()).map(|a| {
+                    view! {
+                        <tbody>
+                            <CountsRow
+                                name=a.area.clone()
+                                counts=a.counts
+                                testid=format!("coverage-area-{}", a.area)
+                                class="area-row"
+                            />
+                        </tbody>
+                    }
+                })
+            };
             let rows = c
                 .grids
                 .into_iter()
                 .map(|g| {
+                    let heading = area_row(&g.area);
                     let code = g.grid.to_string();
                     let shown = {
                         let code = code.clone();
@@ -86,6 +103,7 @@ pub fn CoveragePage() -> impl IntoView {
                     let xlsx = format!("/api/v1/export?format=xlsx&grid={code}");
                     let csv = format!("/api/v1/export?format=csv&grid={code}");
                     view! {
+                        {heading}
                         <tbody>
                             <CountsRow
                                 name=format!("{} ▾", g.name)

@@ -278,6 +278,7 @@ mod tests {
         let grids = [GridInfo {
             code: GridCode::parse("G1").unwrap(),
             name: "第一网格".into(),
+            area: String::new(),
             outline: None,
             buildings: Vec::new(),
         }];

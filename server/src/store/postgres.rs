@@ -354,7 +354,7 @@ impl Store for Postgres {
 
     async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
         let rows: Vec<GridInfoRow> = sqlx::query_as(
-            "SELECT code, name FROM grids WHERE $1::TEXT[] IS NULL OR code = ANY($1) ORDER BY code",
+            "SELECT code, name, area FROM grids WHERE $1::TEXT[] IS NULL OR code = ANY($1) ORDER BY code",
         )
         .bind(grid_list(scope))
         .fetch_all(&self.pool)

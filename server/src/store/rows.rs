@@ -93,6 +93,7 @@ impl TryFrom<CredentialsRow> for Credentials {
 pub struct GridInfoRow {
     pub code: String,
     pub name: String,
+    pub area: String,
 }
 
 impl TryFrom<GridInfoRow> for GridInfo {
@@ -101,6 +102,7 @@ impl TryFrom<GridInfoRow> for GridInfo {
         Ok(GridInfo {
             code: GridCode::parse(&row.code).map_err(corrupt)?,
             name: row.name,
+            area: row.area,
             outline: None,
             buildings: Vec::new(),
         })

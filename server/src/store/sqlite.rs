@@ -364,7 +364,7 @@ impl Store for Sqlite {
 
     async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
         let rows: Vec<GridInfoRow> = sqlx::query_as(
-            "SELECT code, name FROM grids \
+            "SELECT code, name, area FROM grids \
              WHERE ?1 IS NULL OR code IN (SELECT value FROM json_each(?1)) ORDER BY code",
         )
         .bind(grid_list(scope))

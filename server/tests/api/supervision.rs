@@ -47,6 +47,13 @@ async fn coverage_counts_surveys_visits_and_the_missed_and_gaps_list_them() {
     assert_eq!(grid["visited"], 1);
     assert_eq!(grid["missed"], n - 2);
     assert_eq!(coverage["total"]["missed"], n - 2);
+    // The surveyor's scope is one grid of one area: the area's counts are its.
+    let areas = coverage["areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 1);
+    assert_eq!(areas[0]["area"], grid["area"]);
+    assert!(!areas[0]["area"].as_str().unwrap().is_empty());
+    assert_eq!(areas[0]["households"], n);
+    assert_eq!(areas[0]["surveyed"], 1);
     let building = grid["buildings"]
         .as_array()
         .unwrap()
