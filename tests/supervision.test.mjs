@@ -45,6 +45,17 @@ test("coverage drills down to buildings and the missing households", async () =>
   assert.equal(perBuilding.reduce((a, b) => a + b, 0), total);
   await screenshot(page, "coverage-drill");
 
+  // A building's line opens that building's missing households.
+  const first = page.locator("[data-testid^='coverage-G1-']").first();
+  const name = (await first.getAttribute("data-testid")).replace("coverage-G1-", "");
+  await first.click();
+  const inBuilding = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
+  await inBuilding.first().waitFor();
+  assert.equal(await inBuilding.count(), perBuilding[0]);
+  assert.ok((await page.getByTestId("not-surveyed").innerText()).includes(name));
+  await page.goBack();
+  await page.getByTestId("coverage-G1").click();
+
   await page.getByTestId("gaps-G1").click();
   const missing = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
   await missing.first().waitFor();

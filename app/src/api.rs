@@ -137,12 +137,15 @@ pub struct SeenVisit {
     pub author: String,
 }
 
-/// The households not yet surveyed or visited, of one grid or the scope.
-pub async fn gaps(grid: Option<String>) -> Result<GapsView, ApiError> {
-    let req = match grid {
-        Some(grid) => Request::get("/api/v1/gaps").query([("grid", grid)]),
-        None => Request::get("/api/v1/gaps"),
-    };
+/// The households not yet surveyed or visited, of the scope, one grid, or
+/// one building of a grid.
+pub async fn gaps(grid: Option<String>, building: Option<String>) -> Result<GapsView, ApiError> {
+    let mut req = Request::get("/api/v1/gaps");
+    for (name, value) in [("grid", grid), ("building", building)] {
+        if let Some(value) = value {
+            req = req.query([(name, value)]);
+        }
+    }
     read(req.send().await).await
 }
 

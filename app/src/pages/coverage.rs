@@ -48,6 +48,7 @@ pub fn CoveragePage() -> impl IntoView {
     let coverage = RwSignal::new(None::<Coverage>);
     let error = RwSignal::new(None::<String>);
     let open = RwSignal::new(None::<String>);
+    let navigate = leptos_router::hooks::use_navigate();
     let load = move || fetch_into(api::coverage(), coverage, error);
     load();
     let table = move || {
@@ -86,15 +87,23 @@ pub fn CoveragePage() -> impl IntoView {
                     };
                     let buildings = {
                         let (list, code) = (g.buildings.clone(), code.clone());
+                        let navigate = navigate.clone();
                         move || {
                             list.iter()
-                                .map(|b| view! {
-                                    <CountsRow
-                                        name=b.building.clone()
-                                        counts=b.counts
-                                        testid=format!("coverage-{code}-{}", b.building)
-                                        class="building-row"
-                                    />
+                                .map(|b| {
+                                    // A building's line opens its missing households.
+                                    let to = format!("/gaps?grid={code}&building={}", b.building);
+                                    let navigate = navigate.clone();
+                                    let tap = Callback::new(move |()| navigate(&to, Default::default()));
+                                    view! {
+                                        <CountsRow
+                                            name=b.building.clone()
+                                            counts=b.counts
+                                            testid=format!("coverage-{code}-{}", b.building)
+                                            class="building-row"
+                                            on_tap=tap
+                                        />
+                                    }
                                 })
                                 .collect_view()
                         }

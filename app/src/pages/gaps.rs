@@ -13,17 +13,19 @@ use crate::loading::{ErrorBanner, fetch_into};
 pub fn GapsPage() -> impl IntoView {
     let query = use_query_map();
     let grid = query.with_untracked(|q| q.get("grid"));
+    let building = query.with_untracked(|q| q.get("building"));
     let gaps = RwSignal::new(None::<GapsView>);
     let error = RwSignal::new(None::<String>);
     let load = {
-        let grid = grid.clone();
-        move || fetch_into(api::gaps(grid.clone()), gaps, error)
+        let (grid, building) = (grid.clone(), building.clone());
+        move || fetch_into(api::gaps(grid.clone(), building.clone()), gaps, error)
     };
     load();
-    let title = match &grid {
-        Some(grid) => format!("{} · {grid}", tr(Msg::MissingList)),
-        None => tr(Msg::MissingList).to_owned(),
-    };
+    let title = [Some(tr(Msg::MissingList).to_owned()), grid, building]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
     view! {
         <Header />
         <section class="gaps">
