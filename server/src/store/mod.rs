@@ -34,6 +34,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
+    #[error("database error: {0}")]
+    Writer(#[from] rusqlite::Error),
     #[error("the write task has stopped")]
     WriterStopped,
     #[error("the group commit failed: {0}")]

@@ -56,7 +56,7 @@ impl Sqlite {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let writer = Writer::start(&options).await?;
+        let writer = Writer::start(options.get_filename())?;
         Ok(Sqlite { pool, writer })
     }
 

@@ -1,17 +1,21 @@
-//! Group commit for SQLite: one task owns the write connection and commits
+//! Group commit for SQLite: one thread owns the write connection and commits
 //! every submission waiting for it in one transaction, so many phones
 //! syncing at once share one fsync instead of paying one each. Each
 //! submission still gets its answer only after the commit that holds it.
+//!
+//! The thread talks to SQLite directly (no async driver in between), so a
+//! group's statements cost no hand-over between threads: requests hand it
+//! their job over a channel and wait for the answer, and that is the only
+//! hand-over a submission makes on its way to the disk.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Duration;
 
-use shared::merge::HouseholdLedger;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{Connection, Executor, QueryBuilder};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use shared::merge::{Accepted, HouseholdLedger};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
-
-use shared::merge::Accepted;
 
 use super::rows::{parse_timestamp, receipt_of, remerge, timestamp, to_json};
 use super::{Recorded, StoreError};
@@ -34,11 +38,16 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens the write connection and starts the task that owns it.
-    pub async fn start(options: &SqliteConnectOptions) -> Result<Writer, StoreError> {
-        let conn = SqliteConnection::connect_with(options).await?;
+    /// Opens the write connection to the database file at `path` (which
+    /// must exist, migrated) and starts the thread that owns it. The thread
+    /// ends when the last handle is dropped.
+    pub fn start(path: &Path) -> Result<Writer, StoreError> {
+        let conn = open(path)?;
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write_loop(conn, rx));
+        std::thread::Builder::new()
+            .name("anju-writer".into())
+            .spawn(move || write_loop(conn, rx))
+            .map_err(|e| StoreError::Batch(format!("could not start the writer: {e}")))?;
         Ok(Writer { jobs })
     }
 
@@ -64,9 +73,28 @@ impl Writer {
     }
 }
 
-async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
+/// The write connection, as durable as the pool's: WAL, `synchronous =
+/// FULL` (every commit is fsynced before it returns), foreign keys checked.
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal mode {mode}, not WAL"
+        )));
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Some(job) = rx.recv().await {
+    while let Some(job) = rx.blocking_recv() {
         batch.push(job);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -74,213 +102,171 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match commit_batch(&mut conn, &batch).await {
+        match commit_batch(&mut conn, &batch) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
             }
             Err(err) => {
+                // The transaction was rolled back when it was dropped.
                 tracing::error!(error = %err, n = batch.len(), "group commit failed");
                 let message = err.to_string();
                 for job in batch.drain(..) {
                     let _ = job.reply.send(Err(StoreError::Batch(message.clone())));
                 }
-                // A failed COMMIT can leave the transaction open.
-                let _ = conn.execute("ROLLBACK").await;
             }
         }
     }
 }
 
-/// The rows one statement inserts at most, well under SQLite's limit on
-/// bound parameters.
-const ROWS_PER_STATEMENT: usize = 100;
-
 type Key = (String, String); // (household, round)
 
-/// Writes every job of the batch in one transaction with a fixed number of
-/// statements, whatever the batch's size: which ids exist, the households'
-/// stored submissions, earlier ledgers and roster baselines, then the new submissions and the
-/// re-merged ledgers. A job that cannot be merged is answered with its error
-/// and not written; a database failure fails the whole batch.
-async fn commit_batch(
-    conn: &mut SqliteConnection,
+/// Writes every job of the batch in one transaction: which ids exist, the
+/// households' stored submissions, earlier ledgers and roster baselines,
+/// then the new submissions and the re-merged ledgers, each with one cached
+/// statement per row. A job that cannot be merged is answered with its
+/// error and not written; a database failure fails the whole batch.
+fn commit_batch(
+    conn: &mut Connection,
     batch: &[Job],
-) -> Result<Vec<Result<Recorded, StoreError>>, sqlx::Error> {
-    conn.execute("BEGIN IMMEDIATE").await?;
-    let ids: Vec<String> = batch
-        .iter()
-        .map(|j| j.accepted.submission.id.to_string())
-        .collect();
-    let keys: BTreeSet<Key> = batch.iter().map(key_of).collect();
-
-    let mut stored_ids: HashMap<String, (String, String)> = HashMap::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut query =
-            QueryBuilder::new("SELECT id, digest, received_at FROM submissions WHERE id IN (");
-        let mut list = query.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        stored_ids.extend(rows.into_iter().map(|(id, digest, at)| (id, (digest, at))));
-    }
-
-    let households: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
-    let mut bodies: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-    let mut ledgers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut baselines: BTreeMap<Key, String> = BTreeMap::new();
-    for chunk in households.chunks(ROWS_PER_STATEMENT) {
-        let mut query = QueryBuilder::new(
-            "SELECT household, round, body FROM submissions WHERE household IN (",
-        );
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            bodies.entry((household, round)).or_default().push(body);
-        }
-        let mut query =
-            QueryBuilder::new("SELECT household, round, body FROM ledgers WHERE household IN (");
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            ledgers.entry(household).or_default().push((round, body));
-        }
-        let mut query = QueryBuilder::new(
-            "SELECT household, round, body FROM roster_baselines WHERE household IN (",
-        );
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            baselines.insert((household, round), body);
-        }
-    }
+) -> rusqlite::Result<Vec<Result<Recorded, StoreError>>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
 
     // In batch order, so a retry within the batch sees the first copy.
     let mut outcomes: Vec<Option<Result<Recorded, StoreError>>> = Vec::with_capacity(batch.len());
-    let mut new_rows: Vec<(usize, String)> = Vec::new(); // (job index, body)
-    for (idx, job) in batch.iter().enumerate() {
-        let id = &ids[idx];
-        if let Some((digest, received_at)) = stored_ids.get(id) {
-            outcomes.push(Some(if *digest != job.digest {
-                Ok(Recorded::IdReused)
-            } else {
-                parse_timestamp(received_at)
-                    .map(|at| Recorded::Again(receipt_of(&job.accepted, at)))
-            }));
-            continue;
+    let mut new_jobs: Vec<(usize, String)> = Vec::new(); // (job index, body)
+    let mut seen: HashMap<String, usize> = HashMap::new(); // id -> job index, new this batch
+    {
+        let mut stored =
+            tx.prepare_cached("SELECT digest, received_at FROM submissions WHERE id = ?1")?;
+        for (idx, job) in batch.iter().enumerate() {
+            let id = job.accepted.submission.id.to_string();
+            let earlier: Option<(String, OffsetDateTime)> = match seen.get(&id) {
+                Some(&first) => Some((batch[first].digest.clone(), batch[first].received_at)),
+                None => {
+                    let row: Option<(String, String)> = stored
+                        .query_row([&id], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .optional()?;
+                    match row {
+                        Some((digest, at)) => match parse_timestamp(&at) {
+                            Ok(at) => Some((digest, at)),
+                            Err(err) => {
+                                outcomes.push(Some(Err(err)));
+                                continue;
+                            }
+                        },
+                        None => None,
+                    }
+                }
+            };
+            outcomes.push(match earlier {
+                Some((digest, _)) if digest != job.digest => Some(Ok(Recorded::IdReused)),
+                Some((_, at)) => Some(Ok(Recorded::Again(receipt_of(&job.accepted, at)))),
+                None => {
+                    seen.insert(id, idx);
+                    new_jobs.push((idx, to_json(&job.accepted)));
+                    None
+                }
+            });
         }
-        let body = to_json(&job.accepted);
-        bodies.entry(key_of(job)).or_default().push(body.clone());
-        stored_ids.insert(id.clone(), (job.digest.clone(), timestamp(job.received_at)));
-        new_rows.push((idx, body));
-        outcomes.push(None);
     }
 
-    // Re-merge each household touched by a new submission.
-    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::new();
+    // Each household round touched by a new submission, re-merged from the
+    // round's roster baseline if an import set one (else last round's
+    // ledger) and every submission of the round, the new ones included.
+    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (n, (idx, _)) in new_jobs.iter().enumerate() {
+        by_key.entry(key_of(&batch[*idx])).or_default().push(n);
+    }
+    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::with_capacity(by_key.len());
     let mut failed: BTreeMap<Key, String> = BTreeMap::new();
-    let touched: BTreeSet<Key> = new_rows
-        .iter()
-        .map(|(idx, _)| key_of(&batch[*idx]))
-        .collect();
-    for key in touched {
-        // The round's roster baseline if an import set one, else last
-        // round's ledger.
-        let previous = baselines.get(&key).map(String::as_str).or_else(|| {
-            ledgers.get(&key.0).and_then(|rounds| {
-                rounds
-                    .iter()
-                    .filter(|(round, _)| *round < key.1)
-                    .max_by(|a, b| a.0.cmp(&b.0))
-                    .map(|(_, body)| body.as_str())
-            })
-        });
-        let job = batch
-            .iter()
-            .find(|j| key_of(j) == key)
-            .expect("touched by a job");
-        match remerge(&job.accepted, previous, &bodies[&key]) {
-            Ok(ledger) => merged.push((key, ledger)),
-            Err(err) => {
-                failed.insert(key, err.to_string());
+    {
+        let mut stored_bodies =
+            tx.prepare_cached("SELECT body FROM submissions WHERE household = ?1 AND round = ?2")?;
+        let mut baseline = tx.prepare_cached(
+            "SELECT body FROM roster_baselines WHERE household = ?1 AND round = ?2",
+        )?;
+        let mut previous_ledger = tx.prepare_cached(
+            "SELECT body FROM ledgers WHERE household = ?1 AND round < ?2 \
+             ORDER BY round DESC LIMIT 1",
+        )?;
+        for (key, jobs) in &by_key {
+            let mut bodies: Vec<String> = stored_bodies
+                .query_map(params![key.0, key.1], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            bodies.extend(jobs.iter().map(|&n| new_jobs[n].1.clone()));
+            let previous: Option<String> = match baseline
+                .query_row(params![key.0, key.1], |row| row.get(0))
+                .optional()?
+            {
+                Some(body) => Some(body),
+                None => previous_ledger
+                    .query_row(params![key.0, key.1], |row| row.get(0))
+                    .optional()?,
+            };
+            match remerge(
+                &batch[new_jobs[jobs[0]].0].accepted,
+                previous.as_deref(),
+                &bodies,
+            ) {
+                Ok(ledger) => merged.push((key.clone(), ledger)),
+                Err(err) => {
+                    failed.insert(key.clone(), err.to_string());
+                }
             }
         }
     }
-    new_rows.retain(|(idx, _)| !failed.contains_key(&key_of(&batch[*idx])));
 
-    for chunk in new_rows.chunks(ROWS_PER_STATEMENT) {
-        let mut query = QueryBuilder::new(
-            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) ",
-        );
-        query.push_values(chunk, |mut row, (idx, body)| {
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for (idx, body) in &new_jobs {
             let job = &batch[*idx];
-            let sub = &job.accepted.submission;
-            row.push_bind(sub.id.to_string())
-                .push_bind(sub.household.as_str())
-                .push_bind(sub.round.to_string())
-                .push_bind(&job.accepted.author)
-                .push_bind(&job.digest)
-                .push_bind(timestamp(job.received_at))
-                .push_bind(body);
-        });
-        query.build().execute(&mut *conn).await?;
-    }
-    for chunk in merged.chunks(ROWS_PER_STATEMENT) {
-        let mut query =
-            QueryBuilder::new("INSERT INTO ledgers (household, round, surveyed, body) ");
-        query.push_values(chunk, |mut row, ((household, round), ledger)| {
-            row.push_bind(household)
-                .push_bind(round)
-                .push_bind(ledger.is_surveyed())
-                .push_bind(to_json(ledger));
-        });
-        query.push(
-            " ON CONFLICT (household, round) DO UPDATE \
-             SET surveyed = excluded.surveyed, body = excluded.body",
-        );
-        query.build().execute(&mut *conn).await?;
-    }
-    // Mark the touched households changed, for the phones' delta sync.
-    if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
-        let touched: BTreeSet<&str> = merged
-            .iter()
-            .map(|((household, _), _)| household.as_str())
-            .collect();
-        for chunk in touched
-            .into_iter()
-            .collect::<Vec<_>>()
-            .chunks(ROWS_PER_STATEMENT)
-        {
-            let mut query = QueryBuilder::new("UPDATE households SET changed_at = ");
-            query.push_bind(timestamp(latest)).push(" WHERE code IN (");
-            let mut list = query.separated(", ");
-            for household in chunk {
-                list.push_bind(*household);
+            if failed.contains_key(&key_of(job)) {
+                continue;
             }
-            query.push(")");
-            query.build().execute(&mut *conn).await?;
+            let sub = &job.accepted.submission;
+            insert.execute(params![
+                sub.id.to_string(),
+                sub.household.as_str(),
+                sub.round.to_string(),
+                job.accepted.author,
+                job.digest,
+                timestamp(job.received_at),
+                body,
+            ])?;
+        }
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (household, round) DO UPDATE \
+             SET surveyed = excluded.surveyed, body = excluded.body",
+        )?;
+        for ((household, round), ledger) in &merged {
+            upsert.execute(params![
+                household,
+                round,
+                ledger.is_surveyed(),
+                to_json(ledger)
+            ])?;
+        }
+        // Mark the touched households changed, for the phones' delta sync.
+        if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
+            let latest = timestamp(latest);
+            let mut changed =
+                tx.prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")?;
+            let touched: BTreeSet<&str> = merged
+                .iter()
+                .map(|((household, _), _)| household.as_str())
+                .collect();
+            for household in touched {
+                changed.execute(params![latest, household])?;
+            }
         }
     }
-    conn.execute("COMMIT").await?;
+    tx.commit()?;
 
     Ok(batch
         .iter()
