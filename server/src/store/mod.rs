@@ -7,6 +7,7 @@ mod postgres_import;
 mod rows;
 mod sqlite;
 mod sqlite_import;
+mod sqlite_reads;
 mod sqlite_writer;
 
 use std::collections::BTreeMap;
