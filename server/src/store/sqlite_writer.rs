@@ -6,28 +6,45 @@
 //! The thread talks to SQLite directly (no async driver in between), so a
 //! group's statements cost no hand-over between threads: requests hand it
 //! their job over a channel and wait for the answer, and that is the only
-//! hand-over a submission makes on its way to the disk.
+//! hand-over a submission makes on its way to the disk. What can be done
+//! before the job is handed over (the body's JSON, its time stamp) is done
+//! by the request, so that the one thread does only what must be serial.
+//!
+//! Checkpoints (copying committed pages from the WAL back into the database
+//! file) run on a second thread after each commit, so no commit waits for
+//! one; they change nothing about durability, which the WAL's fsync at each
+//! commit provides.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
-use shared::merge::{Accepted, HouseholdLedger};
+use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use super::rows::{parse_timestamp, receipt_of, remerge, timestamp, to_json};
+use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
 
 /// The most submissions one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 256;
 
+/// WAL frames (pages) past which the checkpoint thread makes the writer
+/// wait for a full checkpoint, so that the WAL starts over: under a steady
+/// stream of commits a checkpoint that runs beside them may never catch up.
+const WAL_LIMIT_FRAMES: i64 = 10_000;
+
 /// One submission waiting to be written, and where its answer goes.
 struct Job {
     accepted: Accepted,
+    /// The stored form of `accepted`.
+    body: String,
     digest: String,
     received_at: OffsetDateTime,
+    /// `received_at` as stored.
+    received: String,
     reply: oneshot::Sender<Result<Recorded, StoreError>>,
 }
 
@@ -43,11 +60,25 @@ impl Writer {
     /// ends when the last handle is dropped.
     pub fn start(path: &Path) -> Result<Writer, StoreError> {
         let conn = open(path)?;
+        // Checkpoints are the other thread's work.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpoints = open(path)?;
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        std::thread::Builder::new()
-            .name("anju-writer".into())
-            .spawn(move || write_loop(conn, rx))
-            .map_err(|e| StoreError::Batch(format!("could not start the writer: {e}")))?;
+        let (committed, commits) = sync_channel(1);
+        let spawn = |name: &str, work: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(work)
+                .map_err(|e| StoreError::Batch(format!("could not start {name}: {e}")))
+        };
+        spawn(
+            "anju-checkpoint",
+            Box::new(move || checkpoint_loop(checkpoints, commits)),
+        )?;
+        spawn(
+            "anju-writer",
+            Box::new(move || write_loop(conn, rx, committed)),
+        )?;
         Ok(Writer { jobs })
     }
 
@@ -61,8 +92,10 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             accepted: accepted.clone(),
+            body: to_json(accepted),
             digest: digest.to_owned(),
             received_at,
+            received: timestamp(received_at),
             reply,
         };
         self.jobs
@@ -92,7 +125,7 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
+fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>, committed: SyncSender<()>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(job) = rx.blocking_recv() {
         batch.push(job);
@@ -107,6 +140,8 @@ fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
+                // Full means a checkpoint is already due.
+                let _ = committed.try_send(());
             }
             Err(err) => {
                 // The transaction was rolled back when it was dropped.
@@ -116,6 +151,28 @@ fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
                     let _ = job.reply.send(Err(StoreError::Batch(message.clone())));
                 }
             }
+        }
+    }
+}
+
+/// After each commit, copies what the WAL holds back into the database
+/// file without holding up the writer (a passive checkpoint); when the WAL
+/// has grown past `WAL_LIMIT_FRAMES` all the same, waits for the writer
+/// between two commits and checkpoints all of it, so that the next commit
+/// starts the WAL over. Ends with the writer.
+fn checkpoint_loop(conn: Connection, commits: Receiver<()>) {
+    let checkpoint = |mode: &str| {
+        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
+            row.get::<_, i64>(1)
+        })
+    };
+    while commits.recv().is_ok() {
+        let result = match checkpoint("PASSIVE") {
+            Ok(frames) if frames > WAL_LIMIT_FRAMES => checkpoint("RESTART"),
+            other => other,
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "checkpoint failed");
         }
     }
 }
@@ -135,7 +192,7 @@ fn commit_batch(
 
     // In batch order, so a retry within the batch sees the first copy.
     let mut outcomes: Vec<Option<Result<Recorded, StoreError>>> = Vec::with_capacity(batch.len());
-    let mut new_jobs: Vec<(usize, String)> = Vec::new(); // (job index, body)
+    let mut new_jobs: Vec<usize> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new(); // id -> job index, new this batch
     {
         let mut stored =
@@ -165,7 +222,7 @@ fn commit_batch(
                 Some((_, at)) => Some(Ok(Recorded::Again(receipt_of(&job.accepted, at)))),
                 None => {
                     seen.insert(id, idx);
-                    new_jobs.push((idx, to_json(&job.accepted)));
+                    new_jobs.push(idx);
                     None
                 }
             });
@@ -176,8 +233,8 @@ fn commit_batch(
     // round's roster baseline if an import set one (else last round's
     // ledger) and every submission of the round, the new ones included.
     let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (n, (idx, _)) in new_jobs.iter().enumerate() {
-        by_key.entry(key_of(&batch[*idx])).or_default().push(n);
+    for &idx in &new_jobs {
+        by_key.entry(key_of(&batch[idx])).or_default().push(idx);
     }
     let mut merged: Vec<(Key, HouseholdLedger)> = Vec::with_capacity(by_key.len());
     let mut failed: BTreeMap<Key, String> = BTreeMap::new();
@@ -192,10 +249,9 @@ fn commit_batch(
              ORDER BY round DESC LIMIT 1",
         )?;
         for (key, jobs) in &by_key {
-            let mut bodies: Vec<String> = stored_bodies
+            let stored: Vec<String> = stored_bodies
                 .query_map(params![key.0, key.1], |row| row.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            bodies.extend(jobs.iter().map(|&n| new_jobs[n].1.clone()));
             let previous: Option<String> = match baseline
                 .query_row(params![key.0, key.1], |row| row.get(0))
                 .optional()?
@@ -205,11 +261,8 @@ fn commit_batch(
                     .query_row(params![key.0, key.1], |row| row.get(0))
                     .optional()?,
             };
-            match remerge(
-                &batch[new_jobs[jobs[0]].0].accepted,
-                previous.as_deref(),
-                &bodies,
-            ) {
+            let new = jobs.iter().map(|&idx| &batch[idx].accepted);
+            match remerge(previous.as_deref(), &stored, new) {
                 Ok(ledger) => merged.push((key.clone(), ledger)),
                 Err(err) => {
                     failed.insert(key.clone(), err.to_string());
@@ -223,8 +276,8 @@ fn commit_batch(
             "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?;
-        for (idx, body) in &new_jobs {
-            let job = &batch[*idx];
+        for &idx in &new_jobs {
+            let job = &batch[idx];
             if failed.contains_key(&key_of(job)) {
                 continue;
             }
@@ -235,8 +288,8 @@ fn commit_batch(
                 sub.round.to_string(),
                 job.accepted.author,
                 job.digest,
-                timestamp(job.received_at),
-                body,
+                job.received,
+                job.body,
             ])?;
         }
         let mut upsert = tx.prepare_cached(
@@ -279,6 +332,30 @@ fn commit_batch(
             },
         })
         .collect())
+}
+
+/// A household round's ledger, re-merged from the last earlier ledger (or
+/// the round's roster baseline), the round's stored submissions, and the
+/// new ones.
+fn remerge<'a>(
+    previous: Option<&str>,
+    stored: &[String],
+    new: impl Iterator<Item = &'a Accepted> + Clone,
+) -> Result<HouseholdLedger, StoreError> {
+    let first = new.clone().next().expect("a new submission");
+    let previous: Option<HouseholdLedger> = previous.map(from_json).transpose()?;
+    let mut all: Vec<Accepted> = stored
+        .iter()
+        .map(|b| from_json(b))
+        .collect::<Result<_, _>>()?;
+    all.extend(new.cloned());
+    let sub = &first.submission;
+    Ok(merge_household(
+        &sub.household,
+        sub.round,
+        previous.as_ref(),
+        &all,
+    ))
 }
 
 fn key_of(job: &Job) -> Key {
