@@ -133,9 +133,10 @@ fn copy_of(seeded: &Path, dir: &Path, name: &str) -> String {
 }
 
 /// Starts `anju serve` on a free port with its default logging; returns
-/// the process and its address.
+/// the process and its address. `ANJU_BIN` names another build to measure.
 fn start_binary(database: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anju"))
+    let binary = std::env::var("ANJU_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_anju").into());
+    let mut child = Command::new(binary)
         .args([
             "serve",
             "--port",
