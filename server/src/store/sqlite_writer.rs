@@ -13,10 +13,16 @@
 //! Checkpoints (copying committed pages from the WAL back into the database
 //! file) run on a second thread after each commit, so no commit waits for
 //! one; they change nothing about durability, which the WAL's fsync at each
-//! commit provides.
+//! commit provides. The WAL can only start over from its beginning when a
+//! write begins with every frame already copied, which a checkpoint running
+//! beside a steady stream of commits never sees; so once the WAL has grown
+//! past `WAL_RESTART_FRAMES`, the writer copies the last few frames itself
+//! between two commits, after answering the first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
@@ -31,10 +37,9 @@ use super::{Recorded, StoreError};
 /// The most submissions one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 256;
 
-/// WAL frames (pages) past which the checkpoint thread makes the writer
-/// wait for a full checkpoint, so that the WAL starts over: under a steady
-/// stream of commits a checkpoint that runs beside them may never catch up.
-const WAL_LIMIT_FRAMES: i64 = 10_000;
+/// WAL frames (pages of 4 KiB) past which the writer finishes a checkpoint
+/// itself, so that its next write starts the WAL over.
+const WAL_RESTART_FRAMES: i64 = 4_000;
 
 /// One submission waiting to be written, and where its answer goes.
 struct Job {
@@ -65,6 +70,8 @@ impl Writer {
         let checkpoints = open(path)?;
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
         let (committed, commits) = sync_channel(1);
+        let restart_due = Arc::new(AtomicBool::new(false));
+        let due = restart_due.clone();
         let spawn = |name: &str, work: Box<dyn FnOnce() + Send>| {
             std::thread::Builder::new()
                 .name(name.into())
@@ -73,11 +80,11 @@ impl Writer {
         };
         spawn(
             "anju-checkpoint",
-            Box::new(move || checkpoint_loop(checkpoints, commits)),
+            Box::new(move || checkpoint_loop(checkpoints, commits, &due)),
         )?;
         spawn(
             "anju-writer",
-            Box::new(move || write_loop(conn, rx, committed)),
+            Box::new(move || write_loop(conn, rx, committed, &restart_due)),
         )?;
         Ok(Writer { jobs })
     }
@@ -125,7 +132,12 @@ fn open(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
-fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>, committed: SyncSender<()>) {
+fn write_loop(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    committed: SyncSender<()>,
+    restart_due: &AtomicBool,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(job) = rx.blocking_recv() {
         batch.push(job);
@@ -140,8 +152,22 @@ fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>, committed: Sync
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
-                // Full means a checkpoint is already due.
-                let _ = committed.try_send(());
+                if restart_due.load(Ordering::Acquire) {
+                    // The checkpoint thread has stood by for this; only the
+                    // frames since its last pass are left to copy. It is
+                    // woken again after the next commit, which starts the
+                    // WAL over.
+                    match checkpoint(&conn) {
+                        Ok((frames, copied)) if frames == copied => {
+                            restart_due.store(false, Ordering::Release);
+                        }
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
+                    }
+                } else {
+                    // Full means a checkpoint is already due.
+                    let _ = committed.try_send(());
+                }
             }
             Err(err) => {
                 // The transaction was rolled back when it was dropped.
@@ -156,25 +182,30 @@ fn write_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>, committed: Sync
 }
 
 /// After each commit, copies what the WAL holds back into the database
-/// file without holding up the writer (a passive checkpoint); when the WAL
-/// has grown past `WAL_LIMIT_FRAMES` all the same, waits for the writer
-/// between two commits and checkpoints all of it, so that the next commit
-/// starts the WAL over. Ends with the writer.
-fn checkpoint_loop(conn: Connection, commits: Receiver<()>) {
-    let checkpoint = |mode: &str| {
-        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
-            row.get::<_, i64>(1)
-        })
-    };
+/// file without holding up the writer (a passive checkpoint). Once the WAL
+/// has grown past `WAL_RESTART_FRAMES`, leaves the next one to the writer
+/// (`restart_due`) and stands by until it is done. Ends with the writer.
+fn checkpoint_loop(conn: Connection, commits: Receiver<()>, restart_due: &AtomicBool) {
     while commits.recv().is_ok() {
-        let result = match checkpoint("PASSIVE") {
-            Ok(frames) if frames > WAL_LIMIT_FRAMES => checkpoint("RESTART"),
-            other => other,
-        };
-        if let Err(err) = result {
-            tracing::warn!(error = %err, "checkpoint failed");
+        if restart_due.load(Ordering::Acquire) {
+            continue;
+        }
+        match checkpoint(&conn) {
+            Ok((frames, _)) if frames > WAL_RESTART_FRAMES => {
+                restart_due.store(true, Ordering::Release);
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
         }
     }
+}
+
+/// A passive checkpoint: the frames the WAL holds, and how many of them
+/// are now copied into the database file.
+fn checkpoint(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        Ok((row.get(1)?, row.get(2)?))
+    })
 }
 
 type Key = (String, String); // (household, round)
