@@ -11,13 +11,14 @@
 //! by the request, so that the one thread does only what must be serial.
 //!
 //! Checkpoints (copying committed pages from the WAL back into the database
-//! file) run on a second thread after each commit, so no commit waits for
-//! one; they change nothing about durability, which the WAL's fsync at each
-//! commit provides. The WAL can only start over from its beginning when a
-//! write begins with every frame already copied, which a checkpoint running
-//! beside a steady stream of commits never sees; so once the WAL has grown
-//! past `WAL_RESTART_FRAMES`, the writer copies the last few frames itself
-//! between two commits, after answering the first.
+//! file) run on a second thread, at most every `CHECKPOINT_INTERVAL`, so no
+//! commit waits for one and a page changed by several commits in between is
+//! copied and written out once; they change nothing about durability, which
+//! the WAL's fsync at each commit provides. The WAL can only start over from
+//! its beginning when a write begins with every frame already copied, which
+//! a checkpoint running beside a steady stream of commits never sees; so
+//! once the WAL has grown past `WAL_RESTART_FRAMES`, the writer copies the
+//! last few frames itself between two commits, after answering the first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -37,9 +38,12 @@ use super::{Recorded, StoreError};
 /// The most submissions one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 256;
 
+/// The least time between two checkpoints on the checkpoint thread.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
+
 /// WAL frames (pages of 4 KiB) past which the writer finishes a checkpoint
 /// itself, so that its next write starts the WAL over.
-const WAL_RESTART_FRAMES: i64 = 4_000;
+const WAL_RESTART_FRAMES: i64 = 8_000;
 
 /// One submission waiting to be written, and where its answer goes.
 struct Job {
@@ -181,22 +185,29 @@ fn write_loop(
     }
 }
 
-/// After each commit, copies what the WAL holds back into the database
-/// file without holding up the writer (a passive checkpoint). Once the WAL
-/// has grown past `WAL_RESTART_FRAMES`, leaves the next one to the writer
-/// (`restart_due`) and stands by until it is done. Ends with the writer.
+/// After a commit, copies what the WAL holds back into the database file
+/// without holding up the writer (a passive checkpoint), then waits out
+/// `CHECKPOINT_INTERVAL`. Once the WAL has grown past `WAL_RESTART_FRAMES`,
+/// copies what was committed during that checkpoint too, leaves the few
+/// frames left to the writer (`restart_due`) and stands by until it is
+/// done. Ends with the writer.
 fn checkpoint_loop(conn: Connection, commits: Receiver<()>, restart_due: &AtomicBool) {
     while commits.recv().is_ok() {
         if restart_due.load(Ordering::Acquire) {
             continue;
         }
-        match checkpoint(&conn) {
+        let result = match checkpoint(&conn) {
             Ok((frames, _)) if frames > WAL_RESTART_FRAMES => {
+                let again = checkpoint(&conn);
                 restart_due.store(true, Ordering::Release);
+                again
             }
-            Ok(_) => {}
-            Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
+            other => other,
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "checkpoint failed");
         }
+        std::thread::sleep(CHECKPOINT_INTERVAL);
     }
 }
 
