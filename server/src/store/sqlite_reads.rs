@@ -97,10 +97,11 @@ impl Readers {
     ) -> Result<Option<HouseholdState>, StoreError> {
         let row = self.with(|conn| {
             conn.prepare_cached(
+                // One look-up of the ledger: this round's if kept, else the
+                // last one before it, which the round carries over.
                 "SELECT h.code, h.grid, h.building, h.floor, h.room, \
-                     (SELECT body FROM ledgers WHERE household = h.code AND round = ?2) AS current, \
-                     (SELECT body FROM ledgers WHERE household = h.code AND round < ?2 \
-                      ORDER BY round DESC LIMIT 1) AS previous \
+                     (SELECT body FROM ledgers WHERE household = h.code AND round <= ?2 \
+                      ORDER BY round DESC LIMIT 1) AS latest \
                  FROM households h WHERE h.code = ?1",
             )?
             .query_row((code, round.to_string()), state_row)
@@ -119,7 +120,9 @@ fn state_row(row: &Row<'_>) -> rusqlite::Result<StateRow> {
             floor: row.get(3)?,
             room: row.get(4)?,
         },
+        // `into_state` takes this round's ledger if it is that, and carries
+        // it over otherwise.
         current: row.get(5)?,
-        previous: row.get(6)?,
+        previous: None,
     })
 }
