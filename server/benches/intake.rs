@@ -3,7 +3,16 @@
 //! against the raw SQLite insert rate of the same rows in the same run.
 //!
 //! `cargo bench -p server --bench intake -- [clients] [seconds]`
+//!
+//! The server is the real `anju` binary in its own process, with its default
+//! logging; the clients are plain HTTP/1.1 keep-alive connections, one per
+//! client, each sending its next submission when the last one is answered.
+//! The same load against the server running inside the benchmark's own
+//! process is reported too. Both share the machine's cores with the clients.
 
+use std::io::{BufRead, BufReader as StdBufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -15,13 +24,14 @@ use server::http::auth::hash_password;
 use server::settings::Settings;
 use server::store::{Credentials, GridRow, HouseholdPlace, Seed, Sqlite, Store, User};
 use shared::codes::{EmploymentStatus, LabourCapacity, Role};
-use shared::merge::{HouseholdLedger, MemberLedger, merge_household};
+use shared::merge::{Accepted, HouseholdLedger, MemberLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode, PersonId};
 use shared::record::LabourRecord;
 use shared::round::Round;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
-use sqlx::{Connection, Executor};
+use shared::wire::Submission;
 use time::macros::date;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
 
 const HOUSEHOLDS: usize = 20_000;
 const MEMBERS: usize = 4;
@@ -104,28 +114,65 @@ fn submission(rng: &mut ChaCha8Rng) -> Value {
     })
 }
 
-async fn http_rate(dir: &std::path::Path, clients: usize, seconds: u64) -> f64 {
-    let url = format!("sqlite://{}", dir.join("intake.db").display());
-    Sqlite::open(&url)
-        .await
-        .expect("open")
-        .seed(&seed())
-        .await
-        .expect("seed");
-    let settings = Settings {
-        port: 0,
-        host: "127.0.0.1".into(),
-        database: url,
-        demo: false,
-        round: Some(Round::parse(ROUND).expect("valid round")),
-    };
-    let app = server::build(settings).await.expect("server starts");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+/// A database of `HOUSEHOLDS` households with last round's ledgers, and the
+/// user `bench`, at `path`: migrated and seeded by the server's own code,
+/// then checkpointed into the one file, so that it can be copied.
+async fn seed_database(path: &Path, seed: &Seed) {
+    let url = format!("sqlite://{}", path.display());
+    let store = Sqlite::open(&url).await.expect("open");
+    store.seed(seed).await.expect("seed");
+    drop(store);
+    let conn = rusqlite::Connection::open(path).expect("open");
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .expect("checkpoint");
+}
 
-    let client = reqwest::Client::new();
-    let login: Value = client
-        .post(format!("{base}/api/v1/session"))
+/// A fresh copy of the seeded database; its URL.
+fn copy_of(seeded: &Path, dir: &Path, name: &str) -> String {
+    let path = dir.join(name);
+    std::fs::copy(seeded, &path).expect("copy");
+    format!("sqlite://{}", path.display())
+}
+
+/// Starts `anju serve` on a free port with its default logging; returns
+/// the process and its address. `ANJU_BIN` names another build to measure.
+fn start_binary(database: &str) -> (Child, String) {
+    let binary = std::env::var("ANJU_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_anju").into());
+    let mut child = Command::new(binary)
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--round",
+            ROUND,
+            "--database",
+            database,
+        ])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("anju starts");
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = StdBufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("anju prints its address")
+            .expect("utf-8");
+        if let Some(rest) = line.split("running at http://").nth(1) {
+            break rest.trim_end_matches('/').to_owned();
+        }
+    };
+    // Keep reading, so the server never writes into a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+/// Logs in as `bench`; the session token.
+async fn login(address: &str) -> String {
+    let login: Value = reqwest::Client::new()
+        .post(format!("http://{address}/api/v1/session"))
         .json(&json!({ "username": "bench", "password": "bench" }))
         .send()
         .await
@@ -133,90 +180,245 @@ async fn http_rate(dir: &std::path::Path, clients: usize, seconds: u64) -> f64 {
         .json()
         .await
         .expect("login JSON");
-    let token = login["token"].as_str().expect("token").to_owned();
+    login["token"].as_str().expect("token").to_owned()
+}
 
+/// CPU seconds (user and system) a process or thread has used so far,
+/// from its `/proc` stat file; with its name.
+fn cpu_of(stat_file: &Path) -> Option<(String, f64)> {
+    let stat = std::fs::read_to_string(stat_file).ok()?;
+    let name = &stat[stat.find('(')? + 1..stat.rfind(')')?];
+    // The fields after the name, which is in parentheses.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+    let ticks = fields[11].parse::<f64>().ok()? + fields[12].parse::<f64>().ok()?;
+    Some((name.to_owned(), ticks / 100.0))
+}
+
+/// CPU seconds a process has used so far, in all and in its write thread.
+fn cpu_seconds(pid: &str) -> (f64, f64) {
+    let all = cpu_of(Path::new(&format!("/proc/{pid}/stat"))).map_or(0.0, |(_, s)| s);
+    let writer = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("tasks")
+        .filter_map(|task| cpu_of(&task.ok()?.path().join("stat")))
+        .filter(|(name, _)| name == "anju-writer")
+        .map(|(_, s)| s)
+        .sum();
+    (all, writer)
+}
+
+/// One keep-alive connection sending submissions one after another until
+/// `deadline`; every answer must be 201.
+async fn client(
+    address: String,
+    token: String,
+    idx: usize,
+    deadline: Instant,
+    acked: Arc<AtomicU64>,
+) {
+    let stream = TcpStream::connect(&address).await.expect("connect");
+    stream.set_nodelay(true).expect("nodelay");
+    let (read, mut write) = stream.into_split();
+    let mut read = BufReader::new(read);
+    let mut rng = ChaCha8Rng::seed_from_u64(idx as u64);
+    let mut line = String::new();
+    let mut body = Vec::new();
+    while Instant::now() < deadline {
+        let sub = submission(&mut rng).to_string();
+        let request = format!(
+            "POST /api/v1/submissions HTTP/1.1\r\nhost: {address}\r\n\
+             authorization: Bearer {token}\r\ncontent-type: application/json\r\n\
+             content-length: {}\r\n\r\n{sub}",
+            sub.len()
+        );
+        write
+            .write_all(request.as_bytes())
+            .await
+            .expect("request sent");
+        line.clear();
+        read.read_line(&mut line).await.expect("status line");
+        let status = line.split(' ').nth(1).unwrap_or_default().to_owned();
+        let mut length = 0;
+        loop {
+            line.clear();
+            read.read_line(&mut line).await.expect("header");
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').expect("header line");
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().expect("length");
+            }
+            assert!(
+                !name.eq_ignore_ascii_case("transfer-encoding"),
+                "chunked answer"
+            );
+        }
+        body.resize(length, 0);
+        read.read_exact(&mut body).await.expect("body");
+        assert_eq!(status, "201", "{}", String::from_utf8_lossy(&body));
+        acked.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// What one load run came to.
+struct Load {
+    acked: u64,
+    per_second: f64,
+    /// CPU microseconds per acknowledged submission: the server's process
+    /// (all of it, and its write thread), and the benchmark's process.
+    server_cpu: (f64, f64),
+    own_cpu: (f64, f64),
+}
+
+async fn load(address: &str, server_pid: &str, clients: usize, seconds: u64) -> Load {
+    let token = login(address).await;
     let acked = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
+    let server_before = cpu_seconds(server_pid);
+    let own_before = cpu_seconds("self");
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|idx| {
-            let (client, base, token, acked) =
-                (client.clone(), base.clone(), token.clone(), acked.clone());
-            tokio::spawn(async move {
-                let mut rng = ChaCha8Rng::seed_from_u64(idx as u64);
-                while Instant::now() < deadline {
-                    let res = client
-                        .post(format!("{base}/api/v1/submissions"))
-                        .bearer_auth(&token)
-                        .json(&submission(&mut rng))
-                        .send()
-                        .await
-                        .expect("request sent");
-                    assert!(res.status().is_success(), "{}", res.status());
-                    acked.fetch_add(1, Ordering::Relaxed);
-                }
-            })
+            tokio::spawn(client(
+                address.to_owned(),
+                token.clone(),
+                idx,
+                deadline,
+                acked.clone(),
+            ))
         })
         .collect();
     for task in tasks {
         task.await.expect("client task");
     }
-    acked.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+    let elapsed = started.elapsed().as_secs_f64();
+    let acked = acked.load(Ordering::Relaxed);
+    let micros = |(all, writer): (f64, f64), (all_before, writer_before): (f64, f64)| {
+        (
+            (all - all_before) * 1e6 / acked as f64,
+            (writer - writer_before) * 1e6 / acked as f64,
+        )
+    };
+    Load {
+        acked,
+        per_second: acked as f64 / elapsed,
+        server_cpu: micros(cpu_seconds(server_pid), server_before),
+        own_cpu: micros(cpu_seconds("self"), own_before),
+    }
 }
 
-/// The same rows (a submission and its household's ledger) inserted straight
-/// into SQLite with the same durability, `per_commit` rows a transaction.
-async fn raw_rate(dir: &std::path::Path, rows: usize, per_commit: usize) -> f64 {
-    let path = dir.join(format!("raw-{per_commit}.db"));
-    let options = SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full);
-    let mut conn = sqlx::SqliteConnection::connect_with(&options)
-        .await
-        .expect("open");
-    conn.execute(
-        "CREATE TABLE submissions (id TEXT PRIMARY KEY, household TEXT, body TEXT); \
-         CREATE TABLE ledgers (household TEXT PRIMARY KEY, body TEXT);",
-    )
-    .await
-    .expect("schema");
+/// Every acknowledged submission is in the database.
+fn check_stored(database: &str, acked: u64) {
+    let path = database.trim_start_matches("sqlite://");
+    let conn = rusqlite::Connection::open(path).expect("open");
+    let stored: u64 = conn
+        .query_row("SELECT count(*) FROM submissions", [], |row| row.get(0))
+        .expect("count");
+    assert!(stored >= acked, "{stored} stored, {acked} acknowledged");
+}
+
+/// The server as a separate process: the real binary.
+async fn separate_process(database: &str, clients: usize, seconds: u64) -> Load {
+    let (mut child, address) = start_binary(database);
+    let pid = child.id().to_string();
+    let result = load(&address, &pid, clients, seconds).await;
+    child.kill().expect("stop anju");
+    child.wait().expect("anju stopped");
+    check_stored(database, result.acked);
+    result
+}
+
+/// The server inside the benchmark's process, on its runtime.
+async fn same_process(database: &str, clients: usize, seconds: u64) -> Load {
+    let settings = Settings {
+        port: 0,
+        host: "127.0.0.1".into(),
+        database: database.to_owned(),
+        demo: false,
+        round: Some(Round::parse(ROUND).expect("valid round")),
+    };
+    let app = server::build(settings).await.expect("server starts");
+    let address = format!("127.0.0.1:{}", app.port());
+    let server = tokio::spawn(app.run_until_stopped());
+    let result = load(&address, "self", clients, seconds).await;
+    server.abort();
+    check_stored(database, result.acked);
+    result
+}
+
+/// The same rows written straight into SQLite with the same durability
+/// (WAL, `synchronous = FULL`), `per_commit` submissions a transaction,
+/// through cached prepared statements, into a copy of the same seeded
+/// database: each submission's row, its household's re-merged ledger, and
+/// the household's change time, as the server writes them. Neither the
+/// reads nor the merge are timed.
+fn raw_rate(database: &str, seed: &Seed, rows: usize, per_commit: usize) -> f64 {
+    let mut conn =
+        rusqlite::Connection::open(database.trim_start_matches("sqlite://")).expect("open");
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .expect("durability");
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    let seeded = seed();
-    let bodies: Vec<(String, String, String, String)> = (0..rows)
-        .map(|idx| {
-            let sub = submission(&mut rng);
-            let ledger = serde_json::to_string(&seeded.ledgers[idx % HOUSEHOLDS]).expect("json");
-            (
-                sub["id"].as_str().expect("id").to_owned(),
-                sub["household"].as_str().expect("code").to_owned(),
-                sub.to_string(),
-                ledger,
-            )
+    let received_at = "2026-11-23T01:30:00Z";
+    let rows: Vec<[String; 8]> = (0..rows)
+        .map(|_| {
+            let body = submission(&mut rng);
+            let sub: Submission = serde_json::from_value(body).expect("a submission");
+            let household: usize = sub.household.as_str()[1..].parse().expect("number");
+            let accepted = Accepted {
+                submission: sub,
+                author: "bench".into(),
+            };
+            let sub = &accepted.submission;
+            let ledger = merge_household(
+                &sub.household,
+                sub.round,
+                Some(&seed.ledgers[household]),
+                std::slice::from_ref(&accepted),
+            );
+            [
+                sub.id.to_string(),
+                sub.household.to_string(),
+                sub.round.to_string(),
+                server::http::digest_of(sub),
+                serde_json::to_string(&accepted).expect("json"),
+                serde_json::to_string(&ledger).expect("json"),
+                received_at.to_owned(),
+                accepted.author.clone(),
+            ]
         })
         .collect();
     let started = Instant::now();
-    for chunk in bodies.chunks(per_commit) {
-        let mut tx = conn.begin().await.expect("begin");
-        for (id, household, body, ledger) in chunk {
-            sqlx::query("INSERT INTO submissions VALUES (?, ?, ?)")
-                .bind(id)
-                .bind(household)
-                .bind(body)
-                .execute(&mut *tx)
-                .await
-                .expect("insert");
-            sqlx::query("INSERT INTO ledgers VALUES (?, ?) ON CONFLICT (household) DO UPDATE SET body = excluded.body")
-                .bind(household)
-                .bind(ledger)
-                .execute(&mut *tx)
-                .await
-                .expect("upsert");
+    for chunk in rows.chunks(per_commit) {
+        let tx = conn.transaction().expect("begin");
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO submissions \
+                     (id, household, round, author, digest, received_at, body) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .expect("prepare");
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO ledgers (household, round, surveyed, body) \
+                     VALUES (?1, ?2, TRUE, ?3) ON CONFLICT (household, round) DO UPDATE \
+                     SET surveyed = excluded.surveyed, body = excluded.body",
+                )
+                .expect("prepare");
+            let mut changed = tx
+                .prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")
+                .expect("prepare");
+            for [id, household, round, digest, body, ledger, at, author] in chunk {
+                insert
+                    .execute([id, household, round, author, digest, at, body])
+                    .expect("insert");
+                upsert.execute([household, round, ledger]).expect("upsert");
+                changed.execute([at, household]).expect("update");
+            }
         }
-        tx.commit().await.expect("commit");
+        tx.commit().expect("commit");
     }
-    rows as f64 / started.elapsed().as_secs_f64()
+    rows.len() as f64 / started.elapsed().as_secs_f64()
 }
 
 fn main() {
@@ -230,15 +432,38 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    runtime.block_on(async {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let http = http_rate(dir.path(), clients, seconds).await;
-        let batched = raw_rate(dir.path(), 20_000, clients).await;
-        let single = raw_rate(dir.path(), 1_000, 1).await;
-        println!("clients: {clients}, seconds: {seconds}, households of {MEMBERS}");
-        println!("acknowledged submissions/s over HTTP: {http:.0}");
-        println!("raw SQLite rows/s, {clients} per commit: {batched:.0}");
-        println!("raw SQLite rows/s, 1 per commit: {single:.0}");
-        println!("HTTP intake / raw batched: {:.2}", http / batched);
-    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = seed();
+    let seeded = dir.path().join("seeded.db");
+    runtime.block_on(seed_database(&seeded, &seed));
+    let database = copy_of(&seeded, dir.path(), "separate.db");
+    let separate = runtime.block_on(separate_process(&database, clients, seconds));
+    let database = copy_of(&seeded, dir.path(), "inside.db");
+    let inside = runtime.block_on(same_process(&database, clients, seconds));
+    let database = copy_of(&seeded, dir.path(), "raw-batched.db");
+    let batched = raw_rate(
+        &database,
+        &seed,
+        separate.acked.max(10_000) as usize,
+        clients,
+    );
+    let database = copy_of(&seeded, dir.path(), "raw-single.db");
+    let single = raw_rate(&database, &seed, 2_000, 1);
+    println!("clients: {clients}, seconds: {seconds}, households of {MEMBERS}");
+    println!(
+        "acknowledged submissions/s over HTTP, anju in its own process: {:.0} \
+         (CPU per submission: server {:.0} µs, of which its write thread {:.0} µs; clients {:.0} µs)",
+        separate.per_second, separate.server_cpu.0, separate.server_cpu.1, separate.own_cpu.0
+    );
+    println!(
+        "acknowledged submissions/s over HTTP, server in the benchmark's process: {:.0} \
+         (CPU per submission: server and clients {:.0} µs, of which the write thread {:.0} µs)",
+        inside.per_second, inside.server_cpu.0, inside.server_cpu.1
+    );
+    println!("raw SQLite rows/s, {clients} per commit: {batched:.0}");
+    println!("raw SQLite rows/s, 1 per commit: {single:.0}");
+    println!(
+        "HTTP intake (own process) / raw batched: {:.2}",
+        separate.per_second / batched
+    );
 }

@@ -7,6 +7,7 @@ mod postgres_import;
 mod rows;
 mod sqlite;
 mod sqlite_import;
+mod sqlite_reads;
 mod sqlite_writer;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data does not parse: {0}")]
     Corrupt(String),
+    #[error("database error: {0}")]
+    Writer(#[from] rusqlite::Error),
     #[error("the write task has stopped")]
     WriterStopped,
     #[error("the group commit failed: {0}")]

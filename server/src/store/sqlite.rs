@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use shared::codes::{Code, ReviewDecision, Role};
@@ -18,10 +19,11 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::rows::{
-    CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
+    CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
     timestamp, to_json, visit_receipt,
 };
+use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
     AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded, Reviewed,
@@ -44,11 +46,13 @@ fn grid_list(scope: &Scope) -> Option<String> {
         .map(|grids| to_json(&grids.iter().map(GridCode::as_str).collect::<Vec<_>>()))
 }
 
-/// A SQLite database file: a pool of connections for reads and a single
+/// A SQLite database file: a pool of connections for reads and other
+/// writes, connections for the reads each submission makes, and a single
 /// writer that commits submissions in groups.
 #[derive(Clone, Debug)]
 pub struct Sqlite {
     pool: SqlitePool,
+    readers: Arc<Readers>,
     writer: Writer,
 }
 
@@ -66,8 +70,13 @@ impl Sqlite {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let writer = Writer::start(&options).await?;
-        Ok(Sqlite { pool, writer })
+        let writer = Writer::start(options.get_filename())?;
+        let readers = Arc::new(Readers::new(options.get_filename()));
+        Ok(Sqlite {
+            pool,
+            readers,
+            writer,
+        })
     }
 
     /// Each household with its latest ledger up to `round` (this round's if
@@ -342,16 +351,7 @@ impl Store for Sqlite {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> Result<Option<User>, StoreError> {
-        // RFC 3339 in UTC sorts as text in time order.
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.* FROM sessions s JOIN users u ON u.username = s.username \
-             WHERE s.token_hash = ? AND s.expires_at > ?",
-        )
-        .bind(token_hash)
-        .bind(timestamp(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(User::try_from).transpose()
+        self.readers.session_user(token_hash, now)
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -437,18 +437,7 @@ impl Store for Sqlite {
         code: &HouseholdCode,
         round: Round,
     ) -> Result<Option<HouseholdState>, StoreError> {
-        let row: Option<StateRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, \
-                 (SELECT body FROM ledgers WHERE household = h.code AND round = ?2) AS current, \
-                 (SELECT body FROM ledgers WHERE household = h.code AND round < ?2 \
-                  ORDER BY round DESC LIMIT 1) AS previous \
-             FROM households h WHERE h.code = ?1",
-        )
-        .bind(code.as_str())
-        .bind(round.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| r.into_state(round)).transpose()
+        self.readers.household_state(code.as_str(), round)
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]

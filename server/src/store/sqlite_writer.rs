@@ -1,29 +1,59 @@
-//! Group commit for SQLite: one task owns the write connection and commits
+//! Group commit for SQLite: one thread owns the write connection and commits
 //! every submission waiting for it in one transaction, so many phones
 //! syncing at once share one fsync instead of paying one each. Each
 //! submission still gets its answer only after the commit that holds it.
+//!
+//! The thread talks to SQLite directly (no async driver in between), so a
+//! group's statements cost no hand-over between threads: requests hand it
+//! their job over a channel and wait for the answer, and that is the only
+//! hand-over a submission makes on its way to the disk. What can be done
+//! before the job is handed over (the body's JSON, its time stamp) is done
+//! by the request, so that the one thread does only what must be serial.
+//!
+//! Checkpoints (copying committed pages from the WAL back into the database
+//! file) run on a second thread, at most every `CHECKPOINT_INTERVAL`, so no
+//! commit waits for one and a page changed by several commits in between is
+//! copied and written out once; they change nothing about durability, which
+//! the WAL's fsync at each commit provides. The WAL can only start over from
+//! its beginning when a write begins with every frame already copied, which
+//! a checkpoint running beside a steady stream of commits never sees; so
+//! once the WAL has grown past `WAL_RESTART_FRAMES`, the writer copies the
+//! last few frames itself between two commits, after answering the first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::Duration;
 
-use shared::merge::HouseholdLedger;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{Connection, Executor, QueryBuilder};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use shared::merge::Accepted;
-
-use super::rows::{parse_timestamp, receipt_of, remerge, timestamp, to_json};
+use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
 
 /// The most submissions one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 256;
 
+/// The least time between two checkpoints on the checkpoint thread.
+const CHECKPOINT_INTERVAL: Duration = Duration::from_millis(100);
+
+/// WAL frames (pages of 4 KiB) past which the writer finishes a checkpoint
+/// itself, so that its next write starts the WAL over.
+const WAL_RESTART_FRAMES: i64 = 8_000;
+
 /// One submission waiting to be written, and where its answer goes.
 struct Job {
     accepted: Accepted,
+    /// The stored form of `accepted`.
+    body: String,
     digest: String,
     received_at: OffsetDateTime,
+    /// `received_at` as stored.
+    received: String,
     reply: oneshot::Sender<Result<Recorded, StoreError>>,
 }
 
@@ -34,11 +64,32 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Opens the write connection and starts the task that owns it.
-    pub async fn start(options: &SqliteConnectOptions) -> Result<Writer, StoreError> {
-        let conn = SqliteConnection::connect_with(options).await?;
+    /// Opens the write connection to the database file at `path` (which
+    /// must exist, migrated) and starts the thread that owns it. The thread
+    /// ends when the last handle is dropped.
+    pub fn start(path: &Path) -> Result<Writer, StoreError> {
+        let conn = open(path)?;
+        // Checkpoints are the other thread's work.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        let checkpoints = open(path)?;
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write_loop(conn, rx));
+        let (committed, commits) = sync_channel(1);
+        let restart_due = Arc::new(AtomicBool::new(false));
+        let due = restart_due.clone();
+        let spawn = |name: &str, work: Box<dyn FnOnce() + Send>| {
+            std::thread::Builder::new()
+                .name(name.into())
+                .spawn(work)
+                .map_err(|e| StoreError::Batch(format!("could not start {name}: {e}")))
+        };
+        spawn(
+            "anju-checkpoint",
+            Box::new(move || checkpoint_loop(checkpoints, commits, &due)),
+        )?;
+        spawn(
+            "anju-writer",
+            Box::new(move || write_loop(conn, rx, committed, &restart_due)),
+        )?;
         Ok(Writer { jobs })
     }
 
@@ -52,8 +103,10 @@ impl Writer {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             accepted: accepted.clone(),
+            body: to_json(accepted),
             digest: digest.to_owned(),
             received_at,
+            received: timestamp(received_at),
             reply,
         };
         self.jobs
@@ -64,9 +117,33 @@ impl Writer {
     }
 }
 
-async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
+/// The write connection, as durable as the pool's: WAL, `synchronous =
+/// FULL` (every commit is fsynced before it returns), foreign keys checked.
+fn open(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal mode {mode}, not WAL"
+        )));
+    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+fn write_loop(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<Job>,
+    committed: SyncSender<()>,
+    restart_due: &AtomicBool,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while let Some(job) = rx.recv().await {
+    while let Some(job) = rx.blocking_recv() {
         batch.push(job);
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -74,213 +151,217 @@ async fn write_loop(mut conn: SqliteConnection, mut rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match commit_batch(&mut conn, &batch).await {
+        match commit_batch(&mut conn, &batch) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
                 }
+                if restart_due.load(Ordering::Acquire) {
+                    // The checkpoint thread has stood by for this; only the
+                    // frames since its last pass are left to copy. It is
+                    // woken again after the next commit, which starts the
+                    // WAL over.
+                    match checkpoint(&conn) {
+                        Ok((frames, copied)) if frames == copied => {
+                            restart_due.store(false, Ordering::Release);
+                        }
+                        Ok(_) => {}
+                        Err(err) => tracing::warn!(error = %err, "checkpoint failed"),
+                    }
+                } else {
+                    // Full means a checkpoint is already due.
+                    let _ = committed.try_send(());
+                }
             }
             Err(err) => {
+                // The transaction was rolled back when it was dropped.
                 tracing::error!(error = %err, n = batch.len(), "group commit failed");
                 let message = err.to_string();
                 for job in batch.drain(..) {
                     let _ = job.reply.send(Err(StoreError::Batch(message.clone())));
                 }
-                // A failed COMMIT can leave the transaction open.
-                let _ = conn.execute("ROLLBACK").await;
             }
         }
     }
 }
 
-/// The rows one statement inserts at most, well under SQLite's limit on
-/// bound parameters.
-const ROWS_PER_STATEMENT: usize = 100;
+/// After a commit, copies what the WAL holds back into the database file
+/// without holding up the writer (a passive checkpoint), then waits out
+/// `CHECKPOINT_INTERVAL`. Once the WAL has grown past `WAL_RESTART_FRAMES`,
+/// copies what was committed during that checkpoint too, leaves the few
+/// frames left to the writer (`restart_due`) and stands by until it is
+/// done. Ends with the writer.
+fn checkpoint_loop(conn: Connection, commits: Receiver<()>, restart_due: &AtomicBool) {
+    while commits.recv().is_ok() {
+        if restart_due.load(Ordering::Acquire) {
+            continue;
+        }
+        let result = match checkpoint(&conn) {
+            Ok((frames, _)) if frames > WAL_RESTART_FRAMES => {
+                let again = checkpoint(&conn);
+                restart_due.store(true, Ordering::Release);
+                again
+            }
+            other => other,
+        };
+        if let Err(err) = result {
+            tracing::warn!(error = %err, "checkpoint failed");
+        }
+        std::thread::sleep(CHECKPOINT_INTERVAL);
+    }
+}
+
+/// A passive checkpoint: the frames the WAL holds, and how many of them
+/// are now copied into the database file.
+fn checkpoint(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        Ok((row.get(1)?, row.get(2)?))
+    })
+}
 
 type Key = (String, String); // (household, round)
 
-/// Writes every job of the batch in one transaction with a fixed number of
-/// statements, whatever the batch's size: which ids exist, the households'
-/// stored submissions, earlier ledgers and roster baselines, then the new submissions and the
-/// re-merged ledgers. A job that cannot be merged is answered with its error
-/// and not written; a database failure fails the whole batch.
-async fn commit_batch(
-    conn: &mut SqliteConnection,
+/// Writes every job of the batch in one transaction: which ids exist, the
+/// households' stored submissions, earlier ledgers and roster baselines,
+/// then the new submissions and the re-merged ledgers, each with one cached
+/// statement per row. A job that cannot be merged is answered with its
+/// error and not written; a database failure fails the whole batch.
+fn commit_batch(
+    conn: &mut Connection,
     batch: &[Job],
-) -> Result<Vec<Result<Recorded, StoreError>>, sqlx::Error> {
-    conn.execute("BEGIN IMMEDIATE").await?;
-    let ids: Vec<String> = batch
-        .iter()
-        .map(|j| j.accepted.submission.id.to_string())
-        .collect();
-    let keys: BTreeSet<Key> = batch.iter().map(key_of).collect();
-
-    let mut stored_ids: HashMap<String, (String, String)> = HashMap::new();
-    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
-        let mut query =
-            QueryBuilder::new("SELECT id, digest, received_at FROM submissions WHERE id IN (");
-        let mut list = query.separated(", ");
-        for id in chunk {
-            list.push_bind(id);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        stored_ids.extend(rows.into_iter().map(|(id, digest, at)| (id, (digest, at))));
-    }
-
-    let households: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
-    let mut bodies: BTreeMap<Key, Vec<String>> = BTreeMap::new();
-    let mut ledgers: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    let mut baselines: BTreeMap<Key, String> = BTreeMap::new();
-    for chunk in households.chunks(ROWS_PER_STATEMENT) {
-        let mut query = QueryBuilder::new(
-            "SELECT household, round, body FROM submissions WHERE household IN (",
-        );
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            bodies.entry((household, round)).or_default().push(body);
-        }
-        let mut query =
-            QueryBuilder::new("SELECT household, round, body FROM ledgers WHERE household IN (");
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            ledgers.entry(household).or_default().push((round, body));
-        }
-        let mut query = QueryBuilder::new(
-            "SELECT household, round, body FROM roster_baselines WHERE household IN (",
-        );
-        let mut list = query.separated(", ");
-        for household in chunk {
-            list.push_bind(*household);
-        }
-        query.push(")");
-        let rows: Vec<(String, String, String)> =
-            query.build_query_as().fetch_all(&mut *conn).await?;
-        for (household, round, body) in rows {
-            baselines.insert((household, round), body);
-        }
-    }
+) -> rusqlite::Result<Vec<Result<Recorded, StoreError>>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
 
     // In batch order, so a retry within the batch sees the first copy.
     let mut outcomes: Vec<Option<Result<Recorded, StoreError>>> = Vec::with_capacity(batch.len());
-    let mut new_rows: Vec<(usize, String)> = Vec::new(); // (job index, body)
-    for (idx, job) in batch.iter().enumerate() {
-        let id = &ids[idx];
-        if let Some((digest, received_at)) = stored_ids.get(id) {
-            outcomes.push(Some(if *digest != job.digest {
-                Ok(Recorded::IdReused)
-            } else {
-                parse_timestamp(received_at)
-                    .map(|at| Recorded::Again(receipt_of(&job.accepted, at)))
-            }));
-            continue;
+    let mut new_jobs: Vec<usize> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new(); // id -> job index, new this batch
+    {
+        let mut stored =
+            tx.prepare_cached("SELECT digest, received_at FROM submissions WHERE id = ?1")?;
+        for (idx, job) in batch.iter().enumerate() {
+            let id = job.accepted.submission.id.to_string();
+            let earlier: Option<(String, OffsetDateTime)> = match seen.get(&id) {
+                Some(&first) => Some((batch[first].digest.clone(), batch[first].received_at)),
+                None => {
+                    let row: Option<(String, String)> = stored
+                        .query_row([&id], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .optional()?;
+                    match row {
+                        Some((digest, at)) => match parse_timestamp(&at) {
+                            Ok(at) => Some((digest, at)),
+                            Err(err) => {
+                                outcomes.push(Some(Err(err)));
+                                continue;
+                            }
+                        },
+                        None => None,
+                    }
+                }
+            };
+            outcomes.push(match earlier {
+                Some((digest, _)) if digest != job.digest => Some(Ok(Recorded::IdReused)),
+                Some((_, at)) => Some(Ok(Recorded::Again(receipt_of(&job.accepted, at)))),
+                None => {
+                    seen.insert(id, idx);
+                    new_jobs.push(idx);
+                    None
+                }
+            });
         }
-        let body = to_json(&job.accepted);
-        bodies.entry(key_of(job)).or_default().push(body.clone());
-        stored_ids.insert(id.clone(), (job.digest.clone(), timestamp(job.received_at)));
-        new_rows.push((idx, body));
-        outcomes.push(None);
     }
 
-    // Re-merge each household touched by a new submission.
-    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::new();
+    // Each household round touched by a new submission, re-merged from the
+    // round's roster baseline if an import set one (else last round's
+    // ledger) and every submission of the round, the new ones included.
+    let mut by_key: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for &idx in &new_jobs {
+        by_key.entry(key_of(&batch[idx])).or_default().push(idx);
+    }
+    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::with_capacity(by_key.len());
     let mut failed: BTreeMap<Key, String> = BTreeMap::new();
-    let touched: BTreeSet<Key> = new_rows
-        .iter()
-        .map(|(idx, _)| key_of(&batch[*idx]))
-        .collect();
-    for key in touched {
-        // The round's roster baseline if an import set one, else last
-        // round's ledger.
-        let previous = baselines.get(&key).map(String::as_str).or_else(|| {
-            ledgers.get(&key.0).and_then(|rounds| {
-                rounds
-                    .iter()
-                    .filter(|(round, _)| *round < key.1)
-                    .max_by(|a, b| a.0.cmp(&b.0))
-                    .map(|(_, body)| body.as_str())
-            })
-        });
-        let job = batch
-            .iter()
-            .find(|j| key_of(j) == key)
-            .expect("touched by a job");
-        match remerge(&job.accepted, previous, &bodies[&key]) {
-            Ok(ledger) => merged.push((key, ledger)),
-            Err(err) => {
-                failed.insert(key, err.to_string());
+    {
+        let mut stored_bodies =
+            tx.prepare_cached("SELECT body FROM submissions WHERE household = ?1 AND round = ?2")?;
+        let mut baseline = tx.prepare_cached(
+            "SELECT body FROM roster_baselines WHERE household = ?1 AND round = ?2",
+        )?;
+        let mut previous_ledger = tx.prepare_cached(
+            "SELECT body FROM ledgers WHERE household = ?1 AND round < ?2 \
+             ORDER BY round DESC LIMIT 1",
+        )?;
+        for (key, jobs) in &by_key {
+            let stored: Vec<String> = stored_bodies
+                .query_map(params![key.0, key.1], |row| row.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let previous: Option<String> = match baseline
+                .query_row(params![key.0, key.1], |row| row.get(0))
+                .optional()?
+            {
+                Some(body) => Some(body),
+                None => previous_ledger
+                    .query_row(params![key.0, key.1], |row| row.get(0))
+                    .optional()?,
+            };
+            let new = jobs.iter().map(|&idx| &batch[idx].accepted);
+            match remerge(previous.as_deref(), &stored, new) {
+                Ok(ledger) => merged.push((key.clone(), ledger)),
+                Err(err) => {
+                    failed.insert(key.clone(), err.to_string());
+                }
             }
         }
     }
-    new_rows.retain(|(idx, _)| !failed.contains_key(&key_of(&batch[*idx])));
 
-    for chunk in new_rows.chunks(ROWS_PER_STATEMENT) {
-        let mut query = QueryBuilder::new(
-            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) ",
-        );
-        query.push_values(chunk, |mut row, (idx, body)| {
-            let job = &batch[*idx];
-            let sub = &job.accepted.submission;
-            row.push_bind(sub.id.to_string())
-                .push_bind(sub.household.as_str())
-                .push_bind(sub.round.to_string())
-                .push_bind(&job.accepted.author)
-                .push_bind(&job.digest)
-                .push_bind(timestamp(job.received_at))
-                .push_bind(body);
-        });
-        query.build().execute(&mut *conn).await?;
-    }
-    for chunk in merged.chunks(ROWS_PER_STATEMENT) {
-        let mut query =
-            QueryBuilder::new("INSERT INTO ledgers (household, round, surveyed, body) ");
-        query.push_values(chunk, |mut row, ((household, round), ledger)| {
-            row.push_bind(household)
-                .push_bind(round)
-                .push_bind(ledger.is_surveyed())
-                .push_bind(to_json(ledger));
-        });
-        query.push(
-            " ON CONFLICT (household, round) DO UPDATE \
-             SET surveyed = excluded.surveyed, body = excluded.body",
-        );
-        query.build().execute(&mut *conn).await?;
-    }
-    // Mark the touched households changed, for the phones' delta sync.
-    if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
-        let touched: BTreeSet<&str> = merged
-            .iter()
-            .map(|((household, _), _)| household.as_str())
-            .collect();
-        for chunk in touched
-            .into_iter()
-            .collect::<Vec<_>>()
-            .chunks(ROWS_PER_STATEMENT)
-        {
-            let mut query = QueryBuilder::new("UPDATE households SET changed_at = ");
-            query.push_bind(timestamp(latest)).push(" WHERE code IN (");
-            let mut list = query.separated(", ");
-            for household in chunk {
-                list.push_bind(*household);
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO submissions (id, household, round, author, digest, received_at, body) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for &idx in &new_jobs {
+            let job = &batch[idx];
+            if failed.contains_key(&key_of(job)) {
+                continue;
             }
-            query.push(")");
-            query.build().execute(&mut *conn).await?;
+            let sub = &job.accepted.submission;
+            insert.execute(params![
+                sub.id.to_string(),
+                sub.household.as_str(),
+                sub.round.to_string(),
+                job.accepted.author,
+                job.digest,
+                job.received,
+                job.body,
+            ])?;
+        }
+        let mut upsert = tx.prepare_cached(
+            "INSERT INTO ledgers (household, round, surveyed, body) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (household, round) DO UPDATE \
+             SET surveyed = excluded.surveyed, body = excluded.body",
+        )?;
+        for ((household, round), ledger) in &merged {
+            upsert.execute(params![
+                household,
+                round,
+                ledger.is_surveyed(),
+                to_json(ledger)
+            ])?;
+        }
+        // Mark the touched households changed, for the phones' delta sync.
+        if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
+            let latest = timestamp(latest);
+            let mut changed =
+                tx.prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")?;
+            let touched: BTreeSet<&str> = merged
+                .iter()
+                .map(|((household, _), _)| household.as_str())
+                .collect();
+            for household in touched {
+                changed.execute(params![latest, household])?;
+            }
         }
     }
-    conn.execute("COMMIT").await?;
+    tx.commit()?;
 
     Ok(batch
         .iter()
@@ -293,6 +374,30 @@ async fn commit_batch(
             },
         })
         .collect())
+}
+
+/// A household round's ledger, re-merged from the last earlier ledger (or
+/// the round's roster baseline), the round's stored submissions, and the
+/// new ones.
+fn remerge<'a>(
+    previous: Option<&str>,
+    stored: &[String],
+    new: impl Iterator<Item = &'a Accepted> + Clone,
+) -> Result<HouseholdLedger, StoreError> {
+    let first = new.clone().next().expect("a new submission");
+    let previous: Option<HouseholdLedger> = previous.map(from_json).transpose()?;
+    let mut all: Vec<Accepted> = stored
+        .iter()
+        .map(|b| from_json(b))
+        .collect::<Result<_, _>>()?;
+    all.extend(new.cloned());
+    let sub = &first.submission;
+    Ok(merge_household(
+        &sub.household,
+        sub.round,
+        previous.as_ref(),
+        &all,
+    ))
 }
 
 fn key_of(job: &Job) -> Key {
