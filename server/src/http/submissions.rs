@@ -16,7 +16,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
 use crate::http::{AppState, answer, digest_of};
-use crate::store::{Recorded, Store};
+use crate::store::Store;
 
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "survey",
     request_body = Submission,
@@ -91,12 +91,11 @@ pub async fn intake<S: Store>(
         .record(&accepted, &digest, OffsetDateTime::now_utc())
         .await?;
     let sub = &accepted.submission;
-    if matches!(recorded, Recorded::New(_)) && sub.kind != SubmissionKind::Survey {
-        // After the commit, so that only a stored change is audited.
-        // FIXME: if this line fails the answer is 500, and the retry finds
-        // the submission stored and does not audit it again.
+    if sub.kind != SubmissionKind::Survey {
+        // After the commit, so that only a stored change is audited; on a
+        // repeat too, so that a retry after a failed line writes it.
         app.store
-            .audit(
+            .audit_once(
                 &accepted.author,
                 sub.kind.code(),
                 &change_subject(sub),

@@ -261,6 +261,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Writes a line of the audit log unless one with this action and
+    /// subject is there: for a change whose line must follow its commit,
+    /// so that a retry writes the line a failed first attempt did not.
+    fn audit_once(
+        &self,
+        username: &str,
+        action: &str,
+        subject: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// The audit log, newest first, at most `limit` lines.
     fn audit_log(
         &self,

@@ -238,6 +238,26 @@ impl Store for Postgres {
         Ok(())
     }
 
+    async fn audit_once(
+        &self,
+        username: &str,
+        action: &str,
+        subject: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, username, action, subject) SELECT $1, $2, $3, $4 \
+             WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE action = $3 AND subject = $4)",
+        )
+        .bind(timestamp(at))
+        .bind(username)
+        .bind(action)
+        .bind(subject)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
         let rows: Vec<AuditEntry> = sqlx::query_as(
             "SELECT at, username, action, subject FROM audit_log ORDER BY at DESC LIMIT $1",
