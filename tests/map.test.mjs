@@ -33,6 +33,28 @@ function middle(ring) {
   return { longitude: lon / n, latitude: lat / n };
 }
 
+/** Sends an unchanged survey of `household` as the page's user; its status. */
+async function surveyUnchanged(page, household, round) {
+  return page.evaluate(
+    async ([h, round]) =>
+      (
+        await fetch("/api/v1/submissions", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            id: crypto.randomUUID(),
+            household: h.code,
+            round,
+            captured_at: new Date().toISOString(),
+            base: h.base,
+            members: h.members.map((m) => ({ person: m.person, writes: [] })),
+          }),
+        })
+      ).status,
+    [household, round],
+  );
+}
+
 async function markVisit(page, context, code, where) {
   await context.setGeolocation({ ...where, accuracy: 15 });
   const marker = page.getByTestId(`visit-${code}`);
@@ -58,24 +80,7 @@ test("buildings are coloured by coverage, visits drawn, a visit outside its grid
 
   // One household of the building surveyed: partly done.
   const first = inBuilding[0];
-  const status = await page.evaluate(
-    async ([h, round]) =>
-      (
-        await fetch("/api/v1/submissions", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            id: crypto.randomUUID(),
-            household: h.code,
-            round,
-            captured_at: new Date().toISOString(),
-            base: h.base,
-            members: h.members.map((m) => ({ person: m.person, writes: [] })),
-          }),
-        })
-      ).status,
-    [first, data.round],
-  );
+  const status = await surveyUnchanged(page, first, data.round);
   // Grid members mark visits; they do not survey.
   assert.equal(status, 403);
 
@@ -130,24 +135,7 @@ test("buildings are coloured by coverage, visits drawn, a visit outside its grid
   await desk.goto(server.url);
   await new LoginPage(desk).logIn("surveyor");
   await new RosterPage(desk).buildings().first().waitFor();
-  const sent = await desk.evaluate(
-    async ([h, round]) =>
-      (
-        await fetch("/api/v1/submissions", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            id: crypto.randomUUID(),
-            household: h.code,
-            round,
-            captured_at: new Date().toISOString(),
-            base: h.base,
-            members: h.members.map((m) => ({ person: m.person, writes: [] })),
-          }),
-        })
-      ).status,
-    [first, data.round],
-  );
+  const sent = await surveyUnchanged(desk, first, data.round);
   assert.equal(sent, 201);
   await surveyor.close();
   await page.getByTestId("nav-households").click();
