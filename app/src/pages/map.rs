@@ -3,7 +3,7 @@
 //! round's visits on top and those flagged for review listed below. It
 //! draws from what the phone keeps, so it works with no network.
 
-use geo::{BoundingRect, Centroid, Coord, Rect};
+use geo::{BoundingRect, Centroid, Coord, MultiPolygon, Polygon, Rect};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::flags::{Fix, Flag};
@@ -196,23 +196,6 @@ impl Frame {
     }
 }
 
-/// Grow `bounds` to take in `rect`.
-fn grow(bounds: &mut Option<Rect<f64>>, rect: Rect<f64>) {
-    *bounds = Some(match *bounds {
-        None => rect,
-        Some(b) => Rect::new(
-            Coord {
-                x: b.min().x.min(rect.min().x),
-                y: b.min().y.min(rect.min().y),
-            },
-            Coord {
-                x: b.max().x.max(rect.max().x),
-                y: b.max().y.max(rect.max().y),
-            },
-        ),
-    });
-}
-
 /// How much of a set of households is surveyed, as the map colours it.
 fn coverage_class(done: usize, total: usize) -> &'static str {
     match (done, total) {
@@ -228,19 +211,17 @@ fn draw(
     points: Vec<VisitPoint>,
     chosen: RwSignal<Option<VisitPoint>>,
 ) -> AnyView {
-    let mut bounds = None;
-    for grid in &roster.grids {
-        let outlines = grid
-            .outline
-            .iter()
-            .chain(grid.buildings.iter().map(|b| &b.outline));
-        for outline in outlines {
-            if let Some(rect) = outline.to_polygon().bounding_rect() {
-                grow(&mut bounds, rect);
-            }
-        }
-    }
-    let Some(bounds) = bounds else {
+    let outlines: Vec<Polygon<f64>> = roster
+        .grids
+        .iter()
+        .flat_map(|g| {
+            g.outline
+                .iter()
+                .chain(g.buildings.iter().map(|b| &b.outline))
+        })
+        .map(Outline::to_polygon)
+        .collect();
+    let Some(bounds) = MultiPolygon(outlines).bounding_rect() else {
         return view! { <p class="status" data-testid="map-none">{tr(Msg::NoMapYet)}</p> }
             .into_any();
     };

@@ -333,30 +333,22 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
     });
     let RosterCache(cache) = expect_context();
     // The household as the roster has it now: a return answered, a visit
-    // or a conflict recorded since the list was drawn.
+    // or a conflict recorded since the list was drawn. Looked up once per
+    // roster change; what reads it runs again only if it changed.
     let now = {
         let first = household.clone();
-        move || {
+        Memo::new(move |_| {
             cache
                 .with(|r| {
                     r.as_ref()
                         .and_then(|r| r.households.iter().find(|h| h.code == first.code).cloned())
                 })
                 .unwrap_or_else(|| first.clone())
-        }
-    };
-    let state = {
-        let now = now.clone();
-        Memo::new(move |_| {
-            let household = now();
-            sync.outbox.with(|o| state_of(&household, o))
         })
     };
-    let head = {
-        let now = now.clone();
-        move || head_of(&now())
-    };
-    let count = move || now().members.len();
+    let state = Memo::new(move |_| now.with(|h| sync.outbox.with(|o| state_of(h, o))));
+    let head = move || now.with(head_of);
+    let count = move || now.with(|h| h.members.len());
     view! {
         <div class="household-item">
             <a
