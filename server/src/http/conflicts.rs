@@ -8,8 +8,7 @@
 //! and the trail keeps every earlier value.
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::codes::Role;
@@ -24,6 +23,7 @@ use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
 use crate::http::personal::conflicts_out;
+use crate::http::query::AppQuery;
 use crate::http::review::{display_names, place_of};
 use crate::http::submissions::intake;
 use crate::store::Store;
@@ -51,12 +51,8 @@ pub struct ConflictQuery {
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    query: Result<Query<ConflictQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<ConflictQuery>,
 ) -> Result<Json<ConflictList>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
     let scope = caller.grid_asked(query.grid.as_deref())?;
     let mut states = app.store.household_states(round, &scope).await?;

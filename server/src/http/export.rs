@@ -6,8 +6,7 @@
 //! own grid, with those numbers masked, since the ledger they keep is their
 //! grid's. Every export, masked or not, is in the audit log.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -22,6 +21,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
 use crate::http::personal::{audit_export, export_views};
+use crate::http::query::AppQuery;
 use crate::store::{Scope, Store};
 
 #[derive(Debug, Deserialize)]
@@ -58,12 +58,8 @@ pub struct ExportQuery {
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    query: Result<Query<ExportQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let format = match query.format.as_deref() {
         None => Format::Xlsx,
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,

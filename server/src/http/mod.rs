@@ -10,6 +10,7 @@ pub mod households;
 pub mod json;
 pub mod openapi;
 pub mod personal;
+pub mod query;
 pub mod review;
 pub mod roster;
 pub mod roster_import;

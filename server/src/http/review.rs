@@ -15,8 +15,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::codes::{Code, ReviewDecision, Role};
@@ -32,6 +31,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
+use crate::http::query::AppQuery;
 use crate::store::{self, Reviewed, Store, StoredSubmission};
 
 const STATES: &[&str] = &["pending", "approved", "returned", "corrected"];
@@ -68,13 +68,9 @@ const MAX_PAGE: u32 = 1000;
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    query: Result<Query<ReviewQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<ReviewQuery>,
 ) -> Result<Json<ReviewList>, ApiError> {
     caller.require(&[Role::Supervisor, Role::Admin])?;
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
     let scope = caller.grid_asked(query.grid.as_deref())?;
     if let Some(state) = query.state.as_deref()

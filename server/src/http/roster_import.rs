@@ -12,8 +12,8 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +26,7 @@ use crate::export::Format;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
+use crate::http::query::AppQuery;
 use crate::import::issue::{RosterRejected, RowIssue};
 use crate::import::parse::roster_file;
 use crate::import::sheet::read;
@@ -68,14 +69,10 @@ pub async fn post<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
     lang: Lang,
-    query: Result<Query<ImportQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Admin, Role::Supervisor])?;
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let dry_run = query.dry_run.unwrap_or(false);
     let bytes = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
@@ -162,12 +159,8 @@ pub struct TemplateQuery {
     ))]
 pub async fn template_file(
     _caller: Caller,
-    query: Result<Query<TemplateQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<TemplateQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let format = match query.format.as_deref() {
         None => Format::Xlsx,
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,

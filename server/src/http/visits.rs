@@ -5,8 +5,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use geo_types::Polygon;
 use serde::Deserialize;
@@ -23,6 +22,7 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
+use crate::http::query::AppQuery;
 use crate::http::review::display_names;
 use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
@@ -104,12 +104,8 @@ pub struct ListQuery {
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    query: Result<Query<ListQuery>, QueryRejection>,
+    AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<Json<VisitList>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::Malformed {
-        path: "query".into(),
-        detail: e.body_text(),
-    })?;
     let round = RoundQuery { round: query.round }.round_or(app.round)?;
     let scope = caller.grid_asked(query.grid.as_deref())?;
     let visits = app.store.round_visits(round, &scope).await?;
