@@ -144,6 +144,72 @@ test("a capture waiting for the network is kept across a log out and another use
   await context.close();
 });
 
+/** The keys of the app's IndexedDB store `name`. */
+async function storedKeys(page, name) {
+  return page.evaluate(
+    (name) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open("anju");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name).objectStore(name).getAllKeys();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    name,
+  );
+}
+
+test("clearing the phone removes the kept roster, names what waits, and keeps it", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  const roster = await surveyorOn(page);
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  await context.setOffline(true);
+  await captureUnchanged(page, roster, "XF-1-0302");
+  await page.getByTestId("sync-bar").click();
+  assert.ok((await storedKeys(page, "state")).includes("roster:surveyor"), "the roster is kept on the phone");
+
+  // Said no to: nothing happens.
+  page.once("dialog", (dialog) => dialog.dismiss());
+  await page.getByTestId("clear-phone").click();
+  await page.getByTestId("outbox-entry").waitFor();
+  assert.ok((await storedKeys(page, "state")).includes("roster:surveyor"));
+
+  let question = "";
+  page.once("dialog", async (dialog) => {
+    question = dialog.message();
+    await dialog.accept();
+  });
+  await page.getByTestId("clear-phone").click();
+  await page.getByTestId("login-username").waitFor();
+  assert.match(question, /删除本机保存的住户名单/);
+  assert.match(question, /1 条记录未发送/);
+  assert.match(question, /1号楼 302/);
+  // The login page shows at once; the removal follows it.
+  const forgotten = async () =>
+    !(await storedKeys(page, "state")).some((k) => k.startsWith("roster:") || k === "session");
+  for (let i = 0; i < 100 && !(await forgotten()); i++) await page.waitForTimeout(50);
+  assert.ok(await forgotten(), "no roster or session is left on the phone");
+  assert.equal((await storedKeys(page, "outbox")).length, 1, "the waiting capture stays");
+
+  // Offline, a reload opens the login page, not the last user's households.
+  await page.reload();
+  await page.getByTestId("login-username").waitFor();
+  await context.setOffline(false);
+  await new LoginPage(page).logIn("surveyor");
+  await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+  const { body } = await api(page, "/api/v1/households/XF-1-0302");
+  assert.equal(body.submissions.length, 1);
+  await context.close();
+});
+
 test("a waiting capture saved to a file comes back from it, and a refused one asks for action", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();

@@ -77,6 +77,23 @@ export async function kv_delete(store, key) {
   await finished(tx);
 }
 
+export async function kv_clear(store) {
+  const db = await openDb();
+  if (!db) {
+    const prefix = fallbackKey(store, "");
+    const keys = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key.startsWith(prefix)) keys.push(key);
+    }
+    for (const key of keys) localStorage.removeItem(key);
+    return;
+  }
+  const tx = db.transaction(store, "readwrite", { durability: "strict" });
+  tx.objectStore(store).clear();
+  await finished(tx);
+}
+
 export async function kv_all(store) {
   const db = await openDb();
   if (!db) {

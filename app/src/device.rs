@@ -13,6 +13,8 @@ extern "C" {
     #[wasm_bindgen(catch)]
     async fn kv_delete(store: &str, key: &str) -> Result<(), JsValue>;
     #[wasm_bindgen(catch)]
+    async fn kv_clear(store: &str) -> Result<(), JsValue>;
+    #[wasm_bindgen(catch)]
     async fn kv_all(store: &str) -> Result<JsValue, JsValue>;
     async fn ask_persist() -> JsValue;
     pub fn is_online() -> bool;
@@ -59,6 +61,11 @@ pub async fn get<T: DeserializeOwned>(store: Store, key: &str) -> Option<T> {
 
 pub async fn delete(store: Store, key: &str) -> Result<(), StorageError> {
     kv_delete(store.name(), key).await.map_err(|_| StorageError)
+}
+
+/// Removes everything in `store`.
+pub async fn clear(store: Store) -> Result<(), StorageError> {
+    kv_clear(store.name()).await.map_err(|_| StorageError)
 }
 
 /// Every value in `store` that reads as a `T`.

@@ -206,6 +206,10 @@ pub enum Msg {
     Minutes,
     NoMapYet,
     LoadMore,
+    ThisPhone,
+    ClearPhone,
+    ClearPhoneHint,
+    ClearQuestion,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -402,6 +406,12 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Minutes => " 分钟",
         Msg::NoMapYet => "还没有网格和楼栋边界：请在导入花名册时填写边界",
         Msg::LoadMore => "加载更多",
+        Msg::ThisPhone => "本机数据",
+        Msg::ClearPhone => "清除本机数据并退出",
+        Msg::ClearPhoneHint => {
+            "交还或借出手机前使用：删除本机保存的住户名单和走访位置，并退出登录。待发送的记录不会删除。"
+        }
+        Msg::ClearQuestion => "删除本机保存的住户名单和走访位置，并退出登录？",
     }
 }
 
@@ -603,6 +613,14 @@ fn en(msg: Msg) -> &'static str {
         Msg::Minutes => " min apart",
         Msg::NoMapYet => "No outlines yet: add them to the roster import",
         Msg::LoadMore => "Load more",
+        Msg::ThisPhone => "This phone",
+        Msg::ClearPhone => "Clear this phone and log out",
+        Msg::ClearPhoneHint => {
+            "Before handing the phone on: removes the household lists and visit positions kept here and logs out. Captures waiting to be sent are kept."
+        }
+        Msg::ClearQuestion => {
+            "Remove the household lists and visit positions kept on this phone, and log out?"
+        }
     }
 }
 

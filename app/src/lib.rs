@@ -4,6 +4,7 @@ pub mod api;
 mod components;
 mod device;
 pub mod i18n;
+mod leaving;
 mod loading;
 mod outbox;
 mod pages;

@@ -29,7 +29,6 @@ pub struct Sync {
     pub outbox: RwSignal<Vec<Entry>>,
     /// Captures the server acknowledged since the app started.
     pub delivered: RwSignal<Vec<Uuid>>,
-    /// When the server last answered.
     /// When the server last answered, in milliseconds since the epoch.
     pub last_sync: RwSignal<Option<f64>>,
     /// Whether the last attempt reached the server.

@@ -4,10 +4,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::Role;
 
-use crate::device::{self, Store};
 use crate::i18n::{Locale, Msg, label, locale, tr};
 use crate::sync::Sync;
-use crate::{Session, api};
+use crate::{Session, leaving};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -27,29 +26,11 @@ pub fn Header() -> impl IntoView {
     let log_out = move |_| {
         // Waiting captures stay on the phone for this user's next login;
         // say so before the user walks away thinking they were sent.
-        let waiting = sync.waiting();
-        if !waiting.is_empty() {
-            let list: Vec<String> = waiting.iter().map(|e| e.label.clone()).collect();
-            let question = format!(
-                "{}{}{}\n{}",
-                tr(Msg::LogOutWaitingBefore),
-                waiting.len(),
-                tr(Msg::LogOutWaitingAfter),
-                list.join("\n")
-            );
-            let confirmed = window().confirm_with_message(&question).unwrap_or(false);
-            if !confirmed {
-                return;
-            }
+        if leaving::confirm(None, &sync.waiting()) {
+            // The next user starts from their own home page.
+            navigate("/", Default::default());
+            spawn_local(leaving::log_out(session, false));
         }
-        // The next user starts from their own home page.
-        navigate("/", Default::default());
-        spawn_local(async move {
-            if !api::logout().await {
-                let _ = device::put(Store::State, crate::LOGGED_OUT_KEY, &true).await;
-            }
-            session.set(None);
-        });
     };
     view! {
         <header class="top-bar">

@@ -10,7 +10,6 @@ use shared::flags::{Fix, Flag};
 use shared::map::Outline;
 use shared::wire::{Roster, VisitList, VisitPoint};
 
-use crate::RosterCache;
 use crate::api;
 use crate::components::header::{Header, clock};
 use crate::device::{self, Store};
@@ -18,9 +17,12 @@ use crate::i18n::{Msg, label, tr};
 use crate::outbox::Kind;
 use crate::pages::review::millis;
 use crate::sync::Sync;
+use crate::{RosterCache, Session};
 
-/// Where the last visit list is kept, for the map offline.
-const VISITS_KEY: &str = "map-visits";
+/// Where `user`'s last visit list is kept, for the map offline.
+fn visits_key(user: &str) -> String {
+    format!("visits:{user}")
+}
 
 /// The drawing's width in SVG units; its height follows the area's shape.
 const WIDTH: f64 = 1000.0;
@@ -32,8 +34,12 @@ pub fn MapPage() -> impl IntoView {
     let sync: Sync = expect_context();
     let visits = RwSignal::new(None::<VisitList>);
     let chosen = RwSignal::new(None::<VisitPoint>);
+    let Session(session) = expect_context();
+    let key = visits_key(
+        &session.with_untracked(|s| s.as_ref().map(|s| s.username.clone()).unwrap_or_default()),
+    );
     spawn_local(async move {
-        if let Some(kept) = device::get::<VisitList>(Store::State, VISITS_KEY).await {
+        if let Some(kept) = device::get::<VisitList>(Store::State, &key).await {
             visits.update(|v| {
                 if v.is_none() {
                     *v = Some(kept);
@@ -41,7 +47,7 @@ pub fn MapPage() -> impl IntoView {
             });
         }
         if let Ok(fresh) = api::visits().await {
-            let _ = device::put(Store::State, VISITS_KEY, &fresh).await;
+            let _ = device::put(Store::State, &key, &fresh).await;
             visits.set(Some(fresh));
         }
     });

@@ -8,10 +8,10 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::components::header::{Header, clock};
-use crate::device;
 use crate::i18n::{Msg, tr};
 use crate::outbox::{EXPORT_APP, Entry, Export};
 use crate::sync::Sync;
+use crate::{Session, device, leaving};
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {
@@ -51,6 +51,15 @@ pub fn OutboxPage() -> impl IntoView {
             notice.set(Some(message));
         });
     };
+    let Session(session) = expect_context();
+    let navigate = leptos_router::hooks::use_navigate();
+    let clear = move |_| {
+        // Every user's waiting captures are named: none of them is removed.
+        if leaving::confirm(Some(tr(Msg::ClearQuestion)), &sync.outbox.get_untracked()) {
+            navigate("/", Default::default());
+            spawn_local(leaving::log_out(session, true));
+        }
+    };
     view! {
         <Header />
         <section class="outbox">
@@ -82,6 +91,11 @@ pub fn OutboxPage() -> impl IntoView {
                 {tr(Msg::ImportFile)}
                 <input type="file" accept="application/json,.json" data-testid="import-file" on:change=import />
             </label>
+            <h2 class="section-title">{tr(Msg::ThisPhone)}</h2>
+            <p class="status">{tr(Msg::ClearPhoneHint)}</p>
+            <button class="secondary wide danger" data-testid="clear-phone" on:click=clear>
+                {tr(Msg::ClearPhone)}
+            </button>
         </section>
     }
 }
