@@ -55,10 +55,15 @@ test("a returned survey shows on the phone until the correction arrives", async 
   await page.getByTestId("back-to-list").click();
   await page.getByTestId("sync-bar").click();
   await page.getByTestId("sync-now").click();
+  // Every screen's sync bar says it needs action; the outbox lists it.
+  await page.getByTestId("refused-count").filter({ hasText: "1" }).waitFor({ timeout: 30_000 });
+  const entry = page.getByTestId("returned-entry");
+  assert.match(await entry.innerText(), /户主已外出务工/);
   await page.getByTestId("nav-households").click();
   const state = roster.household(code).getByTestId("household-state");
   await state.filter({ hasText: "已退回" }).waitFor({ timeout: 30_000 });
-  await roster.open(code);
+  await page.getByTestId("sync-bar").click();
+  await entry.click();
   assert.match(await page.getByTestId("returned").innerText(), /户主已外出务工/);
   await screenshot(page, "returned");
 
@@ -76,6 +81,7 @@ test("a returned survey shows on the phone until the correction arrives", async 
 
   await page.getByTestId("back-to-list").click();
   await state.filter({ hasText: "已调查" }).waitFor({ timeout: 30_000 });
+  await page.getByTestId("refused-count").waitFor({ state: "detached" });
   const after = await page.evaluate(async (c) => (await fetch(`/api/v1/households/${c}`)).json(), code);
   assert.equal(after.members.find((m) => m.person === head).record.work_place, "outside_province");
   await desk.close();

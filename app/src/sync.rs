@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::wire::Roster;
+use shared::codes::Role;
+use shared::place::HouseholdCode;
+use shared::wire::{Roster, RosterHousehold};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
@@ -83,6 +85,33 @@ impl Sync {
             entries
                 .iter()
                 .filter(|e| Some(&e.owner) == user.as_ref())
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The households a supervisor sent back that no waiting survey answers
+    /// yet: a resident work team's to correct, the only role that surveys
+    /// from a roster.
+    pub fn returned(&self) -> Vec<RosterHousehold> {
+        let surveys = self
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| s.role == Role::Surveyor));
+        if !surveys {
+            return Vec::new();
+        }
+        let answered: Vec<HouseholdCode> = self.outbox.with(|entries| {
+            entries
+                .iter()
+                .filter(|e| e.kind == Kind::Survey)
+                .map(|e| e.household.clone())
+                .collect()
+        });
+        self.roster.with(|roster| {
+            roster
+                .iter()
+                .flat_map(|r| &r.households)
+                .filter(|h| h.returned.is_some() && !answered.contains(&h.code))
                 .cloned()
                 .collect()
         })

@@ -79,11 +79,12 @@ fn LanguageSwitch() -> impl IntoView {
 #[component]
 fn SyncBar() -> impl IntoView {
     let sync: Sync = expect_context();
+    // A refused capture and a returned survey both wait on the user.
     let counts = move || {
         sync.outbox.with(|_| {
             let waiting = sync.waiting();
             let refused = waiting.iter().filter(|e| e.problem.is_some()).count();
-            (waiting.len(), refused)
+            (waiting.len(), refused + sync.returned().len())
         })
     };
     let last = move || {

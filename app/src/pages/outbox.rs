@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use crate::components::header::{Header, clock};
 use crate::i18n::{Msg, tr};
 use crate::outbox::{EXPORT_APP, Entry, Export};
+use crate::pages::roster::describe;
 use crate::sync::Sync;
 use crate::{Session, device, leaving};
 
@@ -82,6 +83,7 @@ pub fn OutboxPage() -> impl IntoView {
                     <OutboxLine entry />
                 </For>
             </ul>
+            <ReturnedList />
             <p class="status" class:hidden=move || others() == 0>{tr(Msg::OthersWaiting)}{others}</p>
             <h2 class="section-title">{tr(Msg::LastResort)}</h2>
             <button class="secondary wide" data-testid="save-file" on:click=save_file>
@@ -133,5 +135,35 @@ fn OutboxLine(entry: Entry) -> impl IntoView {
             })}
             <button class="quiet danger" on:click=discard>{tr(Msg::Discard)}</button>
         </li>
+    }
+}
+
+/// Surveys a supervisor sent back, each a tap away from its correction.
+#[component]
+fn ReturnedList() -> impl IntoView {
+    let sync: Sync = expect_context();
+    let returned = Memo::new(move |_| sync.returned());
+    move || {
+        let households = returned.get();
+        (!households.is_empty()).then(|| {
+            let lines = households
+                .into_iter()
+                .map(|h| {
+                    let reason = h.returned.as_ref().map(|r| r.reason.clone());
+                    view! {
+                        <li>
+                            <a class="outbox-line refused" href=format!("/households/{}", h.code) data-testid="returned-entry">
+                                <strong>{describe(&h)}</strong>
+                                <span class="error">{tr(Msg::ReturnedBy)}{reason}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h2 class="section-title">{tr(Msg::Returned)}</h2>
+                <ul class="outbox-list">{lines}</ul>
+            }
+        })
     }
 }
