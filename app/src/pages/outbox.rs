@@ -52,6 +52,18 @@ pub fn OutboxPage() -> impl IntoView {
             notice.set(Some(message));
         });
     };
+    // Surveys a supervisor sent back, each a tap away from its correction.
+    let returned = move || {
+        sync.returned()
+            .into_iter()
+            .map(|h| {
+                let reason = h.returned.as_ref().map(|r| r.reason.as_str()).unwrap_or_default();
+                let text = format!("{}\n{}{reason}", describe(&h), tr(Msg::ReturnedBy));
+                let href = format!("/households/{}", h.code);
+                view! { <li><a class="outbox-line refused" href=href data-testid="returned-entry">{text}</a></li> }
+            })
+            .collect_view()
+    };
     let Session(session) = expect_context();
     let navigate = leptos_router::hooks::use_navigate();
     let clear = move |_| {
@@ -83,7 +95,8 @@ pub fn OutboxPage() -> impl IntoView {
                     <OutboxLine entry />
                 </For>
             </ul>
-            <ReturnedList />
+            <h2 class="section-title" class:hidden=move || sync.returned().is_empty()>{tr(Msg::Returned)}</h2>
+            <ul class="outbox-list">{returned}</ul>
             <p class="status" class:hidden=move || others() == 0>{tr(Msg::OthersWaiting)}{others}</p>
             <h2 class="section-title">{tr(Msg::LastResort)}</h2>
             <button class="secondary wide" data-testid="save-file" on:click=save_file>
@@ -135,35 +148,5 @@ fn OutboxLine(entry: Entry) -> impl IntoView {
             })}
             <button class="quiet danger" on:click=discard>{tr(Msg::Discard)}</button>
         </li>
-    }
-}
-
-/// Surveys a supervisor sent back, each a tap away from its correction.
-#[component]
-fn ReturnedList() -> impl IntoView {
-    let sync: Sync = expect_context();
-    let returned = Memo::new(move |_| sync.returned());
-    move || {
-        let households = returned.get();
-        (!households.is_empty()).then(|| {
-            let lines = households
-                .into_iter()
-                .map(|h| {
-                    let reason = h.returned.as_ref().map(|r| r.reason.clone());
-                    view! {
-                        <li>
-                            <a class="outbox-line refused" href=format!("/households/{}", h.code) data-testid="returned-entry">
-                                <strong>{describe(&h)}</strong>
-                                <span class="error">{tr(Msg::ReturnedBy)}{reason}</span>
-                            </a>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <h2 class="section-title">{tr(Msg::Returned)}</h2>
-                <ul class="outbox-list">{lines}</ul>
-            }
-        })
     }
 }
