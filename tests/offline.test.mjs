@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { launchBrowser, launchPersistentPhone, newPhone, screenshot } from "./support/browser.mjs";
+import { launchBrowser, launchPersistentPhone, newPhone, phoneOptions, screenshot } from "./support/browser.mjs";
 import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
 import { startServer } from "./support/server.mjs";
 
@@ -259,6 +259,43 @@ test("a waiting capture saved to a file comes back from it, and a refused one as
   await page.getByTestId("outbox-entry").filter({ hasText: "1号楼 401" }).waitFor({ state: "detached" });
   const { body: ledger } = await api(page, "/api/v1/households/XF-1-0401");
   assert.equal(ledger.submissions.length, 1, "the imported capture arrived once");
+  await context.close();
+});
+
+test("in WeChat's browser, which drops downloads, the backup goes to the clipboard and pastes back", async () => {
+  const context = await browser.newContext({
+    ...phoneOptions,
+    userAgent:
+      "Mozilla/5.0 (Linux; Android 12; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/107.0.5304.141 Mobile Safari/537.36 XWEB/5043 MMWEBSDK/20230701 MMWEBID/1234 MicroMessenger/8.0.40.2420(0x28002851) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64",
+  });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  const roster = await surveyorOn(page);
+  await context.setOffline(true);
+  await captureUnchanged(page, roster, "XF-1-0402");
+  await page.getByTestId("sync-bar").click();
+  await page.getByTestId("outbox-entry").waitFor();
+
+  let downloads = 0;
+  page.on("download", () => downloads++);
+  await page.getByTestId("save-file").click();
+  await page.getByRole("status").filter({ hasText: "文件传输助手" }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(downloads, 0);
+  assert.equal(JSON.parse(copied).entries[0].label.includes("1号楼 402"), true);
+
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByTestId("outbox-entry").getByRole("button", { name: "放弃" }).click();
+  await page.getByTestId("outbox-empty").waitFor();
+  await page.getByTestId("import-text").fill(copied);
+  await page.getByRole("status").filter({ hasText: "已导入记录：1" }).waitFor();
+  await page.getByTestId("import-text").fill("随便一段文字");
+  await page.getByRole("status").filter({ hasText: "这不是安居导出的记录文件" }).waitFor();
+
+  await context.setOffline(false);
+  await waiting(page).filter({ hasText: /待发送 0$/ }).waitFor({ timeout: 60_000 });
+  const { body } = await api(page, "/api/v1/households/XF-1-0402");
+  assert.equal(body.submissions.length, 1);
   await context.close();
 });
 

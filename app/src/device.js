@@ -126,7 +126,14 @@ export function on_online(callback) {
   window.addEventListener("online", () => callback());
 }
 
-export function save_file(name, text) {
+// Saves `text` as a download; true if it could. WeChat's own browser drops
+// downloads, so there the text goes to the clipboard instead, to be kept in
+// a chat and pasted back.
+export async function save_file(name, text) {
+  if (/MicroMessenger/i.test(navigator.userAgent)) {
+    await copy_text(text);
+    return false;
+  }
   const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
   const link = document.createElement("a");
   link.href = url;
@@ -135,6 +142,25 @@ export function save_file(name, text) {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return true;
+}
+
+async function copy_text(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return;
+  } catch (_) {
+    // Older embedded browsers: the selection and execCommand.
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand("copy");
+  area.remove();
 }
 
 // The text of the first file chosen in an <input type=file>, or undefined.

@@ -19,7 +19,8 @@ extern "C" {
     async fn ask_persist() -> JsValue;
     pub fn is_online() -> bool;
     pub fn on_online(callback: &Closure<dyn FnMut()>);
-    pub fn save_file(name: &str, text: &str);
+    #[wasm_bindgen(js_name = save_file)]
+    async fn save_file_js(name: &str, text: &str) -> JsValue;
     async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> JsValue;
 }
 
@@ -83,6 +84,12 @@ pub async fn all<T: DeserializeOwned>(store: Store) -> Vec<T> {
 /// Asks the browser to keep the app's data under storage pressure.
 pub async fn persist() -> bool {
     ask_persist().await.as_bool().unwrap_or(false)
+}
+
+/// Saves `text` as the file `name`; false where the browser cannot
+/// download (WeChat's), and the text went to the clipboard instead.
+pub async fn save_file(name: &str, text: &str) -> bool {
+    save_file_js(name, text).await.as_bool().unwrap_or(false)
 }
 
 /// The text of the file the user picked in `input`.

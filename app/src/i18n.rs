@@ -210,6 +210,8 @@ pub enum Msg {
     ClearPhone,
     ClearPhoneHint,
     ClearQuestion,
+    CopiedInstead,
+    PasteHere,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -412,6 +414,10 @@ fn zh_cn(msg: Msg) -> &'static str {
             "交还或借出手机前使用：删除本机保存的住户名单和走访位置，并退出登录。待发送的记录不会删除。"
         }
         Msg::ClearQuestion => "删除本机保存的住户名单和走访位置，并退出登录？",
+        Msg::CopiedInstead => {
+            "微信内不能下载文件，记录已复制为文本：请粘贴发送到“文件传输助手”保存。需要时复制回来，粘贴到下面的框里即可导入。"
+        }
+        Msg::PasteHere => "或把复制的记录文本粘贴在这里导入",
     }
 }
 
@@ -621,6 +627,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::ClearQuestion => {
             "Remove the household lists and visit positions kept on this phone, and log out?"
         }
+        Msg::CopiedInstead => {
+            "WeChat cannot download files, so the captures were copied as text: paste them into a chat (File Transfer) to keep them. To import, copy them back and paste them into the box below."
+        }
+        Msg::PasteHere => "Or paste copied captures here to import them",
     }
 }
 

@@ -16,7 +16,7 @@ const args = [
   "--disable-sync",
 ];
 /** 360×740, touch, Chinese. */
-const phone = {
+export const phoneOptions = {
   viewport: { width: 360, height: 740 },
   deviceScaleFactor: 2,
   isMobile: true,
@@ -30,12 +30,12 @@ export async function launchBrowser() {
 
 /** A fresh phone. */
 export async function newPhone(browser) {
-  return browser.newContext(phone);
+  return browser.newContext(phoneOptions);
 }
 
 /** A phone whose browser keeps its data in `dir` across restarts, like a real one. */
 export async function launchPersistentPhone(dir) {
-  return chromium.launchPersistentContext(dir, { executablePath, args, ...phone });
+  return chromium.launchPersistentContext(dir, { executablePath, args, ...phoneOptions });
 }
 
 export async function screenshot(page, name) {

@@ -27,19 +27,17 @@ pub fn OutboxPage() -> impl IntoView {
         };
         if let Ok(text) = serde_json::to_string_pretty(&export) {
             let stamp = clock(js_sys::Date::now()).replace([' ', ':'], "-");
-            device::save_file(&format!("anju-outbox-{stamp}.json"), &text);
+            spawn_local(async move {
+                if !device::save_file(&format!("anju-outbox-{stamp}.json"), &text).await {
+                    notice.set(Some(tr(Msg::CopiedInstead).to_owned()));
+                }
+            });
         }
     };
-    let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
+    // A file picked, or its text pasted: the same import.
+    let import_text = move |text: Option<String>| {
         spawn_local(async move {
-            let read = device::picked_text(&input)
-                .await
+            let read = text
                 .and_then(|text| serde_json::from_str::<Export>(&text).ok())
                 .filter(|e| e.app == EXPORT_APP);
             let message = match read {
@@ -51,6 +49,26 @@ pub fn OutboxPage() -> impl IntoView {
             };
             notice.set(Some(message));
         });
+    };
+    let import = move |ev: leptos::ev::Event| {
+        if let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        {
+            spawn_local(async move { import_text(device::picked_text(&input).await) });
+        }
+    };
+    let paste = move |ev: leptos::ev::Event| {
+        if let Some(area) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        {
+            let text = area.value();
+            area.set_value("");
+            if !text.trim().is_empty() {
+                import_text(Some(text));
+            }
+        }
     };
     // Surveys a supervisor sent back, each a tap away from its correction.
     let returned = move || {
@@ -106,6 +124,7 @@ pub fn OutboxPage() -> impl IntoView {
                 {tr(Msg::ImportFile)}
                 <input type="file" accept="application/json,.json" data-testid="import-file" on:change=import />
             </label>
+            <textarea class="paste" rows="2" placeholder=tr(Msg::PasteHere) data-testid="import-text" on:input=paste></textarea>
             <h2 class="section-title">{tr(Msg::ThisPhone)}</h2>
             <p class="status">{tr(Msg::ClearPhoneHint)}</p>
             <button class="secondary wide danger" data-testid="clear-phone" on:click=clear>
