@@ -123,6 +123,14 @@ test("buildings are coloured by coverage, visits drawn, a visit outside its grid
   assert.match(flags, /网格外/, "the far visit lies outside the grid");
   assert.match(flags, /公里/, "and implies an impossible pace");
   assert.equal(await page.locator("[data-testid^='map-visit-'].flagged").count(), 2, "both drawn as flagged");
+  // The far one lies beyond the drawing: it is pinned inside its top edge.
+  const beyond = page.locator("[data-testid^='map-visit-'].beyond");
+  assert.equal(await beyond.count(), 1, "only the far visit is beyond the drawing");
+  const [cy, height] = await beyond.evaluate((g) => [
+    Number(g.lastElementChild.getAttribute("cy")),
+    g.ownerSVGElement.viewBox.baseVal.height,
+  ]);
+  assert.ok(cy > 0 && cy < height / 2, `drawn inside the top edge (y ${cy} of ${height})`);
   const dot = await points.first().evaluate((g) => getComputedStyle(g.lastElementChild).fill);
   assert.equal(dot, "rgb(176, 0, 32)", "a flagged visit is drawn in the alert colour");
   await points.first().click();

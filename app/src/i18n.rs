@@ -212,6 +212,7 @@ pub enum Msg {
     ClearQuestion,
     CopiedInstead,
     PasteHere,
+    BeyondMap,
 }
 
 fn zh_cn(msg: Msg) -> &'static str {
@@ -418,6 +419,7 @@ fn zh_cn(msg: Msg) -> &'static str {
             "微信内不能下载文件，记录已复制为文本：请粘贴发送到“文件传输助手”保存。需要时复制回来，粘贴到下面的框里即可导入。"
         }
         Msg::PasteHere => "或把复制的记录文本粘贴在这里导入",
+        Msg::BeyondMap => "在图外的走访（画在边上）",
     }
 }
 
@@ -631,6 +633,7 @@ fn en(msg: Msg) -> &'static str {
             "WeChat cannot download files, so the captures were copied as text: paste them into a chat (File Transfer) to keep them. To import, copy them back and paste them into the box below."
         }
         Msg::PasteHere => "Or paste copied captures here to import them",
+        Msg::BeyondMap => "Visit beyond the map (drawn at its edge)",
     }
 }
 

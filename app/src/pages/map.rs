@@ -86,6 +86,7 @@ pub fn MapPage() -> impl IntoView {
                 <li><span class="swatch map-none"></span>{tr(Msg::NoneSurveyed)}</li>
                 <li><span class="swatch dot"></span>{tr(Msg::VisitPoint)}</li>
                 <li><span class="swatch dot flagged"></span>{tr(Msg::FlaggedVisit)}</li>
+                <li><span class="swatch dot beyond"></span>{tr(Msg::BeyondMap)}</li>
             </ul>
             {move || chosen.get().map(|p| {
                 let who = visits.with(|v| v.as_ref().map(|v| author_of(v, &p.author)).unwrap_or_default());
@@ -185,6 +186,23 @@ impl Frame {
         (
             MARGIN + (lon - self.min.x) * self.x_scale * self.scale,
             MARGIN + (self.max_lat - lat) * self.scale,
+        )
+    }
+
+    /// Where a visit is drawn: at its place, or, when that is beyond the
+    /// drawing, on the nearest point of its edge (then `true`), so that a
+    /// fix kilometres away still shows, in its direction.
+    fn pin(&self, lon: f64, lat: f64) -> (f64, f64, bool) {
+        let (x, y) = self.point(lon, lat);
+        // A dot's radius and stroke fit inside the margin.
+        let edge = MARGIN;
+        if (0.0..=WIDTH).contains(&x) && (0.0..=self.height).contains(&y) {
+            return (x, y, false);
+        }
+        (
+            x.clamp(edge, WIDTH - edge),
+            y.clamp(edge, self.height - edge),
+            true,
         )
     }
 
@@ -302,15 +320,21 @@ fn draw(
         else {
             continue;
         };
-        let (x, y) = frame.point(longitude, latitude);
+        let (x, y, beyond) = frame.pin(longitude, latitude);
         let flagged = !point.flags.is_empty();
+        let class = match (flagged, beyond) {
+            (false, false) => "map-visit",
+            (true, false) => "map-visit flagged",
+            (false, true) => "map-visit beyond",
+            (true, true) => "map-visit flagged beyond",
+        };
         let id = point.id.to_string();
         // The dot is small; the circle around it that takes the tap is a
         // thumb wide at a phone's width.
         shapes.push(
             view! {
                 <g
-                    class=if flagged { "map-visit flagged" } else { "map-visit" }
+                    class=class
                     data-testid=format!("map-visit-{id}")
                     on:click=move |_| chosen.set(Some(point.clone()))
                 >
