@@ -238,6 +238,10 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
         parts: &mut Parts,
         app: &AppState<S>,
     ) -> Result<Self, Self::Rejection> {
+        // A handler that takes both `Caller` and `Asked` reads the session once.
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(caller.clone());
+        }
         let token = presented_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
         let user = app
             .store
@@ -247,6 +251,8 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
         if user.demo && !app.demo {
             return Err(ApiError::Unauthenticated);
         }
-        Caller::new(&app.store, user).await
+        let caller = Caller::new(&app.store, user).await?;
+        parts.extensions.insert(caller.clone());
+        Ok(caller)
     }
 }

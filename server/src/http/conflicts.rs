@@ -10,7 +10,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
 use shared::codes::Role;
 use shared::review::{ResolveError, SideInfo, open_conflicts, resolution, resolves};
 use shared::validate::{Issue, IssueCode};
@@ -20,19 +19,12 @@ use time::OffsetDateTime;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
 use crate::http::personal::conflicts_out;
-use crate::http::query::AppQuery;
+use crate::http::query::Asked;
 use crate::http::review::{display_names, place_of};
 use crate::http::submissions::intake;
 use crate::store::Store;
-
-#[derive(Debug, Deserialize)]
-pub struct ConflictQuery {
-    pub round: Option<String>,
-    pub grid: Option<String>,
-}
 
 #[utoipa::path(get, path = "/api/v1/conflicts", tag = "review", operation_id = "list_conflicts",
     params(
@@ -50,11 +42,12 @@ pub struct ConflictQuery {
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
-    AppQuery(query): AppQuery<ConflictQuery>,
+    Asked {
+        caller,
+        round,
+        scope,
+    }: Asked,
 ) -> Result<Json<ConflictList>, ApiError> {
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     let mut states = app.store.household_states(round, &scope).await?;
     states.retain(|s| !s.ledger.conflicts.is_empty());
     if !states.is_empty() {

@@ -2,7 +2,7 @@
 //! level), `GET /api/v1/gaps` (who is left), `GET /api/v1/indicators`.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use shared::coverage::{Coverage, Gaps, coverage, gaps};
 use shared::indicators::{GridFigures, IndicatorReport, LOW_INCOME_LINE, indicators};
@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::RoundQuery;
+use crate::http::query::{AppQuery, Asked, RoundQuery};
 use crate::store::Store;
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
@@ -28,7 +28,7 @@ use crate::store::Store;
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    Query(query): Query<RoundQuery>,
+    AppQuery(query): AppQuery<RoundQuery>,
 ) -> Result<Json<Coverage>, ApiError> {
     let round = query.round_or(app.round)?;
     let scope = caller.scope()?;
@@ -39,8 +39,6 @@ pub async fn get<S: Store>(
 
 #[derive(Debug, Deserialize)]
 pub struct GapsQuery {
-    pub round: Option<String>,
-    pub grid: Option<String>,
     pub building: Option<String>,
 }
 
@@ -59,11 +57,9 @@ pub struct GapsQuery {
 #[tracing::instrument(skip_all)]
 pub async fn gaps_of<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
-    Query(query): Query<GapsQuery>,
+    Asked { round, scope, .. }: Asked,
+    AppQuery(query): AppQuery<GapsQuery>,
 ) -> Result<Json<Gaps>, ApiError> {
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     let households = app.store.household_status(round, &scope).await?;
     Ok(Json(gaps(round, &households, query.building.as_deref())))
 }
@@ -81,11 +77,8 @@ pub async fn gaps_of<S: Store>(
 #[tracing::instrument(skip_all)]
 pub async fn indicators_of<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
-    Query(query): Query<GapsQuery>,
+    Asked { round, scope, .. }: Asked,
 ) -> Result<Json<IndicatorReport>, ApiError> {
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     // Ordered by grid, so each grid's households are one run.
     let (grids, ledgers): (Vec<GridCode>, Vec<HouseholdLedger>) = app
         .store

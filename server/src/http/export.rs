@@ -17,18 +17,14 @@ use time::OffsetDateTime;
 use crate::export::Format;
 use crate::export::ledger::ledger_table;
 use crate::http::AppState;
-use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::RoundQuery;
 use crate::http::personal::{audit_export, export_views};
-use crate::http::query::AppQuery;
+use crate::http::query::{AppQuery, Asked};
 use crate::store::{Scope, Store};
 
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
     pub format: Option<String>,
-    pub round: Option<String>,
-    pub grid: Option<String>,
     pub building: Option<String>,
 }
 
@@ -57,15 +53,17 @@ pub struct ExportQuery {
 #[tracing::instrument(skip_all, fields(rows = tracing::field::Empty))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
+    Asked {
+        caller,
+        round,
+        scope,
+    }: Asked,
     AppQuery(query): AppQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let format = match query.format.as_deref() {
         None => Format::Xlsx,
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
     };
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     let mut states = app.store.household_states(round, &scope).await?;
     if let Some(building) = &query.building {
         states.retain(|s| &s.place.building == building);

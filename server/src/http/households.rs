@@ -1,10 +1,8 @@
 //! `GET /api/v1/households/{code}`: a household's merged ledger.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use serde::Deserialize;
+use axum::extract::{Path, State};
 use shared::place::HouseholdCode;
-use shared::round::Round;
 use shared::wire::ErrorBody;
 use shared::wire::{History, LedgerView};
 
@@ -12,25 +10,8 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::ledger_out;
+use crate::http::query::{AppQuery, RoundQuery};
 use crate::store::Store;
-
-#[derive(Debug, Deserialize)]
-pub struct RoundQuery {
-    pub round: Option<String>,
-}
-
-impl RoundQuery {
-    /// The round asked for, or the one in progress.
-    pub fn round_or(&self, current: Round) -> Result<Round, ApiError> {
-        match &self.round {
-            None => Ok(current),
-            Some(raw) => Round::parse(raw).map_err(|e| ApiError::Malformed {
-                path: "round".into(),
-                detail: e.to_string(),
-            }),
-        }
-    }
-}
 
 #[utoipa::path(get, path = "/api/v1/households/{code}", tag = "ledger",
     params(
@@ -49,7 +30,7 @@ pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
     Path(code): Path<String>,
-    Query(query): Query<RoundQuery>,
+    AppQuery(query): AppQuery<RoundQuery>,
 ) -> Result<Json<LedgerView>, ApiError> {
     let round = query.round_or(app.round)?;
     let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;

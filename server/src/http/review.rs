@@ -29,17 +29,14 @@ use time::OffsetDateTime;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
-use crate::http::query::AppQuery;
+use crate::http::query::{AppQuery, Asked};
 use crate::store::{self, Reviewed, Store, StoredSubmission};
 
 const STATES: &[&str] = &["pending", "approved", "returned", "corrected"];
 
 #[derive(Debug, Deserialize)]
 pub struct ReviewQuery {
-    pub round: Option<String>,
-    pub grid: Option<String>,
     pub state: Option<String>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
@@ -67,12 +64,14 @@ const MAX_PAGE: u32 = 1000;
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
+    Asked {
+        caller,
+        round,
+        scope,
+    }: Asked,
     AppQuery(query): AppQuery<ReviewQuery>,
 ) -> Result<Json<ReviewList>, ApiError> {
     caller.require(&[Role::Supervisor, Role::Admin])?;
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     if let Some(state) = query.state.as_deref()
         && !STATES.contains(&state)
     {

@@ -4,7 +4,7 @@
 //! map from what it keeps.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::wire::ErrorBody;
@@ -15,6 +15,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::roster_out;
+use crate::http::query::AppQuery;
 use crate::store::{Scope, Store};
 
 /// How far before a cursor a delta looks again, so that a change committed
@@ -73,7 +74,7 @@ fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
-    Query(query): Query<SinceQuery>,
+    AppQuery(query): AppQuery<SinceQuery>,
 ) -> Result<Json<Roster>, ApiError> {
     let scope = caller.scope()?;
     let key = scope_key(scope);

@@ -20,9 +20,8 @@ use time::{OffsetDateTime, UtcOffset};
 
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::households::RoundQuery;
 use crate::http::json::AppJson;
-use crate::http::query::AppQuery;
+use crate::http::query::{AppQuery, Asked};
 use crate::http::review::display_names;
 use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
@@ -80,8 +79,6 @@ pub async fn post<S: Store>(
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
-    pub round: Option<String>,
-    pub grid: Option<String>,
     pub flagged: Option<bool>,
 }
 
@@ -103,11 +100,9 @@ pub struct ListQuery {
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
-    caller: Caller,
+    Asked { round, scope, .. }: Asked,
     AppQuery(query): AppQuery<ListQuery>,
 ) -> Result<Json<VisitList>, ApiError> {
-    let round = RoundQuery { round: query.round }.round_or(app.round)?;
-    let scope = caller.grid_asked(query.grid.as_deref())?;
     let visits = app.store.round_visits(round, &scope).await?;
     // The outlines the phone draws, so a flag agrees with the map.
     let outlines: BTreeMap<GridCode, Polygon<f64>> = app

@@ -141,3 +141,36 @@ async fn indicators_are_given_per_grid_and_for_one_grid() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn every_read_of_a_round_answers_a_malformed_query_with_a_422_naming_it() {
+    let app = spawn_app().await;
+    app.login_as("supervisor").await;
+    let reads = [
+        "/api/v1/coverage",
+        "/api/v1/gaps",
+        "/api/v1/indicators",
+        "/api/v1/visits",
+        "/api/v1/conflicts",
+        "/api/v1/review",
+        "/api/v1/export",
+        "/api/v1/households/XF-1-0101",
+    ];
+    for path in reads {
+        let bad_round = app.get(&format!("{path}?round=2026Q9")).await;
+        assert_eq!(bad_round.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let body: Value = bad_round.json().await.unwrap();
+        assert_eq!(body["fields"][0]["path"], "round", "{path}");
+
+        let twice = app.get(&format!("{path}?round={ROUND}&round={ROUND}")).await;
+        assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let body: Value = twice.json().await.unwrap();
+        assert_eq!(body["code"], "malformed", "{path}");
+    }
+    for path in &reads[1..7] {
+        let bad_grid = app.get(&format!("{path}?grid=no%20such")).await;
+        assert_eq!(bad_grid.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        let body: Value = bad_grid.json().await.unwrap();
+        assert_eq!(body["fields"][0]["path"], "grid", "{path}");
+    }
+}
