@@ -6,6 +6,7 @@ pub mod codes;
 pub mod coverage;
 pub mod day;
 pub mod field_names;
+pub mod field_values;
 pub mod flags;
 pub mod indicators;
 pub mod map;

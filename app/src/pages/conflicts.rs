@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::record::{FieldKey, FieldWrite, HouseholdKey, HouseholdWrite, Membership};
+use shared::field_values::Shown;
+use shared::record::{FieldKey, HouseholdKey, Membership};
 use shared::wire::{
     ConflictList, ConflictSide, ConflictSides, OpenConflict, ResolveConflict, SubmissionId,
 };
@@ -160,11 +161,11 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
     match sides {
         ConflictSides::Field { sides } => sides
             .iter()
-            .map(|s| Side::of(s, field_value(&s.write)))
+            .map(|s| Side::of(s, value_text(s.write.shown())))
             .collect(),
         ConflictSides::Household { sides } => sides
             .iter()
-            .map(|s| Side::of(s, household_value(&s.write)))
+            .map(|s| Side::of(s, value_text(s.write.shown())))
             .collect(),
         ConflictSides::Membership { sides } => sides
             .iter()
@@ -176,7 +177,7 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
                 let writes: Vec<String> = s
                     .write
                     .iter()
-                    .map(|w| format!("{}: {}", key_label(w.key()), field_value(w)))
+                    .map(|w| format!("{}: {}", key_label(w.key()), value_text(w.shown())))
                     .collect();
                 Side::of(s, writes.join("; "))
             }));
@@ -223,37 +224,19 @@ fn membership_value(change: Membership) -> String {
     }
 }
 
-fn yes_no(value: bool) -> &'static str {
-    tr(if value { Msg::Yes } else { Msg::No })
-}
-
-/// One written value as text; a cleared field shows as not set.
-fn field_value(write: &FieldWrite) -> String {
-    let text = match write {
-        FieldWrite::Name(v) | FieldWrite::Employer(v) | FieldWrite::IntendedWork(v) => v.clone(),
-        FieldWrite::Sex(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::BirthDate(v) => v.map(|d| d.to_string()),
-        FieldWrite::ResidentId(v) => v.as_ref().map(|id| id.as_str().to_owned()),
-        FieldWrite::Relation(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::Education(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::Capacity(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::Employment(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::Channel(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::WorkPlace(v) | FieldWrite::IntendedPlace(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::MonthsWorked(v) => v.map(|n| format!("{n}{}", tr(Msg::MonthsUnit))),
-        FieldWrite::MonthlyIncome(v) => v.map(|n| format!("{n}{}", tr(Msg::YuanUnit))),
-        FieldWrite::Training(v) => v.map(|v| label(v).to_owned()),
-        FieldWrite::Certified(v) | FieldWrite::WillingToTrain(v) => v.map(|b| yes_no(b).to_owned()),
-        FieldWrite::Phone(v) => v.as_ref().map(|p| p.as_str().to_owned()),
-    };
-    text.unwrap_or_else(|| tr(Msg::NotSet).to_owned())
-}
-
-fn household_value(write: &HouseholdWrite) -> String {
-    let text = match write {
-        HouseholdWrite::Phone(v) => v.as_ref().map(|p| p.as_str().to_owned()),
-        HouseholdWrite::Address(v) => v.clone(),
-        HouseholdWrite::Monitored(v) => v.map(|b| yes_no(b).to_owned()),
-    };
-    text.unwrap_or_else(|| tr(Msg::NotSet).to_owned())
+/// One written value as text in the chosen language; a cleared field shows
+/// as not set.
+fn value_text(shown: Shown) -> String {
+    match shown {
+        Shown::Unset => tr(Msg::NotSet).to_owned(),
+        Shown::Text(text) => text,
+        Shown::Label { zh, en } => match locale().get_untracked() {
+            Locale::Zh => zh.to_owned(),
+            Locale::En => en.to_owned(),
+        },
+        Shown::Date(date) => date.to_string(),
+        Shown::Months(n) => format!("{n}{}", tr(Msg::MonthsUnit)),
+        Shown::Yuan(n) => format!("{n}{}", tr(Msg::YuanUnit)),
+        Shown::YesNo(flag) => tr(if flag { Msg::Yes } else { Msg::No }).to_owned(),
+    }
 }

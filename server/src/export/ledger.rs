@@ -6,6 +6,7 @@
 //! (the `match`es below do not compile without one).
 
 use shared::codes::Code;
+use shared::field_values::Shown;
 use shared::merge::MemberLedger;
 use shared::privacy::MaskedIds;
 use shared::record::{FieldKey, FieldWrite, HouseholdKey, HouseholdWrite};
@@ -156,40 +157,30 @@ fn cell(column: Column, line: &Line, on: Date) -> Cell {
 
 fn household_cell(write: HouseholdWrite, masked_phone: Option<&str>) -> Cell {
     match write {
-        HouseholdWrite::Phone(phone) => text(
-            phone
-                .map(|p| p.as_str().to_owned())
-                .or_else(|| masked_phone.map(str::to_owned)),
-        ),
-        HouseholdWrite::Address(address) => text(address),
-        HouseholdWrite::Monitored(flag) => yes_no(flag),
+        HouseholdWrite::Phone(None) => text(masked_phone.map(str::to_owned)),
+        write => shown_cell(write.shown()),
     }
 }
 
 /// A member's field; the numbers taken out for the caller's role show masked.
 fn member_cell(write: FieldWrite, masked: Option<&MaskedIds>) -> Cell {
     match write {
-        FieldWrite::Name(v) | FieldWrite::Employer(v) | FieldWrite::IntendedWork(v) => text(v),
-        FieldWrite::Sex(v) => label(v),
-        FieldWrite::BirthDate(v) => v.map_or(Cell::Empty, Cell::Date),
-        FieldWrite::ResidentId(v) => text(
-            v.map(|id| id.as_str().to_owned())
-                .or_else(|| masked.and_then(|m| m.resident_id.clone())),
-        ),
-        FieldWrite::Relation(v) => label(v),
-        FieldWrite::Education(v) => label(v),
-        FieldWrite::Capacity(v) => label(v),
-        FieldWrite::Employment(v) => label(v),
-        FieldWrite::Channel(v) => label(v),
-        FieldWrite::WorkPlace(v) | FieldWrite::IntendedPlace(v) => label(v),
-        FieldWrite::MonthsWorked(v) => v.map_or(Cell::Empty, |n| Cell::Number(n.into())),
-        FieldWrite::MonthlyIncome(v) => v.map_or(Cell::Empty, |n| Cell::Number(n.into())),
-        FieldWrite::Training(v) => label(v),
-        FieldWrite::Certified(v) | FieldWrite::WillingToTrain(v) => yes_no(v),
-        FieldWrite::Phone(v) => text(
-            v.map(|p| p.as_str().to_owned())
-                .or_else(|| masked.and_then(|m| m.phone.clone())),
-        ),
+        FieldWrite::ResidentId(None) => text(masked.and_then(|m| m.resident_id.clone())),
+        FieldWrite::Phone(None) => text(masked.and_then(|m| m.phone.clone())),
+        write => shown_cell(write.shown()),
+    }
+}
+
+/// A value as a cell: closed lists by their Chinese labels, counts as numbers.
+fn shown_cell(shown: Shown) -> Cell {
+    match shown {
+        Shown::Unset => Cell::Empty,
+        Shown::Text(text) => Cell::Text(text),
+        Shown::Label { zh, .. } => Cell::Text(zh.to_owned()),
+        Shown::Date(date) => Cell::Date(date),
+        Shown::Months(n) => Cell::Number(n.into()),
+        Shown::Yuan(n) => Cell::Number(n.into()),
+        Shown::YesNo(flag) => yes_no(Some(flag)),
     }
 }
 
@@ -207,10 +198,6 @@ fn text(value: Option<String>) -> Cell {
         Some(text) if !text.is_empty() => Cell::Text(text),
         _ => Cell::Empty,
     }
-}
-
-fn label<C: Code>(value: Option<C>) -> Cell {
-    value.map_or(Cell::Empty, |v| Cell::Text(v.zh().to_owned()))
 }
 
 fn yes_no(value: Option<bool>) -> Cell {
