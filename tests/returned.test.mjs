@@ -59,6 +59,7 @@ test("a returned survey shows on the phone until the correction arrives", async 
   await page.getByTestId("refused-count").filter({ hasText: "1" }).waitFor({ timeout: 30_000 });
   const entry = page.getByTestId("returned-entry");
   assert.match(await entry.innerText(), /户主已外出务工/);
+  await screenshot(page, "outbox-returned");
   await page.getByTestId("nav-households").click();
   const state = roster.household(code).getByTestId("household-state");
   await state.filter({ hasText: "已退回" }).waitFor({ timeout: 30_000 });
