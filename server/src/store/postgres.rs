@@ -245,6 +245,14 @@ impl Store for Postgres {
         subject: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        // Under READ COMMITTED two servers could both find no line and both
+        // write one; a lock on the line's key makes the second see the first.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1 || ' ' || $2))")
+            .bind(action)
+            .bind(subject)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO audit_log (at, username, action, subject) SELECT $1, $2, $3, $4 \
              WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE action = $3 AND subject = $4)",
@@ -253,8 +261,9 @@ impl Store for Postgres {
         .bind(username)
         .bind(action)
         .bind(subject)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -308,7 +308,26 @@ async fn a_supervisors_correction_is_audited_and_the_trail_keeps_the_old_value()
         ] }],
     });
 
-    post_created(&app, &correction).await;
+    // A phone's retries crossing on the network: the same correction at once
+    // from eight connections, so that each answer's audit line is written
+    // concurrently.
+    let sends: Vec<_> = (0..8)
+        .map(|_| {
+            let request = app
+                .client
+                .post(format!("{}/api/v1/submissions", app.address))
+                .json(&correction);
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for send in sends {
+        statuses.push(send.await.unwrap());
+    }
+    statuses.sort();
+    let mut expected = vec![StatusCode::OK; 7];
+    expected.push(StatusCode::CREATED);
+    assert_eq!(statuses, expected);
 
     let ledger = app.ledger(&code).await;
     let member = &ledger["members"][0];

@@ -158,18 +158,28 @@ async fn every_read_of_a_round_answers_a_malformed_query_with_a_422_naming_it() 
     ];
     for path in reads {
         let bad_round = app.get(&format!("{path}?round=2026Q9")).await;
-        assert_eq!(bad_round.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(
+            bad_round.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
         let body: Value = bad_round.json().await.unwrap();
         assert_eq!(body["fields"][0]["path"], "round", "{path}");
 
-        let twice = app.get(&format!("{path}?round={ROUND}&round={ROUND}")).await;
+        let twice = app
+            .get(&format!("{path}?round={ROUND}&round={ROUND}"))
+            .await;
         assert_eq!(twice.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
         let body: Value = twice.json().await.unwrap();
         assert_eq!(body["code"], "malformed", "{path}");
     }
     for path in &reads[1..7] {
         let bad_grid = app.get(&format!("{path}?grid=no%20such")).await;
-        assert_eq!(bad_grid.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert_eq!(
+            bad_grid.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}"
+        );
         let body: Value = bad_grid.json().await.unwrap();
         assert_eq!(body["fields"][0]["path"], "grid", "{path}");
     }
