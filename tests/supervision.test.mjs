@@ -34,6 +34,14 @@ test("coverage drills down to buildings and the missing households", async () =>
   assert.equal(await area.count(), 1);
   const all = Number(await page.getByTestId("coverage-total").getByTestId("coverage-households").innerText());
   assert.equal(Number(await area.getByTestId("coverage-households").innerText()), all);
+  // Its line opens the area's missing households: every household, as none is surveyed.
+  await area.click();
+  const inArea = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
+  await inArea.first().waitFor();
+  assert.equal(await inArea.count(), all);
+  assert.match(await page.locator("h1").innerText(), /幸福家园安置区/);
+  await page.goBack();
+  await g1.waitFor();
 
   await g1.click();
   const buildings = page.locator("[data-testid^='coverage-G1-']");

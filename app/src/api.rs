@@ -137,15 +137,10 @@ pub struct SeenVisit {
     pub author: String,
 }
 
-/// The households not yet surveyed or visited, of the scope, one grid, or
-/// one building of a grid.
-pub async fn gaps(grid: Option<String>, building: Option<String>) -> Result<GapsView, ApiError> {
-    let mut req = Request::get("/api/v1/gaps");
-    for (name, value) in [("grid", grid), ("building", building)] {
-        if let Some(value) = value {
-            req = req.query([(name, value)]);
-        }
-    }
+/// The households not yet surveyed or visited, of the scope, or as
+/// `asked`: one area, one grid, or one building of a grid.
+pub async fn gaps(asked: Vec<(&'static str, String)>) -> Result<GapsView, ApiError> {
+    let req = Request::get("/api/v1/gaps").query(asked);
     read(req.send().await).await
 }
 

@@ -326,7 +326,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::ExportXlsx => "导出台账 Excel",
         Msg::ExportCsv => "导出 CSV",
         Msg::Total => "合计",
-        Msg::TapGrid => "点网格查看各楼栋、名单和导出",
+        Msg::TapGrid => "点安置区查看其未调查名单；点网格查看各楼栋、名单和导出",
         Msg::NotSurveyedList => "未调查",
         Msg::NotVisitedList => "未走访",
         Msg::LastVisit => "上次走访 ",
@@ -538,7 +538,9 @@ fn en(msg: Msg) -> &'static str {
         Msg::ExportXlsx => "Export ledger (Excel)",
         Msg::ExportCsv => "Export CSV",
         Msg::Total => "Total",
-        Msg::TapGrid => "Tap a grid for its buildings, lists and export",
+        Msg::TapGrid => {
+            "Tap an area for its missing households, a grid for its buildings, lists and export"
+        }
         Msg::NotSurveyedList => "Not surveyed",
         Msg::NotVisitedList => "Not visited",
         Msg::LastVisit => "Last visit ",

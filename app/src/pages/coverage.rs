@@ -55,8 +55,13 @@ pub fn CoveragePage() -> impl IntoView {
         coverage.get().map(|c| {
             // Each area's line heads its grids, which come in area order.
             let mut areas = c.areas.clone().into_iter().peekable();
+            let to_gaps = navigate.clone();
             let mut area_row = move |area: &str| {
                 areas.next_if(|a| a.area == area && !a.area.is_empty()).map(|a| {
+                    // An area's line opens its missing households.
+                    let to = format!("/gaps?area={}", a.area);
+                    let navigate = to_gaps.clone();
+                    let tap = Callback::new(move |()| navigate(&to, Default::default()));
                     view! {
                         <tbody>
                             <CountsRow
@@ -64,6 +69,7 @@ pub fn CoveragePage() -> impl IntoView {
                                 counts=a.counts
                                 testid=format!("coverage-area-{}", a.area)
                                 class="area-row"
+                                on_tap=tap
                             />
                         </tbody>
                     }

@@ -12,18 +12,20 @@ use crate::loading::{ErrorBanner, fetch_into};
 #[component]
 pub fn GapsPage() -> impl IntoView {
     let query = use_query_map();
-    let grid = query.with_untracked(|q| q.get("grid"));
-    let building = query.with_untracked(|q| q.get("building"));
+    // Narrowed to an area, a grid or a grid's building, as the link asked.
+    let asked: Vec<(&'static str, String)> = ["area", "grid", "building"]
+        .into_iter()
+        .filter_map(|name| query.with_untracked(|q| q.get(name)).map(|v| (name, v)))
+        .collect();
     let gaps = RwSignal::new(None::<GapsView>);
     let error = RwSignal::new(None::<String>);
     let load = {
-        let (grid, building) = (grid.clone(), building.clone());
-        move || fetch_into(api::gaps(grid.clone(), building.clone()), gaps, error)
+        let asked = asked.clone();
+        move || fetch_into(api::gaps(asked.clone()), gaps, error)
     };
     load();
-    let title = [Some(tr(Msg::MissingList).to_owned()), grid, building]
-        .into_iter()
-        .flatten()
+    let title = std::iter::once(tr(Msg::MissingList).to_owned())
+        .chain(asked.into_iter().map(|(_, value)| value))
         .collect::<Vec<_>>()
         .join(" · ");
     view! {

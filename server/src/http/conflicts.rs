@@ -30,6 +30,7 @@ use crate::store::Store;
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
     ),
     responses(
         (status = 200, description = "Every open conflict in the caller's scope, by household, with each side's value, \
@@ -37,6 +38,7 @@ use crate::store::Store;
             and phone numbers are left out for roles that see those masked; a full read is audited.", body = ConflictList),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A malformed round, grid or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]

@@ -46,12 +46,14 @@ pub struct GapsQuery {
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
     ),
     responses(
         (status = 200, description = "Households not yet surveyed and not yet visited, each with its last visit", body = Gaps),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A malformed round or grid", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
@@ -68,10 +70,13 @@ pub async fn gaps_of<S: Store>(
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
     ),
     responses(
         (status = 200, description = "The seeds' indicators over the caller's scope, with the households to follow up", body = IndicatorReport),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A grid or area outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A malformed round", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]

@@ -33,6 +33,7 @@ pub struct ExportQuery {
         ("format" = Option<String>, Query, description = "xlsx (the default) or csv"),
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
     ),
     responses(
@@ -48,6 +49,7 @@ pub struct ExportQuery {
             headers(("content-disposition" = String, description = "attachment; filename=\"anju-2026Q4-G1.xlsx\""))),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A format other than xlsx or csv, or a malformed round, grid or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(rows = tracing::field::Empty))]

@@ -50,9 +50,10 @@ impl RoundQuery {
 }
 
 /// The caller, with the round (`?round=`, the one in progress by default)
-/// and the scope (`?grid=`, one grid the caller may work in; the caller's
-/// whole scope by default) a read asks for. Other parameters are left to
-/// the handler's own `AppQuery`.
+/// and the scope a read asks for: `?grid=`, one grid the caller may work
+/// in, or `?area=`, one resettlement area's grids within the caller's
+/// scope; the caller's whole scope by default. Other parameters are left
+/// to the handler's own `AppQuery`.
 pub struct Asked {
     pub caller: Caller,
     pub round: Round,
@@ -63,6 +64,7 @@ pub struct Asked {
 struct RoundAndGrid {
     round: Option<String>,
     grid: Option<String>,
+    area: Option<String>,
 }
 
 impl<S: Store> FromRequestParts<AppState<S>> for Asked {
@@ -75,11 +77,35 @@ impl<S: Store> FromRequestParts<AppState<S>> for Asked {
         let caller = Caller::from_request_parts(parts, app).await?;
         let AppQuery(asked) = AppQuery::<RoundAndGrid>::from_request_parts(parts, app).await?;
         let round = RoundQuery { round: asked.round }.round_or(app.round)?;
-        let scope = caller.grid_asked(asked.grid.as_deref())?;
+        let scope = match asked.area {
+            None => caller.grid_asked(asked.grid.as_deref())?,
+            Some(_) if asked.grid.is_some() => {
+                return Err(ApiError::Malformed {
+                    path: "area".into(),
+                    detail: "a grid or an area, not both".into(),
+                });
+            }
+            Some(area) => area_asked(&app.store, &caller, area).await?,
+        };
         Ok(Asked {
             caller,
             round,
             scope,
         })
     }
+}
+
+/// The grids of `area` the caller may see; 404 for an area no grid names,
+/// 403 for one wholly outside the caller's scope.
+async fn area_asked<S: Store>(store: &S, caller: &Caller, area: String) -> Result<Scope, ApiError> {
+    let all = store.area_grids(&area).await?;
+    if all.is_empty() {
+        return Err(ApiError::UnknownArea);
+    }
+    let scope = caller.scope()?;
+    let grids: Vec<_> = all.into_iter().filter(|g| scope.covers(g)).collect();
+    if grids.is_empty() {
+        return Err(ApiError::OutOfScope);
+    }
+    Ok(Scope::Area { name: area, grids })
 }

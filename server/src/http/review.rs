@@ -50,6 +50,7 @@ const MAX_PAGE: u32 = 1000;
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
         ("state" = Option<String>, Query, description = "Only submissions in this state: pending, approved, returned or corrected"),
         ("limit" = Option<u32>, Query, description = "At most this many (100 by default, 1000 at most)"),
         ("offset" = Option<u32>, Query, description = "Skip this many of the matching submissions, for the next page"),
@@ -59,6 +60,7 @@ const MAX_PAGE: u32 = 1000;
             changed and where it stands in review", body = ReviewList),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Not a supervisor or administrator", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A malformed round, grid, state or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]

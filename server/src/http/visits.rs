@@ -86,6 +86,7 @@ pub struct ListQuery {
     params(
         ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
         ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
+        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
         ("flagged" = Option<bool>, Query, description = "true: only the visits up for review"),
     ),
     responses(
@@ -95,6 +96,7 @@ pub struct ListQuery {
             120 km/h allows)", body = VisitList),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A malformed round, grid or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(n = tracing::field::Empty))]

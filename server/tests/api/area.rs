@@ -196,3 +196,54 @@ async fn an_admin_gives_a_supervisor_an_area_and_takes_it_away() {
         ["G1", "G2", "G9"]
     );
 }
+
+#[tokio::test]
+async fn a_county_supervisor_narrows_a_read_to_one_area() {
+    let app = spawn_app().await;
+    add_other_area(&app).await;
+    app.login_as("supervisor").await;
+
+    let area = "%E6%B5%8B%E8%AF%95%E5%AE%89%E7%BD%AE%E5%8C%BA"; // 测试安置区
+    let gaps: Value = app
+        .get(&format!("/api/v1/gaps?area={area}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let indicators: Value = app
+        .get(&format!("/api/v1/indicators?area={area}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let export = app
+        .get(&format!("/api/v1/export?format=csv&area={area}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let g9 = vec!["G9".to_owned()];
+    assert_eq!(
+        grids_in(gaps["not_surveyed"].as_array().unwrap(), |h| &h["grid"]),
+        g9
+    );
+    assert_eq!(
+        grids_in(indicators["by_grid"].as_array().unwrap(), |g| &g["grid"]),
+        g9
+    );
+    assert!(export.contains("T-1-0101"));
+    assert!(!export.contains("XF-1-0101"));
+
+    let unknown = app.get("/api/v1/gaps?area=nowhere").await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let body: Value = unknown.json().await.unwrap();
+    assert_eq!(body["code"], "unknown_area");
+    let both = app.get(&format!("/api/v1/gaps?area={area}&grid=G9")).await;
+    assert_eq!(both.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The other area's supervisor cannot reach into it.
+    app.login_as("area").await;
+    let outside = app.get(&format!("/api/v1/gaps?area={area}")).await;
+    assert_eq!(outside.status(), StatusCode::FORBIDDEN);
+}
