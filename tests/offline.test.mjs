@@ -50,6 +50,18 @@ async function captureUnchanged(page, roster, code) {
   await page.getByTestId("submit-saved").waitFor();
 }
 
+/** Taps `target`, says yes to the question it asks, waits for `after`, and returns the question. */
+async function answerYes(page, target, after) {
+  let question = "";
+  page.once("dialog", async (dialog) => {
+    question = dialog.message();
+    await dialog.accept();
+  });
+  await target.click();
+  await after.waitFor();
+  return question;
+}
+
 test("offline captures survive a reload and reach the ledger exactly once", async () => {
   const context = await newPhone(browser);
   await context.grantPermissions(["geolocation"], { origin: server.url });
@@ -114,13 +126,7 @@ test("a capture waiting for the network is kept across a log out and another use
   await context.setOffline(true);
   await captureUnchanged(page, roster, "XF-1-0301");
   // Logged out before it could be sent: the app names what waits, and keeps it.
-  let question = "";
-  page.once("dialog", async (dialog) => {
-    question = dialog.message();
-    await dialog.accept();
-  });
-  await page.getByTestId("log-out").click();
-  await page.getByTestId("login-username").waitFor();
+  const question = await answerYes(page, page.getByTestId("log-out"), page.getByTestId("login-username"));
   assert.match(question, /1 条记录未发送/);
   assert.match(question, /1号楼 301/);
   await context.setOffline(false);
@@ -182,13 +188,7 @@ test("clearing the phone removes the kept roster, names what waits, and keeps it
   await page.getByTestId("outbox-entry").waitFor();
   assert.ok((await storedKeys(page, "state")).includes("roster:surveyor"));
 
-  let question = "";
-  page.once("dialog", async (dialog) => {
-    question = dialog.message();
-    await dialog.accept();
-  });
-  await page.getByTestId("clear-phone").click();
-  await page.getByTestId("login-username").waitFor();
+  const question = await answerYes(page, page.getByTestId("clear-phone"), page.getByTestId("login-username"));
   assert.match(question, /删除本机保存的住户名单/);
   assert.match(question, /1 条记录未发送/);
   assert.match(question, /1号楼 302/);
@@ -226,13 +226,8 @@ test("a waiting capture saved to a file comes back from it, and a refused one as
   assert.equal(saved.entries.length, 1);
 
   // Throwing it away names what is lost, and asks first.
-  let question = "";
-  page.once("dialog", async (dialog) => {
-    question = dialog.message();
-    await dialog.accept();
-  });
-  await page.getByTestId("outbox-entry").getByRole("button", { name: "放弃" }).click();
-  await page.getByTestId("outbox-empty").waitFor();
+  const discard = page.getByTestId("outbox-entry").getByRole("button", { name: "放弃" });
+  const question = await answerYes(page, discard, page.getByTestId("outbox-empty"));
   assert.match(question, /1号楼 401/);
 
   // The file brings it back, with one more the server will refuse.

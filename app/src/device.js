@@ -77,16 +77,21 @@ export async function kv_delete(store, key) {
   await finished(tx);
 }
 
+// The localStorage keys standing in for `store`.
+function fallbackKeys(store) {
+  const prefix = fallbackKey(store, "");
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (key.startsWith(prefix)) keys.push(key);
+  }
+  return keys;
+}
+
 export async function kv_clear(store) {
   const db = await openDb();
   if (!db) {
-    const prefix = fallbackKey(store, "");
-    const keys = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (key.startsWith(prefix)) keys.push(key);
-    }
-    for (const key of keys) localStorage.removeItem(key);
+    for (const key of fallbackKeys(store)) localStorage.removeItem(key);
     return;
   }
   const tx = db.transaction(store, "readwrite", { durability: "strict" });
@@ -96,15 +101,7 @@ export async function kv_clear(store) {
 
 export async function kv_all(store) {
   const db = await openDb();
-  if (!db) {
-    const prefix = fallbackKey(store, "");
-    const values = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (key.startsWith(prefix)) values.push(localStorage.getItem(key));
-    }
-    return values;
-  }
+  if (!db) return fallbackKeys(store).map((key) => localStorage.getItem(key));
   return answer(db.transaction(store).objectStore(store).getAll());
 }
 
