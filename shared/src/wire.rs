@@ -125,6 +125,10 @@ pub struct Roster {
     /// Whether this is the whole roster (the first sync, or a cursor that
     /// no longer applies): the phone replaces what it had.
     pub full: bool,
+    /// The grids and outlines are as in the roster the cursor came with:
+    /// `grids` is left empty and the phone keeps its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub grids_kept: bool,
     /// Opaque; send it back as `?since=` to get only what changed.
     pub cursor: String,
 }
@@ -772,6 +776,7 @@ mod tests {
             round_trips(&Roster {
                 removed: vec![],
                 full: true,
+                grids_kept: false,
                 cursor: "G1.1".into(),
                 round: sub.round,
                 grids: vec![GridInfo {

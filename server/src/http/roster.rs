@@ -8,7 +8,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use shared::wire::ErrorBody;
-use shared::wire::Roster;
+use shared::wire::{GridInfo, Roster};
 use time::{Duration, OffsetDateTime};
 
 use crate::http::AppState;
@@ -47,19 +47,30 @@ fn scope_key(scope: &Scope) -> String {
     }
 }
 
-/// A cursor names the scope it was made for and when its read started.
-fn cursor(scope: &str, at: OffsetDateTime) -> String {
-    format!("{scope}.{}", at.unix_timestamp_nanos() / 1_000_000)
+/// What the grids sent looked like: a digest of them, outlines included,
+/// so that a delta repeats them only once they change.
+fn grids_tag(grids: &[GridInfo]) -> String {
+    let json = serde_json::to_vec(grids).unwrap_or_default();
+    hex::encode(&Sha256::digest(&json)[..8])
 }
 
-/// The time a cursor stands for, if it was made for `scope`.
-fn parse_cursor(raw: &str, scope: &str) -> Option<OffsetDateTime> {
-    let (cursor_scope, millis) = raw.rsplit_once('.')?;
+/// A cursor names the scope it was made for, when its read started, and
+/// the grids it sent.
+fn cursor(scope: &str, at: OffsetDateTime, grids: &str) -> String {
+    format!("{scope}.{}.{grids}", at.unix_timestamp_nanos() / 1_000_000)
+}
+
+/// The time a cursor stands for and the tag of the grids it sent, if it
+/// was made for `scope`.
+fn parse_cursor<'a>(raw: &'a str, scope: &str) -> Option<(OffsetDateTime, &'a str)> {
+    let (rest, grids) = raw.rsplit_once('.')?;
+    let (cursor_scope, millis) = rest.rsplit_once('.')?;
     if cursor_scope != scope {
         return None;
     }
     let millis: i128 = millis.parse().ok()?;
-    OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()
+    let at = OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()?;
+    Some((at, grids))
 }
 
 #[utoipa::path(get, path = "/api/v1/roster", tag = "survey",
@@ -81,11 +92,11 @@ pub async fn get<S: Store>(
     let read_at = OffsetDateTime::now_utc();
     // A cursor from another scope (the user moved grids) or an unreadable
     // one gets the whole roster, which the phone takes in place of its own.
-    let since = query
+    let asked = query
         .since
         .as_deref()
-        .and_then(|raw| parse_cursor(raw, &key))
-        .map(|at| at - GRACE);
+        .and_then(|raw| parse_cursor(raw, &key));
+    let since = asked.map(|(at, _)| at - GRACE);
     let mut grids = app.store.grids(scope).await?;
     for map in app.store.map(scope).await? {
         if let Some(grid) = grids.iter_mut().find(|g| g.code == map.grid) {
@@ -98,13 +109,16 @@ pub async fn get<S: Store>(
         Some(since) => app.store.roster_removals(scope, since).await?,
         None => Vec::new(),
     };
+    let tag = grids_tag(&grids);
+    let grids_kept = asked.is_some_and(|(_, sent)| sent == tag);
     let mut roster = Roster {
         round: app.round,
-        grids,
+        grids: if grids_kept { Vec::new() } else { grids },
+        grids_kept,
         households,
         removed,
         full: since.is_none(),
-        cursor: cursor(&key, read_at),
+        cursor: cursor(&key, read_at, &tag),
     };
     roster_out(&app.store, &caller, &mut roster).await?;
     Ok(Json(roster))
@@ -119,9 +133,11 @@ mod tests {
     #[test]
     fn a_cursor_reads_back_only_in_its_own_scope() {
         let at = datetime!(2026-11-23 10:00:00.123 UTC);
-        let raw = cursor("G1", at);
-        assert_eq!(parse_cursor(&raw, "G1"), Some(at));
+        let raw = cursor("G1", at, "0a1b");
+        assert_eq!(parse_cursor(&raw, "G1"), Some((at, "0a1b")));
         assert_eq!(parse_cursor(&raw, "G2"), None);
         assert_eq!(parse_cursor("garbage", "G1"), None);
+        // A cursor without the grids' tag gets the whole roster.
+        assert_eq!(parse_cursor("G1.1795428000123", "G1"), None);
     }
 }

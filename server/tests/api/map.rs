@@ -55,7 +55,25 @@ async fn the_roster_carries_the_outlines_of_the_callers_grids_and_buildings() {
     let g2 = ("G2".to_owned(), 5, names(&["4号楼", "5号楼", "6号楼"]));
     assert_eq!(outlines(&supervisor), [g1.clone(), g2]);
     assert_eq!(outlines(&grid_member), vec![g1.clone()]);
-    assert_eq!(outlines(&delta), vec![g1]);
+    // The delta does not repeat grids the phone already has.
+    assert_eq!(delta["grids_kept"], true);
+    assert_eq!(outlines(&delta), vec![]);
+    // A cursor from before the grids changed gets them again.
+    let stale = grid_member["cursor"]
+        .as_str()
+        .unwrap()
+        .rsplit_once('.')
+        .map(|(rest, _)| format!("{rest}.0000000000000000"))
+        .unwrap();
+    let after_change: Value = app
+        .get(&format!("/api/v1/roster?since={stale}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after_change["full"], false);
+    assert_eq!(after_change.get("grids_kept"), None);
+    assert_eq!(outlines(&after_change), vec![g1]);
     // Longitude first, in degrees with at most 6 decimals.
     let corner = &grid_member["grids"][0]["buildings"][0]["outline"][0];
     assert_eq!(corner[0], 112.3006);
