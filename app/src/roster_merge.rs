@@ -21,13 +21,16 @@ pub fn merge_roster(kept: Option<Roster>, delta: Roster, pending: &[Entry]) -> R
                     None => kept.households.push(household),
                 }
             }
-            kept.grids = delta.grids;
+            if !delta.grids_kept {
+                kept.grids = delta.grids;
+            }
             kept.cursor = delta.cursor;
             kept
         }
         _ => delta,
     };
     roster.full = true;
+    roster.grids_kept = false;
     roster.removed.clear();
     roster.households.sort_by(in_walking_order);
     for household in &mut roster.households {
@@ -84,6 +87,7 @@ mod tests {
     use super::*;
     use shared::place::{GridCode, HouseholdCode};
     use shared::round::Round;
+    use shared::wire::GridInfo;
 
     fn household(code: &str, building: &str, floor: i16, room: &str) -> RosterHousehold {
         RosterHousehold {
@@ -110,6 +114,7 @@ mod tests {
             households,
             removed: Vec::new(),
             full,
+            grids_kept: false,
             cursor: cursor.into(),
         }
     }
@@ -159,5 +164,30 @@ mod tests {
         let kept = roster(vec![household("H1", "1号楼", 1, "101")], true, "c1");
         let full = roster(vec![household("H9", "1号楼", 2, "201")], true, "c2");
         assert_eq!(codes(&merge_roster(Some(kept), full, &[])), ["H9"]);
+    }
+
+    #[test]
+    fn a_delta_keeps_the_grids_unless_it_sends_new_ones() {
+        let grid = |name: &str| GridInfo {
+            code: GridCode::parse("G1").unwrap(),
+            name: name.into(),
+            area: String::new(),
+            outline: None,
+            buildings: Vec::new(),
+        };
+        let mut kept = roster(Vec::new(), true, "c1");
+        kept.grids = vec![grid("第一网格")];
+        let mut same = roster(Vec::new(), false, "c2");
+        same.grids_kept = true;
+        let merged = merge_roster(Some(kept), same, &[]);
+        assert_eq!(merged.grids, [grid("第一网格")]);
+        assert!(!merged.grids_kept);
+
+        let mut renamed = roster(Vec::new(), false, "c3");
+        renamed.grids = vec![grid("一网格")];
+        assert_eq!(
+            merge_roster(Some(merged), renamed, &[]).grids,
+            [grid("一网格")]
+        );
     }
 }

@@ -344,9 +344,10 @@ impl Sync {
         !delta.full
             && delta.households.is_empty()
             && delta.removed.is_empty()
-            && self
-                .roster
-                .with_untracked(|r| r.as_ref().is_some_and(|r| r.grids == delta.grids))
+            && (delta.grids_kept
+                || self
+                    .roster
+                    .with_untracked(|r| r.as_ref().is_some_and(|r| r.grids == delta.grids)))
     }
 
     fn reached(&self) {
