@@ -95,7 +95,7 @@ pub fn OutboxPage() -> impl IntoView {
         <Header />
         <section class="outbox">
             <h1 class="page-title">{tr(Msg::Outbox)}</h1>
-            <p class="status">
+            <p class="hint">
                 {move || match sync.persistent.get() {
                     Some(true) => tr(Msg::StoragePersistent),
                     _ => tr(Msg::StorageMayBeCleared),
@@ -115,7 +115,7 @@ pub fn OutboxPage() -> impl IntoView {
             </ul>
             <h2 class="section-title" class:hidden=move || sync.returned().is_empty()>{tr(Msg::Returned)}</h2>
             <ul class="outbox-list">{returned}</ul>
-            <p class="status" class:hidden=move || others() == 0>{tr(Msg::OthersWaiting)}{others}</p>
+            <p class="hint" class:hidden=move || others() == 0>{tr(Msg::OthersWaiting)}{others}</p>
             <h2 class="section-title">{tr(Msg::LastResort)}</h2>
             <button class="secondary wide" data-testid="save-file" on:click=save_file>
                 {tr(Msg::SaveToFile)}
@@ -126,7 +126,7 @@ pub fn OutboxPage() -> impl IntoView {
             </label>
             <textarea class="paste" rows="2" placeholder=tr(Msg::PasteHere) data-testid="import-text" on:input=paste></textarea>
             <h2 class="section-title">{tr(Msg::ThisPhone)}</h2>
-            <p class="status">{tr(Msg::ClearPhoneHint)}</p>
+            <p class="hint">{tr(Msg::ClearPhoneHint)}</p>
             <button class="secondary wide danger" data-testid="clear-phone" on:click=clear>
                 {tr(Msg::ClearPhone)}
             </button>
