@@ -204,18 +204,8 @@ async fn a_county_supervisor_narrows_a_read_to_one_area() {
     app.login_as("supervisor").await;
 
     let area = "%E6%B5%8B%E8%AF%95%E5%AE%89%E7%BD%AE%E5%8C%BA"; // 测试安置区
-    let gaps: Value = app
-        .get(&format!("/api/v1/gaps?area={area}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let indicators: Value = app
-        .get(&format!("/api/v1/indicators?area={area}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let gaps = app.get_ok(&format!("/api/v1/gaps?area={area}")).await;
+    let indicators = app.get_ok(&format!("/api/v1/indicators?area={area}")).await;
     let export = app
         .get(&format!("/api/v1/export?format=csv&area={area}"))
         .await

@@ -90,10 +90,15 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `GET {path}`, which must answer 200, read as JSON.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let res = self.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        res.json().await.expect("a JSON body")
+    }
+
     pub async fn roster(&self) -> Value {
-        let res = self.get("/api/v1/roster").await;
-        assert_eq!(res.status(), StatusCode::OK);
-        res.json().await.expect("roster JSON")
+        self.get_ok("/api/v1/roster").await
     }
 }
 
@@ -148,9 +153,7 @@ impl TestApp {
 
     /// `GET /api/v1/review?{query}`, which must answer 200.
     pub async fn review_list(&self, query: &str) -> Value {
-        let res = self.get(&format!("/api/v1/review?{query}")).await;
-        assert_eq!(res.status(), StatusCode::OK, "review list");
-        res.json().await.expect("review list JSON")
+        self.get_ok(&format!("/api/v1/review?{query}")).await
     }
 
     pub async fn post_review(&self, submission: &str, body: &Value) -> reqwest::Response {
@@ -160,9 +163,7 @@ impl TestApp {
 
     /// `GET /api/v1/conflicts?{query}`, which must answer 200.
     pub async fn conflicts(&self, query: &str) -> Value {
-        let res = self.get(&format!("/api/v1/conflicts?{query}")).await;
-        assert_eq!(res.status(), StatusCode::OK, "conflicts");
-        res.json().await.expect("conflicts JSON")
+        self.get_ok(&format!("/api/v1/conflicts?{query}")).await
     }
 
     pub async fn resolve(&self, body: &Value) -> reqwest::Response {
@@ -171,9 +172,7 @@ impl TestApp {
 
     /// The household's ledger for the round in progress.
     pub async fn ledger(&self, code: &str) -> Value {
-        let res = self.get(&format!("/api/v1/households/{code}")).await;
-        assert_eq!(res.status(), StatusCode::OK, "ledger of {code}");
-        res.json().await.expect("ledger JSON")
+        self.get_ok(&format!("/api/v1/households/{code}")).await
     }
 
     /// The audit log's lines as (action, subject), newest first; logs in as

@@ -40,15 +40,8 @@ async fn the_roster_carries_the_outlines_of_the_callers_grids_and_buildings() {
     let supervisor = app.roster().await;
     app.login_as("grid").await;
     let grid_member = app.roster().await;
-    let delta = app
-        .get(&format!(
-            "/api/v1/roster?since={}",
-            grid_member["cursor"].as_str().unwrap()
-        ))
-        .await
-        .json::<Value>()
-        .await
-        .unwrap();
+    let cursor = grid_member["cursor"].as_str().unwrap();
+    let delta = app.get_ok(&format!("/api/v1/roster?since={cursor}")).await;
 
     let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
     let g1 = ("G1".to_owned(), 5, names(&["1号楼", "2号楼", "3号楼"]));
@@ -65,12 +58,7 @@ async fn the_roster_carries_the_outlines_of_the_callers_grids_and_buildings() {
         .rsplit_once('.')
         .map(|(rest, _)| format!("{rest}.0000000000000000"))
         .unwrap();
-    let after_change: Value = app
-        .get(&format!("/api/v1/roster?since={stale}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after_change = app.get_ok(&format!("/api/v1/roster?since={stale}")).await;
     assert_eq!(after_change["full"], false);
     assert_eq!(after_change.get("grids_kept"), None);
     assert_eq!(outlines(&after_change), vec![g1]);
