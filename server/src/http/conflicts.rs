@@ -21,16 +21,14 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
 use crate::http::personal::conflicts_out;
-use crate::http::query::Asked;
+use crate::http::query::{Asked, AskedQuery};
 use crate::http::review::{display_names, place_of};
 use crate::http::submissions::intake;
 use crate::store::Store;
 
 #[utoipa::path(get, path = "/api/v1/conflicts", tag = "review", operation_id = "list_conflicts",
     params(
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
     ),
     responses(
         (status = 200, description = "Every open conflict in the caller's scope, by household, with each side's value, \

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::query::{AppQuery, Asked, RoundQuery};
+use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery};
 use crate::store::Store;
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
@@ -44,9 +44,7 @@ pub struct GapsQuery {
 
 #[utoipa::path(get, path = "/api/v1/gaps", tag = "supervision",
     params(
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
     ),
     responses(
@@ -68,9 +66,7 @@ pub async fn gaps_of<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "supervision",
     params(
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
     ),
     responses(
         (status = 200, description = "The seeds' indicators over the caller's scope, with the households to follow up", body = IndicatorReport),

@@ -19,7 +19,7 @@ use crate::export::ledger::ledger_table;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::personal::{audit_export, export_views};
-use crate::http::query::{AppQuery, Asked};
+use crate::http::query::{AppQuery, Asked, AskedQuery};
 use crate::store::{Scope, Store};
 
 #[derive(Debug, Deserialize)]
@@ -31,9 +31,7 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/export", tag = "ledger", operation_id = "export_ledger",
     params(
         ("format" = Option<String>, Query, description = "xlsx (the default) or csv"),
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
     ),
     responses(

@@ -60,10 +60,15 @@ pub struct Asked {
     pub scope: Scope,
 }
 
-#[derive(Deserialize)]
-struct RoundAndGrid {
+/// The query parameters `Asked` reads, as the OpenAPI document lists them.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AskedQuery {
+    /// Like 2026Q4; the round in progress by default.
     round: Option<String>,
+    /// One grid of the caller's scope; the whole scope by default.
     grid: Option<String>,
+    /// One resettlement area's grids within the caller's scope, instead of a grid.
     area: Option<String>,
 }
 
@@ -75,7 +80,7 @@ impl<S: Store> FromRequestParts<AppState<S>> for Asked {
         app: &AppState<S>,
     ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, app).await?;
-        let AppQuery(asked) = AppQuery::<RoundAndGrid>::from_request_parts(parts, app).await?;
+        let AppQuery(asked) = AppQuery::<AskedQuery>::from_request_parts(parts, app).await?;
         let round = RoundQuery { round: asked.round }.round_or(app.round)?;
         let scope = match asked.area {
             None => caller.grid_asked(asked.grid.as_deref())?,

@@ -30,7 +30,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::http::query::{AppQuery, Asked};
+use crate::http::query::{AppQuery, Asked, AskedQuery};
 use crate::store::{self, Reviewed, Store, StoredSubmission};
 
 const STATES: &[&str] = &["pending", "approved", "returned", "corrected"];
@@ -48,9 +48,7 @@ const MAX_PAGE: u32 = 1000;
 
 #[utoipa::path(get, path = "/api/v1/review", tag = "review", operation_id = "list_review",
     params(
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope; the whole scope by default"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
         ("state" = Option<String>, Query, description = "Only submissions in this state: pending, approved, returned or corrected"),
         ("limit" = Option<u32>, Query, description = "At most this many (100 by default, 1000 at most)"),
         ("offset" = Option<u32>, Query, description = "Skip this many of the matching submissions, for the next page"),

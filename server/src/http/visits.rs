@@ -21,7 +21,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::http::query::{AppQuery, Asked};
+use crate::http::query::{AppQuery, Asked, AskedQuery};
 use crate::http::review::display_names;
 use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
@@ -84,9 +84,7 @@ pub struct ListQuery {
 
 #[utoipa::path(get, path = "/api/v1/visits", tag = "supervision", operation_id = "list_visits",
     params(
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
-        ("grid" = Option<String>, Query, description = "One grid of the caller's scope"),
-        ("area" = Option<String>, Query, description = "One resettlement area's grids within the caller's scope, instead of a grid"),
+        AskedQuery,
         ("flagged" = Option<bool>, Query, description = "true: only the visits up for review"),
     ),
     responses(

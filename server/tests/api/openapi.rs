@@ -60,6 +60,25 @@ async fn the_document_covers_every_endpoint_and_resolves() {
             "{method} {path} lists its responses"
         );
     }
+    // Every read of many households names the round, grid and area it takes.
+    for path in [
+        "/api/v1/gaps",
+        "/api/v1/indicators",
+        "/api/v1/visits",
+        "/api/v1/conflicts",
+        "/api/v1/review",
+        "/api/v1/export",
+    ] {
+        let names: Vec<&str> = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has parameters"))
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for name in ["round", "grid", "area"] {
+            assert!(names.contains(&name), "{path} documents {name}: {names:?}");
+        }
+    }
     let schemas = &doc["components"]["schemas"];
     for name in [
         "Submission",
