@@ -8,14 +8,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::Role;
-use shared::place::HouseholdCode;
 use shared::wire::{Roster, RosterHousehold};
 use uuid::Uuid;
 use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::device::{self, StorageError, Store};
-use crate::outbox::{self, Entry, Kind};
+use crate::outbox::{self, Entry, Kind, State, state_of};
 use crate::roster_merge::merge_roster;
 use crate::{RosterCache, Session};
 
@@ -90,9 +89,9 @@ impl Sync {
         })
     }
 
-    /// The households a supervisor sent back that no waiting survey answers
-    /// yet: a resident work team's to correct, the only role that surveys
-    /// from a roster.
+    /// The households the list shows as returned: sent back by a supervisor
+    /// and not yet answered by a waiting survey. A resident work team's to
+    /// correct, the only role that surveys from a roster.
     pub fn returned(&self) -> Vec<RosterHousehold> {
         let surveys = self
             .session
@@ -100,20 +99,15 @@ impl Sync {
         if !surveys {
             return Vec::new();
         }
-        let answered: Vec<HouseholdCode> = self.outbox.with(|entries| {
-            entries
-                .iter()
-                .filter(|e| e.kind == Kind::Survey)
-                .map(|e| e.household.clone())
-                .collect()
-        });
-        self.roster.with(|roster| {
-            roster
-                .iter()
-                .flat_map(|r| &r.households)
-                .filter(|h| h.returned.is_some() && !answered.contains(&h.code))
-                .cloned()
-                .collect()
+        self.outbox.with(|outbox| {
+            self.roster.with(|roster| {
+                roster
+                    .iter()
+                    .flat_map(|r| &r.households)
+                    .filter(|h| state_of(h, outbox) == State::Returned)
+                    .cloned()
+                    .collect()
+            })
         })
     }
 

@@ -10,26 +10,9 @@ use uuid::Uuid;
 
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
-use crate::outbox::{Entry, Kind};
+use crate::outbox::{Entry, State, state_of};
 use crate::sync::Sync;
 use crate::{RosterCache, Session, position};
-
-/// A household's state this round, as the list shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
-    /// A capture of it was refused: the user must look.
-    NeedsAction,
-    /// Surveyed on this phone, not yet at the server.
-    Waiting,
-    Surveyed,
-    /// A supervisor sent its survey back with a reason; the team corrects it.
-    Returned,
-    /// Its ledger holds values that disagree, for a supervisor to settle.
-    Conflict,
-    /// Visited this round, not yet surveyed.
-    Visited,
-    NotYet,
-}
 
 impl State {
     fn class(self) -> &'static str {
@@ -54,29 +37,6 @@ impl State {
             State::Visited => Msg::VisitedThisRound,
             State::NotYet => Msg::NotSurveyed,
         })
-    }
-}
-
-/// The state of `household` given the phone's outbox and what was sent.
-pub fn state_of(household: &RosterHousehold, outbox: &[Entry]) -> State {
-    let mine: Vec<&Entry> = outbox
-        .iter()
-        .filter(|e| e.household == household.code)
-        .collect();
-    if mine.iter().any(|e| e.problem.is_some()) {
-        State::NeedsAction
-    } else if mine.iter().any(|e| e.kind == Kind::Survey) {
-        State::Waiting
-    } else if household.returned.is_some() {
-        State::Returned
-    } else if household.conflicted {
-        State::Conflict
-    } else if household.surveyed {
-        State::Surveyed
-    } else if household.visited || !mine.is_empty() {
-        State::Visited
-    } else {
-        State::NotYet
     }
 }
 
