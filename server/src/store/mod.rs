@@ -2,6 +2,7 @@
 //! contains SQL.
 
 mod import_rows;
+mod portable;
 mod postgres;
 mod postgres_import;
 mod rows;

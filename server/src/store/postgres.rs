@@ -16,6 +16,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
+use super::portable::{NEWEST_FIRST, SUBMISSIONS, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -26,13 +27,6 @@ use super::{
     Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
-
-/// A submission with its household's place and the decision on it.
-const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s.id, s.body, \
-         s.received_at, r.decision, r.reason, r.reviewer, r.reviewed_at \
-     FROM submissions s JOIN households h ON h.code = s.household \
-     LEFT JOIN reviews r ON r.submission = s.id";
-const NEWEST_FIRST: &str = "ORDER BY s.received_at DESC, s.id DESC";
 
 /// A scope's grids as one parameter, read by `h.grid = ANY($n)`: an array,
 /// or NULL for every grid.
@@ -95,147 +89,13 @@ impl Postgres {
 }
 
 impl Store for Postgres {
-    async fn is_empty(&self) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grids")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n == 0)
-    }
-
-    #[instrument(skip_all, fields(households = seed.households.len()))]
-    async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
-        let seeded_at = timestamp(OffsetDateTime::now_utc());
-        let mut tx = self.pool.begin().await?;
-        for grid in &seed.grids {
-            sqlx::query("INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4)")
-                .bind(grid.code.as_str())
-                .bind(&grid.name)
-                .bind(&grid.area)
-                .bind(grid.boundary.as_ref().map(Boundary::as_str))
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (grid, building, boundary) in &seed.building_boundaries {
-            sqlx::query(
-                "INSERT INTO building_boundaries (grid, building, boundary) VALUES ($1, $2, $3)",
-            )
-            .bind(grid.as_str())
-            .bind(building)
-            .bind(boundary.as_str())
-            .execute(&mut *tx)
-            .await?;
-        }
-        for h in &seed.households {
-            sqlx::query(
-                "INSERT INTO households (code, grid, building, floor, room, changed_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(h.code.as_str())
-            .bind(h.grid.as_str())
-            .bind(&h.building)
-            .bind(h.floor)
-            .bind(&h.room)
-            .bind(&seeded_at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for ledger in &seed.ledgers {
-            sqlx::query(
-                "INSERT INTO ledgers (household, round, surveyed, body) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(ledger.household.as_str())
-            .bind(ledger.round.to_string())
-            .bind(ledger.is_surveyed())
-            .bind(to_json(ledger))
-            .execute(&mut *tx)
-            .await?;
-        }
-        for c in &seed.users {
-            sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&c.user.username)
-            .bind(&c.user.display_name)
-            .bind(&c.password_hash)
-            .bind(c.user.role.code())
-            .bind(c.user.grid.as_ref().map(GridCode::as_str))
-            .bind(c.user.area.as_deref())
-            .bind(c.user.demo)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+    portable_queries!();
 
     async fn import_roster(
         &self,
         import: &crate::import::RosterImport,
     ) -> Result<crate::import::Imported, StoreError> {
         super::postgres_import::import_roster(&self.pool, import).await
-    }
-
-    async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
-        let row: Option<CredentialsRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(Credentials::try_from).transpose()
-    }
-
-    async fn login_failures(
-        &self,
-        username: &str,
-        since: OffsetDateTime,
-    ) -> Result<u32, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM login_failures WHERE username = $1 AND failed_at > $2",
-        )
-        .bind(username)
-        .bind(timestamp(since))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
-    async fn add_login_failure(
-        &self,
-        username: &str,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO login_failures (username, failed_at) VALUES ($1, $2)")
-            .bind(username)
-            .bind(timestamp(at))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
-            .bind(username)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn audit(
-        &self,
-        username: &str,
-        action: &str,
-        subject: &str,
-        at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, username, action, subject) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(timestamp(at))
-        .bind(username)
-        .bind(action)
-        .bind(subject)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     async fn audit_once(
@@ -267,95 +127,6 @@ impl Store for Postgres {
         Ok(())
     }
 
-    async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows: Vec<AuditEntry> = sqlx::query_as(
-            "SELECT at, username, action, subject FROM audit_log ORDER BY at DESC LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows)
-    }
-
-    async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY username")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.into_iter().map(User::try_from).collect()
-    }
-
-    async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
-        let inserted = sqlx::query(
-            "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING",
-        )
-        .bind(&c.user.username)
-        .bind(&c.user.display_name)
-        .bind(&c.password_hash)
-        .bind(c.user.role.code())
-        .bind(c.user.grid.as_ref().map(GridCode::as_str))
-        .bind(c.user.area.as_deref())
-        .bind(c.user.demo)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
-        Ok(inserted == 1)
-    }
-
-    async fn set_scope(
-        &self,
-        username: &str,
-        role: Role,
-        grid: Option<&GridCode>,
-        area: Option<&str>,
-    ) -> Result<bool, StoreError> {
-        let updated =
-            sqlx::query("UPDATE users SET role = $1, grid = $2, area = $3 WHERE username = $4")
-                .bind(role.code())
-                .bind(grid.map(GridCode::as_str))
-                .bind(area)
-                .bind(username)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-        Ok(updated == 1)
-    }
-
-    async fn grid_exists(&self, grid: &GridCode) -> Result<bool, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grids WHERE code = $1")
-            .bind(grid.as_str())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n > 0)
-    }
-
-    async fn area_grids(&self, area: &str) -> Result<Vec<GridCode>, StoreError> {
-        let codes: Vec<String> =
-            sqlx::query_scalar("SELECT code FROM grids WHERE area = $1 ORDER BY code")
-                .bind(area)
-                .fetch_all(&self.pool)
-                .await?;
-        codes
-            .iter()
-            .map(|c| GridCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .collect()
-    }
-
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        username: &str,
-        expires_at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)")
-            .bind(token_hash)
-            .bind(username)
-            .bind(timestamp(expires_at))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     async fn session_user(
         &self,
         token_hash: &str,
@@ -371,14 +142,6 @@ impl Store for Postgres {
         .fetch_optional(&self.pool)
         .await?;
         row.map(User::try_from).transpose()
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
     async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
@@ -407,19 +170,6 @@ impl Store for Postgres {
         grid_maps(rows)
     }
 
-    #[instrument(skip_all, fields(%round))]
-    async fn roster(
-        &self,
-        round: Round,
-        scope: &Scope,
-        since: Option<OffsetDateTime>,
-    ) -> Result<Vec<RosterHousehold>, StoreError> {
-        // The latest ledger up to this round per household: this round's if
-        // surveyed, else the last one kept.
-        let rows = self.latest_rows(round, scope, since).await?;
-        rows.into_iter().map(|r| r.into_household(round)).collect()
-    }
-
     async fn roster_removals(
         &self,
         scope: &Scope,
@@ -437,16 +187,6 @@ impl Store for Postgres {
             .iter()
             .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
             .collect()
-    }
-
-    async fn household(&self, code: &HouseholdCode) -> Result<Option<HouseholdPlace>, StoreError> {
-        let row: Option<PlaceRow> = sqlx::query_as(
-            "SELECT code, grid, building, floor, room FROM households WHERE code = $1",
-        )
-        .bind(code.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(HouseholdPlace::try_from).transpose()
     }
 
     async fn household_state(
@@ -547,56 +287,6 @@ impl Store for Postgres {
         Ok(Recorded::New(receipt_of(accepted, received_at)))
     }
 
-    #[instrument(skip_all, fields(visit = %stored.visit.id))]
-    async fn record_visit(
-        &self,
-        stored: &StoredVisit,
-    ) -> Result<Recorded<VisitReceipt>, StoreError> {
-        let visit = &stored.visit;
-        // In one transaction with the household's change time, so that the
-        // phones' next roster delta shows it visited.
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO visits (id, household, round, author, outcome, visited_at, digest, \
-             received_at, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(visit.id.to_string())
-        .bind(visit.household.as_str())
-        .bind(stored.round.to_string())
-        .bind(&stored.author)
-        .bind(visit.outcome.code())
-        .bind(timestamp(visit.visited_at))
-        .bind(&stored.digest)
-        .bind(timestamp(stored.received_at))
-        .bind(to_json(visit))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 1 {
-            sqlx::query("UPDATE households SET changed_at = $2 WHERE code = $1")
-                .bind(visit.household.as_str())
-                .bind(timestamp(stored.received_at))
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        if inserted == 1 {
-            return Ok(Recorded::New(visit_receipt(stored, stored.received_at)));
-        }
-        let (digest, received_at): (String, String) =
-            sqlx::query_as("SELECT digest, received_at FROM visits WHERE id = $1")
-                .bind(visit.id.to_string())
-                .fetch_one(&self.pool)
-                .await?;
-        if digest != stored.digest {
-            return Ok(Recorded::IdReused);
-        }
-        Ok(Recorded::Again(visit_receipt(
-            stored,
-            parse_timestamp(&received_at)?,
-        )))
-    }
-
     #[instrument(skip_all, fields(%round))]
     async fn round_visits(
         &self,
@@ -615,29 +305,6 @@ impl Store for Postgres {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(PlacedVisit::try_from).collect()
-    }
-
-    async fn ledger(
-        &self,
-        code: &HouseholdCode,
-        round: Round,
-    ) -> Result<Option<HouseholdLedger>, StoreError> {
-        let body: Option<String> =
-            sqlx::query_scalar("SELECT body FROM ledgers WHERE household = $1 AND round = $2")
-                .bind(code.as_str())
-                .bind(round.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
-        body.as_deref().map(from_json).transpose()
-    }
-
-    async fn history(&self, code: &HouseholdCode) -> Result<Vec<HouseholdLedger>, StoreError> {
-        let bodies: Vec<String> =
-            sqlx::query_scalar("SELECT body FROM ledgers WHERE household = $1 ORDER BY round")
-                .bind(code.as_str())
-                .fetch_all(&self.pool)
-                .await?;
-        bodies.iter().map(|b| from_json(b)).collect()
     }
 
     #[instrument(skip_all, fields(%round))]
@@ -667,16 +334,6 @@ impl Store for Postgres {
     }
 
     #[instrument(skip_all, fields(%round))]
-    async fn household_states(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<HouseholdState>, StoreError> {
-        let rows = self.latest_rows(round, scope, None).await?;
-        rows.into_iter().map(|r| r.into_state(round)).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
     async fn round_submissions(
         &self,
         round: Round,
@@ -691,29 +348,6 @@ impl Store for Postgres {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(StoredSubmission::try_from).collect()
-    }
-
-    async fn household_submissions(
-        &self,
-        code: &HouseholdCode,
-        round: Round,
-    ) -> Result<Vec<StoredSubmission>, StoreError> {
-        let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
-            "{SUBMISSIONS} WHERE s.household = $1 AND s.round = $2 {NEWEST_FIRST}"
-        ))
-        .bind(code.as_str())
-        .bind(round.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(StoredSubmission::try_from).collect()
-    }
-
-    async fn submission(&self, id: SubmissionId) -> Result<Option<StoredSubmission>, StoreError> {
-        let row: Option<SubmissionRow> = sqlx::query_as(&format!("{SUBMISSIONS} WHERE s.id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(StoredSubmission::try_from).transpose()
     }
 
     async fn received_times(
@@ -733,57 +367,5 @@ impl Store for Postgres {
         rows.iter()
             .map(|(id, at)| Ok((parse_submission_id(id)?, parse_timestamp(at)?)))
             .collect()
-    }
-
-    #[instrument(skip_all, fields(submission = %review.submission))]
-    async fn review(&self, review: &Review, subject: &str) -> Result<Reviewed, StoreError> {
-        let id = review.submission.to_string();
-        let at = timestamp(review.at);
-        // The decision, its audit line and the household's change time
-        // commit together: no decision goes unaudited or unseen by phones.
-        let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO reviews (submission, household, round, decision, reason, reviewer, \
-             reviewed_at) SELECT id, household, round, $2, $3, $4, $5 \
-             FROM submissions WHERE id = $1 ON CONFLICT (submission) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(review.decision.code())
-        .bind(review.reason.as_deref())
-        .bind(&review.by)
-        .bind(&at)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if inserted == 0 {
-            let row: ReviewRow = sqlx::query_as(
-                "SELECT submission, decision, reason, reviewer, reviewed_at FROM reviews \
-                 WHERE submission = $1",
-            )
-            .bind(&id)
-            .fetch_one(&mut *tx)
-            .await?;
-            return Ok(Reviewed::Earlier(row.try_into()?));
-        }
-        sqlx::query(
-            "INSERT INTO audit_log (at, username, action, subject) VALUES ($1, $2, 'review', $3)",
-        )
-        .bind(&at)
-        .bind(&review.by)
-        .bind(subject)
-        .execute(&mut *tx)
-        .await?;
-        if review.decision == ReviewDecision::Return {
-            sqlx::query(
-                "UPDATE households SET changed_at = $1 \
-                 WHERE code = (SELECT household FROM submissions WHERE id = $2)",
-            )
-            .bind(&at)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Reviewed::New(review.clone()))
     }
 }
