@@ -430,6 +430,135 @@ macro_rules! portable_queries {
             tx.commit().await?;
             Ok(Reviewed::New(review.clone()))
         }
+
+        async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
+            let rows: Vec<GridInfoRow> = sqlx::query_as(&format!(
+                "SELECT code, name, area FROM grids WHERE {} ORDER BY code",
+                in_scope("code", 1)
+            ))
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(GridInfo::try_from).collect()
+        }
+
+        async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
+            // The grid's own outline first, then its buildings' in name order.
+            let rows: Vec<OutlineRow> = sqlx::query_as(&format!(
+                "SELECT grid, building, boundary FROM ( \
+                     SELECT code AS grid, CAST(NULL AS TEXT) AS building, boundary FROM grids \
+                     WHERE boundary IS NOT NULL \
+                     UNION ALL SELECT grid, building, boundary FROM building_boundaries) AS outlines \
+                 WHERE {} ORDER BY grid, building IS NOT NULL, building",
+                in_scope("grid", 1)
+            ))
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            grid_maps(rows)
+        }
+
+        async fn roster_removals(
+            &self,
+            scope: &Scope,
+            since: OffsetDateTime,
+        ) -> Result<Vec<HouseholdCode>, StoreError> {
+            let codes: Vec<String> = sqlx::query_scalar(&format!(
+                "SELECT DISTINCT code FROM roster_removals WHERE {} AND removed_at > $2 ORDER BY code",
+                in_scope("grid", 1)
+            ))
+            .bind(grid_list(scope))
+            .bind(timestamp(since))
+            .fetch_all(&self.pool)
+            .await?;
+            codes
+                .iter()
+                .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        }
+
+        #[instrument(skip_all, fields(%round))]
+        async fn household_status(
+            &self,
+            round: Round,
+            scope: &Scope,
+        ) -> Result<Vec<HouseholdStatus>, StoreError> {
+            let rows: Vec<StatusRow> = sqlx::query_as(&format!(
+                "SELECT h.code, h.grid, h.building, h.room, \
+                     EXISTS (SELECT 1 FROM ledgers l WHERE l.household = h.code \
+                             AND l.round = $1 AND l.surveyed) AS surveyed, \
+                     (SELECT count(*) FROM visits v WHERE v.household = h.code AND v.round = $1) AS visits, \
+                     (SELECT v.body FROM visits v WHERE v.household = h.code \
+                      ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
+                     (SELECT v.author FROM visits v WHERE v.household = h.code \
+                      ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
+                 FROM households h WHERE h.removed_at IS NULL AND {} \
+                 ORDER BY h.grid, h.building, h.floor, h.room",
+                in_scope("h.grid", 2)
+            ))
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(HouseholdStatus::try_from).collect()
+        }
+
+        #[instrument(skip_all, fields(%round))]
+        async fn round_submissions(
+            &self,
+            round: Round,
+            scope: &Scope,
+        ) -> Result<Vec<StoredSubmission>, StoreError> {
+            let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
+                "{SUBMISSIONS} WHERE s.round = $1 AND {} {NEWEST_FIRST}",
+                in_scope("h.grid", 2)
+            ))
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(StoredSubmission::try_from).collect()
+        }
+
+        async fn received_times(
+            &self,
+            round: Round,
+            scope: &Scope,
+        ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
+            let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+                "SELECT s.id, s.received_at FROM submissions s \
+                 JOIN households h ON h.code = s.household WHERE s.round = $1 AND {}",
+                in_scope("h.grid", 2)
+            ))
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.iter()
+                .map(|(id, at)| Ok((parse_submission_id(id)?, parse_timestamp(at)?)))
+                .collect()
+        }
+
+        #[instrument(skip_all, fields(%round))]
+        async fn round_visits(
+            &self,
+            round: Round,
+            scope: &Scope,
+        ) -> Result<Vec<PlacedVisit>, StoreError> {
+            let rows: Vec<VisitRow> = sqlx::query_as(&format!(
+                "SELECT v.body, v.author, h.grid FROM visits v JOIN households h ON h.code = v.household \
+                 WHERE v.round = $1 AND v.author IN ( \
+                     SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
+                     WHERE w.round = $1 AND {}) \
+                 ORDER BY v.visited_at, v.id",
+                in_scope("o.grid", 2)
+            ))
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(PlacedVisit::try_from).collect()
+        }
     };
 }
 

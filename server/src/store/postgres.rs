@@ -28,12 +28,18 @@ use super::{
 };
 use crate::import::boundary::Boundary;
 
-/// A scope's grids as one parameter, read by `h.grid = ANY($n)`: an array,
-/// or NULL for every grid.
+/// A scope's grids as one parameter, read by `in_scope`: an array, or NULL
+/// for every grid.
 fn grid_list(scope: &Scope) -> Option<Vec<String>> {
     scope
         .grids()
         .map(|grids| grids.iter().map(|g| g.as_str().to_owned()).collect())
+}
+
+/// The condition that `column` is one of the grids `grid_list` bound as
+/// parameter `$n`.
+fn in_scope(column: &str, n: u8) -> String {
+    format!("(${n}::TEXT[] IS NULL OR {column} = ANY(${n}))")
 }
 
 /// A PostgreSQL database.
@@ -63,7 +69,7 @@ impl Postgres {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let rows: Vec<RosterRow> = sqlx::query_as(
+        let rows: Vec<RosterRow> = sqlx::query_as(&format!(
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
                  EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited, \
                  (SELECT json_build_object('submission', r.submission, 'reason', r.reason, \
@@ -75,10 +81,10 @@ impl Postgres {
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
                  SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
-             WHERE h.removed_at IS NULL AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
-                 AND ($3::TEXT IS NULL OR h.changed_at > $3) \
+             WHERE h.removed_at IS NULL AND {} AND ($3::TEXT IS NULL OR h.changed_at > $3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
-        )
+            in_scope("h.grid", 2)
+        ))
         .bind(round.to_string())
         .bind(grid_list(scope))
         .bind(since.map(timestamp))
@@ -142,51 +148,6 @@ impl Store for Postgres {
         .fetch_optional(&self.pool)
         .await?;
         row.map(User::try_from).transpose()
-    }
-
-    async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
-        let rows: Vec<GridInfoRow> = sqlx::query_as(
-            "SELECT code, name, area FROM grids WHERE $1::TEXT[] IS NULL OR code = ANY($1) ORDER BY code",
-        )
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(GridInfo::try_from).collect()
-    }
-
-    async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
-        // The grid's own outline first, then its buildings' in name order.
-        let rows: Vec<OutlineRow> = sqlx::query_as(
-            "SELECT grid, building, boundary FROM ( \
-                 SELECT code AS grid, NULL::TEXT AS building, boundary FROM grids \
-                 WHERE boundary IS NOT NULL \
-                 UNION ALL SELECT grid, building, boundary FROM building_boundaries) AS outlines \
-             WHERE $1::TEXT[] IS NULL OR grid = ANY($1) \
-             ORDER BY grid, building IS NOT NULL, building",
-        )
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        grid_maps(rows)
-    }
-
-    async fn roster_removals(
-        &self,
-        scope: &Scope,
-        since: OffsetDateTime,
-    ) -> Result<Vec<HouseholdCode>, StoreError> {
-        let codes: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT code FROM roster_removals \
-             WHERE ($1::TEXT[] IS NULL OR grid = ANY($1)) AND removed_at > $2 ORDER BY code",
-        )
-        .bind(grid_list(scope))
-        .bind(timestamp(since))
-        .fetch_all(&self.pool)
-        .await?;
-        codes
-            .iter()
-            .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .collect()
     }
 
     async fn household_state(
@@ -285,87 +246,5 @@ impl Store for Postgres {
         .await?;
         tx.commit().await?;
         Ok(Recorded::New(receipt_of(accepted, received_at)))
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn round_visits(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<PlacedVisit>, StoreError> {
-        let rows: Vec<VisitRow> = sqlx::query_as(
-            "SELECT v.body, v.author, h.grid FROM visits v JOIN households h ON h.code = v.household \
-             WHERE v.round = $1 AND ($2::TEXT[] IS NULL OR v.author IN ( \
-                 SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
-                 WHERE w.round = $1 AND o.grid = ANY($2))) \
-             ORDER BY v.visited_at, v.id",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(PlacedVisit::try_from).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn household_status(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<HouseholdStatus>, StoreError> {
-        let rows: Vec<StatusRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.room, \
-                 EXISTS (SELECT 1 FROM ledgers l WHERE l.household = h.code \
-                         AND l.round = $1 AND l.surveyed) AS surveyed, \
-                 (SELECT count(*) FROM visits v WHERE v.household = h.code AND v.round = $1) AS visits, \
-                 (SELECT v.body FROM visits v WHERE v.household = h.code \
-                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
-                 (SELECT v.author FROM visits v WHERE v.household = h.code \
-                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-             FROM households h WHERE h.removed_at IS NULL \
-                 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
-             ORDER BY h.grid, h.building, h.floor, h.room",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(HouseholdStatus::try_from).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn round_submissions(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<StoredSubmission>, StoreError> {
-        let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
-            "{SUBMISSIONS} WHERE s.round = $1 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2)) \
-             {NEWEST_FIRST}"
-        ))
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(StoredSubmission::try_from).collect()
-    }
-
-    async fn received_times(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT s.id, s.received_at FROM submissions s \
-             JOIN households h ON h.code = s.household \
-             WHERE s.round = $1 AND ($2::TEXT[] IS NULL OR h.grid = ANY($2))",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|(id, at)| Ok((parse_submission_id(id)?, parse_timestamp(at)?)))
-            .collect()
     }
 }

@@ -32,12 +32,18 @@ use super::{
 };
 use crate::import::boundary::Boundary;
 
-/// A scope's grids as one parameter, read by `h.grid IN (SELECT value FROM
-/// json_each(?))`: a JSON array, or NULL for every grid.
+/// A scope's grids as one parameter, read by `in_scope`: a JSON array, or
+/// NULL for every grid.
 fn grid_list(scope: &Scope) -> Option<String> {
     scope
         .grids()
         .map(|grids| to_json(&grids.iter().map(GridCode::as_str).collect::<Vec<_>>()))
+}
+
+/// The condition that `column` is one of the grids `grid_list` bound as
+/// parameter `$n`.
+fn in_scope(column: &str, n: u8) -> String {
+    format!("(${n} IS NULL OR {column} IN (SELECT value FROM json_each(${n})))")
 }
 
 /// A SQLite database file: a pool of connections for reads and other
@@ -83,23 +89,22 @@ impl Sqlite {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let rows: Vec<RosterRow> = sqlx::query_as(
+        let rows: Vec<RosterRow> = sqlx::query_as(&format!(
             "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
-                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visited, \
+                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited, \
                  (SELECT json_object('submission', r.submission, 'reason', r.reason, \
                          'by', r.reviewer, 'at', r.reviewed_at) \
-                  FROM reviews r WHERE r.household = h.code AND r.round = ?1 AND r.decision = 'return' \
+                  FROM reviews r WHERE r.household = h.code AND r.round = $1 AND r.decision = 'return' \
                   AND NOT EXISTS (SELECT 1 FROM submissions s, json_each(s.body, '$.submission.base') b \
-                      WHERE s.household = h.code AND s.round = ?1 AND b.value = r.submission) \
+                      WHERE s.household = h.code AND s.round = $1 AND b.value = r.submission) \
                   ORDER BY r.reviewed_at DESC LIMIT 1) AS returned \
              FROM households h \
              LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
-                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= ?1) \
-             WHERE h.removed_at IS NULL \
-                 AND (?2 IS NULL OR h.grid IN (SELECT value FROM json_each(?2))) \
-                 AND (?3 IS NULL OR h.changed_at > ?3) \
+                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
+             WHERE h.removed_at IS NULL AND {} AND ($3 IS NULL OR h.changed_at > $3) \
              ORDER BY h.grid, h.building, h.floor, h.room",
-        )
+            in_scope("h.grid", 2)
+        ))
         .bind(round.to_string())
         .bind(grid_list(scope))
         .bind(since.map(timestamp))
@@ -147,53 +152,6 @@ impl Store for Sqlite {
         self.readers.session_user(token_hash, now)
     }
 
-    async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
-        let rows: Vec<GridInfoRow> = sqlx::query_as(
-            "SELECT code, name, area FROM grids \
-             WHERE ?1 IS NULL OR code IN (SELECT value FROM json_each(?1)) ORDER BY code",
-        )
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(GridInfo::try_from).collect()
-    }
-
-    async fn map(&self, scope: &Scope) -> Result<Vec<GridMap>, StoreError> {
-        // The grid's own outline first, then its buildings' in name order.
-        let rows: Vec<OutlineRow> = sqlx::query_as(
-            "SELECT grid, building, boundary FROM ( \
-                 SELECT code AS grid, NULL AS building, boundary FROM grids \
-                 WHERE boundary IS NOT NULL \
-                 UNION ALL SELECT grid, building, boundary FROM building_boundaries) \
-             WHERE ?1 IS NULL OR grid IN (SELECT value FROM json_each(?1)) \
-             ORDER BY grid, building IS NOT NULL, building",
-        )
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        grid_maps(rows)
-    }
-
-    async fn roster_removals(
-        &self,
-        scope: &Scope,
-        since: OffsetDateTime,
-    ) -> Result<Vec<HouseholdCode>, StoreError> {
-        let codes: Vec<String> = sqlx::query_scalar(
-            "SELECT DISTINCT code FROM roster_removals \
-             WHERE (?1 IS NULL OR grid IN (SELECT value FROM json_each(?1))) AND removed_at > ?2 \
-             ORDER BY code",
-        )
-        .bind(grid_list(scope))
-        .bind(timestamp(since))
-        .fetch_all(&self.pool)
-        .await?;
-        codes
-            .iter()
-            .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
-            .collect()
-    }
-
     async fn household_state(
         &self,
         code: &HouseholdCode,
@@ -210,87 +168,5 @@ impl Store for Sqlite {
         received_at: OffsetDateTime,
     ) -> Result<Recorded, StoreError> {
         self.writer.record(accepted, digest, received_at).await
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn round_visits(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<PlacedVisit>, StoreError> {
-        let rows: Vec<VisitRow> = sqlx::query_as(
-            "SELECT v.body, v.author, h.grid FROM visits v JOIN households h ON h.code = v.household \
-             WHERE v.round = ?1 AND (?2 IS NULL OR v.author IN ( \
-                 SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
-                 WHERE w.round = ?1 AND o.grid IN (SELECT value FROM json_each(?2)))) \
-             ORDER BY v.visited_at, v.id",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(PlacedVisit::try_from).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn household_status(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<HouseholdStatus>, StoreError> {
-        let rows: Vec<StatusRow> = sqlx::query_as(
-            "SELECT h.code, h.grid, h.building, h.room, \
-                 EXISTS (SELECT 1 FROM ledgers l WHERE l.household = h.code \
-                         AND l.round = ?1 AND l.surveyed) AS surveyed, \
-                 (SELECT count(*) FROM visits v WHERE v.household = h.code AND v.round = ?1) AS visits, \
-                 (SELECT v.body FROM visits v WHERE v.household = h.code \
-                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
-                 (SELECT v.author FROM visits v WHERE v.household = h.code \
-                  ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-             FROM households h WHERE h.removed_at IS NULL \
-                 AND (?2 IS NULL OR h.grid IN (SELECT value FROM json_each(?2))) \
-             ORDER BY h.grid, h.building, h.floor, h.room",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(HouseholdStatus::try_from).collect()
-    }
-
-    #[instrument(skip_all, fields(%round))]
-    async fn round_submissions(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<Vec<StoredSubmission>, StoreError> {
-        let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
-            "{SUBMISSIONS} WHERE s.round = ?1 \
-             AND (?2 IS NULL OR h.grid IN (SELECT value FROM json_each(?2))) {NEWEST_FIRST}"
-        ))
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(StoredSubmission::try_from).collect()
-    }
-
-    async fn received_times(
-        &self,
-        round: Round,
-        scope: &Scope,
-    ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT s.id, s.received_at FROM submissions s \
-             JOIN households h ON h.code = s.household \
-             WHERE s.round = ?1 AND (?2 IS NULL OR h.grid IN (SELECT value FROM json_each(?2)))",
-        )
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|(id, at)| Ok((parse_submission_id(id)?, parse_timestamp(at)?)))
-            .collect()
     }
 }
