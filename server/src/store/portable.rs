@@ -15,6 +15,26 @@ pub const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.roo
      LEFT JOIN reviews r ON r.submission = s.id";
 pub const NEWEST_FIRST: &str = "ORDER BY s.received_at DESC, s.id DESC";
 
+/// The roster's read, `latest_rows` on each backend: each household in the
+/// scope (`$2`) with its latest ledger up to round `$1` (this round's if
+/// kept, else the last one), changed after `$3` unless that is NULL, and its
+/// latest return this round that no submission has answered yet by naming
+/// it in its base. `open_return` is that return as JSON text, in the
+/// backend's JSON functions; `in_scope` tests `h.grid` against `$2`.
+pub fn latest_rows_sql(open_return: &str, in_scope: &str) -> String {
+    format!(
+        "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
+             EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited, \
+             ({open_return}) AS returned \
+         FROM households h \
+         LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
+             SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
+         WHERE h.removed_at IS NULL AND {in_scope} \
+             AND (CAST($3 AS TEXT) IS NULL OR h.changed_at > $3) \
+         ORDER BY h.grid, h.building, h.floor, h.room"
+    )
+}
+
 macro_rules! portable_queries {
     () => {
         async fn is_empty(&self) -> Result<bool, StoreError> {

@@ -16,7 +16,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
-use super::portable::{NEWEST_FIRST, SUBMISSIONS, portable_queries};
+use super::portable::{NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -42,6 +42,15 @@ fn in_scope(column: &str, n: u8) -> String {
     format!("(${n}::TEXT[] IS NULL OR {column} = ANY(${n}))")
 }
 
+/// A household's latest return in round `$1` that no submission's base
+/// names yet, as JSON text.
+const OPEN_RETURN: &str = "SELECT json_build_object('submission', r.submission, 'reason', r.reason, \
+         'by', r.reviewer, 'at', r.reviewed_at)::TEXT \
+     FROM reviews r WHERE r.household = h.code AND r.round = $1 AND r.decision = 'return' \
+     AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.household = h.code AND s.round = $1 \
+         AND (s.body::JSONB -> 'submission' -> 'base') @> jsonb_build_array(r.submission)) \
+     ORDER BY r.reviewed_at DESC LIMIT 1";
+
 /// A PostgreSQL database.
 #[derive(Clone, Debug)]
 pub struct Postgres {
@@ -59,37 +68,20 @@ impl Postgres {
         Ok(Postgres { pool })
     }
 
-    /// Each household with its latest ledger up to `round` (this round's if
-    /// kept, else the last one), all or of one grid, changed after `since`;
-    /// with its latest return this round that no submission has answered
-    /// yet by naming it in its base.
+    /// The roster's rows: see `latest_rows_sql`.
     async fn latest_rows(
         &self,
         round: Round,
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let rows: Vec<RosterRow> = sqlx::query_as(&format!(
-            "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
-                 EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited, \
-                 (SELECT json_build_object('submission', r.submission, 'reason', r.reason, \
-                         'by', r.reviewer, 'at', r.reviewed_at)::TEXT \
-                  FROM reviews r WHERE r.household = h.code AND r.round = $1 AND r.decision = 'return' \
-                  AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.household = h.code AND s.round = $1 \
-                      AND (s.body::JSONB -> 'submission' -> 'base') @> jsonb_build_array(r.submission)) \
-                  ORDER BY r.reviewed_at DESC LIMIT 1) AS returned \
-             FROM households h \
-             LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
-                 SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \
-             WHERE h.removed_at IS NULL AND {} AND ($3::TEXT IS NULL OR h.changed_at > $3) \
-             ORDER BY h.grid, h.building, h.floor, h.room",
-            in_scope("h.grid", 2)
-        ))
-        .bind(round.to_string())
-        .bind(grid_list(scope))
-        .bind(since.map(timestamp))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2));
+        let rows: Vec<RosterRow> = sqlx::query_as(&sql)
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .bind(since.map(timestamp))
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows)
     }
 }
