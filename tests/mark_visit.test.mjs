@@ -39,6 +39,8 @@ test("a grid member marks a visit in one tap, with the phone's position", async 
   await marker.getByRole("button", { name: /入户见面/ }).click();
   taps += 1;
   await marker.getByRole("status").filter({ hasText: "已记录走访" }).filter({ hasText: "已发送" }).waitFor();
+  const state = roster.household("XF-1-0103").getByTestId("household-state");
+  assert.equal((await state.textContent()).trim(), "已走访", "the list shows the visit as soon as it is marked");
   await screenshot(page, "visit");
 
   assert.equal(taps, 1);

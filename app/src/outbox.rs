@@ -120,14 +120,19 @@ pub struct Export {
 
 pub const EXPORT_APP: &str = "anju-outbox";
 
-/// Shows a household as it will be once its waiting surveys arrive, so
-/// the list and a reopened form agree with what the user entered.
+/// Shows a household as it will be once its waiting captures arrive, so
+/// the list and a reopened form agree with what the user entered. A visit
+/// stays shown once sent, until the next roster says the same.
 pub fn overlay(household: &mut RosterHousehold, entries: &[Entry]) {
     for entry in entries {
-        if entry.kind != Kind::Survey
-            || entry.household != household.code
-            || household.base.iter().any(|b| b.0 == entry.id)
-        {
+        if entry.household != household.code {
+            continue;
+        }
+        if entry.kind == Kind::Visit {
+            household.visited = true;
+            continue;
+        }
+        if household.base.iter().any(|b| b.0 == entry.id) {
             continue;
         }
         // The survey names every member the household keeps: those who

@@ -190,4 +190,24 @@ mod tests {
             [grid("一网格")]
         );
     }
+
+    #[test]
+    fn a_waiting_visit_shows_its_household_visited_until_the_roster_does() {
+        let visit = Entry {
+            id: uuid::Uuid::nil(),
+            kind: crate::outbox::Kind::Visit,
+            household: HouseholdCode::parse("H2").unwrap(),
+            body: "{}".into(),
+            records: Vec::new(),
+            owner: "grid".into(),
+            label: String::new(),
+            saved_at: 0.0,
+            problem: None,
+        };
+        let kept = roster(vec![household("H1", "1号楼", 1, "101")], true, "c1");
+        let delta = roster(vec![household("H2", "1号楼", 1, "102")], false, "c2");
+        let merged = merge_roster(Some(kept), delta, std::slice::from_ref(&visit));
+        let visited: Vec<bool> = merged.households.iter().map(|h| h.visited).collect();
+        assert_eq!(visited, [false, true]);
+    }
 }
