@@ -335,6 +335,7 @@ async fn same_process(database: &str, clients: usize, seconds: u64) -> Load {
         host: "127.0.0.1".into(),
         database: database.to_owned(),
         demo: false,
+        demo_underway: false,
         round: Some(Round::parse(ROUND).expect("valid round")),
     };
     let app = server::build(settings).await.expect("server starts");

@@ -30,6 +30,7 @@ fn main() {
             host: "127.0.0.1".into(),
             database: format!("sqlite://{}", dir.path().join("roster.db").display()),
             demo: true,
+            demo_underway: false,
             round: Some(Round::parse("2026Q4").expect("valid round")),
         };
         let app = server::build(settings).await.expect("server starts");

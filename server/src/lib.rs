@@ -113,9 +113,20 @@ async fn build_with<S: Store>(
 ) -> Result<Application, StartError> {
     let mut demo_loaded = false;
     if settings.demo && store.is_empty().await? {
-        store.seed(&demo::dataset(round)).await?;
+        let seed = demo::dataset(round);
+        store.seed(&seed).await?;
         demo_loaded = true;
         tracing::info!(%round, "demo dataset loaded");
+        if settings.demo_underway {
+            let done =
+                demo::underway::apply(&store, &seed, round, OffsetDateTime::now_utc()).await?;
+            tracing::info!(
+                visits = done.visits,
+                surveys = done.surveys,
+                returned = done.returned,
+                "demo round under way"
+            );
+        }
     }
     let addr = format!("{}:{}", settings.host, settings.port);
     let listener = TcpListener::bind(&addr)

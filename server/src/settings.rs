@@ -19,6 +19,10 @@ pub struct Settings {
     /// Load the demo dataset into an empty database and accept the demo accounts.
     #[arg(long, env = "ANJU_DEMO")]
     pub demo: bool,
+    /// With --demo: the round already under way in grid 1 (visits, surveys,
+    /// a returned survey, a flagged visit), for trying the supervisors' screens.
+    #[arg(long, env = "ANJU_DEMO_UNDERWAY", requires = "demo")]
+    pub demo_underway: bool,
     /// The round in progress, like 2026Q4; by default the quarter of today's date.
     #[arg(long, env = "ANJU_ROUND", value_parser = parse_round)]
     pub round: Option<Round>,
@@ -40,6 +44,7 @@ impl fmt::Debug for Settings {
             .field("host", &self.host)
             .field("database", &database)
             .field("demo", &self.demo)
+            .field("demo_underway", &self.demo_underway)
             .field("round", &self.round)
             .finish()
     }

@@ -34,6 +34,15 @@ pub async fn fresh_database(dir: &TempDir) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn(false).await
+}
+
+/// The demo with its round under way (`--demo-underway`).
+pub async fn spawn_underway_app() -> TestApp {
+    spawn(true).await
+}
+
+async fn spawn(underway: bool) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init("debug");
     }
@@ -43,6 +52,7 @@ pub async fn spawn_app() -> TestApp {
         host: "127.0.0.1".into(),
         database: fresh_database(&dir).await,
         demo: true,
+        demo_underway: underway,
         round: Some(Round::parse(ROUND).expect("valid round")),
     };
     let app = server::build(settings).await.expect("server starts");

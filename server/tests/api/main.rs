@@ -4,6 +4,7 @@
 mod area;
 mod conflicts;
 mod crash;
+mod demo;
 mod export;
 mod helpers;
 mod import;

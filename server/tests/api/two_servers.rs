@@ -25,6 +25,7 @@ async fn serve(database: &str) -> String {
         host: "127.0.0.1".into(),
         database: database.to_owned(),
         demo: true,
+        demo_underway: false,
         round: Some(Round::parse(ROUND).expect("valid round")),
     };
     let app = server::build(settings).await.expect("server starts");

@@ -3,6 +3,8 @@
 //! and the outlines of its grids and buildings in the county town of Ningwu.
 //! Generated from a fixed seed, so every run builds the same community.
 
+pub mod underway;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::codes::{
