@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, spawn_app, submission};
+use crate::helpers::{ROUND, TestApp, in_roster, spawn_app, submission};
 
 const BY_LI: &str = "6a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3";
 const BY_WANG: &str = "7b2c3d4e-5f6a-4b7c-9d8e-9fa0b1c2d3e4";
@@ -198,12 +198,7 @@ async fn choosing_a_side_settles_the_conflict_and_the_trail_keeps_both_values() 
     );
     app.login_as("surveyor").await;
     let roster = app.roster().await;
-    let on_phone = roster["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == code.as_str())
-        .unwrap();
+    let on_phone = in_roster(&roster, &code).unwrap();
     assert_eq!(on_phone["conflicted"], false);
     assert_eq!(on_phone["members"][0]["record"]["months_worked"], 10);
 }

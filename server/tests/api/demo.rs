@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::spawn_underway_app;
+use crate::helpers::{in_roster, spawn_underway_app};
 
 fn count(list: &Value, key: &str) -> usize {
     list[key].as_array().expect("a list").len()
@@ -58,12 +58,7 @@ async fn the_round_under_way_shows_alike_in_coverage_visits_review_and_the_phone
 
     app.login_as("surveyor").await;
     let roster = app.roster().await;
-    let on_phone = roster["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == code)
-        .expect("the returned household is on the team's phone");
+    let on_phone = in_roster(&roster, code).expect("the returned household is on the team's phone");
     assert!(
         on_phone["returned"]["reason"]
             .as_str()

@@ -231,3 +231,12 @@ pub async fn add_other_area(app: &TestApp) {
         res.text().await.unwrap()
     );
 }
+
+/// The household `code` in a roster or roster delta, if it is there.
+pub fn in_roster<'a>(roster: &'a Value, code: &str) -> Option<&'a Value> {
+    roster["households"]
+        .as_array()
+        .expect("a roster lists households")
+        .iter()
+        .find(|h| h["code"] == code)
+}

@@ -12,7 +12,7 @@ use shared::resident_id::check_char;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::helpers::{TestApp, spawn_app, submission};
+use crate::helpers::{TestApp, in_roster, spawn_app, submission};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const HEADER: &str = "户编号,网格编号,网格,安置区,楼栋,楼层,房号,户联系电话,人员编号,姓名,公民身份号码,与户主关系,劳动能力";
@@ -611,13 +611,7 @@ async fn a_survey_this_round_stands_over_the_import_and_merges_over_it() {
     assert_eq!(members[1]["record"]["name"], "改名测试");
     // A later submission merges over the imported roster, not last round's.
     app.login_as("surveyor").await;
-    let household = app.roster().await["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == code.as_str())
-        .unwrap()
-        .clone();
+    let household = in_roster(&app.roster().await, &code).unwrap().clone();
     let res = app
         .post_submission(&submission(
             "0b7e4b8a-1c1d-4e55-9a57-1d2c3b4a5e61",

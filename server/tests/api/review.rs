@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app, submission};
+use crate::helpers::{TestApp, in_roster, spawn_app, submission};
 
 const FIRST: &str = "0b8e6c1a-1f2d-4c3b-8a5e-6d7f8091a2b3";
 const SECOND: &str = "1c9f7d2b-2e3f-4d4c-9b6f-7e8091a2b3c4";
@@ -34,12 +34,7 @@ async fn in_delta(app: &TestApp, cursor: &Value, code: &Value) -> Option<Value> 
     assert_eq!(res.status(), StatusCode::OK);
     let roster: Value = res.json().await.unwrap();
     assert_eq!(roster["full"], false);
-    roster["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == *code)
-        .cloned()
+    in_roster(&roster, code.as_str().expect("a household code")).cloned()
 }
 
 fn item<'a>(list: &'a Value, id: &str) -> &'a Value {

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{in_roster, spawn_app};
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_with_a_message() {
@@ -120,12 +120,7 @@ async fn a_roster_delta_holds_only_what_changed_since_the_cursor() {
         .map(|h| h["code"].as_str().unwrap())
         .collect();
     assert!(codes.contains(&household["code"].as_str().unwrap()));
-    let changed = delta["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == household["code"])
-        .unwrap();
+    let changed = in_roster(&delta, household["code"].as_str().unwrap()).unwrap();
     assert_eq!(changed["surveyed"], true);
 }
 

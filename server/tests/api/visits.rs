@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{in_roster, spawn_app};
 
 const ID: &str = "0b9a0f6e-5a57-4b39-9f43-2f2c61e3a001";
 
@@ -115,12 +115,7 @@ async fn a_visit_shows_in_the_next_roster_delta() {
         .await
         .unwrap();
 
-    let changed = delta["households"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["code"] == code.as_str())
-        .expect("the visited household is in the delta");
+    let changed = in_roster(&delta, &code).expect("the visited household is in the delta");
     assert_eq!(changed["visited"], true);
     assert_eq!(changed["surveyed"], false);
 }
