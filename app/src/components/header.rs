@@ -38,6 +38,13 @@ pub fn Header() -> impl IntoView {
                 <strong data-testid="user-name">{name}</strong>
                 <span class="role">{role}" · "{round}</span>
             </div>
+            // Beside the name, so the screens' links keep a row of their own.
+            <div class="account">
+                <LanguageSwitch />
+                <button class="nav-link quiet" on:click=log_out data-testid="log-out">
+                    {tr(Msg::LogOut)}
+                </button>
+            </div>
             <nav class="nav">
                 <a href="/households" class="nav-link" data-testid="nav-households">{tr(Msg::Households)}</a>
                 {(!supervises).then(|| view! {
@@ -48,10 +55,6 @@ pub fn Header() -> impl IntoView {
                     <a href="/review" class="nav-link" data-testid="nav-review">{tr(Msg::Review)}</a>
                     <a href="/indicators" class="nav-link" data-testid="nav-indicators">{tr(Msg::Indicators)}</a>
                 })}
-                <LanguageSwitch />
-                <button class="nav-link quiet" on:click=log_out data-testid="log-out">
-                    {tr(Msg::LogOut)}
-                </button>
             </nav>
         </header>
         <SyncBar />
