@@ -95,6 +95,7 @@ test("a supervisor approves, returns with a reason and corrects a field from the
   await rowOf(returned).getByTestId("confirm-return").click();
   await rowOf(returned).getByRole("alert").filter({ hasText: "请填写退回原因" }).waitFor();
   await rowOf(returned).getByRole("button", { name: "请核实家庭成员" }).click();
+  assert.equal(await rowOf(returned).getByRole("alert").count(), 0, "a chosen reason clears the message");
   await screenshot(page, "review");
   await rowOf(returned).getByTestId("confirm-return").click();
   await rowOf(returned).getByTestId("review-state").filter({ hasText: "退回" }).waitFor();

@@ -119,6 +119,11 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
     let deciding = RwSignal::new(Deciding::Idle);
     let reason = RwSignal::new(String::new());
     let failure = RwSignal::new(None::<String>);
+    // A reason written answers the "reason needed" message.
+    let write_reason = move |text: String| {
+        reason.set(text);
+        failure.set(None);
+    };
     let id = item.submission;
     let decide = move |decision: ReviewDecision| {
         let reason = match decision {
@@ -169,7 +174,7 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
         .into_iter()
         .map(|msg| {
             view! {
-                <button type="button" class="choice" on:click=move |_| reason.set(tr(msg).to_owned())>
+                <button type="button" class="choice" on:click=move |_| write_reason(tr(msg).to_owned())>
                     {tr(msg)}
                 </button>
             }
@@ -214,7 +219,7 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
                                 data-testid="return-reason"
                                 maxlength="200"
                                 prop:value=move || reason.get()
-                                on:input=move |ev| reason.set(event_target_value(&ev))
+                                on:input=move |ev| write_reason(event_target_value(&ev))
                             ></textarea>
                         </label>
                         <div class="review-actions">
