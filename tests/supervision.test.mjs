@@ -51,6 +51,11 @@ test("coverage drills down to buildings and the missing households", async () =>
   );
   assert.equal(perBuilding.length, 3, "grid 1 has three buildings");
   assert.equal(perBuilding.reduce((a, b) => a + b, 0), total);
+  const [cell, table] = await page.evaluate(() => {
+    const td = document.querySelector(".grid-actions td");
+    return [td.getBoundingClientRect().width, td.closest("table").getBoundingClientRect().width];
+  });
+  assert.ok(cell > table * 0.9, `the grid's lists and exports span the table (${cell} of ${table} px)`);
   await screenshot(page, "coverage-drill");
 
   // A building's line opens that building's missing households.

@@ -131,9 +131,11 @@ pub fn CoveragePage() -> impl IntoView {
                                 {buildings.clone()}
                                 <tr class="grid-actions">
                                     <td colspan="6">
-                                        <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(Msg::MissingList)}</a>
-                                        <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(Msg::ExportXlsx)}</a>
-                                        <a class="secondary" href=csv.clone() download>{tr(Msg::ExportCsv)}</a>
+                                        <div class="links">
+                                            <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(Msg::MissingList)}</a>
+                                            <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(Msg::ExportXlsx)}</a>
+                                            <a class="secondary" href=csv.clone() download>{tr(Msg::ExportCsv)}</a>
+                                        </div>
                                     </td>
                                 </tr>
                             })}
