@@ -52,7 +52,7 @@ async fn main() -> std::process::ExitCode {
     if demo {
         let _ = writeln!(
             out,
-            "Demo accounts (password: demo): admin, supervisor, surveyor (grid 1), grid (grid 1)"
+            "Demo accounts (password: demo): admin, supervisor, area (one area), surveyor (grid 1), grid (grid 1)"
         );
     }
     let _ = out.flush();
