@@ -19,6 +19,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::codes::{Code, ReviewDecision, Role};
+use shared::place::HouseholdCode;
 use shared::review::{is_returnable, review_state, successors, summarize};
 use shared::validate::check_review;
 use shared::wire::{
@@ -217,15 +218,23 @@ pub async fn decide<S: Store>(
         }
     }
 
-    let subject = format!(
-        "household={} submission={id} decision={}",
-        sub.household,
-        review.decision.code()
-    );
+    let subject = review_subject(&sub.household, id, review.decision);
     match app.store.review(&review, &subject).await? {
         Reviewed::New(review) => Ok((StatusCode::CREATED, Json(review))),
         Reviewed::Earlier(earlier) => same_again(earlier, &review),
     }
+}
+
+/// A decision's line in the audit log.
+pub fn review_subject(
+    household: &HouseholdCode,
+    submission: SubmissionId,
+    decision: ReviewDecision,
+) -> String {
+    format!(
+        "household={household} submission={submission} decision={}",
+        decision.code()
+    )
 }
 
 /// The answer when a decision was stored before: itself if `asked` is the
