@@ -10,7 +10,7 @@
 use geo::Centroid;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use shared::codes::{Code, ReviewDecision, SubmissionKind, VisitOutcome};
+use shared::codes::{ReviewDecision, SubmissionKind, VisitOutcome};
 use shared::merge::Accepted;
 use shared::round::Round;
 use shared::validate::{check_against, check_submission};
@@ -20,6 +20,8 @@ use uuid::Uuid;
 
 use super::round_start;
 use crate::http::digest_of;
+use crate::http::review::review_subject;
+use crate::http::visits::CHINA;
 use crate::store::{HouseholdPlace, Recorded, Seed, Store, StoreError, StoredVisit};
 
 const SEED: u64 = 2027;
@@ -36,8 +38,6 @@ const PACE_MINUTES: i64 = 4;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Underway {
     pub visits: usize,
-    /// Whether one visit was sent from far outside the grid.
-    pub far: bool,
     pub surveys: usize,
     pub returned: usize,
 }
@@ -57,7 +57,8 @@ pub async fn apply<S: Store>(
         .iter()
         .filter(|h| h.grid.as_str() == GRID)
         .collect();
-    let far = homes.len() / 2;
+    // One visit past the middle of the grid is sent from far away.
+    let (far_from, mut far_sent) = (homes.len() / 2, false);
     for (i, home) in homes.iter().enumerate() {
         // About one in five not called on yet: the gaps a supervisor chases.
         if rng.gen_ratio(1, 5) {
@@ -71,11 +72,11 @@ pub async fn apply<S: Store>(
         let Some(mut position) = doorstep(seed, &home.building, &mut rng) else {
             continue;
         };
-        if i >= far && !done.far {
+        if i >= far_from && !far_sent {
             // Sent from about 2 km east of the grid: flagged for review.
             if let Position::Fix { longitude, .. } = &mut position {
                 *longitude += 0.023;
-                done.far = true;
+                far_sent = true;
             }
         }
         let visit = Visit {
@@ -112,14 +113,13 @@ pub async fn apply<S: Store>(
 
 /// 09:00 China time on the day before `now`, kept within the round.
 fn first_visit(round: Round, now: OffsetDateTime) -> OffsetDateTime {
-    let china = UtcOffset::from_hms(8, 0, 0).expect("China's offset is valid");
-    let today = now.to_offset(china).date();
+    let today = now.to_offset(CHINA).date();
     let day = today
         .previous_day()
         .unwrap_or(today)
         .clamp(round_start(round), round.last_day());
     PrimitiveDateTime::new(day, Time::from_hms(9, 0, 0).expect("09:00 is a time"))
-        .assume_offset(china)
+        .assume_offset(CHINA)
         .to_offset(UtcOffset::UTC)
 }
 
@@ -202,11 +202,7 @@ async fn give_back<S: Store>(
         by: SUPERVISOR.into(),
         at: now,
     };
-    let subject = format!(
-        "household={} submission={submission} decision={}",
-        home.code,
-        ReviewDecision::Return.code()
-    );
+    let subject = review_subject(&home.code, submission, ReviewDecision::Return);
     store.review(&review, &subject).await?;
     Ok(())
 }

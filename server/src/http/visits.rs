@@ -27,7 +27,7 @@ use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
 
 /// China Standard Time: a visit belongs to the quarter of its local day.
-const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+pub const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Ok(offset) => offset,
     Err(_) => UtcOffset::UTC,
 };
