@@ -6,6 +6,16 @@ use tempfile::TempDir;
 
 pub const ROUND: &str = "2026Q4";
 
+/// The reads of many households, which take `?round=`, `?grid=` and `?area=`.
+pub const SCOPED_READS: [&str; 6] = [
+    "/api/v1/gaps",
+    "/api/v1/indicators",
+    "/api/v1/visits",
+    "/api/v1/conflicts",
+    "/api/v1/review",
+    "/api/v1/export",
+];
+
 /// A running server and a client with its own cookie jar.
 pub struct TestApp {
     pub address: String,

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::spawn_app;
+use crate::helpers::{SCOPED_READS, spawn_app};
 
 const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/session"),
@@ -61,14 +61,7 @@ async fn the_document_covers_every_endpoint_and_resolves() {
         );
     }
     // Every read of many households names the round, grid and area it takes.
-    for path in [
-        "/api/v1/gaps",
-        "/api/v1/indicators",
-        "/api/v1/visits",
-        "/api/v1/conflicts",
-        "/api/v1/review",
-        "/api/v1/export",
-    ] {
+    for path in SCOPED_READS {
         let names: Vec<&str> = doc["paths"][path]["get"]["parameters"]
             .as_array()
             .unwrap_or_else(|| panic!("{path} has parameters"))
