@@ -11,6 +11,7 @@ pub mod flags;
 pub mod indicators;
 pub mod map;
 pub mod merge;
+pub mod password;
 pub mod phone;
 pub mod place;
 pub mod privacy;

@@ -3,7 +3,24 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use time::Date;
+use time::{Date, Duration, OffsetDateTime, UtcOffset};
+
+/// China Standard Time (UTC+8): a round, like a visit's day, is China's.
+pub const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// Whether a round takes surveys on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intake {
+    /// The round in progress, or the last one within its grace period.
+    Open,
+    /// A round that has not begun.
+    NotYet,
+    /// A round whose grace period is over.
+    Closed,
+}
 
 /// A survey round (季度), written `2026Q4`.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -35,6 +52,30 @@ impl Round {
         Round {
             year: day.year().clamp(2000, 2999) as u16,
             quarter: (day.month() as u8 - 1) / 3 + 1,
+        }
+    }
+
+    /// The round in progress at `at`, by China's calendar.
+    pub fn in_china(at: OffsetDateTime) -> Round {
+        Round::containing(at.to_offset(CHINA).date())
+    }
+
+    /// Whether this round takes surveys on `today` (China's date), when
+    /// `current` is in progress: the current round does, and so does the
+    /// one before it for `grace_days` after its last day, for phones that
+    /// were offline when the quarter ended.
+    pub fn intake(self, current: Round, today: Date, grace_days: u16) -> Intake {
+        if self > current {
+            return Intake::NotYet;
+        }
+        if self == current {
+            return Intake::Open;
+        }
+        let grace_ends = self.last_day() + Duration::days(i64::from(grace_days));
+        if self == current.previous() && today <= grace_ends {
+            Intake::Open
+        } else {
+            Intake::Closed
         }
     }
 
@@ -147,6 +188,40 @@ mod tests {
             Round::parse("2026Q2").unwrap().last_day(),
             date!(2026 - 06 - 30)
         );
+    }
+
+    #[test]
+    fn the_round_changes_at_midnight_in_china() {
+        use time::macros::datetime;
+        // 15:59:59 UTC on 31 December is 23:59:59 in China.
+        assert_eq!(
+            Round::in_china(datetime!(2026-12-31 15:59:59 UTC)).to_string(),
+            "2026Q4"
+        );
+        assert_eq!(
+            Round::in_china(datetime!(2026-12-31 16:00:00 UTC)).to_string(),
+            "2027Q1"
+        );
+    }
+
+    #[track_caller]
+    fn check_intake(round: &str, current: &str, today: Date, expected: Intake) {
+        let round = Round::parse(round).unwrap();
+        let current = Round::parse(current).unwrap();
+        assert_eq!(round.intake(current, today, 15), expected);
+    }
+
+    #[test]
+    fn the_last_round_takes_surveys_through_its_grace_period() {
+        check_intake("2026Q4", "2027Q1", date!(2027 - 01 - 15), Intake::Open);
+        check_intake("2026Q4", "2027Q1", date!(2027 - 01 - 16), Intake::Closed);
+        check_intake("2027Q1", "2027Q1", date!(2027 - 01 - 16), Intake::Open);
+    }
+
+    #[test]
+    fn older_and_future_rounds_take_no_surveys() {
+        check_intake("2026Q3", "2027Q1", date!(2027 - 01 - 02), Intake::Closed);
+        check_intake("2027Q2", "2027Q1", date!(2027 - 01 - 02), Intake::NotYet);
     }
 
     #[test]

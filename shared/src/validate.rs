@@ -9,6 +9,7 @@ use time::Date;
 
 use crate::codes::ReviewDecision;
 use crate::merge::HouseholdLedger;
+use crate::password::PasswordError;
 use crate::place::HouseholdCode;
 use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership};
 use crate::resident_id::ResidentId;
@@ -73,9 +74,12 @@ issue_codes! {
     BirthDateMismatch = "birth_date_mismatch", "出生日期与身份证号码不一致", "The birth date does not match the ID number";
     SexMismatch = "sex_mismatch", "性别与身份证号码不一致", "The sex does not match the ID number";
     DuplicateId = "duplicate_id", "该身份证号码已登记在另一户", "This ID number is already recorded in another household";
-    RoundNotOpen = "round_not_open", "该季度的调查未开放，请核对季度", "This round is not open for surveys; check the round";
+    RoundNotOpen = "round_not_open", "该季度的调查尚未开始，请核对手机日期和季度", "This round has not begun; check the phone's date and the round";
+    RoundClosed = "round_closed", "该季度的调查已截止，不能再提交；请联系督导补录", "This round is closed to surveys; ask a supervisor to record it";
     UsernameFormat = "username_format", "用户名为 3 到 32 位小写字母、数字、点、横线或下划线", "A username has 3 to 32 lowercase letters, digits, '.', '-' or '_'";
-    PasswordTooShort = "password_too_short", "密码至少 8 位", "A password has at least 8 characters";
+    PasswordTooShort = "password_too_short", "密码至少 10 位", "A password has at least 10 characters";
+    PasswordCommon = "password_common", "这个密码太常见，容易被猜中，请换一个", "This password is too common and easy to guess; choose another";
+    PasswordHasUsername = "password_has_username", "密码不能包含用户名", "A password must not contain the username";
     GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
     UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";
     AreaForSupervisors = "area_for_supervisors", "只有督导可以指定所督导的安置区", "Only supervisors oversee a resettlement area";
@@ -94,6 +98,16 @@ pub struct Issue {
     /// Like `members[1].months_worked`.
     pub path: String,
     pub code: IssueCode,
+}
+
+impl From<PasswordError> for IssueCode {
+    fn from(err: PasswordError) -> IssueCode {
+        match err {
+            PasswordError::TooShort => IssueCode::PasswordTooShort,
+            PasswordError::Common => IssueCode::PasswordCommon,
+            PasswordError::SameAsUsername => IssueCode::PasswordHasUsername,
+        }
+    }
 }
 
 /// Checks one write on its own: ranges and lengths.
