@@ -55,6 +55,7 @@ fn seed() -> Seed {
                 grid: None,
                 area: None,
                 demo: false,
+                disabled: false,
             },
             password_hash: hash_password("bench"),
         }],
@@ -331,12 +332,8 @@ async fn separate_process(database: &str, clients: usize, seconds: u64) -> Load 
 /// The server inside the benchmark's process, on its runtime.
 async fn same_process(database: &str, clients: usize, seconds: u64) -> Load {
     let settings = Settings {
-        port: 0,
-        host: "127.0.0.1".into(),
-        database: database.to_owned(),
-        demo: false,
-        demo_underway: false,
         round: Some(Round::parse(ROUND).expect("valid round")),
+        ..Settings::local(database.to_owned())
     };
     let app = server::build(settings).await.expect("server starts");
     let address = format!("127.0.0.1:{}", app.port());

@@ -26,12 +26,12 @@ fn main() {
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let settings = Settings {
-            port: 0,
-            host: "127.0.0.1".into(),
-            database: format!("sqlite://{}", dir.path().join("roster.db").display()),
             demo: true,
-            demo_underway: false,
             round: Some(Round::parse("2026Q4").expect("valid round")),
+            ..Settings::local(format!(
+                "sqlite://{}",
+                dir.path().join("roster.db").display()
+            ))
         };
         let app = server::build(settings).await.expect("server starts");
         let base = format!("http://127.0.0.1:{}", app.port());

@@ -2,6 +2,9 @@
 //! answers supervisors, and serves the app.
 #![deny(clippy::unwrap_used)]
 
+pub mod accounts;
+pub mod calendar;
+pub mod cli;
 pub mod demo;
 pub mod export;
 pub mod http;
@@ -9,15 +12,18 @@ pub mod import;
 pub mod settings;
 pub mod store;
 pub mod telemetry;
+pub mod tls;
 
 use std::net::SocketAddr;
 
-use shared::round::Round;
-use time::OffsetDateTime;
+use axum::http::header::STRICT_TRANSPORT_SECURITY;
+use axum_server::tls_rustls::RustlsConfig;
 use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::calendar::{Calendar, Clock};
 use crate::http::AppState;
-use crate::settings::{Backend, Settings};
+use crate::settings::{Backend, Settings, TlsFiles};
 use crate::store::{Postgres, Sqlite, Store, StoreError};
 
 /// Why the server could not start.
@@ -32,6 +38,11 @@ pub enum StartError {
         addr: String,
         source: std::io::Error,
     },
+    #[error("could not load the certificate {cert} and its key: {source}")]
+    Certificate {
+        cert: String,
+        source: std::io::Error,
+    },
 }
 
 /// A server bound to its port, not yet serving.
@@ -39,15 +50,26 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     demo_loaded: bool,
+    tls: Option<Tls>,
+}
+
+/// HTTPS as it runs: the certificate in use, where it came from, and the
+/// plain-HTTP port that redirects, if any.
+struct Tls {
+    config: RustlsConfig,
+    files: TlsFiles,
+    redirect: Option<TcpListener>,
 }
 
 impl Application {
     /// The port it listens on (useful with `port = 0`).
     pub fn port(&self) -> u16 {
-        self.listener
-            .local_addr()
-            .map(|a| a.port())
-            .unwrap_or_default()
+        port_of(&self.listener)
+    }
+
+    /// The plain-HTTP port that redirects to HTTPS, if one was asked for.
+    pub fn redirect_port(&self) -> Option<u16> {
+        self.tls.as_ref()?.redirect.as_ref().map(port_of)
     }
 
     /// Whether this start loaded the demo dataset into an empty database.
@@ -57,14 +79,41 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let Some(tls) = self.tls else {
+            return axum::serve(self.listener, service)
+                .with_graceful_shutdown(shutdown_signal())
+                .await;
+        };
+        let handle = axum_server::Handle::new();
+        let stopping = handle.clone();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            stopping.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+        });
+        tokio::spawn(tls::reload_on_change(tls.config.clone(), tls.files));
+        if let Some(redirect) = tls.redirect {
+            let https_port = port_of(&self.listener);
+            tokio::spawn(async move {
+                let served = axum::serve(redirect, tls::redirect_router(https_port))
+                    .with_graceful_shutdown(shutdown_signal())
+                    .await;
+                if let Err(err) = served {
+                    tracing::error!(%err, "the HTTP redirect stopped");
+                }
+            });
+        }
+        axum_server::from_tcp_rustls(self.listener.into_std()?, tls.config)?
+            .handle(handle)
+            .serve(service)
+            .await
     }
+}
+
+fn port_of(listener: &TcpListener) -> u16 {
+    listener.local_addr().map(|a| a.port()).unwrap_or_default()
 }
 
 async fn shutdown_signal() {
@@ -91,17 +140,20 @@ async fn shutdown_signal() {
 
 /// Opens the database, loads the demo if asked, and binds the listener.
 pub async fn build(settings: Settings) -> Result<Application, StartError> {
-    let round = settings
-        .round
-        .unwrap_or_else(|| Round::containing(OffsetDateTime::now_utc().date()));
+    build_with_clock(settings, Calendar::system_clock()).await
+}
+
+/// As `build`, with the time taken from `clock` (tests move it).
+pub async fn build_with_clock(settings: Settings, clock: Clock) -> Result<Application, StartError> {
+    let calendar = Calendar::new(clock, settings.round, settings.grace_days);
     match settings.backend().map_err(StartError::Config)? {
         Backend::Sqlite => {
             let store = Sqlite::open(&settings.database).await?;
-            build_with(store, &settings, round).await
+            build_with(store, &settings, calendar).await
         }
         Backend::Postgres => {
             let store = Postgres::open(&settings.database).await?;
-            build_with(store, &settings, round).await
+            build_with(store, &settings, calendar).await
         }
     }
 }
@@ -109,8 +161,9 @@ pub async fn build(settings: Settings) -> Result<Application, StartError> {
 async fn build_with<S: Store>(
     store: S,
     settings: &Settings,
-    round: Round,
+    calendar: Calendar,
 ) -> Result<Application, StartError> {
+    let round = calendar.round();
     let mut demo_loaded = false;
     if settings.demo && store.is_empty().await? {
         let seed = demo::dataset(round);
@@ -118,8 +171,7 @@ async fn build_with<S: Store>(
         demo_loaded = true;
         tracing::info!(%round, "demo dataset loaded");
         if settings.demo_underway {
-            let done =
-                demo::underway::apply(&store, &seed, round, OffsetDateTime::now_utc()).await?;
+            let done = demo::underway::apply(&store, &seed, round, calendar.now()).await?;
             tracing::info!(
                 visits = done.visits,
                 surveys = done.surveys,
@@ -128,18 +180,46 @@ async fn build_with<S: Store>(
             );
         }
     }
-    let addr = format!("{}:{}", settings.host, settings.port);
-    let listener = TcpListener::bind(&addr)
-        .await
-        .map_err(|source| StartError::Listen { addr, source })?;
+    let listener = bind(&settings.host, settings.port).await?;
+    let tls = match settings.tls() {
+        None => None,
+        Some(files) => Some(Tls {
+            config: tls::load(&files)
+                .await
+                .map_err(|source| StartError::Certificate {
+                    cert: files.cert.display().to_string(),
+                    source,
+                })?,
+            files,
+            redirect: match settings.http_redirect_port {
+                Some(port) => Some(bind(&settings.host, port).await?),
+                None => None,
+            },
+        }),
+    };
     let state = AppState {
         store,
-        round,
+        calendar,
         demo: settings.demo,
     };
+    let mut router = http::router(state);
+    if tls.is_some() {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            STRICT_TRANSPORT_SECURITY,
+            tls::HSTS,
+        ));
+    }
     Ok(Application {
         listener,
-        router: http::router(state),
+        router,
         demo_loaded,
+        tls,
     })
+}
+
+async fn bind(host: &str, port: u16) -> Result<TcpListener, StartError> {
+    let addr = format!("{host}:{port}");
+    TcpListener::bind(&addr)
+        .await
+        .map_err(|source| StartError::Listen { addr, source })
 }

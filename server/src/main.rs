@@ -1,6 +1,8 @@
 use std::io::Write;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use server::cli::{CommandError, backup, user};
 use server::settings::Settings;
 
 /// A request allocates and frees many small buffers (JSON, rows); mimalloc
@@ -21,20 +23,46 @@ struct Cli {
 enum Command {
     /// Serve the API and the app.
     Serve(Settings),
+    /// Create accounts, set passwords, disable and enable accounts.
+    User(user::UserArgs),
+    /// Copy a SQLite database, while the server runs, into a new file.
+    Backup(backup::BackupArgs),
 }
 
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn main() -> ExitCode {
     let Cli { command } = Cli::parse();
-    let Command::Serve(settings) = command;
-    server::telemetry::init("info,sqlx=warn,tower_http=info");
+    let done = match command {
+        Command::Serve(settings) => return serve(settings).await,
+        Command::User(args) => user::run(args).await,
+        Command::Backup(args) => backup::run(&args),
+    };
+    match done {
+        Ok(said) => {
+            println!("{said}");
+            ExitCode::SUCCESS
+        }
+        Err(CommandError(said)) => {
+            eprintln!("anju: {said}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    server::telemetry::init("info,sqlx=warn,tower_http=info", settings.log_format);
     let demo = settings.demo;
     let host = settings.host.clone();
+    let scheme = if settings.tls().is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let app = match server::build(settings).await {
         Ok(app) => app,
         Err(err) => {
             eprintln!("anju: {err}");
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
     let shown_host = if host == "0.0.0.0" {
@@ -46,9 +74,12 @@ async fn main() -> std::process::ExitCode {
     let mut out = std::io::stdout();
     let _ = writeln!(
         out,
-        "Anju is running at http://{shown_host}:{}/",
+        "Anju is running at {scheme}://{shown_host}:{}/",
         app.port()
     );
+    if let Some(port) = app.redirect_port() {
+        let _ = writeln!(out, "Plain HTTP on port {port} redirects to HTTPS");
+    }
     if demo {
         let _ = writeln!(
             out,
@@ -57,10 +88,10 @@ async fn main() -> std::process::ExitCode {
     }
     let _ = out.flush();
     match app.run_until_stopped().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("anju: {err}");
-            std::process::ExitCode::FAILURE
+            ExitCode::FAILURE
         }
     }
 }

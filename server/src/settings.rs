@@ -1,8 +1,12 @@
 //! Configuration: flags, or the environment variables named beside them.
 
 use std::fmt;
+use std::path::PathBuf;
 
 use shared::round::Round;
+
+/// Days a quarter's surveys are still taken after it ends, unless set.
+pub const DEFAULT_GRACE_DAYS: u16 = 15;
 
 /// How `anju serve` is configured; read once at start.
 #[derive(Clone, clap::Args)]
@@ -26,6 +30,67 @@ pub struct Settings {
     /// The round in progress, like 2026Q4; by default the quarter of today's date.
     #[arg(long, env = "ANJU_ROUND", value_parser = parse_round)]
     pub round: Option<Round>,
+    /// Days after a quarter's end during which its surveys are still taken,
+    /// for phones that were offline when it ended.
+    #[arg(long, env = "ANJU_GRACE_DAYS", default_value_t = DEFAULT_GRACE_DAYS)]
+    pub grace_days: u16,
+    /// The certificate chain (PEM) to serve HTTPS with; reloaded when the file changes.
+    #[arg(long, env = "ANJU_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, env = "ANJU_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// With TLS: also answer plain HTTP on this port with a redirect to HTTPS.
+    #[arg(long, env = "ANJU_HTTP_REDIRECT_PORT", requires = "tls_cert")]
+    pub http_redirect_port: Option<u16>,
+    /// `text` for people, `json` for log collectors.
+    #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Settings {
+    /// A server on `database` at 127.0.0.1 on a free port, plain HTTP, no
+    /// demo, the round by the calendar: what tests and benchmarks start from.
+    pub fn local(database: String) -> Settings {
+        Settings {
+            port: 0,
+            host: "127.0.0.1".into(),
+            database,
+            demo: false,
+            demo_underway: false,
+            round: None,
+            grace_days: DEFAULT_GRACE_DAYS,
+            tls_cert: None,
+            tls_key: None,
+            http_redirect_port: None,
+            log_format: LogFormat::Text,
+        }
+    }
+
+    /// The certificate and key files, when HTTPS is on.
+    pub fn tls(&self) -> Option<TlsFiles> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A certificate chain and its key, as PEM files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 fn parse_round(raw: &str) -> Result<Round, String> {
@@ -46,6 +111,11 @@ impl fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("demo_underway", &self.demo_underway)
             .field("round", &self.round)
+            .field("grace_days", &self.grace_days)
+            .field("tls_cert", &self.tls_cert)
+            .field("tls_key", &self.tls_key)
+            .field("http_redirect_port", &self.http_redirect_port)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }
@@ -57,10 +127,10 @@ pub enum Backend {
     Postgres,
 }
 
-impl Settings {
-    /// The database the URL names, decided once at start.
-    pub fn backend(&self) -> Result<Backend, String> {
-        match self.backend_name() {
+impl Backend {
+    /// The database a URL names.
+    pub fn of_url(url: &str) -> Result<Backend, String> {
+        match scheme(url) {
             "sqlite" => Ok(Backend::Sqlite),
             "postgres" | "postgresql" => Ok(Backend::Postgres),
             other => Err(format!(
@@ -68,10 +138,19 @@ impl Settings {
             )),
         }
     }
+}
+
+fn scheme(url: &str) -> &str {
+    url.split_once(':').map_or("", |(scheme, _)| scheme)
+}
+
+impl Settings {
+    /// The database the URL names, decided once at start.
+    pub fn backend(&self) -> Result<Backend, String> {
+        Backend::of_url(&self.database)
+    }
 
     fn backend_name(&self) -> &str {
-        self.database
-            .split_once(':')
-            .map_or("", |(scheme, _)| scheme)
+        scheme(&self.database)
     }
 }

@@ -109,6 +109,7 @@ pub fn dataset(round: Round) -> Seed {
             grid: grid.map(|g| GridCode::parse(g).expect("demo grid codes are plain")),
             area: None,
             demo: true,
+            disabled: false,
         },
         password_hash: password_hash.clone(),
     };

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::codes::{ReviewDecision, SubmissionKind, VisitOutcome};
 use shared::merge::Accepted;
-use shared::round::Round;
+use shared::round::{CHINA, Round};
 use shared::validate::{check_against, check_submission};
 use shared::wire::{MemberReport, Position, Review, Submission, SubmissionId, Visit};
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
@@ -21,7 +21,6 @@ use uuid::Uuid;
 use super::round_start;
 use crate::http::digest_of;
 use crate::http::review::review_subject;
-use crate::http::visits::CHINA;
 use crate::store::{HouseholdPlace, Recorded, Seed, Store, StoreError, StoredVisit};
 
 const SEED: u64 = 2027;

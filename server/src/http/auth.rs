@@ -55,7 +55,7 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
         role: user.role,
         grid: user.grid.clone(),
         area: user.area.clone(),
-        round: app.round,
+        round: app.round(),
     }
 }
 
@@ -64,7 +64,7 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in; also sets the HttpOnly session cookie", body = Login),
-        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 401, description = "Wrong username or password, or the account is disabled", body = ErrorBody),
         (status = 422, description = "Malformed body", body = ErrorBody),
         (status = 429, description = "Too many failed logins for this username; wait 15 minutes", body = ErrorBody),
     ))]
@@ -99,6 +99,10 @@ pub async fn login<S: Store>(
         return Err(ApiError::BadCredentials);
     }
     app.store.clear_login_failures(username).await?;
+    // Said only to someone who knows the password.
+    if credentials.user.disabled {
+        return Err(ApiError::AccountDisabled);
+    }
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
@@ -250,6 +254,9 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
             .ok_or(ApiError::Unauthenticated)?;
         if user.demo && !app.demo {
             return Err(ApiError::Unauthenticated);
+        }
+        if user.disabled {
+            return Err(ApiError::AccountDisabled);
         }
         let caller = Caller::new(&app.store, user).await?;
         parts.extensions.insert(caller.clone());

@@ -94,7 +94,7 @@ pub async fn resolve<S: Store>(
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     // As for resolution submissions: supervisors resolve.
     caller.require(&[Role::Supervisor])?;
-    let round = request.round.unwrap_or(app.round);
+    let round = request.round.unwrap_or(app.round());
     let state = app
         .store
         .household_state(&request.household, round)

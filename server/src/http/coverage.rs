@@ -9,7 +9,6 @@ use shared::indicators::{GridFigures, IndicatorReport, LOW_INCOME_LINE, indicato
 use shared::merge::HouseholdLedger;
 use shared::place::GridCode;
 use shared::wire::ErrorBody;
-use time::OffsetDateTime;
 
 use crate::http::AppState;
 use crate::http::auth::Caller;
@@ -30,7 +29,7 @@ pub async fn get<S: Store>(
     caller: Caller,
     AppQuery(query): AppQuery<RoundQuery>,
 ) -> Result<Json<Coverage>, ApiError> {
-    let round = query.round_or(app.round)?;
+    let round = query.round_or(app.round())?;
     let scope = caller.scope()?;
     let grids = app.store.grids(scope).await?;
     let households = app.store.household_status(round, scope).await?;
@@ -88,8 +87,7 @@ pub async fn indicators_of<S: Store>(
         .into_iter()
         .map(|state| (state.place.grid, state.ledger))
         .unzip();
-    // Ages as of the round's end, or today while it is still running.
-    let on = round.last_day().min(OffsetDateTime::now_utc().date());
+    let on = app.calendar.as_of(round);
     let mut report = IndicatorReport::new(
         round,
         LOW_INCOME_LINE,

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use shared::validate::Issue;
 use shared::wire::{ErrorBody, FieldErrorBody};
 
+use crate::accounts::AccountError;
 use crate::store::StoreError;
 
 /// The language of error messages, from `Accept-Language`: Chinese unless
@@ -45,6 +46,9 @@ pub enum ApiError {
     /// 401: wrong username or password.
     #[error("wrong username or password")]
     BadCredentials,
+    /// 401: the account is disabled; its sessions end at their next request.
+    #[error("this account is disabled")]
+    AccountDisabled,
     /// 403: the household or grid is outside the caller's scope.
     #[error("outside your scope")]
     OutOfScope,
@@ -107,10 +111,24 @@ pub enum ApiError {
     Internal(String),
 }
 
+impl From<AccountError> for ApiError {
+    fn from(err: AccountError) -> ApiError {
+        match err {
+            AccountError::Invalid(issues) => ApiError::Invalid(issues),
+            AccountError::UsernameTaken => ApiError::UsernameTaken,
+            AccountError::UnknownUser => ApiError::UnknownUser,
+            AccountError::Store(err) => ApiError::Store(err),
+            AccountError::Hashing(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
 impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
-            ApiError::Unauthenticated | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated | ApiError::BadCredentials | ApiError::AccountDisabled => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::OutOfScope | ApiError::NotPermitted => StatusCode::FORBIDDEN,
             ApiError::UnknownUser => StatusCode::NOT_FOUND,
             ApiError::UsernameTaken => StatusCode::CONFLICT,
@@ -135,6 +153,7 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadCredentials => "bad_credentials",
+            ApiError::AccountDisabled => "account_disabled",
             ApiError::OutOfScope => "out_of_scope",
             ApiError::NotPermitted => "not_permitted",
             ApiError::UnknownUser => "unknown_user",
@@ -161,6 +180,7 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated => "请先登录".into(),
             ApiError::BadCredentials => "用户名或密码错误".into(),
+            ApiError::AccountDisabled => "此账号已停用，请联系管理员".into(),
             ApiError::OutOfScope => "该户不在您负责的网格内".into(),
             ApiError::NotPermitted => "您的角色无权进行此操作".into(),
             ApiError::UnknownUser => "没有这个用户".into(),

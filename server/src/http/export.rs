@@ -12,7 +12,6 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::wire::ErrorBody;
-use time::OffsetDateTime;
 
 use crate::export::Format;
 use crate::export::ledger::ledger_table;
@@ -69,8 +68,7 @@ pub async fn get<S: Store>(
         states.retain(|s| &s.place.building == building);
     }
     let grids = app.store.grids(&scope).await?;
-    // Ages as of the round's end, or today while it is still running.
-    let on = round.last_day().min(OffsetDateTime::now_utc().date());
+    let on = app.calendar.as_of(round);
     let table = ledger_table(&export_views(&caller, states), &grids, on);
     let n_rows = table.rows().len();
     tracing::Span::current().record("rows", n_rows);

@@ -32,7 +32,7 @@ pub async fn get<S: Store>(
     Path(code): Path<String>,
     AppQuery(query): AppQuery<RoundQuery>,
 ) -> Result<Json<LedgerView>, ApiError> {
-    let round = query.round_or(app.round)?;
+    let round = query.round_or(app.round())?;
     let code = HouseholdCode::parse(&code).map_err(|_| ApiError::UnknownHousehold)?;
     let state = app
         .store

@@ -27,6 +27,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::calendar::Calendar;
 use crate::store::{Recorded, Store};
 
 /// The largest request body accepted: a household's submission is a few KB.
@@ -36,10 +37,17 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 #[derive(Clone, Debug)]
 pub struct AppState<S> {
     pub store: S,
-    /// The round in progress.
-    pub round: Round,
+    /// The time, the round in progress and which rounds take surveys.
+    pub calendar: Calendar,
     /// Whether demo accounts may log in.
     pub demo: bool,
+}
+
+impl<S> AppState<S> {
+    /// The round in progress now.
+    pub fn round(&self) -> Round {
+        self.calendar.round()
+    }
 }
 
 /// A body's fingerprint: a retry with the same id must carry the same one.
@@ -96,7 +104,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
     Router::new()
         .nest("/api/v1", api)
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(readyz::<S>))
         .fallback(assets::serve)
         .with_state(state)
@@ -114,6 +122,14 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             }),
         )
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The version this binary was built from, as `anju --version` says it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Alive, and which build: `ok anju 0.0.0`.
+async fn healthz() -> String {
+    format!("ok anju {VERSION}")
 }
 
 async fn readyz<S: Store>(

@@ -81,7 +81,7 @@ impl<S: Store> FromRequestParts<AppState<S>> for Asked {
     ) -> Result<Self, Self::Rejection> {
         let caller = Caller::from_request_parts(parts, app).await?;
         let AppQuery(asked) = AppQuery::<AskedQuery>::from_request_parts(parts, app).await?;
-        let round = RoundQuery { round: asked.round }.round_or(app.round)?;
+        let round = RoundQuery { round: asked.round }.round_or(app.round())?;
         let scope = match asked.area {
             None => caller.grid_asked(asked.grid.as_deref())?,
             Some(_) if asked.grid.is_some() => {

@@ -104,7 +104,7 @@ pub async fn get<S: Store>(
             grid.buildings = map.buildings;
         }
     }
-    let households = app.store.roster(app.round, scope, since).await?;
+    let households = app.store.roster(app.round(), scope, since).await?;
     let removed = match since {
         Some(since) => app.store.roster_removals(scope, since).await?,
         None => Vec::new(),
@@ -112,7 +112,7 @@ pub async fn get<S: Store>(
     let tag = grids_tag(&grids);
     let grids_kept = asked.is_some_and(|(_, sent)| sent == tag);
     let mut roster = Roster {
-        round: app.round,
+        round: app.round(),
         grids: if grids_kept { Vec::new() } else { grids },
         grids_kept,
         households,

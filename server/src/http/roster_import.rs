@@ -100,7 +100,7 @@ pub async fn post<S: Store>(
         Err(issues) => {
             let subject = format!(
                 "round={} dry_run={dry_run} rejected errors={}",
-                app.round,
+                app.round(),
                 issues.len()
             );
             app.store
@@ -111,15 +111,15 @@ pub async fn post<S: Store>(
     };
     let import = RosterImport {
         file,
-        round: app.round,
+        round: app.round(),
         // Ages as of today, within the round.
         on: at.date().clamp(
-            app.round
+            app.round()
                 .previous()
                 .last_day()
                 .next_day()
                 .unwrap_or(at.date()),
-            app.round.last_day(),
+            app.round().last_day(),
         ),
         at,
         author: caller.user.username.clone(),

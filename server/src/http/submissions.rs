@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use shared::codes::{Code, Role, SubmissionKind};
 use shared::merge::Accepted;
+use shared::round::Intake;
 use shared::validate::{Issue, IssueCode, check_against, check_submission};
 use shared::wire::ErrorBody;
 use shared::wire::{Receipt, Submission};
@@ -56,12 +57,17 @@ pub async fn intake<S: Store>(
     sub: Submission,
 ) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let mut issues = check_submission(&sub);
-    // A round stays open until the next one ends, for phones that sync late.
-    if sub.round > app.round || sub.round < app.round.previous() {
-        issues.push(Issue {
+    // The last round stays open for a grace period, for phones that sync late.
+    match app.calendar.intake(sub.round) {
+        Intake::Open => {}
+        Intake::NotYet => issues.push(Issue {
             path: "round".into(),
             code: IssueCode::RoundNotOpen,
-        });
+        }),
+        Intake::Closed => issues.push(Issue {
+            path: "round".into(),
+            code: IssueCode::RoundClosed,
+        }),
     }
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));

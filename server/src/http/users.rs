@@ -6,16 +6,15 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use shared::codes::Role;
-use shared::place::GridCode;
-use shared::validate::{Issue, IssueCode};
 use shared::wire::ErrorBody;
 use shared::wire::{NewUser, Scope, UserInfo};
 
+use crate::accounts::{self, area_of, check_scope};
 use crate::http::AppState;
-use crate::http::auth::{Caller, hash_password};
+use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{AuditEntry, Credentials, Store, User};
+use crate::store::{AuditEntry, Store, User};
 
 fn info(user: User) -> UserInfo {
     UserInfo {
@@ -25,51 +24,6 @@ fn info(user: User) -> UserInfo {
         grid: user.grid,
         area: user.area,
     }
-}
-
-/// An area as given: trimmed, and `None` when blank.
-fn area_of(raw: Option<&str>) -> Option<String> {
-    raw.map(str::trim)
-        .filter(|area| !area.is_empty())
-        .map(str::to_owned)
-}
-
-/// The rules of a scope: grid-bound roles name an existing grid; only
-/// supervisors oversee an area, and it is the area of at least one grid.
-async fn check_scope<S: Store>(
-    store: &S,
-    role: Role,
-    grid: Option<&GridCode>,
-    area: Option<&str>,
-    issues: &mut Vec<Issue>,
-) -> Result<(), ApiError> {
-    match (role, grid) {
-        (Role::Surveyor | Role::GridMember, None) => issues.push(Issue {
-            path: "grid".into(),
-            code: IssueCode::GridRequired,
-        }),
-        (_, Some(grid)) if !store.grid_exists(grid).await? => issues.push(Issue {
-            path: "grid".into(),
-            code: IssueCode::UnknownGrid,
-        }),
-        _ => {}
-    }
-    match (role, area) {
-        (_, None) => {}
-        (Role::Supervisor, Some(area)) => {
-            if store.area_grids(area).await?.is_empty() {
-                issues.push(Issue {
-                    path: "area".into(),
-                    code: IssueCode::UnknownArea,
-                });
-            }
-        }
-        (Role::Admin | Role::Surveyor | Role::GridMember, Some(_)) => issues.push(Issue {
-            path: "area".into(),
-            code: IssueCode::AreaForSupervisors,
-        }),
-    }
-    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "admin",
@@ -100,61 +54,7 @@ pub async fn create<S: Store>(
     AppJson(new): AppJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
     caller.require(&[Role::Admin])?;
-    let mut issues = Vec::new();
-    let username_ok = (3..=32).contains(&new.username.len())
-        && new
-            .username
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if !username_ok {
-        issues.push(Issue {
-            path: "username".into(),
-            code: IssueCode::UsernameFormat,
-        });
-    }
-    if new.display_name.trim().is_empty() {
-        issues.push(Issue {
-            path: "display_name".into(),
-            code: IssueCode::Required,
-        });
-    }
-    if new.password.chars().count() < 8 {
-        issues.push(Issue {
-            path: "password".into(),
-            code: IssueCode::PasswordTooShort,
-        });
-    }
-    let area = area_of(new.area.as_deref());
-    check_scope(
-        &app.store,
-        new.role,
-        new.grid.as_ref(),
-        area.as_deref(),
-        &mut issues,
-    )
-    .await?;
-    if !issues.is_empty() {
-        return Err(ApiError::Invalid(issues));
-    }
-    let password = new.password;
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let user = User {
-        username: new.username,
-        display_name: new.display_name.trim().to_owned(),
-        role: new.role,
-        grid: new.grid,
-        area,
-        demo: false,
-    };
-    let credentials = Credentials {
-        user: user.clone(),
-        password_hash,
-    };
-    if !app.store.create_user(&credentials).await? {
-        return Err(ApiError::UsernameTaken);
-    }
+    let user = accounts::add(&app.store, new).await?;
     Ok((StatusCode::CREATED, Json(info(user))))
 }
 

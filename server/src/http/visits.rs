@@ -26,12 +26,6 @@ use crate::http::review::display_names;
 use crate::http::{AppState, answer, digest_of};
 use crate::store::{Store, StoredVisit};
 
-/// China Standard Time: a visit belongs to the quarter of its local day.
-pub const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
-    Ok(offset) => offset,
-    Err(_) => UtcOffset::UTC,
-};
-
 #[utoipa::path(post, path = "/api/v1/visits", tag = "survey",
     request_body = Visit,
     responses(
@@ -68,7 +62,7 @@ pub async fn post<S: Store>(
     visit.visited_at = visit.visited_at.to_offset(UtcOffset::UTC);
     let digest = digest_of(&visit);
     let stored = StoredVisit {
-        round: Round::containing(visit.visited_at.to_offset(CHINA).date()),
+        round: Round::in_china(visit.visited_at),
         visit,
         author: caller.user.username,
         digest,

@@ -7,6 +7,7 @@ mod postgres;
 mod postgres_import;
 mod rows;
 mod sqlite;
+pub mod sqlite_backup;
 mod sqlite_import;
 mod sqlite_reads;
 mod sqlite_writer;
@@ -57,6 +58,15 @@ pub struct User {
     /// The resettlement area a supervisor oversees; `None` for county-wide.
     pub area: Option<String>,
     pub demo: bool,
+    /// Cannot log in; sessions it holds are refused.
+    pub disabled: bool,
+}
+
+/// Whether an account may log in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Enabled,
+    Disabled,
 }
 
 /// The grids a read covers; `http::auth::Caller` says which a request may.
@@ -295,6 +305,23 @@ pub trait Store: Clone + Send + Sync + 'static {
         role: Role,
         grid: Option<&GridCode>,
         area: Option<&str>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores a new password hash and ends the user's sessions; `false` if
+    /// there is no such user.
+    fn set_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Enables or disables an account; `false` if there is no such user. A
+    /// disabled account's sessions are refused, not ended, so that its
+    /// phone can say why it was logged out.
+    fn set_access(
+        &self,
+        username: &str,
+        access: Access,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Whether a grid exists.

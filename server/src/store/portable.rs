@@ -192,8 +192,8 @@ macro_rules! portable_queries {
 
         async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
             let inserted = sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (username) DO NOTHING",
+                "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo, disabled) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
             )
             .bind(&c.user.username)
             .bind(&c.user.display_name)
@@ -202,6 +202,7 @@ macro_rules! portable_queries {
             .bind(c.user.grid.as_ref().map(GridCode::as_str))
             .bind(c.user.area.as_deref())
             .bind(c.user.demo)
+            .bind(c.user.disabled)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -224,6 +225,32 @@ macro_rules! portable_queries {
                     .execute(&self.pool)
                     .await?
                     .rows_affected();
+            Ok(updated == 1)
+        }
+
+        async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+                .bind(password_hash)
+                .bind(username)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("DELETE FROM sessions WHERE username = $1")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(updated == 1)
+        }
+
+        async fn set_access(&self, username: &str, access: Access) -> Result<bool, StoreError> {
+            let updated = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+                .bind(access == Access::Disabled)
+                .bind(username)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
             Ok(updated == 1)
         }
 

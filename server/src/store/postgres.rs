@@ -23,8 +23,8 @@ use super::rows::{
     receipt_of, remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
-    AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded, Reviewed,
-    Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
+    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
+    Reviewed, Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 

@@ -51,6 +51,7 @@ pub struct UserRow {
     pub grid: Option<String>,
     pub area: Option<String>,
     pub demo: bool,
+    pub disabled: bool,
 }
 
 impl TryFrom<UserRow> for User {
@@ -68,6 +69,7 @@ impl TryFrom<UserRow> for User {
             display_name: row.display_name,
             area: row.area,
             demo: row.demo,
+            disabled: row.disabled,
         })
     }
 }

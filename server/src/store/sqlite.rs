@@ -27,8 +27,8 @@ use super::rows::{
 use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
-    AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded, Reviewed,
-    Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
+    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
+    Reviewed, Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 

@@ -71,7 +71,7 @@ impl Readers {
         // RFC 3339 in UTC sorts as text in time order.
         let row = self.with(|conn| {
             conn.prepare_cached(
-                "SELECT u.username, u.display_name, u.role, u.grid, u.area, u.demo \
+                "SELECT u.username, u.display_name, u.role, u.grid, u.area, u.demo, u.disabled \
                  FROM sessions s JOIN users u ON u.username = s.username \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2",
             )?
@@ -83,6 +83,7 @@ impl Readers {
                     grid: row.get(3)?,
                     area: row.get(4)?,
                     demo: row.get(5)?,
+                    disabled: row.get(6)?,
                 })
             })
             .optional()

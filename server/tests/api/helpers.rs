@@ -1,6 +1,6 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::settings::Settings;
+use server::settings::{LogFormat, Settings};
 use shared::round::Round;
 use tempfile::TempDir;
 
@@ -54,16 +54,14 @@ pub async fn spawn_underway_app() -> TestApp {
 
 async fn spawn(underway: bool) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        server::telemetry::init("debug");
+        server::telemetry::init("debug", LogFormat::Text);
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = Settings {
-        port: 0,
-        host: "127.0.0.1".into(),
-        database: fresh_database(&dir).await,
         demo: true,
         demo_underway: underway,
         round: Some(Round::parse(ROUND).expect("valid round")),
+        ..Settings::local(fresh_database(&dir).await)
     };
     let app = server::build(settings).await.expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -21,12 +21,9 @@ const PER_CLIENT: usize = 25;
 
 async fn serve(database: &str) -> String {
     let settings = Settings {
-        port: 0,
-        host: "127.0.0.1".into(),
-        database: database.to_owned(),
         demo: true,
-        demo_underway: false,
         round: Some(Round::parse(ROUND).expect("valid round")),
+        ..Settings::local(database.to_owned())
     };
     let app = server::build(settings).await.expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());

@@ -1,0 +1,66 @@
+//! What time and round it is, read at each request by China's calendar, so
+//! a server that runs for a year moves from quarter to quarter by itself.
+
+use std::fmt;
+use std::sync::Arc;
+
+use shared::round::{CHINA, Intake, Round};
+use time::{Date, OffsetDateTime};
+
+/// Where the time comes from: the system clock, or a test's own.
+pub type Clock = Arc<dyn Fn() -> OffsetDateTime + Send + Sync>;
+
+/// The round in progress and which rounds still take surveys.
+#[derive(Clone)]
+pub struct Calendar {
+    clock: Clock,
+    /// A round fixed by `--round`, for tests and demos.
+    fixed: Option<Round>,
+    grace_days: u16,
+}
+
+impl Calendar {
+    pub fn new(clock: Clock, fixed: Option<Round>, grace_days: u16) -> Calendar {
+        Calendar {
+            clock,
+            fixed,
+            grace_days,
+        }
+    }
+
+    /// The system clock.
+    pub fn system_clock() -> Clock {
+        Arc::new(OffsetDateTime::now_utc)
+    }
+
+    /// Now, in UTC.
+    pub fn now(&self) -> OffsetDateTime {
+        (self.clock)()
+    }
+
+    /// The round in progress: the quarter of today's date in China.
+    pub fn round(&self) -> Round {
+        self.fixed.unwrap_or_else(|| Round::in_china(self.now()))
+    }
+
+    /// The day a round's ledger is read as of (ages, for one): its last
+    /// day, or today in China while it is still running.
+    pub fn as_of(&self, round: Round) -> Date {
+        round.last_day().min(self.now().to_offset(CHINA).date())
+    }
+
+    /// Whether `round` takes surveys now.
+    pub fn intake(&self, round: Round) -> Intake {
+        let today = self.now().to_offset(CHINA).date();
+        round.intake(self.round(), today, self.grace_days)
+    }
+}
+
+impl fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Calendar")
+            .field("fixed", &self.fixed)
+            .field("grace_days", &self.grace_days)
+            .finish_non_exhaustive()
+    }
+}
