@@ -39,8 +39,9 @@ pub fn check_password(password: &str, username: &str) -> Result<(), PasswordErro
 /// or walks a run of neighbouring characters (`0123456789`, `9876543210`).
 fn is_one_pattern(password: &str) -> bool {
     let chars: Vec<char> = password.chars().collect();
-    let repeats = (1..=chars.len() / 2)
-        .any(|len| chars.len().is_multiple_of(len) && chars.chunks(len).all(|chunk| chunk == &chars[..len]));
+    let repeats = (1..=chars.len() / 2).any(|len| {
+        chars.len().is_multiple_of(len) && chars.chunks(len).all(|chunk| chunk == &chars[..len])
+    });
     let steps: Vec<i64> = chars
         .windows(2)
         .map(|pair| i64::from(u32::from(pair[1])) - i64::from(u32::from(pair[0])))

@@ -1,8 +1,12 @@
+use std::sync::{Arc, Mutex};
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use server::calendar::{Calendar, Clock};
 use server::settings::{LogFormat, Settings};
 use shared::round::Round;
 use tempfile::TempDir;
+use time::OffsetDateTime;
 
 pub const ROUND: &str = "2026Q4";
 
@@ -53,9 +57,6 @@ pub async fn spawn_underway_app() -> TestApp {
 }
 
 async fn spawn(underway: bool) -> TestApp {
-    if std::env::var_os("TEST_LOG").is_some() {
-        server::telemetry::init("debug", LogFormat::Text);
-    }
     let dir = tempfile::tempdir().expect("temp dir");
     let settings = Settings {
         demo: true,
@@ -63,7 +64,48 @@ async fn spawn(underway: bool) -> TestApp {
         round: Some(Round::parse(ROUND).expect("valid round")),
         ..Settings::local(fresh_database(&dir).await)
     };
-    let app = server::build(settings).await.expect("server starts");
+    serve(settings, Calendar::system_clock(), dir).await
+}
+
+/// The time a test sets for its server.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<OffsetDateTime>>);
+
+impl TestClock {
+    pub fn at(now: OffsetDateTime) -> TestClock {
+        TestClock(Arc::new(Mutex::new(now)))
+    }
+
+    pub fn set(&self, now: OffsetDateTime) {
+        *self.0.lock().expect("clock lock") = now;
+    }
+}
+
+/// The demo on a server whose round comes from `clock`, not `--round`.
+pub async fn spawn_on_clock(clock: &TestClock) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let settings = Settings {
+        demo: true,
+        ..Settings::local(fresh_database(&dir).await)
+    };
+    let time = clock.0.clone();
+    serve(
+        settings,
+        Arc::new(move || *time.lock().expect("clock lock")),
+        dir,
+    )
+    .await
+}
+
+/// Starts the server described by `settings` on a free port; `dir` holds
+/// its files and lives as long as the returned app.
+pub async fn serve(settings: Settings, clock: Clock, dir: TempDir) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init("debug", LogFormat::Text);
+    }
+    let app = server::build_with_clock(settings, clock)
+        .await
+        .expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     TestApp {

@@ -1,12 +1,16 @@
 //! The API as clients see it: the real server on a free port, a fresh
 //! SQLite database per test.
 
+mod accounts;
 mod area;
+mod backup;
+mod calendar;
 mod conflicts;
 mod crash;
 mod demo;
 mod export;
 mod helpers;
+mod https;
 mod import;
 mod map;
 mod openapi;
