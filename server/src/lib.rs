@@ -201,6 +201,7 @@ async fn build_with<S: Store>(
         store,
         calendar,
         demo: settings.demo,
+        metrics: http::metrics::Metrics::new(),
     };
     let mut router = http::router(state);
     if tls.is_some() {

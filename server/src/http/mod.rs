@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod households;
 pub mod json;
+pub mod metrics;
 pub mod openapi;
 pub mod personal;
 pub mod query;
@@ -17,6 +18,8 @@ pub mod roster_import;
 pub mod submissions;
 pub mod users;
 pub mod visits;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -28,6 +31,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::calendar::Calendar;
+use crate::http::metrics::Metrics;
 use crate::store::{Recorded, Store};
 
 /// The largest request body accepted: a household's submission is a few KB.
@@ -41,6 +45,8 @@ pub struct AppState<S> {
     pub calendar: Calendar,
     /// Whether demo accounts may log in.
     pub demo: bool,
+    /// Counts and timings for `/metrics`.
+    pub metrics: Arc<Metrics>,
 }
 
 impl<S> AppState<S> {
@@ -106,6 +112,11 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz::<S>))
+        .route("/metrics", get(metrics::get::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record::<S>,
+        ))
         .fallback(assets::serve)
         .with_state(state)
         .layer(axum::middleware::from_fn(error::localize))

@@ -62,6 +62,17 @@ pub struct User {
     pub disabled: bool,
 }
 
+/// How busy a store is, for `/metrics`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StoreLoad {
+    /// Connections open in the pool, and of those, idle.
+    pub pool_open: u32,
+    pub pool_idle: u32,
+    /// Submissions waiting for their turn to be written: SQLite's group
+    /// commit queue; PostgreSQL writes each on its own connection.
+    pub intake_waiting: usize,
+}
+
 /// Whether an account may log in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -323,6 +334,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         username: &str,
         access: Access,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// How busy the store is now.
+    fn load(&self) -> StoreLoad;
 
     /// Whether a grid exists.
     fn grid_exists(&self, grid: &GridCode)

@@ -24,7 +24,7 @@ use super::rows::{
 };
 use super::{
     Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
-    Reviewed, Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
+    Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -159,6 +159,14 @@ impl Store for Postgres {
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| r.into_state(round)).transpose()
+    }
+
+    fn load(&self) -> StoreLoad {
+        StoreLoad {
+            pool_open: self.pool.size(),
+            pool_idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            intake_waiting: 0,
+        }
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]

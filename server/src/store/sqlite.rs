@@ -28,7 +28,7 @@ use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
     Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
-    Reviewed, Scope, Seed, Store, StoreError, StoredSubmission, StoredVisit, User,
+    Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -150,6 +150,14 @@ impl Store for Sqlite {
         round: Round,
     ) -> Result<Option<HouseholdState>, StoreError> {
         self.readers.household_state(code.as_str(), round)
+    }
+
+    fn load(&self) -> StoreLoad {
+        StoreLoad {
+            pool_open: self.pool.size(),
+            pool_idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            intake_waiting: self.writer.waiting(),
+        }
     }
 
     #[instrument(skip_all, fields(submission = %accepted.submission.id))]

@@ -93,6 +93,11 @@ impl Writer {
         Ok(Writer { jobs })
     }
 
+    /// Submissions handed over and not yet taken into a batch.
+    pub fn waiting(&self) -> usize {
+        self.jobs.max_capacity() - self.jobs.capacity()
+    }
+
     /// Stores a submission and merges it; returns after the commit.
     pub async fn record(
         &self,

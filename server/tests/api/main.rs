@@ -13,6 +13,7 @@ mod helpers;
 mod https;
 mod import;
 mod map;
+mod metrics;
 mod openapi;
 mod permissions;
 mod personal;
