@@ -44,6 +44,10 @@ pub enum Msg {
     SurveyedThisRound,
     Round,
     SessionExpired,
+    AccountDisabled,
+    KeptWaitingBefore,
+    KeptWaitingAfter,
+    NotSecure,
     NoSuchHousehold,
     People,
     MonthsWorked,
@@ -245,6 +249,12 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SurveyedThisRound => "已调查",
         Msg::Round => "季度",
         Msg::SessionExpired => "登录已过期，请重新登录",
+        Msg::AccountDisabled => "此账号已停用，请联系管理员",
+        Msg::KeptWaitingBefore => "本机还有 ",
+        Msg::KeptWaitingAfter => " 条记录等待发送，已保存在本机，重新登录后自动发送。",
+        Msg::NotSecure => {
+            "此网址不是 HTTPS 安全连接：手机无法离线工作，走访也记录不了位置。请向县里的系统管理员索取以 https:// 开头的网址。"
+        }
         Msg::NoSuchHousehold => "找不到该户",
         Msg::People => "人",
         Msg::MonthsWorked => "今年务工月数",
@@ -453,6 +463,14 @@ fn en(msg: Msg) -> &'static str {
         Msg::SurveyedThisRound => "Surveyed",
         Msg::Round => "Round",
         Msg::SessionExpired => "Your session expired; please log in again",
+        Msg::AccountDisabled => "This account is disabled; ask your administrator",
+        Msg::KeptWaitingBefore => "This phone has ",
+        Msg::KeptWaitingAfter => {
+            " records waiting to be sent; they are kept here and sent after you log in again."
+        }
+        Msg::NotSecure => {
+            "This address is not a secure HTTPS one: the phone cannot work offline or record where visits were made. Ask the county's administrator for the address that starts with https://."
+        }
         Msg::NoSuchHousehold => "No such household",
         Msg::People => " people",
         Msg::MonthsWorked => "Months worked this year",
@@ -698,6 +716,7 @@ pub fn label<T: Code>(value: T) -> &'static str {
 pub fn server_error(code: &str, fallback: &str) -> String {
     match code {
         "unauthenticated" => tr(Msg::SessionExpired).into(),
+        "account_disabled" => tr(Msg::AccountDisabled).into(),
         "unknown_household" => tr(Msg::NoSuchHousehold).into(),
         _ => fallback.into(),
     }

@@ -39,6 +39,23 @@ pub const LOGGED_OUT_KEY: &str = "logged_out";
 #[derive(Clone, Copy)]
 pub struct Session(pub RwSignal<Option<SessionInfo>>);
 
+/// Why the server ended the session (it expired, the account was
+/// disabled), shown on the login page until the next login.
+#[derive(Clone, Copy)]
+pub struct SessionEnded(pub RwSignal<Option<String>>);
+
+impl SessionEnded {
+    /// The server refused the session: back to the login page, saying why.
+    /// The outbox stays, as with any log out.
+    pub fn by(self, session: RwSignal<Option<SessionInfo>>, err: &api::ApiError) {
+        // Only a session there was can end; a first visit just logs in.
+        if session.with_untracked(Option::is_some) {
+            self.0.set(Some(err.message()));
+        }
+        session.set(None);
+    }
+}
+
 /// The caller's roster as last fetched.
 #[derive(Clone, Copy)]
 pub struct RosterCache(pub RwSignal<Option<Roster>>);
@@ -48,9 +65,11 @@ pub fn App() -> impl IntoView {
     let session = RwSignal::new(None::<SessionInfo>);
     let checked = RwSignal::new(false);
     let roster = RwSignal::new(None);
+    let ended = SessionEnded(RwSignal::new(None));
     provide_context(Session(session));
     provide_context(RosterCache(roster));
-    let sync = Sync::new(Session(session), RosterCache(roster));
+    provide_context(ended);
+    let sync = Sync::new(Session(session), RosterCache(roster), ended);
     provide_context(sync);
     // A session cookie from an earlier visit logs the user straight in; with
     // no network, the session kept on the phone does, until the server says
@@ -84,7 +103,7 @@ pub fn App() -> impl IntoView {
                 }
             }
             // Expired or ended elsewhere: log in again; the outbox stays.
-            Err(err) if err.is_unauthenticated() => session.set(None),
+            Err(err) if err.is_unauthenticated() => ended.by(session, &err),
             Err(_) => {}
         }
     });

@@ -6,9 +6,9 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::Session;
 use crate::api::ApiError;
 use crate::i18n::{Msg, tr};
+use crate::{Session, SessionEnded};
 
 /// Runs `request` and puts its answer in `target`, or its message in `error`.
 pub fn fetch_into<T, F>(request: F, target: RwSignal<Option<T>>, error: RwSignal<Option<String>>)
@@ -17,13 +17,14 @@ where
     F: Future<Output = Result<T, ApiError>> + 'static,
 {
     let Session(session) = expect_context();
+    let ended: SessionEnded = expect_context();
     spawn_local(async move {
         match request.await {
             Ok(value) => {
                 error.set(None);
                 target.set(Some(value));
             }
-            Err(err) if err.is_unauthenticated() => session.set(None),
+            Err(err) if err.is_unauthenticated() => ended.by(session, &err),
             Err(err) => error.set(Some(err.message())),
         }
     });

@@ -16,7 +16,7 @@ use crate::api::{self, ApiError};
 use crate::device::{self, StorageError, Store};
 use crate::outbox::{self, Entry, Kind, State, state_of};
 use crate::roster_merge::merge_roster;
-use crate::{RosterCache, Session};
+use crate::{RosterCache, Session, SessionEnded};
 
 const PERIOD: Duration = Duration::from_secs(30);
 const MAX_BACKOFF_SECS: u64 = 60;
@@ -25,6 +25,7 @@ const MAX_BACKOFF_SECS: u64 = 60;
 #[derive(Clone, Copy)]
 pub struct Sync {
     session: RwSignal<Option<shared::wire::SessionInfo>>,
+    ended: SessionEnded,
     roster: RwSignal<Option<Roster>>,
     /// Every waiting capture on this phone, of any user, oldest first.
     pub outbox: RwSignal<Vec<Entry>>,
@@ -44,9 +45,14 @@ pub struct Sync {
 }
 
 impl Sync {
-    pub fn new(Session(session): Session, RosterCache(roster): RosterCache) -> Self {
+    pub fn new(
+        Session(session): Session,
+        RosterCache(roster): RosterCache,
+        ended: SessionEnded,
+    ) -> Self {
         Sync {
             session,
+            ended,
             roster,
             outbox: RwSignal::new(Vec::new()),
             delivered: RwSignal::new(Vec::new()),
@@ -266,7 +272,7 @@ impl Sync {
                     self.reached();
                 }
                 Err(err) if err.is_unauthenticated() => {
-                    self.session.set(None);
+                    self.ended.by(self.session, &err);
                     return false;
                 }
                 Err(err) if err.is_transient() => {
@@ -294,7 +300,21 @@ impl Sync {
                 .filter(|r| r.round == round && !r.cursor.is_empty())
                 .map(|r| r.cursor.clone())
         });
-        match api::roster(since.as_deref()).await {
+        let mut answer = api::roster(since.as_deref()).await;
+        if answer.as_ref().is_ok_and(|delta| delta.round != round) {
+            // The quarter changed at the server: the new round starts from the
+            // whole roster, whose records (last round's) prefill its surveys.
+            self.session.update(|s| {
+                if let Some(s) = s.as_mut() {
+                    s.round = answer.as_ref().map_or(round, |delta| delta.round);
+                }
+            });
+            if let Some(info) = self.session.get_untracked() {
+                let _ = device::put(Store::State, crate::SESSION_KEY, &info).await;
+            }
+            answer = api::roster(None).await;
+        }
+        match answer {
             Ok(delta) if self.changes_nothing(&delta) => {
                 self.reached();
                 // Nothing changed: keep the newer cursor in memory only. The
@@ -318,7 +338,7 @@ impl Sync {
                 true
             }
             Err(err) if err.is_unauthenticated() => {
-                self.session.set(None);
+                self.ended.by(self.session, &err);
                 false
             }
             Err(err) => {

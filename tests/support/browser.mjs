@@ -24,8 +24,9 @@ export const phoneOptions = {
   locale: "zh-CN",
 };
 
-export async function launchBrowser() {
-  return chromium.launch({ executablePath, args });
+/** `extra` flags go to Chromium (a host resolver rule, say). */
+export async function launchBrowser(extra = []) {
+  return chromium.launch({ executablePath, args: [...args, ...extra] });
 }
 
 /** A fresh phone. */

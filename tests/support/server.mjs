@@ -1,5 +1,5 @@
 // Starts the real `anju` binary on a free port with a fresh SQLite database.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,11 +7,20 @@ import { join, resolve } from "node:path";
 const root = resolve(import.meta.dirname, "../..");
 const binary = process.env.ANJU_BIN ?? join(root, "target/debug/anju");
 
-export async function startServer({ round = "2026Q4" } = {}) {
+/** Runs `anju ...args` to its end, as an administrator at the server's shell. */
+export function anju(args, input = "") {
+  const run = spawnSync(binary, args, { input, encoding: "utf8", env: { ...process.env, LANG: "C" } });
+  if (run.status !== 0) throw new Error(`anju ${args.join(" ")}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** `extra` flags go to `anju serve` (`--tls-cert`, say). */
+export async function startServer({ round = "2026Q4", extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "anju-e2e-"));
+  const database = `sqlite://${join(dir, "anju.db")}`;
   const child = spawn(
     binary,
-    ["serve", "--port", "0", "--demo", "--round", round, "--database", `sqlite://${join(dir, "anju.db")}`],
+    ["serve", "--port", "0", "--demo", "--round", round, "--database", database, ...extra],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
   );
   let stderr = "";
@@ -20,13 +29,15 @@ export async function startServer({ round = "2026Q4" } = {}) {
     let out = "";
     child.stdout.on("data", (chunk) => {
       out += chunk;
-      const match = out.match(/running at (http:\/\/\S+?)\/?\s/);
+      const match = out.match(/running at (https?:\/\/\S+?)\/?\s/);
       if (match) resolveUrl(match[1]);
     });
     child.on("exit", (code) => reject(new Error(`anju exited with ${code}: ${stderr}`)));
   });
   return {
     url,
+    database,
+    port: Number(new URL(url).port),
     async stop() {
       child.kill("SIGTERM");
       await new Promise((done) => (child.exitCode !== null ? done() : child.on("exit", done)));

@@ -4,11 +4,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::i18n::{Msg, tr};
-use crate::{Session, api};
+use crate::sync::Sync;
+use crate::{Session, SessionEnded, api};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let Session(session) = expect_context();
+    let SessionEnded(ended) = expect_context();
+    let sync: Sync = expect_context();
+    let n_waiting = move || sync.outbox.with(Vec::len);
+    // Service workers, lasting storage and positions need a secure context.
+    let secure = window().is_secure_context();
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -22,7 +28,10 @@ pub fn LoginPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match api::login(username.get_untracked(), password.get_untracked()).await {
-                Ok(login) => session.set(Some(login.session)),
+                Ok(login) => {
+                    ended.set(None);
+                    session.set(Some(login.session));
+                }
                 Err(err) => error.set(Some(err.message())),
             }
             busy.set(false);
@@ -31,6 +40,17 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <section class="login">
             <h1 class="app-name">{tr(Msg::AppName)}</h1>
+            {(!secure).then(|| view! {
+                <p class="warning" role="alert" data-testid="not-secure">{tr(Msg::NotSecure)}</p>
+            })}
+            {move || ended.get().map(|why| view! {
+                <p class="error" role="alert" data-testid="session-ended">{why}</p>
+            })}
+            {move || (ended.with(Option::is_some) && n_waiting() > 0).then(|| view! {
+                <p class="notice" data-testid="kept-waiting">
+                    {tr(Msg::KeptWaitingBefore)}{n_waiting()}{tr(Msg::KeptWaitingAfter)}
+                </p>
+            })}
             <form class="login-form" on:submit=submit>
                 <label class="field">
                     <span class="field-caption">{tr(Msg::Username)}</span>
