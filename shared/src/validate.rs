@@ -79,6 +79,7 @@ issue_codes! {
     UsernameFormat = "username_format", "用户名为 3 到 32 位小写字母、数字、点、横线或下划线", "A username has 3 to 32 lowercase letters, digits, '.', '-' or '_'";
     PasswordTooShort = "password_too_short", "密码至少 10 位", "A password has at least 10 characters";
     PasswordCommon = "password_common", "这个密码太常见，容易被猜中，请换一个", "This password is too common and easy to guess; choose another";
+    WrongPassword = "wrong_password", "当前密码不正确", "The current password is wrong";
     PasswordHasUsername = "password_has_username", "密码不能包含用户名", "A password must not contain the username";
     GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
     UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";

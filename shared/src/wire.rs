@@ -43,6 +43,15 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+/// `PUT /api/v1/session/password`: the user's own new password, with the
+/// one it replaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
 /// Who is logged in, what they may see, and the round in progress.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

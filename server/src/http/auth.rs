@@ -12,10 +12,12 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use shared::codes::Role;
 use shared::place::GridCode;
+use shared::validate::{Issue, IssueCode};
 use shared::wire::ErrorBody;
-use shared::wire::{Login, LoginRequest, SessionInfo};
+use shared::wire::{Login, LoginRequest, PasswordChange, SessionInfo};
 use time::{Duration, OffsetDateTime};
 
+use crate::accounts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
@@ -75,26 +77,13 @@ pub async fn login<S: Store>(
 ) -> Result<Response, ApiError> {
     let username = req.username.trim();
     let now = OffsetDateTime::now_utc();
-    // Counted per username in the database, so every server sees the same count.
-    let failures = app
-        .store
-        .login_failures(username, now - Duration::minutes(THROTTLE_MINUTES))
-        .await?;
-    if failures >= MAX_FAILURES {
-        return Err(ApiError::TooManyAttempts);
-    }
+    throttle(&app, username, now).await?;
     let credentials = app.store.credentials(username).await?;
     let Some(credentials) = credentials.filter(|c| app.demo || !c.user.demo) else {
         app.store.add_login_failure(username, now).await?;
         return Err(ApiError::BadCredentials);
     };
-    let hash = credentials.password_hash.clone();
-    let password = req.password;
-    // Argon2 is slow on purpose; keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !ok {
+    if !verified(credentials.password_hash.clone(), req.password).await? {
         app.store.add_login_failure(username, now).await?;
         return Err(ApiError::BadCredentials);
     }
@@ -103,19 +92,28 @@ pub async fn login<S: Store>(
     if credentials.user.disabled {
         return Err(ApiError::AccountDisabled);
     }
+    open_session(&app, &credentials.user, now).await
+}
+
+/// Opens a session for `user` and answers with it and its cookie.
+async fn open_session<S: Store>(
+    app: &AppState<S>,
+    user: &User,
+    now: OffsetDateTime,
+) -> Result<Response, ApiError> {
     let mut raw = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut raw);
     let token = hex::encode(raw);
     let expires_at = now + Duration::days(SESSION_DAYS);
     app.store
-        .create_session(&token_hash(&token), &credentials.user.username, expires_at)
+        .create_session(&token_hash(&token), &user.username, expires_at)
         .await?;
     let cookie = format!(
         "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
         SESSION_DAYS * 24 * 3600
     );
     let body = Login {
-        session: session_info(&app, &credentials.user),
+        session: session_info(app, user),
         token,
     };
     let mut res = (StatusCode::OK, Json(body)).into_response();
@@ -124,6 +122,67 @@ pub async fn login<S: Store>(
         HeaderValue::from_str(&cookie).expect("token is hex"),
     );
     Ok(res)
+}
+
+/// Refuses a username with too many recent failed logins. Counted in the
+/// database, so every server sees the same count.
+async fn throttle<S: Store>(
+    app: &AppState<S>,
+    username: &str,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let failures = app
+        .store
+        .login_failures(username, now - Duration::minutes(THROTTLE_MINUTES))
+        .await?;
+    if failures >= MAX_FAILURES {
+        return Err(ApiError::TooManyAttempts);
+    }
+    Ok(())
+}
+
+/// Whether `password` matches `hash`. Argon2 is slow on purpose; keep it
+/// off the async workers.
+async fn verified(hash: String, password: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// `PUT /api/v1/session/password`: the user's own new password. Every
+/// session of the user ends, this one too, and a new one opens here, so a
+/// phone left logged in elsewhere must log in again.
+#[utoipa::path(put, path = "/api/v1/session/password", tag = "session",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, description = "Changed; a new session, also set as the cookie, replaces every old one", body = Login),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 422, description = "The current password is wrong, or the new one is too short, too common or contains the username", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords for this username; wait 15 minutes", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn change_password<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppJson(change): AppJson<PasswordChange>,
+) -> Result<Response, ApiError> {
+    let username = caller.user.username.as_str();
+    let now = OffsetDateTime::now_utc();
+    throttle(&app, username, now).await?;
+    let credentials = app
+        .store
+        .credentials(username)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !verified(credentials.password_hash, change.current).await? {
+        app.store.add_login_failure(username, now).await?;
+        return Err(ApiError::Invalid(vec![Issue {
+            path: "current".into(),
+            code: IssueCode::WrongPassword,
+        }]));
+    }
+    accounts::set_password(&app.store, username, change.new).await?;
+    open_session(&app, &caller.user, now).await
 }
 
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use shared::round::Round;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -83,6 +83,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
                 .get(auth::current::<S>)
                 .delete(auth::logout::<S>),
         )
+        .route("/session/password", put(auth::change_password::<S>))
         .route("/roster", get(roster::get::<S>))
         .route(
             "/roster/import",

@@ -20,6 +20,7 @@ use crate::http::{
         auth::login,
         auth::current,
         auth::logout,
+        auth::change_password,
         roster::get,
         roster_import::post,
         roster_import::template_file,

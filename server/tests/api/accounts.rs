@@ -186,3 +186,45 @@ async fn a_new_password_ends_the_users_sessions() {
     );
     assert!(!unknown.status.success());
 }
+
+/// `PUT /api/v1/session/password` with `current` and `new`.
+async fn change_password(app: &TestApp, current: &str, new: &str) -> reqwest::Response {
+    app.client
+        .put(format!("{}/api/v1/session/password", app.address))
+        .json(&serde_json::json!({ "current": current, "new": new }))
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_their_other_sessions_end() {
+    let (app, _) = demo_with_url().await;
+    let other_phone = crate::helpers::supervisor_client(&app.address).await;
+    app.login_as("supervisor").await;
+
+    let wrong = change_password(&app, "guess", "stairwell-7-north").await;
+    let common = change_password(&app, "demo", "qwertyuiop").await;
+    let changed = change_password(&app, "demo", "stairwell-7-north").await;
+
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong: Value = wrong.json().await.unwrap();
+    assert_eq!(wrong["fields"][0]["code"], "wrong_password");
+    assert_eq!(common.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let common: Value = common.json().await.unwrap();
+    assert_eq!(common["fields"][0]["code"], "password_common");
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.unwrap();
+    assert_eq!(changed["session"]["username"], "supervisor");
+    assert_eq!(app.get("/api/v1/coverage").await.status(), StatusCode::OK);
+    let elsewhere = other_phone
+        .get(format!("{}/api/v1/coverage", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login("supervisor", "stairwell-7-north").await.status(),
+        StatusCode::OK
+    );
+}

@@ -9,6 +9,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/session"),
     ("get", "/api/v1/session"),
     ("delete", "/api/v1/session"),
+    ("put", "/api/v1/session/password"),
     ("get", "/api/v1/roster"),
     ("post", "/api/v1/roster/import"),
     ("get", "/api/v1/roster/template"),
