@@ -7,8 +7,8 @@ use shared::codes::VisitOutcome;
 use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
-    ConflictList, ErrorBody, Login, LoginRequest, ResolveConflict, ReviewList, ReviewRequest,
-    Roster, SessionInfo, SubmissionId, VisitList,
+    ConflictList, ErrorBody, Login, LoginRequest, PasswordChange, ResolveConflict, ReviewList,
+    ReviewRequest, Roster, SessionInfo, SubmissionId, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -69,6 +69,16 @@ async fn error_of<T>(res: Response) -> Result<T, ApiError> {
 pub async fn login(username: String, password: String) -> Result<Login, ApiError> {
     let body = LoginRequest { username, password };
     let req = Request::post("/api/v1/session")
+        .json(&body)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
+}
+
+/// Sets the user's own password; the answer is the session that replaces
+/// every old one.
+pub async fn change_password(current: String, new: String) -> Result<Login, ApiError> {
+    let body = PasswordChange { current, new };
+    let req = Request::put("/api/v1/session/password")
         .json(&body)
         .map_err(|_| ApiError::Network)?;
     read(req.send().await).await

@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 
 use leptos::prelude::*;
 use shared::codes::Code;
+use shared::validate::IssueCode;
 
 /// The languages of the interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +46,14 @@ pub enum Msg {
     Round,
     SessionExpired,
     AccountDisabled,
+    MyAccount,
+    ChangePassword,
+    CurrentPassword,
+    NewPassword,
+    NewPasswordAgain,
+    PasswordRule,
+    PasswordsDiffer,
+    PasswordChanged,
     KeptWaitingBefore,
     KeptWaitingAfter,
     NotSecure,
@@ -250,6 +259,16 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Round => "季度",
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::AccountDisabled => "此账号已停用，请联系管理员",
+        Msg::MyAccount => "我的账号",
+        Msg::ChangePassword => "修改密码",
+        Msg::CurrentPassword => "当前密码",
+        Msg::NewPassword => "新密码",
+        Msg::NewPasswordAgain => "再输一次新密码",
+        Msg::PasswordRule => {
+            "至少 10 位，不要用生日、手机号或 123456 这类常见密码。改好后，其他手机上的登录需重新登录。"
+        }
+        Msg::PasswordsDiffer => "两次输入的新密码不一样",
+        Msg::PasswordChanged => "密码已修改",
         Msg::KeptWaitingBefore => "本机还有 ",
         Msg::KeptWaitingAfter => " 条记录等待发送，已保存在本机，重新登录后自动发送。",
         Msg::NotSecure => {
@@ -464,6 +483,16 @@ fn en(msg: Msg) -> &'static str {
         Msg::Round => "Round",
         Msg::SessionExpired => "Your session expired; please log in again",
         Msg::AccountDisabled => "This account is disabled; ask your administrator",
+        Msg::MyAccount => "My account",
+        Msg::ChangePassword => "Change password",
+        Msg::CurrentPassword => "Current password",
+        Msg::NewPassword => "New password",
+        Msg::NewPasswordAgain => "New password again",
+        Msg::PasswordRule => {
+            "At least 10 characters; not a birthday, a phone number or a common one like 123456. Other phones logged in as you must log in again afterwards."
+        }
+        Msg::PasswordsDiffer => "The two new passwords differ",
+        Msg::PasswordChanged => "Password changed",
         Msg::KeptWaitingBefore => "This phone has ",
         Msg::KeptWaitingAfter => {
             " records waiting to be sent; they are kept here and sent after you log in again."
@@ -709,6 +738,14 @@ pub fn label<T: Code>(value: T) -> &'static str {
     match locale().get_untracked() {
         Locale::Zh => value.zh(),
         Locale::En => value.en(),
+    }
+}
+
+/// A broken rule's message in the current language.
+pub fn issue(code: IssueCode) -> &'static str {
+    match locale().get_untracked() {
+        Locale::Zh => code.zh(),
+        Locale::En => code.en(),
     }
 }
 

@@ -22,7 +22,8 @@ use shared::wire::{Roster, SessionInfo};
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
 use crate::pages::desk::{
-    ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, MapRoute, ReviewRoute,
+    AccountRoute, ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, MapRoute,
+    ReviewRoute,
 };
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
@@ -165,6 +166,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} />
                             <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
                             <Route path=path!("/map") view={Lazy::<MapRoute>::new()} />
+                            <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                         </Routes>
                     }.into_any(),
                 }}

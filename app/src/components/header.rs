@@ -21,7 +21,9 @@ pub fn Header() -> impl IntoView {
     let supervises = info
         .as_ref()
         .is_some_and(|s| matches!(s.role, Role::Admin | Role::Supervisor));
-    let round = info.map(|s| s.round.to_string()).unwrap_or_default();
+    // The round moves on at a quarter's end while the app is open.
+    let round =
+        move || session.with(|s| s.as_ref().map(|s| s.round.to_string()).unwrap_or_default());
     let navigate = leptos_router::hooks::use_navigate();
     let log_out = move |_| {
         // Waiting captures stay on the phone for this user's next login;
@@ -35,7 +37,9 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="top-bar">
             <div class="who">
-                <strong data-testid="user-name">{name}</strong>
+                <a href="/account" class="who-name" data-testid="nav-account">
+                    <strong data-testid="user-name">{name}</strong>
+                </a>
                 <span class="role">{role}" · "{round}</span>
             </div>
             // Beside the name, so the screens' links keep a row of their own.

@@ -1,10 +1,11 @@
-//! The supervisors' screens, loaded the first time one is opened: the
-//! build splits each into its own module, so a phone that only surveys
-//! never downloads them.
+//! The supervisors' screens, and the user's own account, loaded the first
+//! time one is opened: the build splits each into its own module, so a
+//! phone that only surveys never downloads them.
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
+use crate::pages::account::AccountPage;
 use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
 use crate::pages::gaps::GapsPage;
@@ -108,5 +109,19 @@ impl LazyRoute for MapRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <MapPage /> }.into_any()
+    }
+}
+
+pub struct AccountRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountRoute {
+    fn data() -> Self {
+        AccountRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <AccountPage /> }.into_any()
     }
 }

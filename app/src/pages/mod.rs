@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod account;
 pub mod conflicts;
 pub mod coverage;
 pub mod desk;
