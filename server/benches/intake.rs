@@ -56,6 +56,7 @@ fn seed() -> Seed {
                 area: None,
                 demo: false,
                 disabled: false,
+                must_change_password: false,
             },
             password_hash: hash_password("bench"),
         }],

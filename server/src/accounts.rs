@@ -1,13 +1,14 @@
 //! Creating accounts and setting their passwords: the rules that the API
 //! and `anju user` both apply, so an account made either way is the same.
 
+use rand::Rng;
 use shared::codes::Role;
 use shared::password::check_password;
 use shared::place::GridCode;
 use shared::validate::{Issue, IssueCode};
 use shared::wire::NewUser;
 
-use crate::store::{Credentials, Store, StoreError, User};
+use crate::store::{Credentials, PasswordSetBy, Store, StoreError, User};
 
 /// Why an account was not created or changed.
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +25,19 @@ pub enum AccountError {
     Hashing(String),
 }
 
+/// An account just created, with the one-time password the server chose
+/// if it was given none.
+#[derive(Debug)]
+pub struct Added {
+    pub user: User,
+    pub one_time_password: Option<String>,
+}
+
 /// Creates an account after checking its username, name, password and
-/// scope; every broken rule is reported at once.
-pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<User, AccountError> {
+/// scope; every broken rule is reported at once. Without a password the
+/// server chooses a one-time one, which the user must replace at their
+/// first login; a password given stands.
+pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountError> {
     let mut issues = Vec::new();
     if !is_username(&new.username) {
         issues.push(issue("username", IssueCode::UsernameFormat));
@@ -34,7 +45,11 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<User, AccountError
     if new.display_name.trim().is_empty() {
         issues.push(issue("display_name", IssueCode::Required));
     }
-    if let Err(err) = check_password(&new.password, &new.username) {
+    if let Some(Err(err)) = new
+        .password
+        .as_deref()
+        .map(|password| check_password(password, &new.username))
+    {
         issues.push(issue("password", err.into()));
     }
     let area = area_of(new.area.as_deref());
@@ -49,6 +64,10 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<User, AccountError
     if !issues.is_empty() {
         return Err(AccountError::Invalid(issues));
     }
+    let one_time_password = match new.password {
+        Some(_) => None,
+        None => Some(one_time_password()),
+    };
     let user = User {
         username: new.username,
         display_name: new.display_name.trim().to_owned(),
@@ -57,18 +76,26 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<User, AccountError
         area,
         demo: false,
         disabled: false,
+        must_change_password: one_time_password.is_some(),
     };
+    let password = new
+        .password
+        .or_else(|| one_time_password.clone())
+        .unwrap_or_default();
     let credentials = Credentials {
         user: user.clone(),
-        password_hash: hash(new.password).await?,
+        password_hash: hash(password).await?,
     };
     if !store.create_user(&credentials).await? {
         return Err(AccountError::UsernameTaken);
     }
-    Ok(user)
+    Ok(Added {
+        user,
+        one_time_password,
+    })
 }
 
-/// Sets a user's password after checking it, and ends their sessions.
+/// Sets a user's own password after checking it, and ends their sessions.
 pub async fn set_password<S: Store>(
     store: &S,
     username: &str,
@@ -78,10 +105,42 @@ pub async fn set_password<S: Store>(
         return Err(AccountError::Invalid(vec![issue("password", err.into())]));
     }
     let password_hash = hash(password).await?;
-    if !store.set_password(username, &password_hash).await? {
+    if !store
+        .set_password(username, &password_hash, PasswordSetBy::Owner)
+        .await?
+    {
         return Err(AccountError::UnknownUser);
     }
     Ok(())
+}
+
+/// Gives a user a one-time password, ends their sessions, and returns it
+/// to be handed over; the user must replace it at their next login.
+pub async fn reset_password<S: Store>(store: &S, username: &str) -> Result<String, AccountError> {
+    let password = one_time_password();
+    let password_hash = hash(password.clone()).await?;
+    if !store
+        .set_password(username, &password_hash, PasswordSetBy::Manager)
+        .await?
+    {
+        return Err(AccountError::UnknownUser);
+    }
+    Ok(password)
+}
+
+/// Twelve letters and digits in three groups, none that reads as another
+/// (no 0, o, 1, l or i), easy to read out and type on a phone.
+pub fn one_time_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::thread_rng();
+    (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// Argon2 is slow on purpose; keep it off the async workers.

@@ -66,6 +66,10 @@ pub struct SessionInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
     pub round: Round,
+    /// The password was set by an administrator: nothing but choosing one's
+    /// own is allowed until it is changed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_change_password: bool,
 }
 
 /// The answer to a successful login.
@@ -83,7 +87,11 @@ pub struct Login {
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
-    pub password: String,
+    /// Without one the server chooses a one-time password, answers it once
+    /// in `UserInfo::one_time_password`, and the user must replace it at
+    /// their first login.
+    #[serde(default)]
+    pub password: Option<String>,
     pub role: Role,
     /// Required for surveyors and grid members, who work in one grid.
     #[serde(default)]
@@ -117,6 +125,16 @@ pub struct UserInfo {
     pub grid: Option<GridCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
+    /// Cannot log in.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Has a password an administrator set, not yet replaced by their own.
+    #[serde(default)]
+    pub must_change_password: bool,
+    /// The one-time password the server just chose (an account added
+    /// without a password, or a reset): shown once, never stored in clear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<String>,
 }
 
 /// `GET /api/v1/roster`: the households the caller may survey.
@@ -879,6 +897,7 @@ mod tests {
             grid: Some(GridCode::parse("G1").unwrap()),
             area: None,
             round: Round::parse("2026Q4").unwrap(),
+            must_change_password: true,
         };
         round_trips(&Login {
             session: session.clone(),

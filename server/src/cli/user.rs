@@ -89,13 +89,13 @@ async fn act<S: Store>(store: &S, action: UserAction, lang: Lang) -> Result<Stri
             let (grid, area) = scope_of(role, scope, lang)?;
             let new = NewUser {
                 display_name: name.unwrap_or_else(|| username.clone()),
-                password: read_password(lang)?,
+                password: Some(read_password(lang)?),
                 username,
                 role,
                 grid,
                 area,
             };
-            let user = accounts::add(store, new).await.map_err(explain)?;
+            let user = accounts::add(store, new).await.map_err(explain)?.user;
             let role_name = match lang {
                 Lang::Zh => user.role.zh(),
                 Lang::En => user.role.en(),

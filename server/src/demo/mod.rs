@@ -110,6 +110,7 @@ pub fn dataset(round: Round) -> Seed {
             area: None,
             demo: true,
             disabled: false,
+            must_change_password: false,
         },
         password_hash: password_hash.clone(),
     };

@@ -3,10 +3,10 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{FromRequestParts, OriginalUri, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -58,6 +58,7 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
         grid: user.grid.clone(),
         area: user.area.clone(),
         round: app.round(),
+        must_change_password: user.must_change_password,
     }
 }
 
@@ -182,7 +183,11 @@ pub async fn change_password<S: Store>(
         }]));
     }
     accounts::set_password(&app.store, username, change.new).await?;
-    open_session(&app, &caller.user, now).await
+    let user = User {
+        must_change_password: false,
+        ..caller.user
+    };
+    open_session(&app, &user, now).await
 }
 
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
@@ -229,6 +234,21 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == COOKIE_NAME)
         .map(|(_, value)| value.to_owned())
+}
+
+/// Whether a request is one a user whose password was set by someone else
+/// may make: reading and ending their session, and choosing a password.
+fn opens_with_a_set_password(parts: &Parts) -> bool {
+    // The path before `/api/v1` was stripped by nesting.
+    let path = parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or(parts.uri.path(), |original| original.path());
+    match parts.method {
+        Method::GET | Method::DELETE => path == "/api/v1/session",
+        Method::PUT => path == "/api/v1/session/password",
+        _ => false,
+    }
 }
 
 /// The logged-in user making a request, and the grids they may work in.
@@ -316,6 +336,10 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
         }
         if user.disabled {
             return Err(ApiError::AccountDisabled);
+        }
+        // A password someone else set opens nothing but the way to replace it.
+        if user.must_change_password && !opens_with_a_set_password(parts) {
+            return Err(ApiError::PasswordChangeRequired);
         }
         let caller = Caller::new(&app.store, user).await?;
         parts.extensions.insert(caller.clone());

@@ -49,6 +49,10 @@ pub enum ApiError {
     /// 401: the account is disabled; its sessions end at their next request.
     #[error("this account is disabled")]
     AccountDisabled,
+    /// 403: the user's password was set by someone else; they must choose
+    /// their own (`PUT /api/v1/session/password`) before anything else.
+    #[error("choose your own password first")]
+    PasswordChangeRequired,
     /// 403: the household or grid is outside the caller's scope.
     #[error("outside your scope")]
     OutOfScope,
@@ -129,7 +133,9 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::BadCredentials | ApiError::AccountDisabled => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::OutOfScope | ApiError::NotPermitted => StatusCode::FORBIDDEN,
+            ApiError::OutOfScope | ApiError::NotPermitted | ApiError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::UnknownUser => StatusCode::NOT_FOUND,
             ApiError::UsernameTaken => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
@@ -154,6 +160,7 @@ impl ApiError {
             ApiError::Unauthenticated => "unauthenticated",
             ApiError::BadCredentials => "bad_credentials",
             ApiError::AccountDisabled => "account_disabled",
+            ApiError::PasswordChangeRequired => "password_change_required",
             ApiError::OutOfScope => "out_of_scope",
             ApiError::NotPermitted => "not_permitted",
             ApiError::UnknownUser => "unknown_user",
@@ -181,6 +188,7 @@ impl ApiError {
             ApiError::Unauthenticated => "请先登录".into(),
             ApiError::BadCredentials => "用户名或密码错误".into(),
             ApiError::AccountDisabled => "此账号已停用，请联系管理员".into(),
+            ApiError::PasswordChangeRequired => "请先设置您自己的密码".into(),
             ApiError::OutOfScope => "该户不在您负责的网格内".into(),
             ApiError::NotPermitted => "您的角色无权进行此操作".into(),
             ApiError::UnknownUser => "没有这个用户".into(),

@@ -95,6 +95,12 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/visits", post(visits::post::<S>).get(visits::list::<S>))
         .route("/users", get(users::list::<S>).post(users::create::<S>))
         .route("/users/{username}", patch(users::set_scope::<S>))
+        .route("/users/{username}/disable", post(users::disable::<S>))
+        .route("/users/{username}/enable", post(users::enable::<S>))
+        .route(
+            "/users/{username}/password",
+            post(users::reset_password::<S>),
+        )
         .route("/audit", get(users::audit_log::<S>))
         .route("/openapi.json", get(openapi::document))
         .route("/households/{code}", get(households::get::<S>))

@@ -151,7 +151,7 @@ pub fn place_of(place: store::HouseholdPlace) -> HouseholdPlace {
 /// Every user's display name, by username.
 pub async fn display_names<S: Store>(store: &S) -> Result<BTreeMap<String, String>, ApiError> {
     Ok(store
-        .users()
+        .users(None, &store::Scope::All, u32::MAX)
         .await?
         .into_iter()
         .map(|u| (u.username, u.display_name))

@@ -60,6 +60,18 @@ pub struct User {
     pub demo: bool,
     /// Cannot log in; sessions it holds are refused.
     pub disabled: bool,
+    /// Holds a password an administrator set; may only replace it.
+    pub must_change_password: bool,
+}
+
+/// Who chose a password being stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordSetBy {
+    /// Its user: it stands.
+    Owner,
+    /// An administrator or supervisor (a reset, a first password): the
+    /// user must choose their own at the next login.
+    Manager,
 }
 
 /// How busy a store is, for `/metrics`.
@@ -300,8 +312,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
 
-    /// Every user, by username.
-    fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    /// Users by username: those whose username or name contains `search`
+    /// (every one without it) and whose grid `scope` covers (with
+    /// `Scope::All`, users of no grid too), at most `limit`.
+    fn users(
+        &self,
+        search: Option<&str>,
+        scope: &Scope,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+
+    /// One user, if there is one by that name.
+    fn user(&self, username: &str)
+    -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
 
     /// Adds a user; `false` if the username is taken.
     fn create_user(
@@ -324,6 +347,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
         password_hash: &str,
+        set_by: PasswordSetBy,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Enables or disables an account; `false` if there is no such user. A

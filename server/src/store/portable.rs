@@ -183,17 +183,46 @@ macro_rules! portable_queries {
             Ok(rows)
         }
 
-        async fn users(&self) -> Result<Vec<User>, StoreError> {
-            let rows: Vec<UserRow> = sqlx::query_as("SELECT * FROM users ORDER BY username")
-                .fetch_all(&self.pool)
-                .await?;
+        async fn users(
+            &self,
+            search: Option<&str>,
+            scope: &Scope,
+            limit: u32,
+        ) -> Result<Vec<User>, StoreError> {
+            // LIKE's own wildcards in what was typed match themselves.
+            let pattern = search.map(|s| {
+                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("%{escaped}%")
+            });
+            let rows: Vec<UserRow> = sqlx::query_as(&format!(
+                "SELECT * FROM users u \
+                 WHERE (CAST($1 AS TEXT) IS NULL \
+                     OR lower(u.username) LIKE lower($1) ESCAPE '\\' \
+                     OR lower(u.display_name) LIKE lower($1) ESCAPE '\\') \
+                 AND {} ORDER BY u.username LIMIT $3",
+                in_scope("u.grid", 2)
+            ))
+            .bind(pattern)
+            .bind(grid_list(scope))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
             rows.into_iter().map(User::try_from).collect()
+        }
+
+        async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
+            let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.map(User::try_from).transpose()
         }
 
         async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
             let inserted = sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo, disabled) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (username) DO NOTHING",
+                "INSERT INTO users \
+                     (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
             )
             .bind(&c.user.username)
             .bind(&c.user.display_name)
@@ -203,6 +232,7 @@ macro_rules! portable_queries {
             .bind(c.user.area.as_deref())
             .bind(c.user.demo)
             .bind(c.user.disabled)
+            .bind(c.user.must_change_password)
             .execute(&self.pool)
             .await?
             .rows_affected();
@@ -228,10 +258,18 @@ macro_rules! portable_queries {
             Ok(updated == 1)
         }
 
-        async fn set_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+        async fn set_password(
+            &self,
+            username: &str,
+            password_hash: &str,
+            set_by: PasswordSetBy,
+        ) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
-            let updated = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+            let updated = sqlx::query(
+                "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE username = $3",
+            )
                 .bind(password_hash)
+                .bind(set_by == PasswordSetBy::Manager)
                 .bind(username)
                 .execute(&mut *tx)
                 .await?

@@ -23,8 +23,9 @@ use super::rows::{
     receipt_of, remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
-    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
-    Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit, User,
+    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PasswordSetBy, PlacedVisit,
+    Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit,
+    User,
 };
 use crate::import::boundary::Boundary;
 

@@ -52,6 +52,7 @@ pub struct UserRow {
     pub area: Option<String>,
     pub demo: bool,
     pub disabled: bool,
+    pub must_change_password: bool,
 }
 
 impl TryFrom<UserRow> for User {
@@ -70,6 +71,7 @@ impl TryFrom<UserRow> for User {
             area: row.area,
             demo: row.demo,
             disabled: row.disabled,
+            must_change_password: row.must_change_password,
         })
     }
 }

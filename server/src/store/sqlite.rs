@@ -27,8 +27,9 @@ use super::rows::{
 use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
-    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PlacedVisit, Recorded,
-    Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit, User,
+    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PasswordSetBy, PlacedVisit,
+    Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit,
+    User,
 };
 use crate::import::boundary::Boundary;
 

@@ -71,7 +71,8 @@ impl Readers {
         // RFC 3339 in UTC sorts as text in time order.
         let row = self.with(|conn| {
             conn.prepare_cached(
-                "SELECT u.username, u.display_name, u.role, u.grid, u.area, u.demo, u.disabled \
+                "SELECT u.username, u.display_name, u.role, u.grid, u.area, u.demo, u.disabled, \
+                     u.must_change_password \
                  FROM sessions s JOIN users u ON u.username = s.username \
                  WHERE s.token_hash = ?1 AND s.expires_at > ?2",
             )?
@@ -84,6 +85,7 @@ impl Readers {
                     area: row.get(4)?,
                     demo: row.get(5)?,
                     disabled: row.get(6)?,
+                    must_change_password: row.get(7)?,
                 })
             })
             .optional()

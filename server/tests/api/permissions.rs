@@ -2,7 +2,8 @@
 //! their scope, with the status each must get. Grid 1 is the resident work
 //! team's and the grid member's; grids 1 and 2 are the area supervisor's
 //! area; grid 9 is another area, which only the county-wide supervisor and
-//! the administrator reach.
+//! the administrator reach. Supervisors manage the accounts of resident
+//! work teams and grid members in their own grids.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -66,7 +67,7 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
         "create user" => {
             let body = json!({
                 "username": format!("u{n}"), "display_name": "新用户", "password": "long-enough",
-                "role": "grid_member", "grid": "G2",
+                "role": "grid_member", "grid": household["grid"],
             });
             (Method::POST, "/api/v1/users".into(), Some(body))
         }
@@ -137,8 +138,10 @@ const MATRIX: &[(&str, Place, [u16; 6])] = &[
     ("visits", Place::Inside, [401, 200, 200, 200, 200, 200]),
     ("visits", Place::Outside, [401, 200, 200, 200, 403, 403]),
     ("visits", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
-    ("list users", Place::Inside, [401, 200, 403, 403, 403, 403]),
-    ("create user", Place::Inside, [401, 201, 403, 403, 403, 403]),
+    ("list users", Place::Inside, [401, 200, 200, 200, 403, 403]),
+    ("create user", Place::Inside, [401, 201, 201, 201, 403, 403]),
+    ("create user", Place::Outside, [401, 201, 201, 201, 403, 403]),
+    ("create user", Place::OtherArea, [401, 201, 201, 403, 403, 403]),
     ("review list", Place::Inside, [401, 200, 200, 200, 403, 403]),
     (
         "review list",

@@ -128,3 +128,140 @@ async fn repeated_failed_logins_are_throttled() {
     // Another user is not held up by someone guessing this one's password.
     assert_eq!(app.login("grid", "demo").await.status(), StatusCode::OK);
 }
+
+/// The usernames in a user list.
+async fn usernames(app: &crate::helpers::TestApp, query: &str) -> Vec<String> {
+    app.get_ok(&format!("/api/v1/users{query}"))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_account_added_without_a_password_gets_a_one_time_one_to_replace_first() {
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+
+    let created = app
+        .post_json(
+            "/api/v1/users",
+            &json!({ "username": "zhao.lei", "display_name": "赵磊", "role": "grid_member", "grid": "G2" }),
+        )
+        .await;
+
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    let one_time = created["one_time_password"].as_str().unwrap().to_owned();
+    assert_eq!(one_time.len(), 14, "{one_time}");
+    assert!(created["must_change_password"].as_bool().unwrap());
+    let login: Value = app.login("zhao.lei", &one_time).await.json().await.unwrap();
+    assert_eq!(login["session"]["must_change_password"], true);
+    let blocked = app.get("/api/v1/roster").await;
+    assert_eq!(blocked.status(), StatusCode::FORBIDDEN);
+    let blocked: Value = blocked.json().await.unwrap();
+    assert_eq!(blocked["code"], "password_change_required");
+    let changed = app
+        .client
+        .put(format!("{}/api/v1/session/password", app.address))
+        .json(&json!({ "current": one_time, "new": "stairwell-7-north" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let changed: Value = changed.json().await.unwrap();
+    assert!(changed["session"].get("must_change_password").is_none());
+    assert_eq!(app.get("/api/v1/roster").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_reset_gives_a_one_time_password_and_ends_the_users_sessions() {
+    let app = spawn_app().await;
+    let phone = crate::helpers::supervisor_client(&app.address).await;
+    app.login_as("admin").await;
+
+    let reset = app
+        .post_json("/api/v1/users/supervisor/password", &json!({}))
+        .await;
+
+    assert_eq!(reset.status(), StatusCode::OK);
+    let reset: Value = reset.json().await.unwrap();
+    let one_time = reset["one_time_password"].as_str().unwrap();
+    let old_session = phone
+        .get(format!("{}/api/v1/coverage", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old_session.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login("supervisor", "demo").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let login: Value = app
+        .login("supervisor", one_time)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["session"]["must_change_password"], true);
+    let lines = app.audit_lines().await;
+    assert!(lines.contains(&("user_password_reset".into(), "user=supervisor".into())));
+}
+
+#[tokio::test]
+async fn a_supervisor_manages_the_teams_and_grid_members_of_their_own_grids_only() {
+    let app = spawn_app().await;
+    crate::helpers::add_other_area(&app).await;
+    let elsewhere =
+        json!({ "username": "qian", "display_name": "钱", "role": "surveyor", "grid": "G9" });
+    app.post_json("/api/v1/users", &elsewhere).await;
+    app.login_as("area").await;
+
+    let listed = usernames(&app, "").await;
+    let searched = usernames(&app, "?q=张秀").await;
+    let admin = app
+        .post_json(
+            "/api/v1/users",
+            &json!({ "username": "boss", "display_name": "管理员", "role": "admin" }),
+        )
+        .await;
+    let other_area = app
+        .post_json(
+            "/api/v1/users",
+            &json!({ "username": "sun", "display_name": "孙", "role": "surveyor", "grid": "G9" }),
+        )
+        .await;
+    let own_grid = app
+        .post_json(
+            "/api/v1/users",
+            &json!({ "username": "li.ming", "display_name": "李明", "role": "surveyor", "grid": "G2" }),
+        )
+        .await;
+    let disabled = app
+        .post_json("/api/v1/users/li.ming/disable", &json!({}))
+        .await;
+    let not_theirs = app
+        .post_json("/api/v1/users/qian/disable", &json!({}))
+        .await;
+    let themselves = app
+        .post_json("/api/v1/users/area/disable", &json!({}))
+        .await;
+
+    assert_eq!(listed, ["grid", "surveyor"]);
+    assert_eq!(searched, ["grid"]);
+    assert_eq!(admin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(other_area.status(), StatusCode::FORBIDDEN);
+    assert_eq!(own_grid.status(), StatusCode::CREATED);
+    assert_eq!(disabled.status(), StatusCode::NO_CONTENT);
+    assert_eq!(not_theirs.status(), StatusCode::FORBIDDEN);
+    assert_eq!(themselves.status(), StatusCode::FORBIDDEN);
+    let li: Value = app.get_ok("/api/v1/users?q=li.ming").await;
+    assert_eq!(li[0]["disabled"], true);
+    app.login_as("grid").await;
+    assert_eq!(
+        app.get("/api/v1/users").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
