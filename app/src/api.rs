@@ -7,8 +7,8 @@ use shared::codes::VisitOutcome;
 use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
-    ConflictList, ErrorBody, Login, LoginRequest, PasswordChange, ResolveConflict, ReviewList,
-    ReviewRequest, Roster, SessionInfo, SubmissionId, VisitList,
+    ConflictList, ErrorBody, Login, LoginRequest, NewUser, PasswordChange, ResolveConflict,
+    ReviewList, ReviewRequest, Roster, Scope, SessionInfo, SubmissionId, UserInfo, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -82,6 +82,52 @@ pub async fn change_password(current: String, new: String) -> Result<Login, ApiE
         .json(&body)
         .map_err(|_| ApiError::Network)?;
     read(req.send().await).await
+}
+
+/// The accounts the caller manages whose username or name contains `search`.
+pub async fn users(search: &str) -> Result<Vec<UserInfo>, ApiError> {
+    read(
+        Request::get("/api/v1/users")
+            .query([("q", search)])
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Adds an account; with no password the answer holds a one-time one.
+pub async fn add_user(new: &NewUser) -> Result<UserInfo, ApiError> {
+    let req = Request::post("/api/v1/users")
+        .json(new)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
+}
+
+/// Changes an account's role, grid and area.
+pub async fn set_scope(username: &str, scope: &Scope) -> Result<(), ApiError> {
+    let req = Request::patch(&format!("/api/v1/users/{username}"))
+        .json(scope)
+        .map_err(|_| ApiError::Network)?;
+    let res = req.send().await.map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        return Ok(());
+    }
+    error_of(res).await
+}
+
+/// Disables (`disable`) or enables (`enable`) an account.
+pub async fn set_access(username: &str, action: &str) -> Result<(), ApiError> {
+    post_raw(&format!("/api/v1/users/{username}/{action}"), "{}").await
+}
+
+/// Gives an account a one-time password, in the answer.
+pub async fn reset_password(username: &str) -> Result<UserInfo, ApiError> {
+    read(
+        Request::post(&format!("/api/v1/users/{username}/password"))
+            .send()
+            .await,
+    )
+    .await
 }
 
 pub async fn session() -> Result<SessionInfo, ApiError> {

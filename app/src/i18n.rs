@@ -47,6 +47,25 @@ pub enum Msg {
     SessionExpired,
     AccountDisabled,
     MyAccount,
+    Accounts,
+    AccountsNav,
+    OneTimeFor,
+    OneTimeHint,
+    Done,
+    SearchAccounts,
+    AddAccount,
+    ShowingFirst,
+    RoleCaption,
+    GridCode,
+    AreaCaption,
+    ConfirmReset,
+    AccountIsDisabled,
+    MustChangeBadge,
+    EnableAccount,
+    DisableAccount,
+    ResetPassword,
+    Save,
+    ChooseOwnPassword,
     ChangePassword,
     CurrentPassword,
     NewPassword,
@@ -260,6 +279,29 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::AccountDisabled => "此账号已停用，请联系管理员",
         Msg::MyAccount => "我的账号",
+        Msg::Accounts => "账号管理",
+        Msg::AccountsNav => "账号",
+        Msg::OneTimeFor => "一次性密码，请交给 ",
+        Msg::OneTimeHint => "只显示这一次。对方首次登录后须改成自己的密码。",
+        Msg::Done => "知道了",
+        Msg::SearchAccounts => "搜索姓名或用户名",
+        Msg::AddAccount => "新增账号",
+        Msg::ShowingFirst => "只显示前 200 个，请输入姓名或用户名搜索。",
+        Msg::RoleCaption => "角色",
+        Msg::GridCode => "网格编号",
+        Msg::AreaCaption => "督导的安置区（不填为全县）",
+        Msg::ConfirmReset => {
+            "重置后，该账号在所有手机上退出登录，须用一次性密码重新登录。确定重置？"
+        }
+        Msg::AccountIsDisabled => "已停用",
+        Msg::MustChangeBadge => "待本人改密码",
+        Msg::EnableAccount => "启用",
+        Msg::DisableAccount => "停用",
+        Msg::ResetPassword => "重置密码",
+        Msg::Save => "保存",
+        Msg::ChooseOwnPassword => {
+            "您的密码是管理员设置的一次性密码。请先改成自己的密码，才能继续使用。"
+        }
         Msg::ChangePassword => "修改密码",
         Msg::CurrentPassword => "当前密码",
         Msg::NewPassword => "新密码",
@@ -484,6 +526,31 @@ fn en(msg: Msg) -> &'static str {
         Msg::SessionExpired => "Your session expired; please log in again",
         Msg::AccountDisabled => "This account is disabled; ask your administrator",
         Msg::MyAccount => "My account",
+        Msg::Accounts => "Accounts",
+        Msg::AccountsNav => "Accounts",
+        Msg::OneTimeFor => "One-time password for ",
+        Msg::OneTimeHint => {
+            "Shown this once. Its user must replace it with their own at their first login."
+        }
+        Msg::Done => "Done",
+        Msg::SearchAccounts => "Search names or usernames",
+        Msg::AddAccount => "Add account",
+        Msg::ShowingFirst => "Only the first 200 are shown; search by name or username.",
+        Msg::RoleCaption => "Role",
+        Msg::GridCode => "Grid code",
+        Msg::AreaCaption => "Resettlement area overseen (empty for the whole county)",
+        Msg::ConfirmReset => {
+            "After a reset this account is logged out on every phone and logs in with a one-time password. Reset?"
+        }
+        Msg::AccountIsDisabled => "Disabled",
+        Msg::MustChangeBadge => "Must change password",
+        Msg::EnableAccount => "Enable",
+        Msg::DisableAccount => "Disable",
+        Msg::ResetPassword => "Reset password",
+        Msg::Save => "Save",
+        Msg::ChooseOwnPassword => {
+            "Your password is a one-time one an administrator set. Choose your own to go on."
+        }
         Msg::ChangePassword => "Change password",
         Msg::CurrentPassword => "Current password",
         Msg::NewPassword => "New password",

@@ -22,8 +22,8 @@ use shared::wire::{Roster, SessionInfo};
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
 use crate::pages::desk::{
-    AccountRoute, ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute, IndicatorsRoute, MapRoute,
-    ReviewRoute,
+    AccountRoute, AccountsRoute, ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute,
+    IndicatorsRoute, MapRoute, ReviewRoute,
 };
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
@@ -147,13 +147,22 @@ pub fn App() -> impl IntoView {
         // Plain closures over memos rather than `Show`: the same behaviour
         // for less code in the download.
         let logged_in = Memo::new(move |_| session.with(Option::is_some));
+        let must_change = Memo::new(move |_| {
+            session.with(|s| s.as_ref().is_some_and(|s| s.must_change_password))
+        });
         view! {
         <Router>
             <main class="app">
-                {move || match (checked.get(), logged_in.get()) {
-                    (false, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
-                    (true, false) => view! { <LoginPage /> }.into_any(),
-                    (true, true) => view! {
+                {move || match (checked.get(), logged_in.get(), must_change.get()) {
+                    (false, _, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
+                    (true, false, _) => view! { <LoginPage /> }.into_any(),
+                    // A one-time password opens nothing but choosing one's own.
+                    (true, true, true) => view! {
+                        <Routes fallback=|| ()>
+                            <Route path=path!("/*any") view={Lazy::<AccountRoute>::new()} />
+                        </Routes>
+                    }.into_any(),
+                    (true, true, false) => view! {
                         <Routes fallback=|| view! { <Home /> }>
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
@@ -167,6 +176,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
                             <Route path=path!("/map") view={Lazy::<MapRoute>::new()} />
                             <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                            <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} />
                         </Routes>
                     }.into_any(),
                 }}

@@ -403,7 +403,11 @@ impl ApiError {
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Network => true,
-            ApiError::Server { status, .. } => *status >= 500 || matches!(*status, 408 | 429),
+            // Until a one-time password is replaced the server takes nothing;
+            // the captures wait rather than count as refused.
+            ApiError::Server { status, code, .. } => {
+                *status >= 500 || matches!(*status, 408 | 429) || code == "password_change_required"
+            }
         }
     }
 }

@@ -36,12 +36,11 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="top-bar">
-            <div class="who">
-                <a href="/account" class="who-name" data-testid="nav-account">
-                    <strong data-testid="user-name">{name}</strong>
-                </a>
+            // Name and role open the user's own account: one thumb-sized target.
+            <a href="/account" class="who" data-testid="nav-account">
+                <strong data-testid="user-name">{name}</strong>
                 <span class="role">{role}" · "{round}</span>
-            </div>
+            </a>
             // Beside the name, so the screens' links keep a row of their own.
             <div class="account">
                 <LanguageSwitch />
@@ -58,6 +57,7 @@ pub fn Header() -> impl IntoView {
                     <a href="/coverage" class="nav-link" data-testid="nav-coverage">{tr(Msg::Coverage)}</a>
                     <a href="/review" class="nav-link" data-testid="nav-review">{tr(Msg::Review)}</a>
                     <a href="/indicators" class="nav-link" data-testid="nav-indicators">{tr(Msg::Indicators)}</a>
+                    <a href="/accounts" class="nav-link" data-testid="nav-accounts">{tr(Msg::AccountsNav)}</a>
                 })}
             </nav>
         </header>

@@ -19,6 +19,7 @@ pub fn AccountPage() -> impl IntoView {
         .map(|s| s.username.clone())
         .unwrap_or_default();
     let role = info.as_ref().map(|s| label(s.role)).unwrap_or_default();
+    let must_change = info.as_ref().is_some_and(|s| s.must_change_password);
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
@@ -87,6 +88,9 @@ pub fn AccountPage() -> impl IntoView {
         <Header />
         <section class="account-page">
             <h1 class="page-title">{tr(Msg::MyAccount)}</h1>
+            {must_change.then(|| view! {
+                <p class="warning" role="alert" data-testid="choose-own-password">{tr(Msg::ChooseOwnPassword)}</p>
+            })}
             <p class="account-who">{username}" · "{role}</p>
             <form class="login-form" on:submit=submit>
                 <h2 class="section-title">{tr(Msg::ChangePassword)}</h2>

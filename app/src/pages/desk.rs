@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::account::AccountPage;
+use crate::pages::accounts::AccountsPage;
 use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
 use crate::pages::gaps::GapsPage;
@@ -123,5 +124,19 @@ impl LazyRoute for AccountRoute {
     fn view(this: Self) -> AnyView {
         let _ = this;
         view! { <AccountPage /> }.into_any()
+    }
+}
+
+pub struct AccountsRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountsRoute {
+    fn data() -> Self {
+        AccountsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <AccountsPage /> }.into_any()
     }
 }

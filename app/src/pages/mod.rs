@@ -1,6 +1,7 @@
 //! One module per route.
 
 pub mod account;
+pub mod accounts;
 pub mod conflicts;
 pub mod coverage;
 pub mod desk;

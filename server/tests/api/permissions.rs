@@ -140,8 +140,16 @@ const MATRIX: &[(&str, Place, [u16; 6])] = &[
     ("visits", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
     ("list users", Place::Inside, [401, 200, 200, 200, 403, 403]),
     ("create user", Place::Inside, [401, 201, 201, 201, 403, 403]),
-    ("create user", Place::Outside, [401, 201, 201, 201, 403, 403]),
-    ("create user", Place::OtherArea, [401, 201, 201, 403, 403, 403]),
+    (
+        "create user",
+        Place::Outside,
+        [401, 201, 201, 201, 403, 403],
+    ),
+    (
+        "create user",
+        Place::OtherArea,
+        [401, 201, 201, 403, 403, 403],
+    ),
     ("review list", Place::Inside, [401, 200, 200, 200, 403, 403]),
     (
         "review list",

@@ -1,0 +1,310 @@
+//! Accounts, for administrators and for supervisors (the resident work teams
+//! and grid members of their grids): search, add, move to another grid,
+//! disable and enable, and reset a password. A password the server chose
+//! is shown once, to be handed to its user, who must replace it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::codes::{Code, Role};
+use shared::place::GridCode;
+use shared::wire::{NewUser, Scope, UserInfo};
+
+use crate::components::fields::Chips;
+use crate::components::header::Header;
+use crate::i18n::{Msg, label, tr};
+use crate::{Session, api};
+
+/// A one-time password to hand over, and to whom.
+#[derive(Clone)]
+struct Handover {
+    name: String,
+    username: String,
+    password: String,
+}
+
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let users = RwSignal::new(Vec::<UserInfo>::new());
+    let error = RwSignal::new(None::<String>);
+    let handover = RwSignal::new(None::<Handover>);
+    let adding = RwSignal::new(false);
+    // Answers can arrive out of order as the user types; keep the latest.
+    let asked = StoredValue::new(0u32);
+    let load = move || {
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        let q = search.get_untracked();
+        spawn_local(async move {
+            let answer = api::users(&q).await;
+            if asked.get_value() != n {
+                return;
+            }
+            match answer {
+                Ok(list) => {
+                    error.set(None);
+                    users.set(list);
+                }
+                Err(err) => error.set(Some(err.message())),
+            }
+        });
+    };
+    load();
+    let show_password = move |user: UserInfo| {
+        if let Some(password) = user.one_time_password {
+            handover.set(Some(Handover {
+                name: user.display_name,
+                username: user.username,
+                password,
+            }));
+        }
+    };
+    let on_added = Callback::new(move |user: UserInfo| {
+        adding.set(false);
+        show_password(user);
+        load();
+    });
+    let on_changed = Callback::new(move |user: Option<UserInfo>| {
+        if let Some(user) = user {
+            show_password(user);
+        }
+        load();
+    });
+    view! {
+        <Header />
+        <section class="accounts">
+            <h1 class="page-title">{tr(Msg::Accounts)}</h1>
+            {move || handover.get().map(|h| view! {
+                <div class="handover" role="status" data-testid="one-time-password">
+                    <p>{tr(Msg::OneTimeFor)}{h.name}" ("{h.username}")"</p>
+                    <p class="handover-password" data-testid="one-time-password-value">{h.password}</p>
+                    <p class="hint">{tr(Msg::OneTimeHint)}</p>
+                    <button class="quiet" on:click=move |_| handover.set(None)>{tr(Msg::Done)}</button>
+                </div>
+            })}
+            <div class="accounts-tools">
+                <input
+                    class="field-input"
+                    type="search"
+                    data-testid="account-search"
+                    placeholder=tr(Msg::SearchAccounts)
+                    prop:value=search
+                    on:input=move |ev| {
+                        search.set(event_target_value(&ev));
+                        load();
+                    }
+                />
+                <button class="primary" data-testid="account-add-open" on:click=move |_| adding.update(|a| *a = !*a)>
+                    {tr(Msg::AddAccount)}
+                </button>
+            </div>
+            {move || adding.get().then(|| view! { <AddAccount on_added /> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <ul class="account-list">
+                <For each=move || users.get() key=|u| (u.username.clone(), u.disabled, u.must_change_password, u.grid.clone(), u.role) let:user>
+                    <AccountRow user on_changed />
+                </For>
+            </ul>
+            {move || (users.with(Vec::len) >= 200).then(|| view! { <p class="hint">{tr(Msg::ShowingFirst)}</p> })}
+        </section>
+    }
+}
+
+/// The role chips and the grid or area that goes with the role.
+#[component]
+fn ScopeFields(
+    role: RwSignal<Option<Role>>,
+    grid: RwSignal<String>,
+    area: RwSignal<String>,
+) -> impl IntoView {
+    let options = Role::ALL.iter().map(|r| (r.code(), label(*r))).collect();
+    view! {
+        <Chips
+            caption=Msg::RoleCaption
+            options
+            current=Signal::derive(move || role.get().map(Role::code))
+            pick=Callback::new(move |code: &'static str| role.set(Role::from_code(code)))
+            testid="account-role".into()
+        />
+        {move || match role.get() {
+            Some(Role::Surveyor | Role::GridMember) => view! {
+                <label class="field">
+                    <span class="field-caption">{tr(Msg::GridCode)}</span>
+                    <input class="field-input" data-testid="account-grid-code" autocapitalize="characters" bind:value=grid />
+                </label>
+            }.into_any(),
+            Some(Role::Supervisor) => view! {
+                <label class="field">
+                    <span class="field-caption">{tr(Msg::AreaCaption)}</span>
+                    <input class="field-input" data-testid="account-area-name" bind:value=area />
+                </label>
+            }.into_any(),
+            _ => ().into_any(),
+        }}
+    }
+}
+
+/// The scope as the API takes it; a grid that does not parse is sent as
+/// none, and the server says what is missing.
+fn scope_of(role: Role, grid: &str, area: &str) -> Scope {
+    let grid_bound = matches!(role, Role::Surveyor | Role::GridMember);
+    Scope {
+        role,
+        grid: grid_bound
+            .then(|| GridCode::parse(grid.trim()).ok())
+            .flatten(),
+        area: (role == Role::Supervisor && !area.trim().is_empty()).then(|| area.trim().to_owned()),
+    }
+}
+
+#[component]
+fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let role = RwSignal::new(Some(Role::Surveyor));
+    let grid = RwSignal::new(String::new());
+    let area = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(chosen) = role.get_untracked() else {
+            return;
+        };
+        let scope = scope_of(chosen, &grid.get_untracked(), &area.get_untracked());
+        let new = NewUser {
+            username: username.get_untracked().trim().to_owned(),
+            display_name: name.get_untracked(),
+            password: None,
+            role: scope.role,
+            grid: scope.grid,
+            area: scope.area,
+        };
+        busy.set(true);
+        spawn_local(async move {
+            match api::add_user(&new).await {
+                Ok(user) => on_added.run(user),
+                Err(err) => error.set(Some(err.message())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="account-form" on:submit=submit data-testid="account-add">
+            <label class="field">
+                <span class="field-caption">{tr(Msg::Name)}</span>
+                <input class="field-input" data-testid="account-name" bind:value=name />
+            </label>
+            <label class="field">
+                <span class="field-caption">{tr(Msg::Username)}</span>
+                <input class="field-input" data-testid="account-username" autocapitalize="none" bind:value=username />
+            </label>
+            <ScopeFields role grid area />
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            <button class="primary" type="submit" data-testid="account-add-submit" disabled=move || busy.get()>
+                {tr(Msg::AddAccount)}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl IntoView {
+    let Session(session) = expect_context();
+    let username = user.username.clone();
+    // Nobody locks themselves out; the server refuses it too.
+    let own = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.username == username));
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let place = match (&user.grid, &user.area) {
+        (Some(grid), _) => grid.as_str().to_owned(),
+        (None, Some(area)) => area.clone(),
+        (None, None) => String::new(),
+    };
+    let disabled = user.disabled;
+    let toggle = {
+        let username = username.clone();
+        move |_| {
+            let username = username.clone();
+            spawn_local(async move {
+                let action = if disabled { "enable" } else { "disable" };
+                match api::set_access(&username, action).await {
+                    Ok(()) => on_changed.run(None),
+                    Err(err) => error.set(Some(err.message())),
+                }
+            });
+        }
+    };
+    let reset = {
+        let username = username.clone();
+        move |_| {
+            if !window()
+                .confirm_with_message(tr(Msg::ConfirmReset))
+                .unwrap_or(false)
+            {
+                return;
+            }
+            let username = username.clone();
+            spawn_local(async move {
+                match api::reset_password(&username).await {
+                    Ok(user) => on_changed.run(Some(user)),
+                    Err(err) => error.set(Some(err.message())),
+                }
+            });
+        }
+    };
+    let role = RwSignal::new(Some(user.role));
+    let grid = RwSignal::new(
+        user.grid
+            .as_ref()
+            .map(|g| g.as_str().to_owned())
+            .unwrap_or_default(),
+    );
+    let area = RwSignal::new(user.area.clone().unwrap_or_default());
+    let save = {
+        let username = username.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let Some(chosen) = role.get_untracked() else {
+                return;
+            };
+            let scope = scope_of(chosen, &grid.get_untracked(), &area.get_untracked());
+            let username = username.clone();
+            spawn_local(async move {
+                match api::set_scope(&username, &scope).await {
+                    Ok(()) => {
+                        editing.set(false);
+                        on_changed.run(None);
+                    }
+                    Err(err) => error.set(Some(err.message())),
+                }
+            });
+        }
+    };
+    view! {
+        <li class="account-row" data-testid=format!("account-{username}")>
+            <div class="account-line">
+                <strong>{user.display_name.clone()}</strong>
+                <span class="status-line">{username.clone()}" · "{label(user.role)}" "{place}</span>
+                {disabled.then(|| view! { <span class="badge" data-testid="account-disabled">{tr(Msg::AccountIsDisabled)}</span> })}
+                {user.must_change_password.then(|| view! { <span class="badge">{tr(Msg::MustChangeBadge)}</span> })}
+            </div>
+            <div class="account-actions">
+                <button class="quiet" data-testid="account-edit" on:click=move |_| editing.update(|e| *e = !*e)>{tr(Msg::Edit)}</button>
+                {(!own).then(|| view! {
+                    <button class="quiet" data-testid="account-toggle" on:click=toggle>
+                        {if disabled { tr(Msg::EnableAccount) } else { tr(Msg::DisableAccount) }}
+                    </button>
+                })}
+                <button class="quiet" data-testid="account-reset" on:click=reset>{tr(Msg::ResetPassword)}</button>
+            </div>
+            {move || editing.get().then(|| view! {
+                <form class="account-form" on:submit=save.clone()>
+                    <ScopeFields role grid area />
+                    <button class="primary" type="submit" data-testid="account-save">{tr(Msg::Save)}</button>
+                </form>
+            })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </li>
+    }
+}

@@ -1,0 +1,62 @@
+// An administrator adds a grid member from the phone and hands over the
+// one-time password; the grid member must choose their own before anything
+// else; the administrator finds and disables the account.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
+import { LoginPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("an administrator adds an account whose one-time password must be replaced, then disables it", async () => {
+  const admin = await (await newPhone(browser)).newPage();
+  await admin.goto(server.url);
+  await new LoginPage(admin).logIn("admin");
+  await admin.getByTestId("nav-accounts").click();
+  await admin.getByTestId("account-surveyor").waitFor();
+  await admin.getByTestId("account-search").fill("张秀");
+  await admin.getByTestId("account-surveyor").waitFor({ state: "detached" });
+  await admin.getByTestId("account-grid").waitFor();
+  await admin.getByTestId("account-search").fill("");
+
+  await admin.getByTestId("account-add-open").click();
+  await admin.getByTestId("account-name").fill("赵磊");
+  await admin.getByTestId("account-username").fill("zhao.lei");
+  await admin.getByTestId("account-role").getByRole("button", { name: "网格员" }).click();
+  await admin.getByTestId("account-grid-code").fill("G2");
+  await admin.getByTestId("account-add-submit").click();
+  const oneTime = (await admin.getByTestId("one-time-password-value").innerText()).trim();
+  assert.match(oneTime, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  await admin.getByTestId("account-zhao.lei").waitFor();
+  await screenshot(admin, "accounts");
+
+  const phone = await (await newPhone(browser)).newPage();
+  await phone.goto(server.url);
+  await new LoginPage(phone).logIn("zhao.lei", oneTime);
+  await phone.getByTestId("choose-own-password").waitFor();
+  await phone.getByTestId("password-current").fill(oneTime);
+  await phone.getByTestId("password-new").fill("zhao-lei-2027-spring");
+  await phone.getByTestId("password-again").fill("zhao-lei-2027-spring");
+  await phone.getByTestId("password-submit").click();
+  await phone.getByTestId("nav-households").click();
+  await phone.locator("[data-testid^='building-']").first().waitFor();
+
+  const row = admin.getByTestId("account-zhao.lei");
+  await row.getByTestId("account-toggle").click();
+  await row.getByTestId("account-disabled").waitFor();
+  await phone.reload();
+  await phone.getByTestId("session-ended").waitFor({ timeout: 60_000 });
+});
