@@ -144,10 +144,39 @@ pub fn one_time_password() -> String {
 }
 
 /// Argon2 is slow on purpose; keep it off the async workers.
-async fn hash(password: String) -> Result<String, AccountError> {
+pub async fn hash(password: String) -> Result<String, AccountError> {
     tokio::task::spawn_blocking(move || crate::http::auth::hash_password(&password))
         .await
         .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// Hashes many passwords at once, on as many threads as the machine has
+/// cores (each hash takes argon2's memory, so not one thread per password).
+pub async fn hash_all(passwords: Vec<String>) -> Result<Vec<String>, AccountError> {
+    tokio::task::spawn_blocking(move || {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let chunk = passwords.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = passwords
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|p| crate::http::auth::hash_password(p))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().map_err(|_| "a hashing thread failed".to_owned()))
+                .collect::<Result<Vec<_>, _>>()
+                .map(|parts| parts.concat())
+        })
+    })
+    .await
+    .map_err(|e| AccountError::Hashing(e.to_string()))?
+    .map_err(AccountError::Hashing)
 }
 
 fn issue(path: &str, code: IssueCode) -> Issue {
@@ -158,7 +187,7 @@ fn issue(path: &str, code: IssueCode) -> Issue {
 }
 
 /// 3 to 32 lowercase ASCII letters, digits, '.', '-' or '_'.
-fn is_username(raw: &str) -> bool {
+pub fn is_username(raw: &str) -> bool {
     (3..=32).contains(&raw.len())
         && raw
             .bytes()

@@ -10,6 +10,7 @@ pub mod export;
 pub mod http;
 pub mod import;
 pub mod settings;
+pub mod staff;
 pub mod store;
 pub mod telemetry;
 pub mod tls;

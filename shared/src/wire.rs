@@ -137,6 +137,39 @@ pub struct UserInfo {
     pub one_time_password: Option<String>,
 }
 
+/// What a staff file's import did, or would do in a dry run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffImport {
+    pub dry_run: bool,
+    pub added: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    /// Every person of the file, in its order.
+    pub accounts: Vec<StaffAccount>,
+}
+
+/// One person of a staff file and what the import did with their account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffAccount {
+    /// The spreadsheet's row; the header is row 1.
+    pub row: u32,
+    pub display_name: String,
+    pub username: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<GridCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// `added`, `updated` (name, role or place) or `unchanged`.
+    pub change: String,
+    /// A new account's one-time password, to hand over: only in the answer
+    /// of the import that created it, never in a dry run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_time_password: Option<String>,
+}
+
 /// `GET /api/v1/roster`: the households the caller may survey.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

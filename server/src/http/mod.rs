@@ -15,6 +15,7 @@ pub mod query;
 pub mod review;
 pub mod roster;
 pub mod roster_import;
+pub mod staff_import;
 pub mod submissions;
 pub mod users;
 pub mod visits;
@@ -94,6 +95,11 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/submissions", post(submissions::post::<S>))
         .route("/visits", post(visits::post::<S>).get(visits::list::<S>))
         .route("/users", get(users::list::<S>).post(users::create::<S>))
+        .route(
+            "/users/import",
+            post(staff_import::post::<S>).layer(DefaultBodyLimit::max(roster_import::IMPORT_LIMIT)),
+        )
+        .route("/users/template", get(staff_import::template_file))
         .route("/users/{username}", patch(users::set_scope::<S>))
         .route("/users/{username}/disable", post(users::disable::<S>))
         .route("/users/{username}/enable", post(users::enable::<S>))

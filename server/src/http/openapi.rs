@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, households, review, roster, roster_import, submissions,
-    users, visits,
+    auth, conflicts, coverage, export, households, review, roster, roster_import, staff_import,
+    submissions, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +39,8 @@ use crate::http::{
         users::disable,
         users::enable,
         users::reset_password,
+        staff_import::post,
+        staff_import::template_file,
         users::audit_log,
         review::list,
         review::decide,

@@ -22,7 +22,7 @@ use shared::codes::Role;
 use shared::wire::ErrorBody;
 use time::OffsetDateTime;
 
-use crate::export::Format;
+use crate::export::{Format, Table};
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
@@ -161,17 +161,23 @@ pub async fn template_file(
     _caller: Caller,
     AppQuery(query): AppQuery<TemplateQuery>,
 ) -> Result<Response, ApiError> {
+    template_download(&query, &template(), "anju-roster-template")
+}
+
+/// A template to download as `{stem}.xlsx` or `.csv`, as `query` asks.
+pub fn template_download(
+    query: &TemplateQuery,
+    table: &Table,
+    stem: &str,
+) -> Result<Response, ApiError> {
     let format = match query.format.as_deref() {
         None => Format::Xlsx,
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
     };
     let bytes = format
-        .write(&template())
+        .write(table)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let disposition = format!(
-        "attachment; filename=\"anju-roster-template.{}\"",
-        format.extension()
-    );
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
     let headers = [
         (
             CONTENT_TYPE,

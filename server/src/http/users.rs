@@ -41,7 +41,7 @@ fn info(user: User, one_time_password: Option<String>) -> UserInfo {
 /// Fails unless the caller may manage an account of `role` in `grid`:
 /// administrators any; supervisors resident work teams and grid members
 /// of the grids they oversee.
-fn check_manages(caller: &Caller, role: Role, grid: Option<&GridCode>) -> Result<(), ApiError> {
+pub fn check_manages(caller: &Caller, role: Role, grid: Option<&GridCode>) -> Result<(), ApiError> {
     match (caller.user.role, role, grid) {
         (Role::Admin, _, _) => Ok(()),
         (Role::Supervisor, Role::Surveyor | Role::GridMember, Some(grid)) => {

@@ -62,6 +62,9 @@ import_codes! {
     GridNameRequired = "grid_name_required", "新网格请填写网格名称", "Give a new grid its name";
     AreaRequired = "area_required", "新网格请填写所属安置区", "Give a new grid its resettlement area";
     OutOfScope = "out_of_scope", "该网格不在您的管理范围内", "This grid is outside your scope";
+    InvalidRole = "invalid_role", "角色应为 管理员、督导、驻点工作队 或 网格员", "A role is 管理员, 督导, 驻点工作队 or 网格员";
+    RoleNotYours = "role_not_yours", "督导只能导入本辖区的驻点工作队和网格员", "Supervisors import resident work teams and grid members of their own grids only";
+    DuplicateUsername = "duplicate_username", "该用户名在文件中出现了不止一次，请填写不同的用户名", "This username appears more than once in the file; give each its own";
 }
 
 /// Which rule a cell broke: a record rule or a file rule.
@@ -142,7 +145,7 @@ pub struct RowError {
     pub message: String,
 }
 
-/// The 422 answer to a roster file with errors: the usual `ErrorBody`
+/// The 422 answer to a roster or staff file with errors: the usual `ErrorBody`
 /// (`code`, `message`, `fields`) plus every error by row and column.
 /// Nothing of the file was stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -163,11 +166,11 @@ impl RosterRejected {
         issues.dedup();
         let message = match lang {
             Lang::Zh => format!(
-                "名册中有 {} 处错误，未导入任何内容；请按提示修改后重新导入",
+                "文件中有 {} 处错误，未导入任何内容；请按提示修改后重新导入",
                 issues.len()
             ),
             Lang::En => format!(
-                "The roster has {} errors; nothing was imported. Correct them and import again",
+                "The file has {} errors; nothing was imported. Correct them and import again",
                 issues.len()
             ),
         };

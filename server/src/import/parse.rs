@@ -546,7 +546,7 @@ impl Accumulator<'_> {
 
 /// A cell as text: numbers without a trailing `.0` (a room, a code or a
 /// phone number typed as a number), dates in ISO 8601.
-fn cell_text(value: &Value) -> Option<String> {
+pub(crate) fn cell_text(value: &Value) -> Option<String> {
     match value {
         Value::Empty => None,
         Value::Text(text) => Some(text.clone()),

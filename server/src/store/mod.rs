@@ -362,6 +362,15 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// How busy the store is now.
     fn load(&self) -> StoreLoad;
 
+    /// Adds the `added` accounts and sets the name, role, grid and area of
+    /// the `updated` ones, all or none; `false` (and nothing written) if a
+    /// username to add was taken meanwhile.
+    fn apply_staff(
+        &self,
+        added: &[Credentials],
+        updated: &[User],
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Whether a grid exists.
     fn grid_exists(&self, grid: &GridCode)
     -> impl Future<Output = Result<bool, StoreError>> + Send;

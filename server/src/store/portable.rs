@@ -282,6 +282,45 @@ macro_rules! portable_queries {
             Ok(updated == 1)
         }
 
+        async fn apply_staff(&self, added: &[Credentials], updated: &[User]) -> Result<bool, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            for c in added {
+                let inserted = sqlx::query(
+                    "INSERT INTO users \
+                         (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
+                     VALUES ($1, $2, $3, $4, $5, $6, FALSE, FALSE, $7) ON CONFLICT (username) DO NOTHING",
+                )
+                .bind(&c.user.username)
+                .bind(&c.user.display_name)
+                .bind(&c.password_hash)
+                .bind(c.user.role.code())
+                .bind(c.user.grid.as_ref().map(GridCode::as_str))
+                .bind(c.user.area.as_deref())
+                .bind(c.user.must_change_password)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if inserted != 1 {
+                    tx.rollback().await?;
+                    return Ok(false);
+                }
+            }
+            for u in updated {
+                sqlx::query(
+                    "UPDATE users SET display_name = $1, role = $2, grid = $3, area = $4 WHERE username = $5",
+                )
+                .bind(&u.display_name)
+                .bind(u.role.code())
+                .bind(u.grid.as_ref().map(GridCode::as_str))
+                .bind(u.area.as_deref())
+                .bind(&u.username)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        }
+
         async fn set_access(&self, username: &str, access: Access) -> Result<bool, StoreError> {
             let updated = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
                 .bind(access == Access::Disabled)

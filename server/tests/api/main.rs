@@ -19,6 +19,7 @@ mod permissions;
 mod personal;
 mod review;
 mod session;
+mod staff;
 mod submissions;
 mod supervision;
 mod two_servers;

@@ -27,6 +27,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/api/v1/users/{username}/disable"),
     ("post", "/api/v1/users/{username}/enable"),
     ("post", "/api/v1/users/{username}/password"),
+    ("post", "/api/v1/users/import"),
+    ("get", "/api/v1/users/template"),
     ("get", "/api/v1/audit"),
     ("get", "/api/v1/review"),
     ("post", "/api/v1/submissions/{id}/review"),
