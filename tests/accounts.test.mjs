@@ -2,6 +2,9 @@
 // one-time password; the grid member must choose their own before anything
 // else; the administrator finds and disables the account.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
 import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
@@ -59,4 +62,39 @@ test("an administrator adds an account whose one-time password must be replaced,
   await row.getByTestId("account-disabled").waitFor();
   await phone.reload();
   await phone.getByTestId("session-ended").waitFor({ timeout: 60_000 });
+});
+
+test("staff come from a spreadsheet: checked, imported, and printed with their one-time passwords", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "anju-staff-"));
+  const header = "\ufeff姓名,手机号码,角色,工作地点,用户名\r\n";
+  const bad = join(dir, "bad.csv");
+  writeFileSync(bad, `${header}王丽,1380000,驻点工作队,G1,\r\n`);
+  const good = join(dir, "staff.csv");
+  writeFileSync(good, `${header}王丽,13800001111,驻点工作队,G1,\r\n刘建国,13900002222,网格员,G2,\r\n`);
+  const page = await (await newPhone(browser)).newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("admin");
+  await page.getByTestId("nav-accounts").click();
+  await page.getByTestId("staff-import-open").click();
+
+  await page.getByTestId("staff-file").setInputFiles(bad);
+  const error = page.getByTestId("import-error");
+  await error.waitFor();
+  assert.match(await error.innerText(), /2\s+手机号码\s+手机号码应为 11 位数字/);
+
+  await page.getByTestId("staff-file").setInputFiles(good);
+  await page.getByTestId("staff-check").waitFor();
+  assert.match(await page.getByTestId("staff-counts").innerText(), /新增 2/);
+  await page.getByTestId("staff-confirm").click();
+  await page.getByTestId("staff-done").waitFor();
+  const rows = page.getByTestId("print-row");
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.first().innerText(), /王丽[\s\S]*wangli1111[\s\S]*[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}/);
+  await page.getByTestId("account-wangli1111").waitFor();
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.getByTestId("staff-print").isVisible(), false);
+  assert.equal(await page.getByTestId("print-sheet").isVisible(), true);
+  await screenshot(page, "staff-sheet-print");
+  await page.emulateMedia({ media: "screen" });
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -8,7 +8,8 @@ use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
     ConflictList, ErrorBody, Login, LoginRequest, NewUser, PasswordChange, ResolveConflict,
-    ReviewList, ReviewRequest, Roster, Scope, SessionInfo, SubmissionId, UserInfo, VisitList,
+    ReviewList, ReviewRequest, Roster, Scope, SessionInfo, StaffImport, SubmissionId, UserInfo,
+    VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -274,7 +275,20 @@ pub async fn import_roster(
     file: web_sys::File,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    let req = Request::post("/api/v1/roster/import")
+    import_file("/api/v1/roster/import", file, dry_run).await
+}
+
+/// Sends a staff file (CSV or XLSX) to import, or only to check.
+pub async fn import_staff(file: web_sys::File, dry_run: bool) -> Result<StaffImport, ImportError> {
+    import_file("/api/v1/users/import", file, dry_run).await
+}
+
+async fn import_file<T: DeserializeOwned>(
+    path: &str,
+    file: web_sys::File,
+    dry_run: bool,
+) -> Result<T, ImportError> {
+    let req = Request::post(path)
         .query([("dry_run", if dry_run { "true" } else { "false" })])
         .body(file)
         .map_err(|_| ImportError::Api(ApiError::Network))?;

@@ -47,6 +47,13 @@ pub enum Msg {
     SessionExpired,
     AccountDisabled,
     MyAccount,
+    ImportStaff,
+    StaffImportHint,
+    PickStaffFile,
+    PrintSheet,
+    PrintSheetTitle,
+    PrintSheetHint,
+    OneTimePassword,
     Accounts,
     AccountsNav,
     OneTimeFor,
@@ -279,6 +286,15 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::AccountDisabled => "此账号已停用，请联系管理员",
         Msg::MyAccount => "我的账号",
+        Msg::ImportStaff => "导入人员名单",
+        Msg::StaffImportHint => {
+            "按模板填写姓名、手机号码、角色、工作地点（网格编号或安置区）；用户名可留空，按姓名拼音和手机尾号生成。先检查，无误后再导入。"
+        }
+        Msg::PickStaffFile => "选择人员名单文件",
+        Msg::PrintSheet => "打印账号单",
+        Msg::PrintSheetTitle => "安居 · 新账号及一次性密码",
+        Msg::PrintSheetHint => "请当面交给本人。首次登录后须改为自己的密码；此单只显示这一次。",
+        Msg::OneTimePassword => "一次性密码",
         Msg::Accounts => "账号管理",
         Msg::AccountsNav => "账号",
         Msg::OneTimeFor => "一次性密码，请交给 ",
@@ -526,6 +542,17 @@ fn en(msg: Msg) -> &'static str {
         Msg::SessionExpired => "Your session expired; please log in again",
         Msg::AccountDisabled => "This account is disabled; ask your administrator",
         Msg::MyAccount => "My account",
+        Msg::ImportStaff => "Import staff",
+        Msg::StaffImportHint => {
+            "Fill in the template: name, mobile, role, place (grid code or area); a username left empty is made from the name's pinyin and the number's last four digits. The file is checked before it is imported."
+        }
+        Msg::PickStaffFile => "Choose the staff file",
+        Msg::PrintSheet => "Print the account sheet",
+        Msg::PrintSheetTitle => "Anju · new accounts and one-time passwords",
+        Msg::PrintSheetHint => {
+            "Hand each to its person. They must choose their own password at first login; this sheet is shown only once."
+        }
+        Msg::OneTimePassword => "One-time password",
         Msg::Accounts => "Accounts",
         Msg::AccountsNav => "Accounts",
         Msg::OneTimeFor => "One-time password for ",

@@ -3,3 +3,4 @@
 pub mod chart;
 pub mod fields;
 pub mod header;
+pub mod row_errors;

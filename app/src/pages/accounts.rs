@@ -12,6 +12,7 @@ use shared::wire::{NewUser, Scope, UserInfo};
 use crate::components::fields::Chips;
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
+use crate::pages::staff_import::StaffImportPanel;
 use crate::{Session, api};
 
 /// A one-time password to hand over, and to whom.
@@ -29,6 +30,7 @@ pub fn AccountsPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let handover = RwSignal::new(None::<Handover>);
     let adding = RwSignal::new(false);
+    let importing = RwSignal::new(false);
     // Answers can arrive out of order as the user types; keep the latest.
     let asked = StoredValue::new(0u32);
     let load = move || {
@@ -99,6 +101,12 @@ pub fn AccountsPage() -> impl IntoView {
                 </button>
             </div>
             {move || adding.get().then(|| view! { <AddAccount on_added /> })}
+            <button class="secondary wide" data-testid="staff-import-open" on:click=move |_| importing.update(|i| *i = !*i)>
+                {tr(Msg::ImportStaff)}
+            </button>
+            {move || importing.get().then(|| view! {
+                <StaffImportPanel on_imported=Callback::new(move |()| load()) />
+            })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <ul class="account-list">
                 <For each=move || users.get() key=|u| (u.username.clone(), u.disabled, u.must_change_password, u.grid.clone(), u.role) let:user>

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ImportCounts, ImportError, ImportReport, RowError};
 use crate::components::header::Header;
+use crate::components::row_errors::RowErrors;
 use crate::i18n::{Msg, tr};
 
 /// Where the import of the picked file stands.
@@ -99,27 +100,7 @@ pub fn ImportPage() -> impl IntoView {
                         <Counts report />
                     </div>
                 }.into_any(),
-                Stage::Refused(errors) => view! {
-                    <div class="error" role="alert" data-testid="import-errors">
-                        <p>{tr(Msg::RosterHasErrors)}{errors.len()}</p>
-                        <table class="coverage-table">
-                            <thead><tr>
-                                <th>{tr(Msg::RowNumber)}</th>
-                                <th>{tr(Msg::Column)}</th>
-                                <th>{tr(Msg::Problem)}</th>
-                            </tr></thead>
-                            <tbody>
-                                {errors.into_iter().map(|e| view! {
-                                    <tr data-testid="import-error">
-                                        <td>{e.row.map(|r| r.to_string()).unwrap_or_default()}</td>
-                                        <td>{e.column.unwrap_or_default()}</td>
-                                        <td>{e.message}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any(),
+                Stage::Refused(errors) => view! { <RowErrors errors /> }.into_any(),
                 Stage::Failed(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
             }}
         </section>

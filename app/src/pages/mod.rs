@@ -15,3 +15,4 @@ pub mod member;
 pub mod outbox;
 pub mod review;
 pub mod roster;
+pub mod staff_import;
