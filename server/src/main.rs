@@ -2,7 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use server::cli::{CommandError, backup, user};
+use server::cli::{CommandError, backup, copy, user};
 use server::settings::Settings;
 
 /// A request allocates and frees many small buffers (JSON, rows); mimalloc
@@ -27,6 +27,8 @@ enum Command {
     User(user::UserArgs),
     /// Copy a SQLite database, while the server runs, into a new file.
     Backup(backup::BackupArgs),
+    /// Copy a SQLite database into an empty PostgreSQL one, to move to it.
+    Copy(copy::CopyArgs),
 }
 
 #[tokio::main]
@@ -36,6 +38,7 @@ async fn main() -> ExitCode {
         Command::Serve(settings) => return serve(settings).await,
         Command::User(args) => user::run(args).await,
         Command::Backup(args) => backup::run(&args),
+        Command::Copy(args) => copy::run(&args).await,
     };
     match done {
         Ok(said) => {

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use super::copy::sqlite_file;
 use super::{CommandError, backend_of, say, shell_lang};
 use crate::settings::Backend;
 use crate::store::sqlite_backup::{BackupError, copy};
@@ -35,7 +36,7 @@ pub fn run(args: &BackupArgs) -> Result<String, CommandError> {
             ),
         ))),
         Backend::Sqlite => {
-            let source = sqlite_path(&args.database);
+            let source = sqlite_file(&args.database);
             let held = copy(&source, &args.file).map_err(|err| match err {
                 BackupError::TargetExists => CommandError(say(
                     lang,
@@ -64,13 +65,4 @@ pub fn run(args: &BackupArgs) -> Result<String, CommandError> {
             ))
         }
     }
-}
-
-/// The file a `sqlite:` URL names, without its query string.
-fn sqlite_path(url: &str) -> PathBuf {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-        .unwrap_or(url);
-    PathBuf::from(rest.split('?').next().unwrap_or(rest))
 }

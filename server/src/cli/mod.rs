@@ -2,6 +2,7 @@
 //! (`anju backup`), for an administrator at the server's shell.
 
 pub mod backup;
+pub mod copy;
 pub mod user;
 
 use crate::http::error::Lang;

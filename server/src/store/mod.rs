@@ -11,6 +11,7 @@ pub mod sqlite_backup;
 mod sqlite_import;
 mod sqlite_reads;
 mod sqlite_writer;
+pub mod transfer;
 
 use std::collections::BTreeMap;
 use std::fmt;

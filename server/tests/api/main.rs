@@ -22,6 +22,7 @@ mod session;
 mod staff;
 mod submissions;
 mod supervision;
+mod transfer;
 mod two_servers;
 mod users;
 mod visits;
