@@ -3,7 +3,6 @@
 // offline story holds. Over plain HTTP under the same name the login page
 // says why the phone cannot work offline.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,37 +11,19 @@ import { after, before, test } from "node:test";
 import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
 import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
 import { startServer } from "./support/server.mjs";
+import { HOST, makeCertificate } from "./support/tls.mjs";
 
-const HOST = "anju.test";
 let certs;
 let secure;
 let plain;
 let browser;
 
-/** A self-signed certificate for HOST and the hash Chromium is told to trust. */
-function makeCertificate(dir) {
-  const cert = join(dir, "cert.pem");
-  const key = join(dir, "key.pem");
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-    "-keyout", key, "-out", cert, "-days", "2", "-subj", `/CN=${HOST}`,
-    "-addext", `subjectAltName=DNS:${HOST}`,
-  ], { stdio: "ignore" });
-  const spki = execFileSync("sh", ["-c",
-    `openssl x509 -in "${cert}" -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
-  ]).toString().trim();
-  return { cert, key, spki };
-}
-
 before(async () => {
   certs = mkdtempSync(join(tmpdir(), "anju-tls-"));
-  const { cert, key, spki } = makeCertificate(certs);
+  const { cert, key, browserFlags } = makeCertificate(certs);
   secure = await startServer({ extra: ["--tls-cert", cert, "--tls-key", key] });
   plain = await startServer();
-  browser = await launchBrowser([
-    `--host-resolver-rules=MAP ${HOST} 127.0.0.1`,
-    `--ignore-certificate-errors-spki-list=${spki}`,
-  ]);
+  browser = await launchBrowser(browserFlags);
 });
 
 after(async () => {

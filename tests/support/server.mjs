@@ -14,14 +14,24 @@ export function anju(args, input = "") {
   return run.stdout;
 }
 
-/** `extra` flags go to `anju serve` (`--tls-cert`, say). */
-export async function startServer({ round = "2026Q4", extra = [] } = {}) {
+/**
+ * `extra` flags go to `anju serve` (`--tls-cert`, say) and `env` to its
+ * environment. Without `demo` the server starts on an empty database, the
+ * round by the calendar; `before(database)` runs first, as an administrator
+ * at the shell would.
+ */
+export async function startServer({ round = "2026Q4", extra = [], env = {}, demo = true, before } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "anju-e2e-"));
   const database = `sqlite://${join(dir, "anju.db")}`;
+  before?.(database);
+  const demoFlags = demo ? ["--demo", "--round", round] : [];
   const child = spawn(
     binary,
-    ["serve", "--port", "0", "--demo", "--round", round, "--database", database, ...extra],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" } },
+    ["serve", "--port", "0", ...demoFlags, "--database", database, ...extra],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn", ...env },
+    },
   );
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
