@@ -2,9 +2,11 @@
 //! a server that runs for a year moves from quarter to quarter by itself.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use shared::round::{CHINA, Intake, Round};
+use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
 /// Where the time comes from: the system clock, or a test's own.
@@ -31,6 +33,17 @@ impl Calendar {
     /// The system clock.
     pub fn system_clock() -> Clock {
         Arc::new(OffsetDateTime::now_utc)
+    }
+
+    /// The time written in `file` (RFC 3339) when read, or the system's
+    /// when it cannot be: for tests that move a running server's clock.
+    pub fn file_clock(file: PathBuf) -> Clock {
+        Arc::new(move || {
+            std::fs::read_to_string(&file)
+                .ok()
+                .and_then(|text| OffsetDateTime::parse(text.trim(), &Rfc3339).ok())
+                .unwrap_or_else(OffsetDateTime::now_utc)
+        })
     }
 
     /// Now, in UTC.

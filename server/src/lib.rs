@@ -141,7 +141,11 @@ async fn shutdown_signal() {
 
 /// Opens the database, loads the demo if asked, and binds the listener.
 pub async fn build(settings: Settings) -> Result<Application, StartError> {
-    build_with_clock(settings, Calendar::system_clock()).await
+    let clock = match settings.clock_file.clone() {
+        Some(file) => Calendar::file_clock(file),
+        None => Calendar::system_clock(),
+    };
+    build_with_clock(settings, clock).await
 }
 
 /// As `build`, with the time taken from `clock` (tests move it).

@@ -43,6 +43,11 @@ pub struct Settings {
     /// With TLS: also answer plain HTTP on this port with a redirect to HTTPS.
     #[arg(long, env = "ANJU_HTTP_REDIRECT_PORT", requires = "tls_cert")]
     pub http_redirect_port: Option<u16>,
+    /// For tests of a quarter's end: the time is read at each request from
+    /// this file (RFC 3339), so a test can move it; the system clock if the
+    /// file is missing or unreadable.
+    #[arg(long, env = "ANJU_CLOCK_FILE", hide = true)]
+    pub clock_file: Option<PathBuf>,
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -70,6 +75,7 @@ impl Settings {
             tls_cert: None,
             tls_key: None,
             http_redirect_port: None,
+            clock_file: None,
             log_format: LogFormat::Text,
         }
     }
@@ -115,6 +121,7 @@ impl fmt::Debug for Settings {
             .field("tls_cert", &self.tls_cert)
             .field("tls_key", &self.tls_key)
             .field("http_redirect_port", &self.http_redirect_port)
+            .field("clock_file", &self.clock_file)
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -17,14 +17,16 @@ export function anju(args, input = "") {
 /**
  * `extra` flags go to `anju serve` (`--tls-cert`, say) and `env` to its
  * environment. Without `demo` the server starts on an empty database, the
- * round by the calendar; `before(database)` runs first, as an administrator
- * at the shell would.
+ * round by the calendar, as with `round: null`; `before(database)` runs
+ * first, as an administrator at the shell would.
  */
 export async function startServer({ round = "2026Q4", extra = [], env = {}, demo = true, before } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "anju-e2e-"));
   const database = `sqlite://${join(dir, "anju.db")}`;
   before?.(database);
-  const demoFlags = demo ? ["--demo", "--round", round] : [];
+  // `round: null` leaves the round to the server's calendar.
+  const roundFlags = round ? ["--round", round] : [];
+  const demoFlags = demo ? ["--demo", ...roundFlags] : [];
   const child = spawn(
     binary,
     ["serve", "--port", "0", ...demoFlags, "--database", database, ...extra],

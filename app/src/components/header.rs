@@ -39,7 +39,7 @@ pub fn Header() -> impl IntoView {
             // Name and role open the user's own account: one thumb-sized target.
             <a href="/account" class="who" data-testid="nav-account">
                 <strong data-testid="user-name">{name}</strong>
-                <span class="role">{role}" · "{round}</span>
+                <span class="role" data-testid="user-round">{role}" · "{round}</span>
             </a>
             // Beside the name, so the screens' links keep a row of their own.
             <div class="account">

@@ -1,0 +1,60 @@
+// A quarter ends while the team's phone is open: at midnight in China the
+// server's round moves on, and the phone takes the new round's households,
+// last round's records as their prefill, and shows the new round, with
+// nothing for the user to do.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone } from "./support/browser.mjs";
+import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let dir;
+let clock;
+let server;
+let browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "anju-clock-"));
+  clock = join(dir, "now");
+  writeFileSync(clock, "2026-12-31T23:50:00+08:00");
+  server = await startServer({ round: null, env: { ANJU_CLOCK_FILE: clock } });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("at a quarter's end the open phone moves to the new round by itself", async () => {
+  const page = await (await newPhone(browser)).newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  const round = page.getByTestId("user-round");
+  assert.match(await round.innerText(), /2026Q4/);
+  await roster.open("XF-1-0201");
+  const name = (await new HouseholdPage(page).members().first().innerText()).split("\n")[0];
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+  await page.getByTestId("back-to-list").click();
+  const state = roster.household("XF-1-0201").getByTestId("household-state");
+  await state.filter({ hasText: "已调查" }).waitFor({ timeout: 30_000 });
+
+  writeFileSync(clock, "2027-01-01T00:01:00+08:00");
+  // The phone syncs by itself every 30 seconds; the network coming back
+  // is one of the moments it also does.
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+
+  await round.filter({ hasText: "2027Q1" }).waitFor({ timeout: 60_000 });
+  await state.filter({ hasText: "未调查" }).waitFor();
+  await roster.open("XF-1-0201");
+  assert.equal((await new HouseholdPage(page).members().first().innerText()).split("\n")[0], name);
+});
