@@ -1,7 +1,8 @@
 // A quarter ends while the team's phone is open: at midnight in China the
 // server's round moves on, and the phone takes the new round's households,
 // last round's records as their prefill, and shows the new round, with
-// nothing for the user to do.
+// nothing for the user to do. A survey of the old quarter that reaches the
+// server after its grace period stays on the phone, saying why.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,4 +58,30 @@ test("at a quarter's end the open phone moves to the new round by itself", async
   await state.filter({ hasText: "未调查" }).waitFor();
   await roster.open("XF-1-0201");
   assert.equal((await new HouseholdPage(page).members().first().innerText()).split("\n")[0], name);
+});
+
+test("a survey of last quarter sent after its grace period is kept on the phone with the reason", async () => {
+  writeFileSync(clock, "2026-12-31T23:55:00+08:00");
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  await context.setOffline(true);
+  await roster.open("XF-1-0301");
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-saved").waitFor();
+
+  // Sixteen days later, one past the grace period, the phone finds a network.
+  writeFileSync(clock, "2027-01-16T09:00:00+08:00");
+  await context.setOffline(false);
+
+  await page.getByTestId("refused-count").waitFor({ timeout: 60_000 });
+  await page.getByTestId("sync-bar").click();
+  const entry = page.getByTestId("outbox-entry");
+  await entry.getByRole("alert").waitFor();
+  assert.match(await entry.getByRole("alert").innerText(), /该季度的调查已截止/);
+  await context.close();
 });
