@@ -64,9 +64,13 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountErro
     if !issues.is_empty() {
         return Err(AccountError::Invalid(issues));
     }
-    let one_time_password = match new.password {
-        Some(_) => None,
-        None => Some(one_time_password()),
+    let (one_time_password, password_hash) = match new.password {
+        Some(password) => (None, hash(password).await?),
+        None => {
+            let chosen = one_time_password();
+            let password_hash = one_time_hash(chosen.clone()).await?;
+            (Some(chosen), password_hash)
+        }
     };
     let user = User {
         username: new.username,
@@ -78,13 +82,9 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountErro
         disabled: false,
         must_change_password: one_time_password.is_some(),
     };
-    let password = new
-        .password
-        .or_else(|| one_time_password.clone())
-        .unwrap_or_default();
     let credentials = Credentials {
         user: user.clone(),
-        password_hash: hash(password).await?,
+        password_hash,
     };
     if !store.create_user(&credentials).await? {
         return Err(AccountError::UsernameTaken);
@@ -118,7 +118,7 @@ pub async fn set_password<S: Store>(
 /// to be handed over; the user must replace it at their next login.
 pub async fn reset_password<S: Store>(store: &S, username: &str) -> Result<String, AccountError> {
     let password = one_time_password();
-    let password_hash = hash(password.clone()).await?;
+    let password_hash = one_time_hash(password.clone()).await?;
     if !store
         .set_password(username, &password_hash, PasswordSetBy::Manager)
         .await?
@@ -150,9 +150,15 @@ pub async fn hash(password: String) -> Result<String, AccountError> {
         .map_err(|e| AccountError::Hashing(e.to_string()))
 }
 
-/// Hashes many passwords at once, on as many threads as the machine has
-/// cores (each hash takes argon2's memory, so not one thread per password).
-pub async fn hash_all(passwords: Vec<String>) -> Result<Vec<String>, AccountError> {
+async fn one_time_hash(password: String) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || crate::http::auth::hash_one_time_password(&password))
+        .await
+        .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// Hashes many one-time passwords at once, on as many threads as the
+/// machine has cores.
+pub async fn hash_all_one_time(passwords: Vec<String>) -> Result<Vec<String>, AccountError> {
     tokio::task::spawn_blocking(move || {
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         let chunk = passwords.len().div_ceil(threads).max(1);
@@ -162,7 +168,7 @@ pub async fn hash_all(passwords: Vec<String>) -> Result<Vec<String>, AccountErro
                 .map(|part| {
                     scope.spawn(move || {
                         part.iter()
-                            .map(|p| crate::http::auth::hash_password(p))
+                            .map(|p| crate::http::auth::hash_one_time_password(p))
                             .collect::<Vec<_>>()
                     })
                 })

@@ -38,6 +38,21 @@ pub fn hash_password(password: &str) -> String {
         .to_string()
 }
 
+/// Hashes a one-time password the server chose. Twelve random characters
+/// of 31 (about 59 bits) need no slow hash to resist guessing, and a city's
+/// staff file makes thousands at once: argon2id with 1 MiB and one pass
+/// instead of the default 19 MiB and two. Verifying reads the parameters
+/// from the hash, so both kinds check the same way.
+pub fn hash_one_time_password(password: &str) -> String {
+    let params = argon2::Params::new(1024, 1, 1, None).expect("valid argon2 parameters");
+    let argon = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    argon
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 accepts any password with these parameters")
+        .to_string()
+}
+
 fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| {
         Argon2::default()

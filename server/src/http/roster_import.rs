@@ -74,13 +74,7 @@ pub async fn post<S: Store>(
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Admin, Role::Supervisor])?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let bytes = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
-        _ => ApiError::Malformed {
-            path: "body".into(),
-            detail: e.body_text(),
-        },
-    })?;
+    let bytes = file_body(body)?;
     tracing::Span::current().record("bytes", bytes.len());
     let at = OffsetDateTime::now_utc();
     // A county's workbook takes a while to unzip and check; keep it off the async workers.
@@ -130,6 +124,17 @@ pub async fn post<S: Store>(
         Imported::Done(report) => Ok(Json(report).into_response()),
         Imported::Rejected(issues) => Ok(rejected(&issues, lang)),
     }
+}
+
+/// An uploaded file's bytes, or why there are none: too large, or cut off.
+pub fn file_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+        _ => ApiError::Malformed {
+            path: "body".into(),
+            detail: e.body_text(),
+        },
+    })
 }
 
 fn rejected(issues: &[RowIssue], lang: Lang) -> Response {

@@ -22,7 +22,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
 use crate::http::query::AppQuery;
-use crate::http::roster_import::{ImportQuery, TemplateQuery, template_download};
+use crate::http::roster_import::{ImportQuery, TemplateQuery, file_body, template_download};
 use crate::http::users::check_manages;
 use crate::import::issue::{ImportCode, RosterRejected, RowIssue};
 use crate::import::sheet::read;
@@ -92,13 +92,7 @@ pub async fn post<S: Store>(
 ) -> Result<Response, ApiError> {
     caller.require(&[Role::Admin, Role::Supervisor])?;
     let dry_run = query.dry_run.unwrap_or(false);
-    let bytes = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
-        _ => ApiError::Malformed {
-            path: "body".into(),
-            detail: e.body_text(),
-        },
-    })?;
+    let bytes = file_body(body)?;
     let parsed = tokio::task::spawn_blocking(move || {
         let sheet = read(&bytes).map_err(|code| vec![RowIssue::file(code)])?;
         staff_file(&sheet)
@@ -133,7 +127,7 @@ pub async fn post<S: Store>(
             .map(|(row, _)| row)
             .collect();
         let chosen: Vec<String> = added.iter().map(|_| one_time_password()).collect();
-        let hashes = accounts::hash_all(chosen.clone()).await?;
+        let hashes = accounts::hash_all_one_time(chosen.clone()).await?;
         let credentials: Vec<Credentials> = added
             .iter()
             .zip(hashes)

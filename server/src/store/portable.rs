@@ -35,6 +35,12 @@ pub fn latest_rows_sql(open_return: &str, in_scope: &str) -> String {
     )
 }
 
+/// Adds a user: username, display name, password hash, role, grid, area,
+/// demo, disabled, must change password; nothing if the username is taken.
+pub const INSERT_USER: &str = "INSERT INTO users \
+         (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING";
+
 macro_rules! portable_queries {
     () => {
         async fn is_empty(&self) -> Result<bool, StoreError> {
@@ -92,10 +98,7 @@ macro_rules! portable_queries {
                 .await?;
             }
             for c in &seed.users {
-                sqlx::query(
-                    "INSERT INTO users (username, display_name, password_hash, role, grid, area, demo) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
+                sqlx::query(INSERT_USER)
                 .bind(&c.user.username)
                 .bind(&c.user.display_name)
                 .bind(&c.password_hash)
@@ -103,6 +106,8 @@ macro_rules! portable_queries {
                 .bind(c.user.grid.as_ref().map(GridCode::as_str))
                 .bind(c.user.area.as_deref())
                 .bind(c.user.demo)
+                .bind(c.user.disabled)
+                .bind(c.user.must_change_password)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -219,11 +224,7 @@ macro_rules! portable_queries {
         }
 
         async fn create_user(&self, c: &Credentials) -> Result<bool, StoreError> {
-            let inserted = sqlx::query(
-                "INSERT INTO users \
-                     (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING",
-            )
+            let inserted = sqlx::query(INSERT_USER)
             .bind(&c.user.username)
             .bind(&c.user.display_name)
             .bind(&c.password_hash)
@@ -285,17 +286,15 @@ macro_rules! portable_queries {
         async fn apply_staff(&self, added: &[Credentials], updated: &[User]) -> Result<bool, StoreError> {
             let mut tx = self.pool.begin().await?;
             for c in added {
-                let inserted = sqlx::query(
-                    "INSERT INTO users \
-                         (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
-                     VALUES ($1, $2, $3, $4, $5, $6, FALSE, FALSE, $7) ON CONFLICT (username) DO NOTHING",
-                )
+                let inserted = sqlx::query(INSERT_USER)
                 .bind(&c.user.username)
                 .bind(&c.user.display_name)
                 .bind(&c.password_hash)
                 .bind(c.user.role.code())
                 .bind(c.user.grid.as_ref().map(GridCode::as_str))
                 .bind(c.user.area.as_deref())
+                .bind(c.user.demo)
+                .bind(c.user.disabled)
                 .bind(c.user.must_change_password)
                 .execute(&mut *tx)
                 .await?

@@ -16,7 +16,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
-use super::portable::{NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
+use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, add_other_area, spawn_app};
+use crate::helpers::{TestApp, add_other_area, field_codes, spawn_app};
 
 /// The grid codes a list names, each once, in order.
 fn grids_in(items: &[Value], grid: impl Fn(&Value) -> &Value) -> Vec<String> {
@@ -135,18 +135,6 @@ async fn post_user(app: &TestApp, body: &Value) -> reqwest::Response {
         .send()
         .await
         .unwrap()
-}
-
-/// The codes of a 422's fields.
-async fn field_codes(res: reqwest::Response) -> Vec<String> {
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = res.json().await.unwrap();
-    body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use time::macros::datetime;
 
-use crate::helpers::{TestClock, spawn_on_clock, submission};
+use crate::helpers::{TestClock, field_codes, spawn_on_clock, submission};
 
 const LATE: &str = "4c0d8a1e-6f2b-4a9c-8d7e-1b2c3d4e5f60";
 const TOO_LATE: &str = "5d1e9b2f-7a3c-4b0d-9e8f-2c3d4e5f6a71";
@@ -14,18 +14,6 @@ const EARLY: &str = "6e2f0c3a-8b4d-4c1e-8f90-3d4e5f6a7b82";
 
 async fn round_of_session(app: &crate::helpers::TestApp) -> Value {
     app.get_ok("/api/v1/session").await["round"].clone()
-}
-
-/// The codes of a 422's fields.
-async fn refusal(res: reqwest::Response) -> Vec<String> {
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = res.json().await.unwrap();
-    body["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test]
@@ -67,8 +55,8 @@ async fn a_late_survey_is_taken_in_the_grace_period_and_refused_after_it() {
     let early = app.post_submission(&early).await;
 
     assert_eq!(late.status(), StatusCode::CREATED);
-    assert_eq!(refusal(too_late).await, ["round_closed"]);
-    assert_eq!(refusal(early).await, ["round_not_open"]);
+    assert_eq!(field_codes(too_late).await, ["round_closed"]);
+    assert_eq!(field_codes(early).await, ["round_not_open"]);
     // The late survey was merged into its own round.
     let ledger = app
         .get_ok(&format!("/api/v1/households/{code}?round=2026Q4"))

@@ -290,3 +290,15 @@ pub fn in_roster<'a>(roster: &'a Value, code: &str) -> Option<&'a Value> {
         .iter()
         .find(|h| h["code"] == code)
 }
+
+/// The codes of a 422's fields.
+pub async fn field_codes(res: reqwest::Response) -> Vec<String> {
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.expect("a JSON body");
+    body["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["code"].as_str().expect("a code").to_owned())
+        .collect()
+}
