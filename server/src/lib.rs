@@ -207,6 +207,7 @@ async fn build_with<S: Store>(
         calendar,
         demo: settings.demo,
         metrics: http::metrics::Metrics::new(),
+        https: tls.is_some(),
     };
     let mut router = http::router(state);
     if tls.is_some() {

@@ -125,8 +125,9 @@ async fn open_session<S: Store>(
         .create_session(&token_hash(&token), &user.username, expires_at)
         .await?;
     let cookie = format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
-        SESSION_DAYS * 24 * 3600
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        SESSION_DAYS * 24 * 3600,
+        if app.https { "; Secure" } else { "" }
     );
     let body = Login {
         session: session_info(app, user),

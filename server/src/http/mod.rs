@@ -48,6 +48,8 @@ pub struct AppState<S> {
     pub demo: bool,
     /// Counts and timings for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Served over HTTPS: the session cookie is marked `Secure`.
+    pub https: bool,
 }
 
 impl<S> AppState<S> {

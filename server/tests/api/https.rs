@@ -68,6 +68,7 @@ async fn https_serves_http2_with_hsts_and_picks_up_a_renewed_certificate() {
         tls_cert: Some(dir.path().join("cert.pem")),
         tls_key: Some(dir.path().join("key.pem")),
         http_redirect_port: Some(0),
+        demo: true,
         ..Settings::local(fresh_database(&dir).await)
     };
     let app = server::build_with_clock(settings, Calendar::system_clock())
@@ -102,6 +103,14 @@ async fn https_serves_http2_with_hsts_and_picks_up_a_renewed_certificate() {
         format!("https://{HOST}:{port}/api/v1/roster?since=x").as_str()
     );
     assert!(health.text().await.unwrap().starts_with("ok anju "));
+    let login = client
+        .post(format!("https://{HOST}:{port}/api/v1/session"))
+        .json(&serde_json::json!({ "username": "surveyor", "password": "demo" }))
+        .send()
+        .await
+        .expect("login");
+    let cookie = login.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
 
     install(&renewed, dir.path());
     let deadline = Instant::now() + Duration::from_secs(30);
