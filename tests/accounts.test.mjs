@@ -1,6 +1,7 @@
 // An administrator adds a grid member from the phone and hands over the
 // one-time password; the grid member must choose their own before anything
-// else; the administrator finds and disables the account.
+// else; the administrator finds the account, moves it to another grid,
+// resets its password and disables it.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -45,6 +46,7 @@ test("an administrator adds an account whose one-time password must be replaced,
   assert.match(oneTime, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   await admin.getByTestId("account-zhao.lei").waitFor();
   await screenshot(admin, "accounts");
+  await admin.getByTestId("one-time-done").click();
 
   const phone = await (await newPhone(browser)).newPage();
   await phone.goto(server.url);
@@ -58,10 +60,20 @@ test("an administrator adds an account whose one-time password must be replaced,
   await phone.locator("[data-testid^='building-']").first().waitFor();
 
   const row = admin.getByTestId("account-zhao.lei");
+  await row.getByTestId("account-edit").click();
+  await row.getByTestId("account-grid-code").fill("G1");
+  await row.getByTestId("account-save").click();
+  await row.filter({ hasText: "G1" }).waitFor();
+  admin.once("dialog", (dialog) => dialog.accept());
+  await row.getByTestId("account-reset").click();
+  const reset = (await admin.getByTestId("one-time-password-value").innerText()).trim();
+  assert.notEqual(reset, oneTime);
+  assert.match(reset, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   await row.getByTestId("account-toggle").click();
   await row.getByTestId("account-disabled").waitFor();
+  // Reset and disabled: the phone is logged out at its next request.
   await phone.reload();
-  await phone.getByTestId("session-ended").waitFor({ timeout: 60_000 });
+  await phone.getByTestId("login-username").waitFor({ timeout: 60_000 });
 });
 
 test("staff come from a spreadsheet: checked, imported, and printed with their one-time passwords", async () => {

@@ -46,6 +46,7 @@ before(async () => {
       ANJU_HTTP_REDIRECT_PORT: "0",
       ANJU_TLS_CERT: cert,
       ANJU_TLS_KEY: key,
+      RUST_LOG: "info",
     },
     before: (database) =>
       anju(["user", "add", "chen", "--role", "admin", "--name", "陈主任", "--database", database], `${ADMIN_PASSWORD}\n`),
@@ -99,4 +100,9 @@ test("a county server from README's Deploy: first administrator, roster and staf
   await team.getByTestId("password-submit").click();
   await team.getByTestId("nav-households").click();
   await team.getByTestId("household-SL-1-0301").waitFor();
+
+  // The logs are JSON lines, one object a line, for a collector.
+  const logs = server.output().split("\n").filter((line) => line.startsWith("{"));
+  assert.ok(logs.length > 0, server.output());
+  for (const line of logs) assert.equal(typeof JSON.parse(line).level, "string");
 });

@@ -68,6 +68,12 @@ async fn serve(settings: Settings) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    tracing::info!(
+        version = server::http::VERSION,
+        port = app.port(),
+        https = scheme == "https",
+        "serving"
+    );
     let shown_host = if host == "0.0.0.0" {
         "127.0.0.1"
     } else {

@@ -36,7 +36,9 @@ export async function startServer({ round = "2026Q4", extra = [], env = {}, demo
     },
   );
   let stderr = "";
+  let stdout = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
+  child.stdout.on("data", (chunk) => (stdout += chunk));
   const url = await new Promise((resolveUrl, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -50,6 +52,8 @@ export async function startServer({ round = "2026Q4", extra = [], env = {}, demo
     url,
     database,
     port: Number(new URL(url).port),
+    /** What the server has printed so far: its start-up lines, then its logs. */
+    output: () => stdout,
     async stop() {
       child.kill("SIGTERM");
       await new Promise((done) => (child.exitCode !== null ? done() : child.on("exit", done)));

@@ -81,7 +81,7 @@ pub fn AccountsPage() -> impl IntoView {
                     <p>{tr(Msg::OneTimeFor)}{h.name}" ("{h.username}")"</p>
                     <p class="handover-password" data-testid="one-time-password-value">{h.password}</p>
                     <p class="hint">{tr(Msg::OneTimeHint)}</p>
-                    <button class="quiet" on:click=move |_| handover.set(None)>{tr(Msg::Done)}</button>
+                    <button class="quiet" data-testid="one-time-done" on:click=move |_| handover.set(None)>{tr(Msg::Done)}</button>
                 </div>
             })}
             <div class="accounts-tools">
