@@ -192,9 +192,12 @@ fn issue(path: &str, code: IssueCode) -> Issue {
     }
 }
 
-/// 3 to 32 lowercase ASCII letters, digits, '.', '-' or '_'.
+/// 3 to 32 lowercase ASCII letters, digits, '.', '-' or '_', and not a
+/// word the accounts' routes use.
 pub fn is_username(raw: &str) -> bool {
-    (3..=32).contains(&raw.len())
+    // `/api/v1/users/import` and `/users/template` are routes, not accounts.
+    !["import", "template"].contains(&raw)
+        && (3..=32).contains(&raw.len())
         && raw
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))

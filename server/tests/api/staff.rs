@@ -122,7 +122,8 @@ async fn every_error_is_reported_by_row_and_column_and_nothing_is_imported() {
                ,1380000,队长,G1,\r\n\
                赵强,13600004444,网格员,G77,\r\n\
                孙敏,13500005555,网格员,,\r\n\
-               钱多,13400006666,督导,没有的安置区,Qian Duo\r\n";
+               钱多,13400006666,督导,没有的安置区,Qian Duo\r\n\
+               李进,13300007777,网格员,G1,import\r\n";
 
     let refused = errors(import(&app, bad, false).await).await;
 
@@ -134,6 +135,7 @@ async fn every_error_is_reported_by_row_and_column_and_nothing_is_imported() {
         (5, "工作地点", "grid_required"),
         (6, "工作地点", "unknown_area"),
         (6, "用户名", "username_format"),
+        (7, "用户名", "username_format"),
     ];
     let expected: Vec<(u64, String, String)> = expected
         .iter()
