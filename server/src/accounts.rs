@@ -143,15 +143,20 @@ pub fn one_time_password() -> String {
         .join("-")
 }
 
-/// Argon2 is slow on purpose; keep it off the async workers.
-pub async fn hash(password: String) -> Result<String, AccountError> {
-    tokio::task::spawn_blocking(move || crate::http::auth::hash_password(&password))
-        .await
-        .map_err(|e| AccountError::Hashing(e.to_string()))
+/// A password the user chose, hashed with argon2's defaults.
+async fn hash(password: String) -> Result<String, AccountError> {
+    hash_with(crate::http::auth::hash_password, password).await
 }
 
+/// A one-time password the server chose, hashed lightly (see
+/// `hash_one_time_password`).
 async fn one_time_hash(password: String) -> Result<String, AccountError> {
-    tokio::task::spawn_blocking(move || crate::http::auth::hash_one_time_password(&password))
+    hash_with(crate::http::auth::hash_one_time_password, password).await
+}
+
+/// Argon2 is slow on purpose; keep it off the async workers.
+async fn hash_with(hasher: fn(&str) -> String, password: String) -> Result<String, AccountError> {
+    tokio::task::spawn_blocking(move || hasher(&password))
         .await
         .map_err(|e| AccountError::Hashing(e.to_string()))
 }
