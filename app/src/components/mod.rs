@@ -2,5 +2,5 @@
 
 pub mod chart;
 pub mod fields;
+pub mod file_import;
 pub mod header;
-pub mod row_errors;

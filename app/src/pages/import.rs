@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ImportCounts, ImportError, ImportReport, RowError};
+use crate::components::file_import::{RowErrors, picked_file};
 use crate::components::header::Header;
-use crate::components::row_errors::RowErrors;
 use crate::i18n::{Msg, tr};
 
 /// Where the import of the picked file stands.
@@ -28,11 +28,7 @@ pub fn ImportPage() -> impl IntoView {
     let input = NodeRef::<Input>::new();
     let stage = RwSignal::new(Stage::NoFile);
     let send = move |dry_run: bool| {
-        let Some(file) = input
-            .get_untracked()
-            .and_then(|i| i.files())
-            .and_then(|files| files.get(0))
-        else {
+        let Some(file) = picked_file(input) else {
             stage.set(Stage::NoFile);
             return;
         };
@@ -72,10 +68,7 @@ pub fn ImportPage() -> impl IntoView {
             <p class="status" data-testid="picked-file">
                 {move || {
                     stage.track();
-                    input
-                        .get_untracked()
-                        .and_then(|i| i.files())
-                        .and_then(|f| f.get(0))
+                    picked_file(input)
                         .map(|f| f.name())
                         .unwrap_or_default()
                 }}

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use shared::wire::{StaffAccount, StaffImport};
 
 use crate::api::{self, ImportError, RowError};
-use crate::components::row_errors::RowErrors;
+use crate::components::file_import::{RowErrors, picked_file};
 use crate::i18n::{Msg, label, tr};
 
 /// Where the import of the picked file stands.
@@ -27,11 +27,7 @@ pub fn StaffImportPanel(on_imported: Callback<()>) -> impl IntoView {
     let input = NodeRef::<Input>::new();
     let stage = RwSignal::new(Stage::NoFile);
     let send = move |dry_run: bool| {
-        let Some(file) = input
-            .get_untracked()
-            .and_then(|i| i.files())
-            .and_then(|files| files.get(0))
-        else {
+        let Some(file) = picked_file(input) else {
             stage.set(Stage::NoFile);
             return;
         };

@@ -1,10 +1,19 @@
-//! A refused file's errors, by row and column, as the roster and staff
-//! imports show them.
+//! What the roster and staff imports share: the file picked, and a refused
+//! file's errors by row and column.
 
+use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::RowError;
 use crate::i18n::{Msg, tr};
+
+/// The file picked in `input`, if any.
+pub fn picked_file(input: NodeRef<Input>) -> Option<web_sys::File> {
+    input
+        .get_untracked()
+        .and_then(|i| i.files())
+        .and_then(|files| files.get(0))
+}
 
 #[component]
 pub fn RowErrors(errors: Vec<RowError>) -> impl IntoView {
