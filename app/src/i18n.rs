@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 
 use leptos::prelude::*;
 use shared::codes::Code;
+use shared::field_values::Shown;
 use shared::validate::IssueCode;
 
 /// The languages of the interface.
@@ -35,9 +36,6 @@ pub enum Msg {
     Loading,
     Retry,
     NetworkError,
-    EmploymentStatus,
-    Channel,
-    WorkPlace,
     NotSet,
     Age,
     Grid,
@@ -85,10 +83,6 @@ pub enum Msg {
     NotSecure,
     NoSuchHousehold,
     People,
-    MonthsWorked,
-    MonthlyIncome,
-    WillingToTrain,
-    IntendedWork,
     Yes,
     No,
     VisitedThisRound,
@@ -105,6 +99,9 @@ pub enum Msg {
     Saving,
     Sent,
     StorageFailed,
+    GroupSkills,
+    GroupIdentity,
+    HouseholdInfo,
     MonthsUnit,
     YuanUnit,
     WantsWork,
@@ -151,13 +148,7 @@ pub enum Msg {
     NewMember,
     BornOn,
     Name,
-    ResidentId,
-    Relation,
-    Capacity,
     JoinReason,
-    IdWrongLength,
-    IdBadBirthDate,
-    IdInvalid,
     AddMember,
     Conflict,
     MissingList,
@@ -274,9 +265,6 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Loading => "加载中…",
         Msg::Retry => "重试",
         Msg::NetworkError => "网络连接失败，请稍后重试",
-        Msg::EmploymentStatus => "就业状态",
-        Msg::Channel => "就业渠道",
-        Msg::WorkPlace => "务工地点",
         Msg::NotSet => "未填写",
         Msg::Age => "岁",
         Msg::Grid => "网格",
@@ -334,10 +322,6 @@ fn zh_cn(msg: Msg) -> &'static str {
         }
         Msg::NoSuchHousehold => "找不到该户",
         Msg::People => "人",
-        Msg::MonthsWorked => "今年务工月数",
-        Msg::MonthlyIncome => "月收入（元）",
-        Msg::WillingToTrain => "是否愿意参加培训",
-        Msg::IntendedWork => "就业意向（想做什么工作）",
         Msg::Yes => "是",
         Msg::No => "否",
         Msg::VisitedThisRound => "已走访",
@@ -354,6 +338,9 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Saving => "正在保存…",
         Msg::Sent => "已发送",
         Msg::StorageFailed => "手机存储失败，记录未保存。请清理手机空间后重试",
+        Msg::GroupSkills => "培训与技能",
+        Msg::GroupIdentity => "身份与联系方式",
+        Msg::HouseholdInfo => "户信息",
         Msg::MonthsUnit => "个月",
         Msg::YuanUnit => "元",
         Msg::WantsWork => "意向：",
@@ -400,13 +387,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::NewMember => "新成员",
         Msg::BornOn => "出生",
         Msg::Name => "姓名",
-        Msg::ResidentId => "身份证号码",
-        Msg::Relation => "与户主关系",
-        Msg::Capacity => "劳动能力",
         Msg::JoinReason => "增员原因",
-        Msg::IdWrongLength => "身份证号码应为 18 位",
-        Msg::IdBadBirthDate => "身份证号码中的出生日期不存在，请核对",
-        Msg::IdInvalid => "身份证号码有误，请逐位核对",
         Msg::AddMember => "＋ 增员（新生儿、婚入、迁入）",
         Msg::Conflict => "有冲突",
         Msg::MissingList => "未调查/未走访名单",
@@ -530,9 +511,6 @@ fn en(msg: Msg) -> &'static str {
         Msg::Loading => "Loading…",
         Msg::Retry => "Retry",
         Msg::NetworkError => "No connection; please try again",
-        Msg::EmploymentStatus => "Employment",
-        Msg::Channel => "Channel",
-        Msg::WorkPlace => "Place of work",
         Msg::NotSet => "Not set",
         Msg::Age => " yrs",
         Msg::Grid => "Grid",
@@ -596,10 +574,6 @@ fn en(msg: Msg) -> &'static str {
         }
         Msg::NoSuchHousehold => "No such household",
         Msg::People => " people",
-        Msg::MonthsWorked => "Months worked this year",
-        Msg::MonthlyIncome => "Monthly income (yuan)",
-        Msg::WillingToTrain => "Willing to train",
-        Msg::IntendedWork => "Intended work",
         Msg::Yes => "Yes",
         Msg::No => "No",
         Msg::VisitedThisRound => "Visited",
@@ -616,6 +590,9 @@ fn en(msg: Msg) -> &'static str {
         Msg::Saving => "Saving…",
         Msg::Sent => "Sent",
         Msg::StorageFailed => "The phone could not store this; free some space and try again",
+        Msg::GroupSkills => "Training and skills",
+        Msg::GroupIdentity => "Identity and contact",
+        Msg::HouseholdInfo => "Household",
         Msg::MonthsUnit => " mo",
         Msg::YuanUnit => " yuan",
         Msg::WantsWork => "Wants: ",
@@ -666,13 +643,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::NewMember => "New member",
         Msg::BornOn => "Born",
         Msg::Name => "Name",
-        Msg::ResidentId => "Resident ID number",
-        Msg::Relation => "Relation to the head",
-        Msg::Capacity => "Labour capacity",
         Msg::JoinReason => "Why they joined",
-        Msg::IdWrongLength => "A resident ID number has 18 characters",
-        Msg::IdBadBirthDate => "The birth date in this ID number does not exist; please check",
-        Msg::IdInvalid => "This ID number is wrong; check it digit by digit",
         Msg::AddMember => "+ Add a member (newborn, married in, moved in)",
         Msg::Conflict => "Conflict",
         Msg::MissingList => "Missing households",
@@ -827,12 +798,31 @@ pub fn tr(msg: Msg) -> &'static str {
     }
 }
 
+/// Of a text given in both languages, the current one's.
+pub fn both(zh: &'static str, en: &'static str) -> &'static str {
+    match locale().get_untracked() {
+        Locale::Zh => zh,
+        Locale::En => en,
+    }
+}
+
+/// One written value as text in the current language; a cleared field
+/// shows as not set.
+pub fn value_text(shown: Shown) -> String {
+    match shown {
+        Shown::Unset => tr(Msg::NotSet).to_owned(),
+        Shown::Text(text) => text,
+        Shown::Label { zh, en, .. } => both(zh, en).to_owned(),
+        Shown::Date(date) => date.to_string(),
+        Shown::Months(n) => format!("{n}{}", tr(Msg::MonthsUnit)),
+        Shown::Yuan(n) => format!("{n}{}", tr(Msg::YuanUnit)),
+        Shown::YesNo(flag) => tr(if flag { Msg::Yes } else { Msg::No }).to_owned(),
+    }
+}
+
 /// The label of a closed-list value in the current language.
 pub fn label<T: Code>(value: T) -> &'static str {
-    match locale().get_untracked() {
-        Locale::Zh => value.zh(),
-        Locale::En => value.en(),
-    }
+    both(value.zh(), value.en())
 }
 
 /// A broken rule's message in the current language.

@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 
 use pinyin::ToPinyin;
 use shared::codes::{Code, Role};
+use shared::kind::ValueError;
 use shared::phone::Phone;
 use shared::place::GridCode;
 
 use crate::export::{Cell, Table};
-use crate::import::issue::{ImportCode, RowIssue};
+use crate::import::issue::{ImportCode, RowCode, RowIssue};
 use crate::import::parse::cell_text;
 use crate::import::sheet::{Sheet, Value};
 
@@ -196,7 +197,7 @@ fn read_row(
     issues: &mut Vec<RowIssue>,
 ) -> Option<StaffRow> {
     let before = issues.len();
-    let at = |column: StaffColumn, code: ImportCode| RowIssue::at(row, column.header(), code);
+    let at = |column: StaffColumn, code: RowCode| RowIssue::at(row, column.header(), code);
     let required = |column: StaffColumn, issues: &mut Vec<RowIssue>| {
         let value = text(column);
         if value.is_none() {
@@ -212,7 +213,7 @@ fn read_row(
     let phone = required(StaffColumn::Phone, issues).and_then(|raw| match Phone::parse(&raw) {
         Ok(phone) => Some(phone),
         Err(_) => {
-            issues.push(at(StaffColumn::Phone, ImportCode::InvalidPhone));
+            issues.push(at(StaffColumn::Phone, ValueError::InvalidPhone.into()));
             None
         }
     });
@@ -222,7 +223,7 @@ fn read_row(
             .copied()
             .find(|r| r.zh() == raw || r.code() == raw || r.en().eq_ignore_ascii_case(&raw));
         if role.is_none() {
-            issues.push(at(StaffColumn::Role, ImportCode::InvalidRole));
+            issues.push(at(StaffColumn::Role, ImportCode::InvalidRole.into()));
         }
         role
     });
@@ -231,7 +232,7 @@ fn read_row(
         (Some(Role::Surveyor | Role::GridMember), Some(raw)) => match GridCode::parse(raw) {
             Ok(grid) => Some(grid),
             Err(_) => {
-                issues.push(at(StaffColumn::Place, ImportCode::InvalidCode));
+                issues.push(at(StaffColumn::Place, ImportCode::InvalidCode.into()));
                 None
             }
         },

@@ -4,10 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::kind::Choice;
+
 /// A closed list of the ledger: every value has a stable code and two labels.
 pub trait Code: Sized + Copy + 'static {
     /// Every value, in display order.
     const ALL: &'static [Self];
+    /// Every value as the form and the template show it, in display order.
+    const CHOICES: &'static [Choice];
     /// The stable code, as stored and exported.
     fn code(self) -> &'static str;
     /// The label in Simplified Chinese.
@@ -31,6 +35,7 @@ macro_rules! closed_list {
 
         impl Code for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const CHOICES: &'static [Choice] = &[$(Choice { code: $code, zh: $zh, en: $en }),+];
             fn code(self) -> &'static str {
                 match self { $(Self::$variant => $code,)+ }
             }

@@ -1,11 +1,8 @@
 //! What a written value reads as, before a language or a spreadsheet cell is
-//! chosen: one match over every field, for the export's cells and the
-//! app's text alike.
+//! chosen, for the export's cells and the app's text alike. Each field's
+//! kind (`kind.rs`) says how its value reads.
 
 use time::Date;
-
-use crate::codes::Code;
-use crate::record::{FieldWrite, HouseholdWrite};
 
 /// One field's value as people read it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +12,7 @@ pub enum Shown {
     Text(String),
     /// An entry of a closed list, in both languages.
     Label {
+        code: &'static str,
         zh: &'static str,
         en: &'static str,
     },
@@ -25,67 +23,26 @@ pub enum Shown {
 }
 
 impl Shown {
-    fn label<C: Code>(value: Option<C>) -> Shown {
-        value.map_or(Shown::Unset, |v| Shown::Label {
-            zh: v.zh(),
-            en: v.en(),
+    /// The value as a form's control holds it: text, a closed list's code,
+    /// 是 or 否, a number, a date as `YYYY-MM-DD`; `None` when unset.
+    pub fn entered(&self) -> Option<String> {
+        Some(match self {
+            Shown::Unset => return None,
+            Shown::Text(text) => text.clone(),
+            Shown::Label { code, .. } => (*code).to_owned(),
+            Shown::Date(date) => crate::day::format(*date),
+            Shown::Months(n) => n.to_string(),
+            Shown::Yuan(n) => n.to_string(),
+            Shown::YesNo(flag) => if *flag { "是" } else { "否" }.to_owned(),
         })
-    }
-
-    fn text(value: Option<String>) -> Shown {
-        match value {
-            Some(text) if !text.is_empty() => Shown::Text(text),
-            _ => Shown::Unset,
-        }
-    }
-
-    fn from<T>(value: Option<T>, shown: impl FnOnce(T) -> Shown) -> Shown {
-        value.map_or(Shown::Unset, shown)
-    }
-}
-
-impl FieldWrite {
-    /// The value this write sets, as people read it.
-    pub fn shown(&self) -> Shown {
-        match self.clone() {
-            FieldWrite::Name(v) | FieldWrite::Employer(v) | FieldWrite::IntendedWork(v) => {
-                Shown::text(v)
-            }
-            FieldWrite::Sex(v) => Shown::label(v),
-            FieldWrite::BirthDate(v) => Shown::from(v, Shown::Date),
-            FieldWrite::ResidentId(v) => Shown::text(v.map(|id| id.as_str().to_owned())),
-            FieldWrite::Relation(v) => Shown::label(v),
-            FieldWrite::Education(v) => Shown::label(v),
-            FieldWrite::Capacity(v) => Shown::label(v),
-            FieldWrite::Employment(v) => Shown::label(v),
-            FieldWrite::Channel(v) => Shown::label(v),
-            FieldWrite::WorkPlace(v) | FieldWrite::IntendedPlace(v) => Shown::label(v),
-            FieldWrite::MonthsWorked(v) => Shown::from(v, Shown::Months),
-            FieldWrite::MonthlyIncome(v) => Shown::from(v, Shown::Yuan),
-            FieldWrite::Training(v) => Shown::label(v),
-            FieldWrite::Certified(v) | FieldWrite::WillingToTrain(v) => {
-                Shown::from(v, Shown::YesNo)
-            }
-            FieldWrite::Phone(v) => Shown::text(v.map(|p| p.as_str().to_owned())),
-        }
-    }
-}
-
-impl HouseholdWrite {
-    /// The value this write sets, as people read it.
-    pub fn shown(&self) -> Shown {
-        match self.clone() {
-            HouseholdWrite::Phone(v) => Shown::text(v.map(|p| p.as_str().to_owned())),
-            HouseholdWrite::Address(v) => Shown::text(v),
-            HouseholdWrite::Monitored(v) => Shown::from(v, Shown::YesNo),
-        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::EmploymentStatus;
+    use crate::codes::{Code, EmploymentStatus};
+    use crate::record::{FieldWrite, HouseholdWrite};
 
     #[test]
     fn a_cleared_field_and_an_empty_text_read_as_unset() {
@@ -95,11 +52,29 @@ mod tests {
     }
 
     #[test]
+    fn what_a_control_holds_reads_back_as_the_same_write() {
+        let writes = [
+            FieldWrite::Employment(Some(EmploymentStatus::Employed)),
+            FieldWrite::MonthsWorked(Some(7)),
+            FieldWrite::MonthlyIncome(Some(3200)),
+            FieldWrite::Certified(Some(false)),
+            FieldWrite::BirthDate(Some(time::macros::date!(1990 - 01 - 31))),
+            FieldWrite::Employer(Some("帮扶车间".into())),
+        ];
+        for write in writes {
+            let entered = write.shown().entered();
+            let input = entered.as_deref().map(crate::kind::Input::Text);
+            assert_eq!(write.key().read(input), Ok(write.clone()));
+        }
+    }
+
+    #[test]
     fn closed_lists_read_in_both_languages_and_numbers_keep_their_unit() {
         let employed = FieldWrite::Employment(Some(EmploymentStatus::Employed)).shown();
         assert_eq!(
             employed,
             Shown::Label {
+                code: "employed",
                 zh: EmploymentStatus::Employed.zh(),
                 en: EmploymentStatus::Employed.en(),
             }

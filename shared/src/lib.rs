@@ -5,10 +5,10 @@
 pub mod codes;
 pub mod coverage;
 pub mod day;
-pub mod field_names;
 pub mod field_values;
 pub mod flags;
 pub mod indicators;
+pub mod kind;
 pub mod map;
 pub mod merge;
 pub mod password;

@@ -1,9 +1,14 @@
 //! 劳动力信息: a person's labour record, a household's own record, and the
 //! writes that change them.
 //!
-//! Every field is defined once, in the `record_fields!` tables below: the
-//! record's field, its write variant (what a submission carries) and its
-//! key (what the merge and provenance are keyed by).
+//! **Every built-in field is declared once**, in the `record_fields!` tables
+//! below: its name, its type and kind of value (`kind.rs`), the group of
+//! the survey form it sits in, its write variant (what a submission carries)
+//! and key (what the merge and provenance are keyed by), its Chinese column
+//! header (the export's and the import's, and the form's caption), its
+//! English name, and the template's example for the head of a household and
+//! a spouse. Everything else about a field is derived from that line or is
+//! a rule in `validate.rs`.
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -12,6 +17,8 @@ use crate::codes::{
     Channel, Education, EmploymentStatus, JoinReason, LabourCapacity, LeaveReason, Relation, Sex,
     Training, WorkPlace,
 };
+use crate::field_values::Shown;
+use crate::kind::{Input, Kind, KindOf, ValueError, of};
 use crate::phone::Phone;
 use crate::resident_id::ResidentId;
 
@@ -27,10 +34,25 @@ pub trait Record: Clone + Default {
     fn apply_write(&mut self, write: &Self::Write);
 }
 
+/// Where the survey form puts a field. A member's groups come in this
+/// order: the work first, folded groups after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// 户信息: the household's own fields, at the top of its survey.
+    Household,
+    /// 就业情况: employment and, for those out of work, their intentions.
+    Work,
+    /// 培训与技能: capacity, education, training and certificates.
+    Skills,
+    /// 身份与联系方式: who the person is and how to reach them.
+    Identity,
+}
+
 macro_rules! record_fields {
     (
         $(#[$rmeta:meta])* $Record:ident, $(#[$wmeta:meta])* $Write:ident, $(#[$kmeta:meta])* $Key:ident;
-        $($(#[$fmeta:meta])* $field:ident: $ty:ty => $variant:ident;)+
+        $($(#[$fmeta:meta])* $field:ident: $ty:ty as $kind:ident in $group:ident
+            => $variant:ident, $zh:literal, $en:literal, [$head:literal, $spouse:literal];)+
     ) => {
         $(#[$rmeta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +87,15 @@ macro_rules! record_fields {
             pub fn key(&self) -> $Key {
                 match self { $($Write::$variant(_) => $Key::$variant,)+ }
             }
+
+            /// The value this write sets, as people read it.
+            pub fn shown(&self) -> Shown {
+                match self {
+                    $($Write::$variant(v) => v
+                        .as_ref()
+                        .map_or(Shown::Unset, <of::$kind as KindOf<$ty>>::shown),)+
+                }
+            }
         }
 
         impl $Key {
@@ -74,6 +105,45 @@ macro_rules! record_fields {
             /// The field's name in paths and exports (`employment`, `months_worked`).
             pub fn name(self) -> &'static str {
                 match self { $($Key::$variant => stringify!($field),)+ }
+            }
+
+            /// The field named `name` as in paths and exports.
+            pub fn named(name: &str) -> Option<$Key> {
+                $Key::ALL.iter().copied().find(|k| k.name() == name)
+            }
+
+            /// The field's column header in a cadre's ledger, and its caption.
+            pub fn zh(self) -> &'static str {
+                match self { $($Key::$variant => $zh,)+ }
+            }
+
+            pub fn en(self) -> &'static str {
+                match self { $($Key::$variant => $en,)+ }
+            }
+
+            pub fn kind(self) -> Kind {
+                match self { $($Key::$variant => <of::$kind as KindOf<$ty>>::KIND,)+ }
+            }
+
+            pub fn group(self) -> Group {
+                match self { $($Key::$variant => Group::$group,)+ }
+            }
+
+            /// The template's example for the head of a household and a spouse
+            /// (empty where the template leaves the cell empty).
+            pub fn examples(self) -> [&'static str; 2] {
+                match self { $($Key::$variant => [$head, $spouse],)+ }
+            }
+
+            /// The write that sets this field to what a person wrote; nothing
+            /// (or blank text) clears it.
+            pub fn read(self, input: Option<Input>) -> Result<$Write, ValueError> {
+                let input = input.filter(|i| !matches!(i, Input::Text(t) if t.trim().is_empty()));
+                Ok(match self {
+                    $($Key::$variant => $Write::$variant(
+                        input.map(<of::$kind as KindOf<$ty>>::read).transpose()?,
+                    ),)+
+                })
             }
         }
 
@@ -119,26 +189,45 @@ record_fields! {
     /// The name of a member field.
     FieldKey;
 
-    name: String => Name;
-    sex: Sex => Sex;
+    name: String as Text in Identity
+        => Name, "姓名", "Name", ["张建军", "李桂英"];
+    sex: Sex as Choice in Identity
+        => Sex, "性别", "Sex", ["男", "女"];
     #[serde(with = "crate::day::optional")]
-    birth_date: Date => BirthDate;
-    resident_id: ResidentId => ResidentId;
-    relation: Relation => Relation;
-    education: Education => Education;
-    capacity: LabourCapacity => Capacity;
-    employment: EmploymentStatus => Employment;
-    channel: Channel => Channel;
-    work_place: WorkPlace => WorkPlace;
-    employer: String => Employer;
-    months_worked: u8 => MonthsWorked;
-    monthly_income: u32 => MonthlyIncome;
-    training: Training => Training;
-    certified: bool => Certified;
-    willing_to_train: bool => WillingToTrain;
-    intended_work: String => IntendedWork;
-    intended_place: WorkPlace => IntendedPlace;
-    phone: Phone => Phone;
+    birth_date: Date as Date in Identity
+        => BirthDate, "出生日期", "Date of birth", ["1985-03-12", "1987-07-01"];
+    resident_id: ResidentId as ResidentId in Identity
+        => ResidentId, "公民身份号码", "Resident ID number", ["110105198503120012", "110105198707010026"];
+    relation: Relation as Choice in Identity
+        => Relation, "与户主关系", "Relation to head", ["户主", "配偶"];
+    education: Education as Choice in Skills
+        => Education, "文化程度", "Education", ["初中", "初中"];
+    capacity: LabourCapacity as Choice in Skills
+        => Capacity, "劳动能力", "Labour capacity", ["普通劳动力", "普通劳动力"];
+    employment: EmploymentStatus as Choice in Work
+        => Employment, "就业状态", "Employment", ["已就业", "未就业"];
+    channel: Channel as Choice in Work
+        => Channel, "就业渠道", "Channel", ["帮扶车间", ""];
+    work_place: WorkPlace as Choice in Work
+        => WorkPlace, "务工地点", "Place of work", ["县内", ""];
+    employer: String as Text in Work
+        => Employer, "务工单位", "Employer", ["社区帮扶车间", ""];
+    months_worked: u8 as Months in Work
+        => MonthsWorked, "今年务工月数", "Months worked this year", ["10", ""];
+    monthly_income: u32 as Yuan in Work
+        => MonthlyIncome, "月收入（元）", "Monthly income (yuan)", ["2400", ""];
+    training: Training as Choice in Skills
+        => Training, "参加培训", "Training received", ["职业技能培训", "未参加培训"];
+    certified: bool as YesNo in Skills
+        => Certified, "取得技能证书", "Skill certificate", ["是", "否"];
+    willing_to_train: bool as YesNo in Work
+        => WillingToTrain, "是否愿意参加培训", "Willing to train", ["是", "是"];
+    intended_work: String as Text in Work
+        => IntendedWork, "就业意向", "Work wanted", ["", "家政服务"];
+    intended_place: WorkPlace as Choice in Work
+        => IntendedPlace, "意向务工地点", "Place wanted", ["", "县内"];
+    phone: Phone as Phone in Identity
+        => Phone, "联系电话", "Phone", ["13912345678", ""];
 }
 
 record_fields! {
@@ -148,10 +237,14 @@ record_fields! {
     HouseholdWrite,
     /// The name of a household field.
     HouseholdKey;
-    phone: Phone => Phone;
-    address: String => Address;
+
+    phone: Phone as Phone in Household
+        => Phone, "户联系电话", "Household phone", ["13800001111", "13800001111"];
+    address: String as Text in Household
+        => Address, "住址", "Address", ["示例安置区 1号楼 301室", "示例安置区 1号楼 301室"];
     // 防返贫监测对象: followed for relapse into poverty.
-    monitored: bool => Monitored;
+    monitored: bool as YesNo in Household
+        => Monitored, "防返贫监测对象", "Monitored against poverty", ["否", "否"];
 }
 
 /// A change in who belongs to the household, with its reason. Merged like
@@ -241,6 +334,65 @@ mod tests {
         assert_eq!(serde_json::from_str::<FieldWrite>(&json).unwrap(), write);
         let cleared = serde_json::to_string(&FieldWrite::Channel(None)).unwrap();
         assert_eq!(cleared, r#"{"field":"channel","value":null}"#);
+    }
+
+    #[test]
+    fn every_field_is_found_by_its_name_and_headers_are_unique() {
+        let mut headers: Vec<&str> = Vec::new();
+        for &key in FieldKey::ALL {
+            assert_eq!(FieldKey::named(key.name()), Some(key));
+            headers.push(key.zh());
+        }
+        for &key in HouseholdKey::ALL {
+            assert_eq!(HouseholdKey::named(key.name()), Some(key));
+            headers.push(key.zh());
+        }
+        let n = headers.len();
+        headers.sort_unstable();
+        headers.dedup();
+        assert_eq!(headers.len(), n, "a header names one column");
+        assert_eq!(FieldKey::named("no_such_field"), None);
+    }
+
+    #[test]
+    fn every_example_reads_as_its_field_and_reads_back_the_same() {
+        for &key in FieldKey::ALL {
+            for example in key.examples() {
+                let write = key.read(Some(Input::Text(example))).unwrap();
+                assert_eq!(write.key(), key);
+                assert_eq!(
+                    write.shown() == Shown::Unset,
+                    example.is_empty(),
+                    "{example}"
+                );
+            }
+        }
+        for &key in HouseholdKey::ALL {
+            for example in key.examples() {
+                assert!(key.read(Some(Input::Text(example))).is_ok(), "{example}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_that_is_not_of_the_kind_is_refused_with_why() {
+        assert_eq!(
+            FieldKey::MonthsWorked.read(Some(Input::Text("十"))),
+            Err(ValueError::InvalidNumber)
+        );
+        assert_eq!(
+            FieldKey::Phone.read(Some(Input::Text("12345"))),
+            Err(ValueError::InvalidPhone)
+        );
+        assert_eq!(
+            FieldKey::Employment.read(Some(Input::Text(" "))),
+            Ok(FieldWrite::Employment(None))
+        );
+        assert_eq!(FieldKey::Certified.kind(), Kind::YesNo);
+        assert_eq!(
+            FieldKey::Employment.kind(),
+            Kind::Choice(<EmploymentStatus as crate::codes::Code>::CHOICES)
+        );
     }
 
     #[test]

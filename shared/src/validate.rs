@@ -111,6 +111,23 @@ impl From<PasswordError> for IssueCode {
     }
 }
 
+/// Whether the survey asks `key` of this person as of `on`: a job's
+/// details of those employed, training and intentions of those seeking
+/// work, everything else of everyone.
+pub fn asks(record: &LabourRecord, key: FieldKey, on: Date) -> bool {
+    match key {
+        FieldKey::Channel
+        | FieldKey::WorkPlace
+        | FieldKey::Employer
+        | FieldKey::MonthsWorked
+        | FieldKey::MonthlyIncome => record.is_employed(),
+        FieldKey::WillingToTrain | FieldKey::IntendedWork | FieldKey::IntendedPlace => {
+            record.is_seeking_work(on)
+        }
+        _ => true,
+    }
+}
+
 /// Checks one write on its own: ranges and lengths.
 pub fn check_write(write: &FieldWrite) -> Option<IssueCode> {
     match write {

@@ -1,152 +1,182 @@
-//! Big, thumb-sized inputs for one field of a labour record each.
+//! Big, thumb-sized controls for one field each, chosen by the field's
+//! kind: chips for a closed list, two buttons for yes or no, the numeric
+//! keypad for numbers, a line for text.
 
 use leptos::prelude::*;
-use shared::codes::Code;
-use shared::record::LabourRecord;
+use shared::kind::{Choice, Input, Kind, ValueError};
 
-use crate::i18n::{Msg, label, tr};
+use crate::i18n::{Locale, Msg, both, locale, tr};
 
-/// Reads and writes one field of a record.
-pub struct FieldAccess<T> {
-    pub get: fn(&LabourRecord) -> Option<T>,
-    pub set: fn(&mut LabourRecord, Option<T>),
+/// How a field is entered.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Control {
+    /// One of a list, as chips: (code, label).
+    Chips(Vec<(String, String)>),
+    YesNo,
+    /// A whole number, with its unit after it.
+    Number(&'static str),
+    /// A line of text, with the keyboard it wants (`text`, `tel`).
+    Text(&'static str),
+    Date,
 }
 
-/// A closed list as big buttons, one tap to choose.
-#[component]
-pub fn CodeChoice<T: Code + PartialEq + Send + Sync>(
-    caption: Msg,
-    record: RwSignal<LabourRecord>,
-    access: FieldAccess<T>,
-    testid: String,
-) -> impl IntoView {
-    let FieldAccess { get, set } = access;
-    // Only this adapter is generic: the view is built once for every list.
-    let options = T::ALL.iter().map(|&v| (v.code(), label(v))).collect();
-    let current = Signal::derive(move || record.with(|r| get(r).map(Code::code)));
-    let pick = Callback::new(move |code: &'static str| {
-        record.update(|r| set(r, T::from_code(code)));
-    });
-    view! { <Chips caption options current pick testid /> }
+impl Control {
+    /// The control for a built-in field's kind, in the current language.
+    pub fn of(kind: Kind) -> Control {
+        match kind {
+            Kind::Text => Control::Text("text"),
+            Kind::Choice(choices) => Control::Chips(choices.iter().map(choice).collect()),
+            Kind::YesNo => Control::YesNo,
+            Kind::Date => Control::Date,
+            Kind::Months => Control::Number(tr(Msg::MonthsUnit)),
+            Kind::Yuan => Control::Number(tr(Msg::YuanUnit)),
+            Kind::ResidentId => Control::Text("text"),
+            Kind::Phone => Control::Text("tel"),
+        }
+    }
 }
 
-/// Chips for a list of (code, label), the current code pressed.
-#[component]
-pub fn Chips(
-    caption: Msg,
-    options: Vec<(&'static str, &'static str)>,
-    current: Signal<Option<&'static str>>,
-    pick: Callback<&'static str>,
-    testid: String,
-) -> impl IntoView {
-    let chips = options
-        .into_iter()
-        .map(|(code, text)| {
-            view! {
-                <button
-                    type="button"
-                    class="choice"
-                    data-code=code
-                    aria-pressed=move || (current.get() == Some(code)).to_string()
-                    on:click=move |_| pick.run(code)
-                >
-                    {text}
-                </button>
+fn choice(choice: &Choice) -> (String, String) {
+    let label = match locale().get_untracked() {
+        Locale::Zh => choice.zh,
+        Locale::En => choice.en,
+    };
+    (choice.code.to_owned(), label.to_owned())
+}
+
+/// The `enter` of field `key`: `read` turns an entry into a write for
+/// `apply`; while an entry is not a value, `invalid` holds `key` (the record
+/// keeps its last good value, and the form cannot be submitted).
+pub fn reader<K, W>(
+    key: K,
+    invalid: RwSignal<Vec<K>>,
+    read: impl Fn(Option<Input>) -> Result<W, ValueError> + Send + Sync + 'static,
+    apply: impl Fn(W) + Send + Sync + 'static,
+) -> Callback<Option<String>, Option<&'static str>>
+where
+    K: Copy + PartialEq + Send + Sync + 'static,
+{
+    Callback::new(move |raw: Option<String>| {
+        match read(raw.as_deref().map(Input::Text)) {
+            Ok(write) => {
+                invalid.update(|keys| keys.retain(|k| *k != key));
+                apply(write);
+                None
             }
-        })
-        .collect_view();
-    view! {
-        <div class="field" role="group" aria-label=tr(caption) data-testid=testid>
-            <span class="field-caption">{tr(caption)}</span>
-            <div class="chips">{chips}</div>
-        </div>
-    }
+            Err(err) => {
+                invalid.update(|keys| {
+                    if !keys.contains(&key) {
+                        keys.push(key);
+                    }
+                });
+                // Still typing an ID number: nothing to say until it is whole.
+                let typing =
+                    err == ValueError::IdLength && raw.is_some_and(|r| r.chars().count() < 18);
+                (!typing).then(|| both(err.zh(), err.en()))
+            }
+        }
+    })
 }
 
-/// A whole number, with the phone's numeric keypad.
-#[component]
-pub fn NumberInput(
-    caption: Msg,
-    record: RwSignal<LabourRecord>,
-    access: FieldAccess<u32>,
-    testid: String,
-) -> impl IntoView {
-    let FieldAccess { get, set } = access;
-    view! {
-        <label class="field">
-            <span class="field-caption">{tr(caption)}</span>
-            <input
-                class="field-input"
-                data-testid=testid
-                inputmode="numeric"
-                pattern="[0-9]*"
-                prop:value=move || record.with(|r| get(r).map(|v| v.to_string()).unwrap_or_default())
-                on:input=move |ev| {
-                    let raw = event_target_value(&ev);
-                    record.update(|r| set(r, raw.trim().parse().ok()));
-                }
-            />
-        </label>
-    }
-}
+/// What yes and no are entered as.
+pub const YES: &str = "是";
+pub const NO: &str = "否";
 
-/// A line of text.
+/// One field: its caption, its control, and what is wrong with what was
+/// entered. `current` is the value as entered text (a code, 是 or 否, a
+/// number, a date as `YYYY-MM-DD`); `enter` takes what the user entered
+/// (`None` for nothing) and answers what to say about it, if anything.
 #[component]
-pub fn TextInput(
-    caption: Msg,
-    record: RwSignal<LabourRecord>,
-    access: FieldAccess<String>,
+pub fn Field(
+    caption: String,
+    control: Control,
+    current: Signal<Option<String>>,
+    enter: Callback<Option<String>, Option<&'static str>>,
     testid: String,
+    /// Shown in an empty text input: a number the user may not see in full.
+    #[prop(optional)]
+    placeholder: Option<String>,
 ) -> impl IntoView {
-    let FieldAccess { get, set } = access;
-    view! {
-        <label class="field">
-            <span class="field-caption">{tr(caption)}</span>
-            <input
-                class="field-input"
-                data-testid=testid
-                prop:value=move || record.with(|r| get(r).unwrap_or_default())
-                on:input=move |ev| {
-                    let raw = event_target_value(&ev);
-                    let raw = raw.trim();
-                    record.update(|r| set(r, (!raw.is_empty()).then(|| raw.to_owned())));
-                }
-            />
-        </label>
-    }
-}
-
-/// Yes or no, as two big buttons.
-#[component]
-pub fn YesNo(
-    caption: Msg,
-    record: RwSignal<LabourRecord>,
-    access: FieldAccess<bool>,
-    testid: String,
-) -> impl IntoView {
-    let FieldAccess { get, set } = access;
-    let is = move |want: bool| record.with(|r| get(r) == Some(want));
-    view! {
-        <div class="field" role="group" data-testid=testid>
-            <span class="field-caption">{tr(caption)}</span>
-            <div class="yes-no">
-                <button
-                    type="button"
-                    class="choice"
-                    aria-pressed=move || is(true).to_string()
-                    on:click=move |_| record.update(|r| set(r, Some(true)))
-                >
-                    {tr(Msg::Yes)}
-                </button>
-                <button
-                    type="button"
-                    class="choice"
-                    aria-pressed=move || is(false).to_string()
-                    on:click=move |_| record.update(|r| set(r, Some(false)))
-                >
-                    {tr(Msg::No)}
-                </button>
+    let error = RwSignal::new(None::<&'static str>);
+    let put = move |value: Option<String>| error.set(enter.run(value));
+    let group = |buttons: AnyView, caption: String, testid: String| {
+        let label = caption.clone();
+        view! {
+            <div class="field" role="group" aria-label=label data-testid=testid>
+                <span class="field-caption">{caption}</span>
+                {buttons}
             </div>
-        </div>
+        }
+        .into_any()
+    };
+    let (mode, kind, unit) = match control {
+        Control::Chips(options) => {
+            let chips = options
+                .into_iter()
+                .map(|(code, label)| {
+                    let pressed = {
+                        let code = code.clone();
+                        move || (current.get().as_deref() == Some(code.as_str())).to_string()
+                    };
+                    let picked = code.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="choice"
+                            data-code=code
+                            aria-pressed=pressed
+                            on:click=move |_| put(Some(picked.clone()))
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view();
+            return group(
+                view! { <div class="chips">{chips}</div> }.into_any(),
+                caption,
+                testid,
+            );
+        }
+        Control::YesNo => {
+            let is = move |want: &str| (current.get().as_deref() == Some(want)).to_string();
+            let buttons = view! {
+                <div class="yes-no">
+                    <button type="button" class="choice" aria-pressed=move || is(YES)
+                        on:click=move |_| put(Some(YES.to_owned()))>{tr(Msg::Yes)}</button>
+                    <button type="button" class="choice" aria-pressed=move || is(NO)
+                        on:click=move |_| put(Some(NO.to_owned()))>{tr(Msg::No)}</button>
+                </div>
+            };
+            return group(buttons.into_any(), caption, testid);
+        }
+        Control::Number(unit) => ("numeric", "text", Some(unit)),
+        Control::Text(mode) => (mode, "text", None),
+        Control::Date => ("numeric", "date", None),
+    };
+    let typed = move |ev| {
+        let raw = event_target_value(&ev);
+        let raw = raw.trim();
+        put((!raw.is_empty()).then(|| raw.to_owned()));
+    };
+    view! {
+        <label class="field">
+            <span class="field-caption">{caption}</span>
+            <span class="field-line">
+                <input
+                    class="field-input"
+                    type=kind
+                    data-testid=testid
+                    inputmode=mode
+                    autocomplete="off"
+                    placeholder=placeholder
+                    prop:value=move || current.get().unwrap_or_default()
+                    on:input=typed
+                />
+                {unit.map(|u| view! { <span class="unit">{u}</span> })}
+            </span>
+            {move || error.get().map(|m| view! { <span class="error" role="alert">{m}</span> })}
+        </label>
     }
+    .into_any()
 }

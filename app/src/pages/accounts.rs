@@ -9,7 +9,7 @@ use shared::codes::{Code, Role};
 use shared::place::GridCode;
 use shared::wire::{NewUser, Scope, UserInfo};
 
-use crate::components::fields::Chips;
+use crate::components::fields::{Control, Field};
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
 use crate::pages::staff_import::StaffImportPanel;
@@ -125,13 +125,19 @@ fn ScopeFields(
     grid: RwSignal<String>,
     area: RwSignal<String>,
 ) -> impl IntoView {
-    let options = Role::ALL.iter().map(|r| (r.code(), label(*r))).collect();
+    let options = Role::ALL
+        .iter()
+        .map(|r| (r.code().to_owned(), label(*r).to_owned()))
+        .collect();
     view! {
-        <Chips
-            caption=Msg::RoleCaption
-            options
-            current=Signal::derive(move || role.get().map(Role::code))
-            pick=Callback::new(move |code: &'static str| role.set(Role::from_code(code)))
+        <Field
+            caption=tr(Msg::RoleCaption).to_owned()
+            control=Control::Chips(options)
+            current=Signal::derive(move || role.get().map(|r| r.code().to_owned()))
+            enter=Callback::new(move |code: Option<String>| {
+                role.set(code.as_deref().and_then(Role::from_code));
+                None
+            })
             testid="account-role".into()
         />
         {move || match role.get() {

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::field_values::Shown;
 use shared::record::{FieldKey, HouseholdKey, Membership};
 use shared::wire::{
     ConflictList, ConflictSide, ConflictSides, OpenConflict, ResolveConflict, SubmissionId,
@@ -12,7 +11,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::components::header::{Header, clock};
-use crate::i18n::{Locale, Msg, label, locale, tr};
+use crate::i18n::{Msg, both, label, tr, value_text};
 use crate::loading::{ErrorBanner, fetch_into};
 use crate::pages::review::millis;
 
@@ -177,7 +176,13 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
                 let writes: Vec<String> = s
                     .write
                     .iter()
-                    .map(|w| format!("{}: {}", key_label(w.key()), value_text(w.shown())))
+                    .map(|w| {
+                        format!(
+                            "{}: {}",
+                            both(w.key().zh(), w.key().en()),
+                            value_text(w.shown())
+                        )
+                    })
                     .collect();
                 Side::of(s, writes.join("; "))
             }));
@@ -190,11 +195,11 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
 fn field_label(name: &str, sides: &ConflictSides) -> String {
     match sides {
         ConflictSides::Household { .. } => HouseholdKey::named(name)
-            .map(household_key_label)
+            .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
         ConflictSides::Field { .. } => FieldKey::named(name)
-            .map(key_label)
+            .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
@@ -203,40 +208,9 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
     }
 }
 
-fn key_label(key: FieldKey) -> &'static str {
-    match locale().get_untracked() {
-        Locale::Zh => key.zh(),
-        Locale::En => key.en(),
-    }
-}
-
-fn household_key_label(key: HouseholdKey) -> &'static str {
-    match locale().get_untracked() {
-        Locale::Zh => key.zh(),
-        Locale::En => key.en(),
-    }
-}
-
 fn membership_value(change: Membership) -> String {
     match change {
         Membership::Joined(reason) => format!("{}: {}", tr(Msg::Joined), label(reason)),
         Membership::Left(reason) => format!("{}: {}", tr(Msg::Left), label(reason)),
-    }
-}
-
-/// One written value as text in the chosen language; a cleared field shows
-/// as not set.
-fn value_text(shown: Shown) -> String {
-    match shown {
-        Shown::Unset => tr(Msg::NotSet).to_owned(),
-        Shown::Text(text) => text,
-        Shown::Label { zh, en } => match locale().get_untracked() {
-            Locale::Zh => zh.to_owned(),
-            Locale::En => en.to_owned(),
-        },
-        Shown::Date(date) => date.to_string(),
-        Shown::Months(n) => format!("{n}{}", tr(Msg::MonthsUnit)),
-        Shown::Yuan(n) => format!("{n}{}", tr(Msg::YuanUnit)),
-        Shown::YesNo(flag) => tr(if flag { Msg::Yes } else { Msg::No }).to_owned(),
     }
 }

@@ -5,12 +5,14 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::codes::SubmissionKind;
 use shared::place::PersonId;
+use shared::record::{HouseholdKey, HouseholdRecord};
 use shared::wire::{RosterHousehold, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::components::fields::{Control, Field, reader};
 use crate::components::header::Header;
-use crate::i18n::{Msg, tr};
+use crate::i18n::{Msg, both, tr, value_text};
 use crate::outbox::Entry;
 use crate::pages::member::{Draft, MemberCard, change_label, glance};
 use crate::pages::roster::describe;
@@ -91,6 +93,7 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             .map(Draft::existing)
             .collect(),
     );
+    let home = HouseholdDraft::new(&household);
     let step = RwSignal::new(Step::Editing);
     let title = if correcting {
         format!(
@@ -106,8 +109,9 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
     // A correction must change something; a survey may confirm all as is.
     let valid = move || {
         drafts.with(|d| {
-            d.iter().all(|d| d.problems(today).is_empty())
-                && (!correcting || d.iter().any(Draft::changed))
+            d.iter().all(|d| d.ready(today))
+                && home.invalid.with(Vec::is_empty)
+                && (!correcting || home.changed() || d.iter().any(Draft::changed))
         })
     };
     let add_member = {
@@ -127,10 +131,11 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
         drafts.update(|d| {
             d.retain(|d| !d.joining);
             for draft in d.iter() {
-                draft.record.set(draft.member.record.clone());
+                draft.reset();
                 draft.change.set(None);
             }
         });
+        home.reset();
         // Last round's answers may be incomplete: then the form stays,
         // showing what is missing.
         if valid() {
@@ -156,7 +161,7 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             let submission = Submission {
                 id: SubmissionId(Uuid::new_v4()),
                 kind,
-                household_writes: Vec::new(),
+                household_writes: home.writes(),
                 household: household.code.clone(),
                 round,
                 captured_at: OffsetDateTime::now_utc(),
@@ -187,7 +192,15 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
         }
     };
     let summary = move || {
-        drafts
+        let home_line = home.changed().then(|| {
+            view! {
+                <li class="summary-line changed">
+                    <strong>{tr(Msg::HouseholdInfo)}</strong>
+                    <span>{home.glance()}</span>
+                </li>
+            }
+        });
+        let members = drafts
             .get_untracked()
             .into_iter()
             .map(|draft| {
@@ -207,7 +220,8 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
                     </li>
                 }
             })
-            .collect_view()
+            .collect_view();
+        view! { {home_line} {members} }
     };
     let delivered = move |id: Uuid| sync.delivered.with(|d| d.contains(&id));
     let problem = move |id: Uuid| {
@@ -232,6 +246,10 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             <button class="secondary wide" data-testid="all-unchanged" on:click=unchanged_all class:hidden=correcting>
                 {tr(Msg::AllUnchanged)}
             </button>
+            <details class="field-group household-fields">
+                <summary data-testid="group-household">{tr(Msg::HouseholdInfo)}</summary>
+                <div class="member-fields">{home.fields(household.masked_phone.clone())}</div>
+            </details>
             <h2 class="section-title">{tr(Msg::Members)}</h2>
             <ul class="member-list">
                 <For each=move || drafts.get() key=|d| d.member.person.clone() let:draft>
@@ -285,5 +303,85 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
                 <p class="error" role="alert">{tr(Msg::StorageFailed)}</p>
             }.into_any(),
         }}
+    }
+}
+
+/// The household's own fields as the form holds them.
+#[derive(Clone, Copy)]
+struct HouseholdDraft {
+    original: StoredValue<HouseholdRecord>,
+    record: RwSignal<HouseholdRecord>,
+    invalid: RwSignal<Vec<HouseholdKey>>,
+}
+
+impl HouseholdDraft {
+    fn new(household: &RosterHousehold) -> HouseholdDraft {
+        HouseholdDraft {
+            original: StoredValue::new(household.record.clone()),
+            record: RwSignal::new(household.record.clone()),
+            invalid: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn writes(&self) -> Vec<shared::record::HouseholdWrite> {
+        self.original
+            .with_value(|o| self.record.with_untracked(|r| o.diff(r)))
+    }
+
+    fn changed(&self) -> bool {
+        !self.writes().is_empty()
+    }
+
+    fn reset(&self) {
+        self.record.set(self.original.get_value());
+        self.invalid.set(Vec::new());
+    }
+
+    /// What changed, as the summary says it.
+    fn glance(&self) -> String {
+        let shown = |w: &shared::record::HouseholdWrite| {
+            format!(
+                "{} {}",
+                both(w.key().zh(), w.key().en()),
+                value_text(w.shown())
+            )
+        };
+        self.writes()
+            .iter()
+            .map(shown)
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
+    fn fields(self, masked_phone: Option<String>) -> impl IntoView {
+        HouseholdKey::ALL
+            .iter()
+            .map(|&key| {
+                let HouseholdDraft {
+                    record, invalid, ..
+                } = self;
+                let current = Memo::new(move |_| record.with(|r| r.get(key).shown().entered()));
+                let enter = reader(
+                    key,
+                    invalid,
+                    move |input| key.read(input),
+                    move |write| record.update(|r| r.apply(&write)),
+                );
+                let placeholder = (key == HouseholdKey::Phone)
+                    .then(|| masked_phone.clone())
+                    .flatten()
+                    .unwrap_or_default();
+                view! {
+                    <Field
+                        caption=both(key.zh(), key.en()).to_owned()
+                        control=Control::of(key.kind())
+                        current=current.into()
+                        enter
+                        testid=format!("hh-{}", key.name())
+                        placeholder
+                    />
+                }
+            })
+            .collect_view()
     }
 }

@@ -1,19 +1,18 @@
-//! One member on the survey form: what matters at a glance, "无变化", the
-//! employment fields, and joining or leaving the household.
+//! One member on the survey form: what matters at a glance, "无变化",
+//! every field of the labour record in its group (the work first, the
+//! others folded), and joining or leaving the household.
 
 use leptos::prelude::*;
-use shared::codes::{
-    Channel, Code, EmploymentStatus, JoinReason, LabourCapacity, LeaveReason, Relation, WorkPlace,
-};
+use shared::codes::{Code, EmploymentStatus, JoinReason, LeaveReason};
 use shared::place::PersonId;
-use shared::record::{LabourRecord, Membership};
-use shared::resident_id::{ResidentId, ResidentIdError, age_on};
-use shared::validate::check_record;
+use shared::record::{FieldKey, Group, LabourRecord, Membership};
+use shared::resident_id::age_on;
+use shared::validate::{asks, check_record};
 use shared::wire::{MemberReport, RosterMember};
 use time::Date;
 
-use crate::components::fields::{Chips, CodeChoice, FieldAccess, NumberInput, TextInput, YesNo};
-use crate::i18n::{Locale, Msg, label, locale, tr};
+use crate::components::fields::{Control, Field, reader};
+use crate::i18n::{Locale, Msg, both, label, locale, tr};
 
 /// A member as the form holds them: last round's record, the edited one,
 /// and whether they join or leave this round.
@@ -24,6 +23,9 @@ pub struct Draft {
     pub change: RwSignal<Option<Membership>>,
     /// Added on this form rather than carried from last round.
     pub joining: bool,
+    /// Fields whose entry is not a value of their kind: the record keeps
+    /// the last good value, and the form cannot be submitted.
+    pub invalid: RwSignal<Vec<FieldKey>>,
 }
 
 impl Draft {
@@ -33,6 +35,7 @@ impl Draft {
             member,
             change: RwSignal::new(None),
             joining: false,
+            invalid: RwSignal::new(Vec::new()),
         }
     }
 
@@ -47,6 +50,7 @@ impl Draft {
             record: RwSignal::new(LabourRecord::default()),
             change: RwSignal::new(None),
             joining: true,
+            invalid: RwSignal::new(Vec::new()),
         }
     }
 
@@ -54,7 +58,19 @@ impl Draft {
         self.change.with(|c| matches!(c, Some(Membership::Left(_))))
     }
 
-    /// What must be fixed before this member can be submitted.
+    /// Whether this member can be submitted: no rule broken, every entry read.
+    pub fn ready(&self, today: Date) -> bool {
+        self.problems(today).is_empty() && (self.leaving() || self.invalid.with(Vec::is_empty))
+    }
+
+    /// Back to last round's record, forgetting what was typed.
+    pub fn reset(&self) {
+        self.record.set(self.member.record.clone());
+        self.invalid.set(Vec::new());
+    }
+
+    /// What must be fixed before this member can be submitted, beyond
+    /// entries that are not values (said at their fields).
     pub fn problems(&self, today: Date) -> Vec<&'static str> {
         if self.leaving() {
             return Vec::new();
@@ -131,15 +147,69 @@ pub fn change_label(change: Membership) -> String {
     }
 }
 
-/// A job's details go with the job: out of work, they would be stale.
-fn set_employment(record: &mut LabourRecord, status: Option<EmploymentStatus>) {
-    record.employment = status;
-    if !record.is_employed() {
-        record.channel = None;
-        record.work_place = None;
-        record.employer = None;
-        record.monthly_income = None;
+/// What an entry brings with it: a job's details go with the job (out of
+/// work, they would be stale), and an ID number gives birth date and sex.
+fn after_write(record: &mut LabourRecord, key: FieldKey) {
+    match key {
+        FieldKey::Employment if record.employment != Some(EmploymentStatus::Employed) => {
+            record.channel = None;
+            record.work_place = None;
+            record.employer = None;
+            record.monthly_income = None;
+        }
+        FieldKey::ResidentId => record.fill_from_resident_id(),
+        _ => {}
     }
+}
+
+/// One field of the member's record, shown when the survey asks it.
+fn member_field(draft: &Draft, key: FieldKey, today: Date) -> impl IntoView + use<> {
+    let Draft {
+        record,
+        invalid,
+        member,
+        ..
+    } = draft.clone();
+    let placeholder = match key {
+        FieldKey::ResidentId => member.masked.resident_id.clone(),
+        FieldKey::Phone => member.masked.phone.clone(),
+        _ => None,
+    };
+    let current = Memo::new(move |_| record.with(|r| r.get(key).shown().entered()));
+    let enter = reader(
+        key,
+        invalid,
+        move |input| key.read(input),
+        move |write| {
+            record.update(|r| {
+                r.apply(&write);
+                after_write(r, key);
+            })
+        },
+    );
+    let hidden = move || !record.with(|r| asks(r, key, today));
+    let testid = format!("{}-{}", key.name(), member.person);
+    view! {
+        <div class="field-slot" class:hidden=hidden>
+            <Field
+                caption=both(key.zh(), key.en()).to_owned()
+                control=Control::of(key.kind())
+                current=current.into()
+                enter
+                testid
+                placeholder=placeholder.unwrap_or_default()
+            />
+        </div>
+    }
+}
+
+/// A group's fields, in the record's order.
+fn group_fields(draft: &Draft, group: Group, today: Date) -> impl IntoView + use<> {
+    FieldKey::ALL
+        .iter()
+        .filter(|k| k.group() == group)
+        .map(|&key| member_field(draft, key, today))
+        .collect_view()
 }
 
 /// Where the member's card stands.
@@ -159,6 +229,7 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
         record,
         change,
         joining,
+        ..
     } = draft.clone();
     let person = member.person.to_string();
     let member_person = member.person.clone();
@@ -171,19 +242,19 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
     let relation = move || record.with(|r| r.relation.map(label));
     // Shown masked, so the surveyor can match the last digits on the card.
     let masked_id = member.masked.resident_id.clone();
-    let employed = move || record.with(LabourRecord::is_employed);
-    let seeking = move || record.with(|r| r.is_seeking_work(today));
-    let problems = move || draft.problems(today);
-    // Test ids are plain strings: the `Show` children below are re-run and clone them.
-    let id = |field: &str| format!("{field}-{person}");
-    let (employment_id, channel_id, place_id) = (id("employment"), id("channel"), id("work-place"));
-    let (months_id, income_id) = (id("months"), id("income"));
-    let (willing_id, intention_id) = (id("willing"), id("intention"));
+    let problems = {
+        let draft = draft.clone();
+        move || draft.problems(today)
+    };
+    let id = |what: &str| format!("{what}-{person}");
     let (unchanged_id, leave_id) = (id("unchanged"), id("leave"));
     let fold = RwSignal::new(Fold::Open);
-    let original = member.record.clone();
     let name = member.record.name.clone();
     let leaving = move || change.with(|c| matches!(c, Some(Membership::Left(_))));
+    let reset = {
+        let draft = draft.clone();
+        move || draft.reset()
+    };
     let actions = move || {
         if leaving() {
             let reason = change.get().map(change_label).unwrap_or_default();
@@ -221,10 +292,10 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
             }
             .into_any(),
             Fold::Open => {
-                let original = original.clone();
+                let reset = reset.clone();
                 view! {
                     <button class="secondary" data-testid=unchanged_id.clone() on:click=move |_| {
-                        record.set(original.clone());
+                        reset();
                         fold.set(Fold::Unchanged);
                     }>{tr(Msg::Unchanged)}</button>
                     <button class="secondary quiet" data-testid=leave_id.clone() on:click=move |_| {
@@ -236,6 +307,22 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
         }
     };
     let fields_hidden = move || leaving() || fold.get() != Fold::Open;
+    // A new member is introduced first: who they are, then the rest.
+    let folded = |group: Group, caption: Msg, open: bool| {
+        view! {
+            <details class="field-group" open=open>
+                <summary data-testid=id(&format!("group-{}", group_name(group)))>{tr(caption)}</summary>
+                <div class="member-fields">{group_fields(&draft, group, today)}</div>
+            </details>
+        }
+    };
+    let identity = Some(folded(Group::Identity, Msg::GroupIdentity, joining));
+    let (identity_first, identity_last) = if joining {
+        (identity, None)
+    } else {
+        (None, identity)
+    };
+    let skills = folded(Group::Skills, Msg::GroupSkills, joining);
     view! {
         <li class="member-card" class:leaving=leaving data-testid=format!("member-{person}")>
             <div class="member-head">
@@ -251,65 +338,10 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
             </div>
             <div class="member-fields" class:hidden=fields_hidden>
                 {joining.then(|| view! { <JoinFields record change person=person.clone() /> })}
-                <CodeChoice
-                    caption=Msg::EmploymentStatus
-                    record
-                    access={FieldAccess::<EmploymentStatus> { get: |r| r.employment, set: set_employment }}
-                    testid=employment_id
-                />
-                <div class="member-fields" class:hidden=move || !employed()>
-                    <CodeChoice
-                        caption=Msg::Channel
-                        record
-                        access={FieldAccess::<Channel> { get: |r| r.channel, set: |r, v| r.channel = v }}
-                        testid=channel_id.clone()
-                    />
-                    <CodeChoice
-                        caption=Msg::WorkPlace
-                        record
-                        access={FieldAccess::<WorkPlace> { get: |r| r.work_place, set: |r, v| r.work_place = v }}
-                        testid=place_id.clone()
-                    />
-                    <NumberInput
-                        caption=Msg::MonthsWorked
-                        record
-                        access={FieldAccess::<u32> {
-                            get: |r| r.months_worked.map(u32::from),
-                            // Out of a u8's range still fails validation as "over 12".
-                            set: |r, v| r.months_worked = v.map(|v| v.min(255) as u8),
-                        }}
-                        testid=months_id.clone()
-                    />
-                    <NumberInput
-                        caption=Msg::MonthlyIncome
-                        record
-                        access={FieldAccess::<u32> {
-                            get: |r| r.monthly_income,
-                            set: |r, v| r.monthly_income = v,
-                        }}
-                        testid=income_id.clone()
-                    />
-                </div>
-                <div class="member-fields" class:hidden=move || !seeking()>
-                    <YesNo
-                        caption=Msg::WillingToTrain
-                        record
-                        access={FieldAccess::<bool> {
-                            get: |r| r.willing_to_train,
-                            set: |r, v| r.willing_to_train = v,
-                        }}
-                        testid=willing_id.clone()
-                    />
-                    <TextInput
-                        caption=Msg::IntendedWork
-                        record
-                        access={FieldAccess::<String> {
-                            get: |r| r.intended_work.clone(),
-                            set: |r, v| r.intended_work = v,
-                        }}
-                        testid=intention_id.clone()
-                    />
-                </div>
+                {identity_first}
+                {group_fields(&draft, Group::Work, today)}
+                {skills}
+                {identity_last}
             </div>
             <ul class="issues">
                 {move || problems().into_iter().map(|m| view! { <li class="error">{m}</li> }).collect_view()}
@@ -318,41 +350,23 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
     }
 }
 
-/// Who a new member is: name, ID number (which fills birth date and sex),
-/// relation, capacity and why they joined.
+/// The group's name in test ids.
+fn group_name(group: Group) -> &'static str {
+    match group {
+        Group::Household => "household",
+        Group::Work => "work",
+        Group::Skills => "skills",
+        Group::Identity => "identity",
+    }
+}
+
+/// Why a new member joined, and what their ID number says of them.
 #[component]
 fn JoinFields(
     record: RwSignal<LabourRecord>,
     change: RwSignal<Option<Membership>>,
     person: String,
 ) -> impl IntoView {
-    let id_error = RwSignal::new(None::<&'static str>);
-    let on_id = move |ev| {
-        let raw = event_target_value(&ev).trim().to_ascii_uppercase();
-        if raw.is_empty() {
-            id_error.set(None);
-            record.update(|r| r.resident_id = None);
-            return;
-        }
-        match ResidentId::parse(&raw) {
-            Ok(id) => {
-                id_error.set(None);
-                record.update(|r| {
-                    r.resident_id = Some(id);
-                    r.fill_from_resident_id();
-                });
-            }
-            // Still typing: say nothing until the number is long enough.
-            Err(ResidentIdError::WrongLength(n)) if n < 18 => {
-                id_error.set(None);
-                record.update(|r| r.resident_id = None);
-            }
-            Err(err) => {
-                id_error.set(Some(id_problem(&err)));
-                record.update(|r| r.resident_id = None);
-            }
-        }
-    };
     let born_id = format!("born-{person}");
     let born = move || {
         record.with(|r| {
@@ -361,60 +375,25 @@ fn JoinFields(
                 .map(|d| format!("{} {d} · {sex}", tr(Msg::BornOn)))
         })
     };
+    let options = JoinReason::ALL
+        .iter()
+        .map(|&r| (r.code().to_owned(), label(r).to_owned()))
+        .collect();
     view! {
-        <TextInput
-            caption=Msg::Name
-            record
-            access={FieldAccess::<String> { get: |r| r.name.clone(), set: |r, v| r.name = v }}
-            testid=format!("name-{person}")
-        />
-        <label class="field">
-            <span class="field-caption">{tr(Msg::ResidentId)}</span>
-            <input
-                class="field-input"
-                data-testid=format!("resident-id-{person}")
-                inputmode="text"
-                autocomplete="off"
-                maxlength="18"
-                on:input=on_id
-            />
-        </label>
-        {move || id_error.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-        {move || born().map(|b| view! { <p class="glance" data-testid=born_id.clone()>{b}</p> })}
-        <CodeChoice
-            caption=Msg::Relation
-            record
-            access={FieldAccess::<Relation> { get: |r| r.relation, set: |r, v| r.relation = v }}
-            testid=format!("relation-{person}")
-        />
-        <CodeChoice
-            caption=Msg::Capacity
-            record
-            access={FieldAccess::<LabourCapacity> { get: |r| r.capacity, set: |r, v| r.capacity = v }}
-            testid=format!("capacity-{person}")
-        />
-        <Chips
-            caption=Msg::JoinReason
-            options=JoinReason::ALL.iter().map(|&r| (r.code(), label(r))).collect()
+        <Field
+            caption=tr(Msg::JoinReason).to_owned()
+            control=Control::Chips(options)
             current=Signal::derive(move || match change.get() {
-                Some(Membership::Joined(reason)) => Some(reason.code()),
+                Some(Membership::Joined(reason)) => Some(reason.code().to_owned()),
                 _ => None,
             })
-            pick=Callback::new(move |code: &'static str| {
-                change.set(JoinReason::from_code(code).map(Membership::Joined));
+            enter=Callback::new(move |code: Option<String>| {
+                let reason = code.as_deref().and_then(JoinReason::from_code);
+                change.set(reason.map(Membership::Joined));
+                None
             })
             testid=format!("join-reason-{person}")
         />
+        {move || born().map(|b| view! { <p class="glance" data-testid=born_id.clone()>{b}</p> })}
     }
-}
-
-/// A wrong ID number, in words a surveyor can act on.
-fn id_problem(err: &ResidentIdError) -> &'static str {
-    tr(match err {
-        ResidentIdError::WrongLength(_) => Msg::IdWrongLength,
-        ResidentIdError::BadBirthDate => Msg::IdBadBirthDate,
-        ResidentIdError::NotADigit(_)
-        | ResidentIdError::UnknownRegion
-        | ResidentIdError::CheckMismatch => Msg::IdInvalid,
-    })
 }

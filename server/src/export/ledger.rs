@@ -172,7 +172,7 @@ fn member_cell(write: FieldWrite, masked: Option<&MaskedIds>) -> Cell {
 }
 
 /// A value as a cell: closed lists by their Chinese labels, counts as numbers.
-fn shown_cell(shown: Shown) -> Cell {
+pub fn shown_cell(shown: Shown) -> Cell {
     match shown {
         Shown::Unset => Cell::Empty,
         Shown::Text(text) => Cell::Text(text),

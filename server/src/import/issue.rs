@@ -5,6 +5,7 @@
 //! wrong (a column, a cell's format, rows of one household that disagree).
 
 use serde::Serialize;
+use shared::kind::ValueError;
 use shared::validate::IssueCode;
 use shared::wire::FieldErrorBody;
 
@@ -44,17 +45,6 @@ import_codes! {
     MissingColumn = "missing_column", "缺少必需的列", "A required column is missing";
     PersonKeyRequired = "person_key_required", "人员编号和公民身份号码至少填写一项", "Fill in the person code or the resident ID number";
     InvalidCode = "invalid_code", "编号只能由字母、数字、“-”或“_”组成，最长 40 位", "A code has up to 40 letters, digits, '-' or '_'";
-    IdLength = "id_length", "身份证号码应为 18 位", "A resident ID number has 18 characters";
-    IdDigit = "id_digit", "身份证号码前 17 位只能是数字，末位是数字或 X", "A resident ID number is 17 digits and a digit or X";
-    IdRegion = "id_region", "身份证号码前两位不是有效的省份代码", "The resident ID number does not start with a province code";
-    IdBirthDate = "id_birth_date", "身份证号码中的出生日期不存在", "The birth date in the resident ID number does not exist";
-    IdCheck = "id_check", "身份证号码校验位不正确，请核对", "The resident ID number's check character is wrong; please check it";
-    IdStoredAsNumber = "id_stored_as_number", "身份证号码被表格存成了数字，末几位已丢失；请把该列设为文本后重新录入", "The spreadsheet stored the ID number as a number and lost its last digits; make the column text and enter it again";
-    InvalidPhone = "invalid_phone", "手机号码应为 11 位数字，以 13 至 19 开头", "A mobile number has 11 digits and starts with 13 to 19";
-    InvalidDate = "invalid_date", "日期格式不正确，请写成 1985-03-12", "Write the date like 1985-03-12";
-    InvalidNumber = "invalid_number", "请填写整数", "Enter a whole number";
-    InvalidValue = "invalid_value", "不是可选的值，请填写导入说明中列出的值", "Not one of the allowed values; use a value listed in the import guide";
-    InvalidYesNo = "invalid_yes_no", "请填写“是”或“否”", "Enter 是 (yes) or 否 (no)";
     InvalidBoundary = "invalid_boundary", "边界应为 WKT 多边形，如 POLYGON((112.1 38.9, 112.2 38.9, 112.2 39.0, 112.1 38.9))，经纬度有效", "A boundary is a WKT polygon of valid longitudes and latitudes, like POLYGON((112.1 38.9, 112.2 38.9, 112.2 39.0, 112.1 38.9))";
     ConflictingValue = "conflicting_value", "与同一户（或同一网格、同一楼栋）前面各行填写的不一致", "Disagrees with an earlier row of the same household, grid or building";
     DuplicateIdInFile = "duplicate_id_in_file", "该身份证号码在文件中出现了不止一次", "This ID number appears more than once in the file";
@@ -67,10 +57,12 @@ import_codes! {
     DuplicateUsername = "duplicate_username", "该用户名在文件中出现了不止一次，请填写不同的用户名", "This username appears more than once in the file; give each its own";
 }
 
-/// Which rule a cell broke: a record rule or a file rule.
+/// Which rule a cell broke: a record rule, a value not of its field's
+/// kind, or a file rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RowCode {
     Rule(IssueCode),
+    Value(ValueError),
     Import(ImportCode),
 }
 
@@ -78,6 +70,7 @@ impl RowCode {
     pub fn code(self) -> &'static str {
         match self {
             RowCode::Rule(code) => code.code(),
+            RowCode::Value(code) => code.code(),
             RowCode::Import(code) => code.code(),
         }
     }
@@ -86,6 +79,8 @@ impl RowCode {
         match (self, lang) {
             (RowCode::Rule(code), Lang::Zh) => code.zh(),
             (RowCode::Rule(code), Lang::En) => code.en(),
+            (RowCode::Value(code), Lang::Zh) => code.zh(),
+            (RowCode::Value(code), Lang::En) => code.en(),
             (RowCode::Import(code), Lang::Zh) => code.zh(),
             (RowCode::Import(code), Lang::En) => code.en(),
         }
@@ -95,6 +90,12 @@ impl RowCode {
 impl From<ImportCode> for RowCode {
     fn from(code: ImportCode) -> RowCode {
         RowCode::Import(code)
+    }
+}
+
+impl From<ValueError> for RowCode {
+    fn from(code: ValueError) -> RowCode {
+        RowCode::Value(code)
     }
 }
 

@@ -9,21 +9,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared::codes::{
-    Channel, Code, Education, EmploymentStatus, LabourCapacity, Relation, Sex, Training, WorkPlace,
-};
-use shared::phone::Phone;
+use shared::kind::{Input, ValueError, input_text, read_integer};
 use shared::place::{GridCode, HouseholdCode, PersonId};
-use shared::record::{
-    FieldKey, FieldWrite, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord,
-};
-use shared::resident_id::{ResidentId, ResidentIdError};
+use shared::record::{FieldKey, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord};
+use shared::resident_id::ResidentId;
 use shared::validate::{IssueCode, check_write};
-use time::{Date, Month};
 
 use super::boundary::Boundary;
 use super::columns::{Column, REQUIRED, column_named, header};
-use super::issue::{ImportCode, RowIssue};
+use super::issue::{ImportCode, RowCode, RowIssue};
 use super::sheet::{Sheet, Value};
 use super::{
     BuildingEntry, GridEntry, HouseholdEntry, MAX_ROWS, MemberEntry, MemberKey, RosterFile,
@@ -200,17 +194,17 @@ impl Row<'_> {
 }
 
 impl Accumulator<'_> {
-    fn issue(&mut self, row: u32, column: Column, code: ImportCode) {
+    fn issue(&mut self, row: u32, column: Column, code: impl Into<RowCode>) {
         let issue = RowIssue::at(row, self.layout.header(column), code);
         self.issues.push(issue);
     }
 
     /// The cell of `column` as `parse` reads it; an error is noted and read as empty.
-    fn read<T>(
+    fn read<T, E: Into<RowCode>>(
         &mut self,
         row: &Row,
         column: Column,
-        parse: impl FnOnce(&Value) -> Result<Option<T>, ImportCode>,
+        parse: impl FnOnce(&Value) -> Result<Option<T>, E>,
     ) -> Option<T> {
         match parse(row.get(column)) {
             Ok(value) => value,
@@ -260,20 +254,20 @@ impl Accumulator<'_> {
 
     fn read_household(&mut self, row: &Row, code: &HouseholdCode) {
         let grid = self.read(row, Column::Grid, |v| code_of(v, GridCode::parse));
-        let building = self.read(row, Column::Building, |v| Ok(cell_text(v)));
+        let building = self.read(row, Column::Building, text);
         let floor = self.read(row, Column::Floor, |v| {
-            integer(v)?
-                .map(|n| i16::try_from(n).map_err(|_| ImportCode::InvalidNumber))
+            input(v)
+                .map(|v| i16::try_from(read_integer(v)?).map_err(|_| ValueError::InvalidNumber))
                 .transpose()
         });
-        let room = self.read(row, Column::Room, |v| Ok(cell_text(v)));
+        let room = self.read(row, Column::Room, text);
         let mut fields = Vec::new();
         for &key in HouseholdKey::ALL {
             let column = Column::HouseholdField(key);
             if !self.layout.headers.contains_key(&column) {
                 continue;
             }
-            if let Some(write) = self.read(row, column, |v| household_write(key, v).map(Some)) {
+            if let Some(write) = self.read(row, column, |v| key.read(input(v)).map(Some)) {
                 fields.push((key, write));
             }
         }
@@ -331,8 +325,8 @@ impl Accumulator<'_> {
         let Some(grid) = grid.or_else(|| self.households[code].grid.value.clone()) else {
             return;
         };
-        let name = self.read(row, Column::GridName, |v| Ok(cell_text(v)));
-        let area = self.read(row, Column::Area, |v| Ok(cell_text(v)));
+        let name = self.read(row, Column::GridName, text);
+        let area = self.read(row, Column::Area, text);
         let grid_boundary = self.read(row, Column::GridBoundary, boundary);
         let entry = self.grids.entry(grid.clone()).or_insert_with(|| GridAcc {
             row: row.number,
@@ -397,7 +391,7 @@ impl Accumulator<'_> {
             if !self.layout.headers.contains_key(&column) {
                 continue;
             }
-            if let Some(write) = self.read(row, column, |v| field_write(key, v).map(Some)) {
+            if let Some(write) = self.read(row, column, |v| key.read(input(v)).map(Some)) {
                 record.apply(&write);
             }
         }
@@ -544,18 +538,25 @@ impl Accumulator<'_> {
     }
 }
 
+/// A cell as what a person wrote, `None` when empty.
+pub(crate) fn input(value: &Value) -> Option<Input<'_>> {
+    match value {
+        Value::Empty => None,
+        Value::Text(text) => Some(Input::Text(text)),
+        Value::Number(n) => Some(Input::Number(*n)),
+        Value::Date(date) => Some(Input::Date(*date)),
+        Value::Bool(b) => Some(Input::Bool(*b)),
+    }
+}
+
 /// A cell as text: numbers without a trailing `.0` (a room, a code or a
 /// phone number typed as a number), dates in ISO 8601.
 pub(crate) fn cell_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Empty => None,
-        Value::Text(text) => Some(text.clone()),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Some(format!("{n:.0}")),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Date(date) => Some(shared::day::format(*date)),
-        Value::Bool(true) => Some("是".to_owned()),
-        Value::Bool(false) => Some("否".to_owned()),
-    }
+    input(value).map(input_text)
+}
+
+fn text(value: &Value) -> Result<Option<String>, ImportCode> {
+    Ok(cell_text(value))
 }
 
 fn code_of<T, E>(
@@ -567,152 +568,20 @@ fn code_of<T, E>(
         .transpose()
 }
 
-fn integer(value: &Value) -> Result<Option<i64>, ImportCode> {
-    match value {
-        Value::Empty => Ok(None),
-        Value::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => Ok(Some(*n as i64)),
-        Value::Text(text) => text
-            .replace([',', '，'], "")
-            .parse()
-            .map(Some)
-            .map_err(|_| ImportCode::InvalidNumber),
-        _ => Err(ImportCode::InvalidNumber),
-    }
-}
-
-fn number<T: TryFrom<i64>>(value: &Value) -> Result<Option<T>, ImportCode> {
-    integer(value)?
-        .map(|n| T::try_from(n).map_err(|_| ImportCode::InvalidNumber))
-        .transpose()
-}
-
-/// `1985-03-12`, `1985/3/12`, `1985.3.12`, `1985年3月12日` or `19850312`.
-fn date(value: &Value) -> Result<Option<Date>, ImportCode> {
-    let text = match value {
-        Value::Empty => return Ok(None),
-        Value::Date(date) => return Ok(Some(*date)),
-        Value::Number(n) if n.fract() == 0.0 => format!("{n:.0}"),
-        Value::Text(text) => text.clone(),
-        _ => return Err(ImportCode::InvalidDate),
-    };
-    // An ISO date and time, as some spreadsheets write a date cell.
-    let text = text.split(['T', ' ']).next().unwrap_or_default();
-    let parts: Vec<&str> = if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
-        vec![&text[..4], &text[4..6], &text[6..]]
-    } else {
-        text.split(['-', '/', '.', '年', '月', '日'])
-            .filter(|p| !p.is_empty())
-            .collect()
-    };
-    let [year, month, day] = parts[..] else {
-        return Err(ImportCode::InvalidDate);
-    };
-    let year: i32 = year.parse().map_err(|_| ImportCode::InvalidDate)?;
-    let month: u8 = month.parse().map_err(|_| ImportCode::InvalidDate)?;
-    let day: u8 = day.parse().map_err(|_| ImportCode::InvalidDate)?;
-    if !(1900..=2100).contains(&year) {
-        return Err(ImportCode::InvalidDate);
-    }
-    let month = Month::try_from(month).map_err(|_| ImportCode::InvalidDate)?;
-    Date::from_calendar_date(year, month, day)
-        .map(Some)
-        .map_err(|_| ImportCode::InvalidDate)
-}
-
-fn yes_no(value: &Value) -> Result<Option<bool>, ImportCode> {
-    if let Value::Bool(b) = value {
-        return Ok(Some(*b));
-    }
-    let Some(text) = cell_text(value) else {
-        return Ok(None);
-    };
-    match text.to_ascii_lowercase().as_str() {
-        "是" | "yes" | "true" | "y" | "1" => Ok(Some(true)),
-        "否" | "no" | "false" | "n" | "0" => Ok(Some(false)),
-        _ => Err(ImportCode::InvalidYesNo),
-    }
-}
-
-/// A closed list's value by its Chinese label or its code.
-fn label<C: Code>(value: &Value) -> Result<Option<C>, ImportCode> {
-    let Some(text) = cell_text(value) else {
-        return Ok(None);
-    };
-    C::ALL
-        .iter()
-        .copied()
-        .find(|v| v.zh() == text || v.code().eq_ignore_ascii_case(&text))
-        .map(Some)
-        .ok_or(ImportCode::InvalidValue)
-}
-
-fn phone(value: &Value) -> Result<Option<Phone>, ImportCode> {
-    cell_text(value)
-        .map(|raw| Phone::parse(&raw).map_err(|_| ImportCode::InvalidPhone))
-        .transpose()
-}
-
-fn resident_id(value: &Value) -> Result<Option<ResidentId>, ImportCode> {
-    let raw = match value {
-        Value::Empty => return Ok(None),
-        // Excel keeps 15 significant digits: an 18-digit number typed into a
-        // number cell has lost its last ones.
-        Value::Number(n) if *n >= 1e15 => return Err(ImportCode::IdStoredAsNumber),
-        other => cell_text(other).unwrap_or_default(),
-    };
-    ResidentId::parse(&raw).map(Some).map_err(|err| match err {
-        ResidentIdError::WrongLength(_) => ImportCode::IdLength,
-        ResidentIdError::NotADigit(_) => ImportCode::IdDigit,
-        ResidentIdError::UnknownRegion => ImportCode::IdRegion,
-        ResidentIdError::BadBirthDate => ImportCode::IdBirthDate,
-        ResidentIdError::CheckMismatch => ImportCode::IdCheck,
-    })
-}
-
 fn boundary(value: &Value) -> Result<Option<Boundary>, ImportCode> {
     cell_text(value)
         .map(|raw| Boundary::parse(&raw).ok_or(ImportCode::InvalidBoundary))
         .transpose()
 }
 
-fn household_write(key: HouseholdKey, value: &Value) -> Result<HouseholdWrite, ImportCode> {
-    Ok(match key {
-        HouseholdKey::Phone => HouseholdWrite::Phone(phone(value)?),
-        HouseholdKey::Address => HouseholdWrite::Address(cell_text(value)),
-        HouseholdKey::Monitored => HouseholdWrite::Monitored(yes_no(value)?),
-    })
-}
-
-fn field_write(key: FieldKey, value: &Value) -> Result<FieldWrite, ImportCode> {
-    Ok(match key {
-        FieldKey::Name => FieldWrite::Name(cell_text(value)),
-        FieldKey::Sex => FieldWrite::Sex(label::<Sex>(value)?),
-        FieldKey::BirthDate => FieldWrite::BirthDate(date(value)?),
-        FieldKey::ResidentId => FieldWrite::ResidentId(resident_id(value)?),
-        FieldKey::Relation => FieldWrite::Relation(label::<Relation>(value)?),
-        FieldKey::Education => FieldWrite::Education(label::<Education>(value)?),
-        FieldKey::Capacity => FieldWrite::Capacity(label::<LabourCapacity>(value)?),
-        FieldKey::Employment => FieldWrite::Employment(label::<EmploymentStatus>(value)?),
-        FieldKey::Channel => FieldWrite::Channel(label::<Channel>(value)?),
-        FieldKey::WorkPlace => FieldWrite::WorkPlace(label::<WorkPlace>(value)?),
-        FieldKey::Employer => FieldWrite::Employer(cell_text(value)),
-        FieldKey::MonthsWorked => FieldWrite::MonthsWorked(number(value)?),
-        FieldKey::MonthlyIncome => FieldWrite::MonthlyIncome(number(value)?),
-        FieldKey::Training => FieldWrite::Training(label::<Training>(value)?),
-        FieldKey::Certified => FieldWrite::Certified(yes_no(value)?),
-        FieldKey::WillingToTrain => FieldWrite::WillingToTrain(yes_no(value)?),
-        FieldKey::IntendedWork => FieldWrite::IntendedWork(cell_text(value)),
-        FieldKey::IntendedPlace => FieldWrite::IntendedPlace(label::<WorkPlace>(value)?),
-        FieldKey::Phone => FieldWrite::Phone(phone(value)?),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use time::macros::date;
 
+    use shared::codes::{EmploymentStatus, Relation};
+    use shared::record::FieldWrite;
+
     use super::*;
-    use crate::import::issue::RowCode;
 
     const HEADER: &str =
         "户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码,与户主关系";
@@ -850,26 +719,30 @@ mod tests {
 
     #[test]
     fn cells_read_as_people_write_them() {
-        let check = |raw: &str, expected: Result<Option<Date>, ImportCode>| {
-            assert_eq!(date(&Value::Text(raw.into())), expected, "{raw}");
-        };
-        check("1985-03-12", Ok(Some(date!(1985 - 03 - 12))));
-        check("1985/3/12", Ok(Some(date!(1985 - 03 - 12))));
-        check("1985年3月12日", Ok(Some(date!(1985 - 03 - 12))));
-        check("19850312", Ok(Some(date!(1985 - 03 - 12))));
-        check("1985-02-30", Err(ImportCode::InvalidDate));
-        check("去年", Err(ImportCode::InvalidDate));
+        let read = |key: FieldKey, cell: Value| key.read(input(&cell));
         assert_eq!(
-            label::<EmploymentStatus>(&Value::Text("已就业".into())),
-            Ok(Some(EmploymentStatus::Employed))
+            read(FieldKey::BirthDate, Value::Number(19850312.0)),
+            Ok(FieldWrite::BirthDate(Some(date!(1985 - 03 - 12))))
         );
         assert_eq!(
-            label::<EmploymentStatus>(&Value::Text("employed".into())),
-            Ok(Some(EmploymentStatus::Employed))
+            read(FieldKey::BirthDate, Value::Text("去年".into())),
+            Err(ValueError::InvalidDate)
         );
         assert_eq!(
-            resident_id(&Value::Number(110105194912310020.0)),
-            Err(ImportCode::IdStoredAsNumber)
+            read(FieldKey::Employment, Value::Text("employed".into())),
+            Ok(FieldWrite::Employment(Some(EmploymentStatus::Employed)))
+        );
+        assert_eq!(
+            read(FieldKey::ResidentId, Value::Number(110105194912310020.0)),
+            Err(ValueError::IdStoredAsNumber)
+        );
+        assert_eq!(
+            read(FieldKey::Certified, Value::Bool(true)),
+            Ok(FieldWrite::Certified(Some(true)))
+        );
+        assert_eq!(
+            read(FieldKey::Name, Value::Empty),
+            Ok(FieldWrite::Name(None))
         );
         assert_eq!(
             cell_text(&Value::Number(13800001111.0)).as_deref(),

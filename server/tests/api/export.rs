@@ -11,44 +11,49 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use serde_json::Value;
+use shared::record::{FieldKey, HouseholdKey};
 
 use crate::helpers::{ROUND, TestApp, spawn_app, submission};
 
-const HEADERS: &[&str] = &[
-    "季度",
-    "户编号",
-    "网格编号",
-    "网格",
-    "楼栋",
-    "楼层",
-    "房号",
-    "本季已调查",
-    "户联系电话",
-    "住址",
-    "防返贫监测对象",
-    "人员编号",
-    "增减员",
-    "姓名",
-    "性别",
-    "出生日期",
-    "年龄",
-    "公民身份号码",
-    "与户主关系",
-    "文化程度",
-    "劳动能力",
-    "就业状态",
-    "就业渠道",
-    "务工地点",
-    "务工单位",
-    "今年务工月数",
-    "月收入（元）",
-    "参加培训",
-    "取得技能证书",
-    "是否愿意参加培训",
-    "就业意向",
-    "意向务工地点",
-    "联系电话",
-];
+/// The export's columns: where the household sits, its own fields, then
+/// the person's in the record's order, with the age after the birth date.
+fn headers() -> Vec<&'static str> {
+    let mut res = vec![
+        "季度",
+        "户编号",
+        "网格编号",
+        "网格",
+        "楼栋",
+        "楼层",
+        "房号",
+        "本季已调查",
+    ];
+    res.extend(HouseholdKey::ALL.iter().map(|k| k.zh()));
+    res.extend(["人员编号", "增减员"]);
+    for key in FieldKey::ALL {
+        res.push(key.zh());
+        if *key == FieldKey::BirthDate {
+            res.push("年龄");
+        }
+    }
+    res
+}
+
+#[test]
+fn the_columns_are_the_ledgers_headers() {
+    let headers = headers();
+    for expected in [
+        "户联系电话",
+        "出生日期",
+        "年龄",
+        "公民身份号码",
+        "今年务工月数",
+        "取得技能证书",
+    ] {
+        assert!(headers.contains(&expected), "{expected}");
+    }
+}
+
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -116,7 +121,7 @@ fn csv_records(bytes: &[u8]) -> Vec<Vec<String>> {
 fn assert_same_rows(actual: &[Vec<String>], expected: &[Vec<String>]) {
     for (idx, (actual, expected)) in actual.iter().zip(expected).enumerate() {
         for (col, (a, e)) in actual.iter().zip(expected).enumerate() {
-            let header = HEADERS.get(col).unwrap_or(&"?");
+            let header = headers().get(col).copied().unwrap_or("?");
             assert_eq!(a, e, "row {idx}, column {col} ({header})");
         }
         assert_eq!(actual.len(), expected.len(), "cells in row {idx}");
@@ -125,7 +130,7 @@ fn assert_same_rows(actual: &[Vec<String>], expected: &[Vec<String>]) {
 }
 
 fn column(header: &str) -> usize {
-    HEADERS.iter().position(|h| *h == header).unwrap()
+    headers().iter().position(|h| *h == header).unwrap()
 }
 
 /// One entry of the sheet per person: household, person, name, resident ID,
@@ -207,7 +212,7 @@ async fn the_workbook_holds_the_submitted_ledger_one_row_per_person() {
     );
     let rows = sheet(&res.bytes().await.unwrap());
     let headers: Vec<String> = rows[0].iter().map(text).collect();
-    assert_eq!(headers, HEADERS);
+    assert_eq!(headers, self::headers());
     let people: Vec<[String; 4]> = rows[1..]
         .iter()
         .map(|row| ["户编号", "人员编号", "姓名", "公民身份号码"].map(|h| text(&row[column(h)])))
@@ -475,7 +480,7 @@ async fn libreoffice_reads_the_workbook_as_the_csv_says() {
     let converted = converted.strip_prefix(BOM).unwrap_or(&converted);
     let read_back = csv_records(converted);
     let expected = csv_records(&csv[BOM.len()..]);
-    assert_eq!(read_back[0], HEADERS);
+    assert_eq!(read_back[0], headers());
     assert!(expected.len() > 10);
     assert_same_rows(&read_back, &expected);
 }
