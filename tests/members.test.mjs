@@ -54,9 +54,9 @@ test("a newborn joins with an ID number and a member leaves with a reason", asyn
   // A mistyped number is named as such, in Chinese.
   const good = residentId("14092520260815001");
   const typo = good.slice(0, 16) + ((Number(good[16]) + 1) % 10) + good[17];
-  await page.getByTestId(`resident-id-${baby}`).fill(typo);
-  await page.getByRole("alert").filter({ hasText: "身份证号码有误" }).waitFor();
-  await page.getByTestId(`resident-id-${baby}`).fill(good);
+  await page.getByTestId(`resident_id-${baby}`).fill(typo);
+  await page.getByRole("alert").filter({ hasText: "校验位不正确" }).waitFor();
+  await page.getByTestId(`resident_id-${baby}`).fill(good);
   await page.getByTestId(`born-${baby}`).filter({ hasText: "2026-08-15" }).waitFor();
   assert.match(await page.getByTestId(`born-${baby}`).innerText(), /男/);
   await household.choose("relation", baby, "grandchild");

@@ -1,6 +1,7 @@
 // The survey's promise to the people who walk the stairwells: an unchanged
 // household in at most 4 taps from the list, one member's change of
-// employment in at most 6. Every click and fill below is a tap.
+// employment in at most 6, a training received with its certificate in at
+// most 6. Every click and fill below is a tap.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
@@ -80,8 +81,8 @@ test("one member's change of employment takes at most 6 taps", async () => {
   const tap = tapper(page);
   await tap.click(page.getByTestId(`household-${household.code}`));
   await tap.click(page.getByTestId(`employment-${person}`).locator('[data-code="unemployed"]'));
-  await tap.click(page.getByTestId(`willing-${person}`).getByRole("button", { name: "是" }));
-  await tap.fill(page.getByTestId(`intention-${person}`), "保洁");
+  await tap.click(page.getByTestId(`willing_to_train-${person}`).getByRole("button", { name: "是" }));
+  await tap.fill(page.getByTestId(`intended_work-${person}`), "保洁");
   await tap.click(page.getByTestId("review"));
   await screenshot(page, "summary-changed");
   await tap.click(page.getByTestId("submit"));
@@ -97,5 +98,35 @@ test("one member's change of employment takes at most 6 taps", async () => {
   assert.equal(after.willing_to_train, true);
   assert.equal(after.intended_work, "保洁");
   assert.equal(after.channel, undefined, "the lost job's details are cleared");
+  await page.context().close();
+});
+
+test("a training received with its certificate takes at most 6 taps", async () => {
+  const page = await surveyor();
+  const households = (await roster(page)).households.filter((h) =>
+    h.members.some((m) => working(m) && m.record.certified !== true && m.record.training !== "skills"),
+  );
+  const household = households[0];
+  const member = household.members.find(
+    (m) => working(m) && m.record.certified !== true && m.record.training !== "skills",
+  );
+  const person = member.person;
+  const tap = tapper(page);
+  await tap.click(page.getByTestId(`household-${household.code}`));
+  await tap.click(page.getByTestId(`group-skills-${person}`));
+  await tap.click(page.getByTestId(`training-${person}`).locator('[data-code="skills"]'));
+  await tap.click(page.getByTestId(`certified-${person}`).getByRole("button", { name: "是" }));
+  await tap.click(page.getByTestId("review"));
+  await tap.click(page.getByTestId("submit"));
+  await page.getByTestId("submit-accepted").waitFor();
+  assert.ok(tap.count <= 6, `${tap.count} taps`);
+
+  const ledger = await page.evaluate(
+    async (c) => (await fetch(`/api/v1/households/${c}`)).json(),
+    household.code,
+  );
+  const after = ledger.members.find((m) => m.person === person).record;
+  assert.equal(after.training, "skills");
+  assert.equal(after.certified, true);
   await page.context().close();
 });

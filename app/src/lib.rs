@@ -2,6 +2,7 @@
 
 pub mod api;
 mod components;
+mod desk_text;
 mod device;
 pub mod i18n;
 mod leaving;

@@ -56,12 +56,12 @@ export class HouseholdPage {
   }
 
   async setWorkPlace(person, place) {
-    await this.choose("work-place", person, place);
+    await this.choose("work_place", person, place);
   }
 
   async setMonthsAndIncome(person, months, income) {
-    await this.page.getByTestId(`months-${person}`).fill(String(months));
-    await this.page.getByTestId(`income-${person}`).fill(String(income));
+    await this.page.getByTestId(`months_worked-${person}`).fill(String(months));
+    await this.page.getByTestId(`monthly_income-${person}`).fill(String(income));
   }
 
   /** The member's age as the card shows it. */
@@ -72,12 +72,12 @@ export class HouseholdPage {
 
   /** Whether the form asks this member about training and intentions. */
   async asksIntention(person) {
-    return this.page.getByTestId(`intention-${person}`).isVisible();
+    return this.page.getByTestId(`intended_work-${person}`).isVisible();
   }
 
   async setIntention(person, willing, work) {
-    await this.page.getByTestId(`willing-${person}`).getByRole("button", { name: willing ? "是" : "否" }).click();
-    await this.page.getByTestId(`intention-${person}`).fill(work);
+    await this.page.getByTestId(`willing_to_train-${person}`).getByRole("button", { name: willing ? "是" : "否" }).click();
+    await this.page.getByTestId(`intended_work-${person}`).fill(work);
   }
 
   /** "全户无变化": straight to the summary. */

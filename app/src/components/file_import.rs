@@ -5,7 +5,8 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use crate::api::RowError;
-use crate::i18n::{Msg, tr};
+use crate::desk_text::DeskMsg;
+use crate::i18n::tr;
 
 /// The file picked in `input`, if any.
 pub fn picked_file(input: NodeRef<Input>) -> Option<web_sys::File> {
@@ -19,12 +20,12 @@ pub fn picked_file(input: NodeRef<Input>) -> Option<web_sys::File> {
 pub fn RowErrors(errors: Vec<RowError>) -> impl IntoView {
     view! {
         <div class="error" role="alert" data-testid="import-errors">
-            <p>{tr(Msg::RosterHasErrors)}{errors.len()}</p>
+            <p>{tr(DeskMsg::RosterHasErrors)}{errors.len()}</p>
             <table class="coverage-table">
                 <thead><tr>
-                    <th>{tr(Msg::RowNumber)}</th>
-                    <th>{tr(Msg::Column)}</th>
-                    <th>{tr(Msg::Problem)}</th>
+                    <th>{tr(DeskMsg::RowNumber)}</th>
+                    <th>{tr(DeskMsg::Column)}</th>
+                    <th>{tr(DeskMsg::Problem)}</th>
                 </tr></thead>
                 <tbody>
                     {errors.into_iter().map(|e| view! {

@@ -7,7 +7,8 @@ use shared::password::check_password;
 use shared::validate::IssueCode;
 
 use crate::components::header::Header;
-use crate::i18n::{Msg, issue, label, tr};
+use crate::desk_text::DeskMsg;
+use crate::i18n::{issue, label, tr};
 use crate::{Session, api};
 
 #[component]
@@ -37,7 +38,7 @@ pub fn AccountPage() -> impl IntoView {
             return Some(issue(IssueCode::from(err)));
         }
         let repeated = again.get();
-        (!repeated.is_empty() && repeated != typed).then(|| tr(Msg::PasswordsDiffer))
+        (!repeated.is_empty() && repeated != typed).then(|| tr(DeskMsg::PasswordsDiffer))
     });
     let ready = move || {
         !busy.get()
@@ -67,7 +68,7 @@ pub fn AccountPage() -> impl IntoView {
             busy.set(false);
         });
     };
-    let field = move |caption: Msg,
+    let field = move |caption: DeskMsg,
                       testid: &'static str,
                       value: RwSignal<String>,
                       autocomplete: &'static str| {
@@ -87,22 +88,22 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Header />
         <section class="account-page">
-            <h1 class="page-title">{tr(Msg::MyAccount)}</h1>
+            <h1 class="page-title">{tr(DeskMsg::MyAccount)}</h1>
             {must_change.then(|| view! {
-                <p class="warning" role="alert" data-testid="choose-own-password">{tr(Msg::ChooseOwnPassword)}</p>
+                <p class="warning" role="alert" data-testid="choose-own-password">{tr(DeskMsg::ChooseOwnPassword)}</p>
             })}
             <p class="account-who">{username}" · "{role}</p>
             <form class="login-form" on:submit=submit>
-                <h2 class="section-title">{tr(Msg::ChangePassword)}</h2>
-                {field(Msg::CurrentPassword, "password-current", current, "current-password")}
-                {field(Msg::NewPassword, "password-new", new, "new-password")}
-                {field(Msg::NewPasswordAgain, "password-again", again, "new-password")}
-                <p class="hint">{tr(Msg::PasswordRule)}</p>
+                <h2 class="section-title">{tr(DeskMsg::ChangePassword)}</h2>
+                {field(DeskMsg::CurrentPassword, "password-current", current, "current-password")}
+                {field(DeskMsg::NewPassword, "password-new", new, "new-password")}
+                {field(DeskMsg::NewPasswordAgain, "password-again", again, "new-password")}
+                <p class="hint">{tr(DeskMsg::PasswordRule)}</p>
                 {move || problem.get().map(|p| view! { <p class="error" role="alert" data-testid="password-problem">{p}</p> })}
                 {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
-                {move || done.get().then(|| view! { <p class="notice" role="status" data-testid="password-changed">{tr(Msg::PasswordChanged)}</p> })}
+                {move || done.get().then(|| view! { <p class="notice" role="status" data-testid="password-changed">{tr(DeskMsg::PasswordChanged)}</p> })}
                 <button class="primary" type="submit" data-testid="password-submit" disabled=move || !ready()>
-                    {tr(Msg::ChangePassword)}
+                    {tr(DeskMsg::ChangePassword)}
                 </button>
             </form>
         </section>

@@ -11,6 +11,7 @@ use shared::wire::{NewUser, Scope, UserInfo};
 
 use crate::components::fields::{Control, Field};
 use crate::components::header::Header;
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
 use crate::pages::staff_import::StaffImportPanel;
 use crate::{Session, api};
@@ -75,13 +76,13 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Header />
         <section class="accounts">
-            <h1 class="page-title">{tr(Msg::Accounts)}</h1>
+            <h1 class="page-title">{tr(DeskMsg::Accounts)}</h1>
             {move || handover.get().map(|h| view! {
                 <div class="handover" role="status" data-testid="one-time-password">
-                    <p>{tr(Msg::OneTimeFor)}{h.name}" ("{h.username}")"</p>
+                    <p>{tr(DeskMsg::OneTimeFor)}{h.name}" ("{h.username}")"</p>
                     <p class="handover-password" data-testid="one-time-password-value">{h.password}</p>
-                    <p class="hint">{tr(Msg::OneTimeHint)}</p>
-                    <button class="quiet" data-testid="one-time-done" on:click=move |_| handover.set(None)>{tr(Msg::Done)}</button>
+                    <p class="hint">{tr(DeskMsg::OneTimeHint)}</p>
+                    <button class="quiet" data-testid="one-time-done" on:click=move |_| handover.set(None)>{tr(DeskMsg::Done)}</button>
                 </div>
             })}
             <div class="accounts-tools">
@@ -89,7 +90,7 @@ pub fn AccountsPage() -> impl IntoView {
                     class="field-input"
                     type="search"
                     data-testid="account-search"
-                    placeholder=tr(Msg::SearchAccounts)
+                    placeholder=tr(DeskMsg::SearchAccounts)
                     prop:value=search
                     on:input=move |ev| {
                         search.set(event_target_value(&ev));
@@ -97,12 +98,12 @@ pub fn AccountsPage() -> impl IntoView {
                     }
                 />
                 <button class="primary" data-testid="account-add-open" on:click=move |_| adding.update(|a| *a = !*a)>
-                    {tr(Msg::AddAccount)}
+                    {tr(DeskMsg::AddAccount)}
                 </button>
             </div>
             {move || adding.get().then(|| view! { <AddAccount on_added /> })}
             <button class="secondary wide" data-testid="staff-import-open" on:click=move |_| importing.update(|i| *i = !*i)>
-                {tr(Msg::ImportStaff)}
+                {tr(DeskMsg::ImportStaff)}
             </button>
             {move || importing.get().then(|| view! {
                 <StaffImportPanel on_imported=Callback::new(move |()| load()) />
@@ -113,7 +114,7 @@ pub fn AccountsPage() -> impl IntoView {
                     <AccountRow user on_changed />
                 </For>
             </ul>
-            {move || (users.with(Vec::len) >= 200).then(|| view! { <p class="hint">{tr(Msg::ShowingFirst)}</p> })}
+            {move || (users.with(Vec::len) >= 200).then(|| view! { <p class="hint">{tr(DeskMsg::ShowingFirst)}</p> })}
         </section>
     }
 }
@@ -131,7 +132,7 @@ fn ScopeFields(
         .collect();
     view! {
         <Field
-            caption=tr(Msg::RoleCaption).to_owned()
+            caption=tr(DeskMsg::RoleCaption).to_owned()
             control=Control::Chips(options)
             current=Signal::derive(move || role.get().map(|r| r.code().to_owned()))
             enter=Callback::new(move |code: Option<String>| {
@@ -143,13 +144,13 @@ fn ScopeFields(
         {move || match role.get() {
             Some(Role::Surveyor | Role::GridMember) => view! {
                 <label class="field">
-                    <span class="field-caption">{tr(Msg::GridCode)}</span>
+                    <span class="field-caption">{tr(DeskMsg::GridCode)}</span>
                     <input class="field-input" data-testid="account-grid-code" autocapitalize="characters" bind:value=grid />
                 </label>
             }.into_any(),
             Some(Role::Supervisor) => view! {
                 <label class="field">
-                    <span class="field-caption">{tr(Msg::AreaCaption)}</span>
+                    <span class="field-caption">{tr(DeskMsg::AreaCaption)}</span>
                     <input class="field-input" data-testid="account-area-name" bind:value=area />
                 </label>
             }.into_any(),
@@ -206,7 +207,7 @@ fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
     view! {
         <form class="account-form" on:submit=submit data-testid="account-add">
             <label class="field">
-                <span class="field-caption">{tr(Msg::Name)}</span>
+                <span class="field-caption">{tr(DeskMsg::Name)}</span>
                 <input class="field-input" data-testid="account-name" bind:value=name />
             </label>
             <label class="field">
@@ -216,7 +217,7 @@ fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
             <ScopeFields role grid area />
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button class="primary" type="submit" data-testid="account-add-submit" disabled=move || busy.get()>
-                {tr(Msg::AddAccount)}
+                {tr(DeskMsg::AddAccount)}
             </button>
         </form>
     }
@@ -253,7 +254,7 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
         let username = username.clone();
         move |_| {
             if !window()
-                .confirm_with_message(tr(Msg::ConfirmReset))
+                .confirm_with_message(tr(DeskMsg::ConfirmReset))
                 .unwrap_or(false)
             {
                 return;
@@ -300,22 +301,22 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
             <div class="account-line">
                 <strong>{user.display_name.clone()}</strong>
                 <span class="status-line">{username.clone()}" · "{label(user.role)}" "{place}</span>
-                {disabled.then(|| view! { <span class="badge" data-testid="account-disabled">{tr(Msg::AccountIsDisabled)}</span> })}
-                {user.must_change_password.then(|| view! { <span class="badge">{tr(Msg::MustChangeBadge)}</span> })}
+                {disabled.then(|| view! { <span class="badge" data-testid="account-disabled">{tr(DeskMsg::AccountIsDisabled)}</span> })}
+                {user.must_change_password.then(|| view! { <span class="badge">{tr(DeskMsg::MustChangeBadge)}</span> })}
             </div>
             <div class="account-actions">
                 <button class="quiet" data-testid="account-edit" on:click=move |_| editing.update(|e| *e = !*e)>{tr(Msg::Edit)}</button>
                 {(!own).then(|| view! {
                     <button class="quiet" data-testid="account-toggle" on:click=toggle>
-                        {if disabled { tr(Msg::EnableAccount) } else { tr(Msg::DisableAccount) }}
+                        {if disabled { tr(DeskMsg::EnableAccount) } else { tr(DeskMsg::DisableAccount) }}
                     </button>
                 })}
-                <button class="quiet" data-testid="account-reset" on:click=reset>{tr(Msg::ResetPassword)}</button>
+                <button class="quiet" data-testid="account-reset" on:click=reset>{tr(DeskMsg::ResetPassword)}</button>
             </div>
             {move || editing.get().then(|| view! {
                 <form class="account-form" on:submit=save.clone()>
                     <ScopeFields role grid area />
-                    <button class="primary" type="submit" data-testid="account-save">{tr(Msg::Save)}</button>
+                    <button class="primary" type="submit" data-testid="account-save">{tr(DeskMsg::Save)}</button>
                 </form>
             })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

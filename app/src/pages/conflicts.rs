@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::api;
 use crate::components::header::{Header, clock};
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, both, label, tr, value_text};
 use crate::loading::{ErrorBanner, fetch_into};
 use crate::pages::review::millis;
@@ -24,13 +25,13 @@ pub fn ConflictsPage() -> impl IntoView {
     view! {
         <Header />
         <section class="conflicts">
-            <h1 class="page-title">{tr(Msg::Conflicts)}</h1>
+            <h1 class="page-title">{tr(DeskMsg::Conflicts)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {move || match list.get() {
                 None if error.with(Option::is_none) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
                 None => ().into_any(),
                 Some(list) if list.conflicts.is_empty() => {
-                    view! { <p class="status" data-testid="conflicts-empty">{tr(Msg::NoConflicts)}</p> }.into_any()
+                    view! { <p class="status" data-testid="conflicts-empty">{tr(DeskMsg::NoConflicts)}</p> }.into_any()
                 }
                 Some(list) => view! {
                     <ul class="review-list">
@@ -125,7 +126,7 @@ fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
                         disabled=move || state.get() != Choosing::Idle
                         on:click=move |_| choose(chosen)
                     >
-                        {tr(Msg::ChooseThis)}
+                        {tr(DeskMsg::ChooseThis)}
                     </button>
                 }
             });
@@ -133,7 +134,7 @@ fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
                 <li class="conflict-side" data-testid="conflict-side">
                     <strong class="side-value">{side.value}</strong>
                     <span class="status-line">{side.who}" · "{clock(side.at)}</span>
-                    {side.stands.then(|| view! { <span class="badge waiting">{tr(Msg::StandsNow)}</span> })}
+                    {side.stands.then(|| view! { <span class="badge waiting">{tr(DeskMsg::StandsNow)}</span> })}
                     {button}
                 </li>
             }
@@ -148,7 +149,7 @@ fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
             {move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || match state.get() {
                 Choosing::Settled => view! {
-                    <p class="accepted" role="status" data-testid="conflict-settled">{tr(Msg::ConflictSettled)}</p>
+                    <p class="accepted" role="status" data-testid="conflict-settled">{tr(DeskMsg::ConflictSettled)}</p>
                 }.into_any(),
                 _ => view! { <ul class="conflict-sides">{cards.clone()}</ul> }.into_any(),
             }}
@@ -203,14 +204,14 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
             .unwrap_or(name)
             .to_owned(),
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
-            tr(Msg::MembershipChange).to_owned()
+            tr(DeskMsg::MembershipChange).to_owned()
         }
     }
 }
 
 fn membership_value(change: Membership) -> String {
     match change {
-        Membership::Joined(reason) => format!("{}: {}", tr(Msg::Joined), label(reason)),
-        Membership::Left(reason) => format!("{}: {}", tr(Msg::Left), label(reason)),
+        Membership::Joined(reason) => format!("{}: {}", tr(DeskMsg::Joined), label(reason)),
+        Membership::Left(reason) => format!("{}: {}", tr(DeskMsg::Left), label(reason)),
     }
 }

@@ -7,6 +7,7 @@ use shared::coverage::{Counts, Coverage};
 
 use crate::api;
 use crate::components::header::Header;
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
@@ -132,9 +133,9 @@ pub fn CoveragePage() -> impl IntoView {
                                 <tr class="grid-actions">
                                     <td colspan="6">
                                         <div class="links">
-                                            <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(Msg::MissingList)}</a>
-                                            <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(Msg::ExportXlsx)}</a>
-                                            <a class="secondary" href=csv.clone() download>{tr(Msg::ExportCsv)}</a>
+                                            <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(DeskMsg::MissingList)}</a>
+                                            <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(DeskMsg::ExportXlsx)}</a>
+                                            <a class="secondary" href=csv.clone() download>{tr(DeskMsg::ExportCsv)}</a>
                                         </div>
                                     </td>
                                 </tr>
@@ -147,20 +148,20 @@ pub fn CoveragePage() -> impl IntoView {
                 <table class="coverage-table">
                     <thead>
                         <tr>
-                            <th>{tr(Msg::Grid)}</th>
-                            <th>{tr(Msg::HouseholdsInRoster)}</th>
-                            <th>{tr(Msg::SurveyedThisRound)}</th>
+                            <th>{tr(DeskMsg::Grid)}</th>
+                            <th>{tr(DeskMsg::HouseholdsInRoster)}</th>
+                            <th>{tr(DeskMsg::SurveyedThisRound)}</th>
                             <th>"%"</th>
                             <th>{tr(Msg::VisitedThisRound)}</th>
-                            <th>{tr(Msg::Missed)}</th>
+                            <th>{tr(DeskMsg::Missed)}</th>
                         </tr>
                     </thead>
                     {rows}
                     <tfoot>
-                        <CountsRow name=tr(Msg::Total).to_owned() counts=c.total testid="coverage-total".into() />
+                        <CountsRow name=tr(DeskMsg::Total).to_owned() counts=c.total testid="coverage-total".into() />
                     </tfoot>
                 </table>
-                <p class="status">{tr(Msg::TapGrid)}</p>
+                <p class="status">{tr(DeskMsg::TapGrid)}</p>
             }
         })
     };
@@ -171,9 +172,9 @@ pub fn CoveragePage() -> impl IntoView {
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {table}
             <div class="page-actions">
-                <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(Msg::MissingList)}</a>
+                <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(DeskMsg::MissingList)}</a>
                 <a class="secondary" href="/map" data-testid="to-map">{tr(Msg::Map)}</a>
-                <a class="secondary" href="/api/v1/export?format=xlsx" download data-testid="export-xlsx">{tr(Msg::ExportXlsx)}</a>
+                <a class="secondary" href="/api/v1/export?format=xlsx" download data-testid="export-xlsx">{tr(DeskMsg::ExportXlsx)}</a>
             </div>
         </section>
     }

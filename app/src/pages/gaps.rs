@@ -6,7 +6,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, GapRow, GapsView};
 use crate::components::header::{Header, clock};
-use crate::i18n::{Msg, label, tr};
+use crate::desk_text::DeskMsg;
+use crate::i18n::{label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
 #[component]
@@ -24,7 +25,7 @@ pub fn GapsPage() -> impl IntoView {
         move || fetch_into(api::gaps(asked.clone()), gaps, error)
     };
     load();
-    let title = std::iter::once(tr(Msg::MissingList).to_owned())
+    let title = std::iter::once(tr(DeskMsg::MissingList).to_owned())
         .chain(asked.into_iter().map(|(_, value)| value))
         .collect::<Vec<_>>()
         .join(" · ");
@@ -34,8 +35,8 @@ pub fn GapsPage() -> impl IntoView {
             <h1 class="page-title">{title}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {move || gaps.get().map(|g| view! {
-                <GapList title=tr(Msg::NotSurveyedList) households=g.not_surveyed testid="not-surveyed" />
-                <GapList title=tr(Msg::NotVisitedList) households=g.not_visited testid="not-visited" />
+                <GapList title=tr(DeskMsg::NotSurveyedList) households=g.not_surveyed testid="not-surveyed" />
+                <GapList title=tr(DeskMsg::NotVisitedList) households=g.not_visited testid="not-visited" />
             })}
         </section>
     }
@@ -50,12 +51,12 @@ fn GapList(title: &'static str, households: Vec<GapRow>, testid: &'static str) -
             let last = match &h.last_visit {
                 Some(v) => format!(
                     "{}{} · {} · {}",
-                    tr(Msg::LastVisit),
+                    tr(DeskMsg::LastVisit),
                     clock(js_sys::Date::parse(&v.visited_at)),
                     label(v.outcome),
                     v.author
                 ),
-                None => tr(Msg::NeverVisited).to_owned(),
+                None => tr(DeskMsg::NeverVisited).to_owned(),
             };
             view! {
                 <li class="gap-line" data-testid=format!("gap-{}", h.code)>

@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ImportCounts, ImportError, ImportReport, RowError};
 use crate::components::file_import::{RowErrors, picked_file};
 use crate::components::header::Header;
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, tr};
 
 /// Where the import of the picked file stands.
@@ -45,18 +46,18 @@ pub fn ImportPage() -> impl IntoView {
     view! {
         <Header />
         <section class="import">
-            <h1 class="page-title">{tr(Msg::ImportRoster)}</h1>
-            <p class="status-line">{tr(Msg::ImportHint)}</p>
+            <h1 class="page-title">{tr(DeskMsg::ImportRoster)}</h1>
+            <p class="status-line">{tr(DeskMsg::ImportHint)}</p>
             <div class="page-actions">
                 <a class="secondary" href="/api/v1/roster/template?format=xlsx" download data-testid="template-xlsx">
-                    {tr(Msg::TemplateXlsx)}
+                    {tr(DeskMsg::TemplateXlsx)}
                 </a>
                 <a class="secondary" href="/api/v1/roster/template?format=csv" download data-testid="template-csv">
-                    {tr(Msg::TemplateCsv)}
+                    {tr(DeskMsg::TemplateCsv)}
                 </a>
             </div>
             <label class="secondary wide file-pick">
-                {tr(Msg::PickRosterFile)}
+                {tr(DeskMsg::PickRosterFile)}
                 <input
                     type="file"
                     node_ref=input
@@ -75,21 +76,21 @@ pub fn ImportPage() -> impl IntoView {
             </p>
             {move || match stage.get() {
                 Stage::NoFile => ().into_any(),
-                Stage::Sending => view! { <p class="status">{tr(Msg::Checking)}</p> }.into_any(),
+                Stage::Sending => view! { <p class="status">{tr(DeskMsg::Checking)}</p> }.into_any(),
                 Stage::Checked(report) => view! {
                     <div class="notice" data-testid="import-check">
-                        <p><strong>{tr(Msg::CheckPassed)}</strong></p>
+                        <p><strong>{tr(DeskMsg::CheckPassed)}</strong></p>
                         <Counts report />
                     </div>
                     <div class="submit-bar">
                         <button class="primary" data-testid="import-confirm" on:click=move |_| send(false)>
-                            {tr(Msg::ConfirmImport)}
+                            {tr(DeskMsg::ConfirmImport)}
                         </button>
                     </div>
                 }.into_any(),
                 Stage::Imported(report) => view! {
                     <div class="notice" role="status" data-testid="import-done">
-                        <p class="accepted"><strong>{tr(Msg::ImportDone)}</strong></p>
+                        <p class="accepted"><strong>{tr(DeskMsg::ImportDone)}</strong></p>
                         <Counts report />
                     </div>
                 }.into_any(),
@@ -103,10 +104,10 @@ pub fn ImportPage() -> impl IntoView {
 /// What the import changed, or would change, by kind.
 #[component]
 fn Counts(report: ImportReport) -> impl IntoView {
-    let line = |msg: Msg, c: &ImportCounts| {
+    let line = |caption: &'static str, c: &ImportCounts| {
         view! {
             <tr>
-                <th>{tr(msg)}</th>
+                <th>{caption}</th>
                 <td>{c.added}</td>
                 <td>{c.updated}</td>
                 <td>{c.unchanged}</td>
@@ -115,24 +116,24 @@ fn Counts(report: ImportReport) -> impl IntoView {
         }
     };
     view! {
-        <p class="status-line">{tr(Msg::RowsRead)}{report.rows}</p>
+        <p class="status-line">{tr(DeskMsg::RowsRead)}{report.rows}</p>
         <table class="coverage-table" data-testid="import-counts">
             <thead><tr>
                 <th></th>
-                <th>{tr(Msg::Added)}</th>
-                <th>{tr(Msg::Updated)}</th>
-                <th>{tr(Msg::UnchangedCount)}</th>
-                <th>{tr(Msg::Removed)}</th>
+                <th>{tr(DeskMsg::Added)}</th>
+                <th>{tr(DeskMsg::Updated)}</th>
+                <th>{tr(DeskMsg::UnchangedCount)}</th>
+                <th>{tr(DeskMsg::Removed)}</th>
             </tr></thead>
             <tbody>
-                {line(Msg::Grid, &report.grids)}
-                {line(Msg::Buildings, &report.buildings)}
-                {line(Msg::Households, &report.households)}
-                {line(Msg::Members, &report.members)}
+                {line(tr(DeskMsg::Grid), &report.grids)}
+                {line(tr(DeskMsg::Buildings), &report.buildings)}
+                {line(tr(Msg::Households), &report.households)}
+                {line(tr(Msg::Members), &report.members)}
             </tbody>
         </table>
         {(report.surveyed_kept > 0).then(|| view! {
-            <p class="status-line">{tr(Msg::SurveyedKept)}{report.surveyed_kept}</p>
+            <p class="status-line">{tr(DeskMsg::SurveyedKept)}{report.surveyed_kept}</p>
         })}
     }
 }

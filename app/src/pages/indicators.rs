@@ -7,6 +7,7 @@ use shared::indicators::IndicatorReport;
 use crate::api;
 use crate::components::chart::{Bar, BarChart};
 use crate::components::header::Header;
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
@@ -35,29 +36,33 @@ fn Report(report: IndicatorReport) -> impl IntoView {
     let i = &report.indicators;
     let figures = [
         (
-            Msg::EmploymentRate,
+            DeskMsg::EmploymentRate,
             rate(report.employment_rate),
             "employment-rate",
         ),
         (
-            Msg::EmployedPerHousehold,
+            DeskMsg::EmployedPerHousehold,
             report
                 .employed_per_labour_household
                 .map_or_else(|| "–".into(), |v| format!("{v:.2}")),
             "employed-per-household",
         ),
         (
-            Msg::ZeroEmployment,
+            DeskMsg::ZeroEmployment,
             i.zero_employment.len().to_string(),
             "zero-employment",
         ),
-        (Msg::LowIncome, i.low_income.len().to_string(), "low-income"),
         (
-            Msg::TrainingCoverage,
+            DeskMsg::LowIncome,
+            i.low_income.len().to_string(),
+            "low-income",
+        ),
+        (
+            DeskMsg::TrainingCoverage,
             rate(report.training_coverage),
             "training-coverage",
         ),
-        (Msg::Labourers, i.labourers.to_string(), "labourers"),
+        (DeskMsg::Labourers, i.labourers.to_string(), "labourers"),
     ]
     .into_iter()
     .map(|(caption, value, id)| {
@@ -108,12 +113,12 @@ fn Report(report: IndicatorReport) -> impl IntoView {
         .collect_view();
     view! {
         <div class="figures">{figures}</div>
-        <BarChart title=tr(Msg::EmploymentRateByGrid).to_owned() bars=by_rate testid="chart-rate".into() />
-        <BarChart title=tr(Msg::ZeroEmploymentByGrid).to_owned() bars=by_zero testid="chart-zero".into() />
-        <BarChart title=tr(Msg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
-        <h2 class="section-title">{tr(Msg::ZeroEmployment)}</h2>
+        <BarChart title=tr(DeskMsg::EmploymentRateByGrid).to_owned() bars=by_rate testid="chart-rate".into() />
+        <BarChart title=tr(DeskMsg::ZeroEmploymentByGrid).to_owned() bars=by_zero testid="chart-zero".into() />
+        <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
+        <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
         <ul class="code-list" data-testid="zero-list">{zero}</ul>
-        <h2 class="section-title">{tr(Msg::LowIncome)}" (< "{report.low_income_line}{tr(Msg::YuanUnit)}")"</h2>
+        <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{report.low_income_line}{tr(Msg::YuanUnit)}")"</h2>
         <ul class="code-list" data-testid="low-income-list">{low}</ul>
     }
 }

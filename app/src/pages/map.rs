@@ -12,6 +12,7 @@ use shared::wire::{Roster, VisitList, VisitPoint};
 
 use crate::api;
 use crate::components::header::{Header, clock};
+use crate::desk_text::DeskMsg;
 use crate::device::{self, Store};
 use crate::i18n::{Msg, label, tr};
 use crate::outbox::Kind;
@@ -81,22 +82,22 @@ pub fn MapPage() -> impl IntoView {
             <h1 class="page-title">{tr(Msg::Map)}</h1>
             {move || drawing().unwrap_or_else(|| view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any())}
             <ul class="map-legend">
-                <li><span class="swatch map-done"></span>{tr(Msg::AllSurveyed)}</li>
-                <li><span class="swatch map-part"></span>{tr(Msg::PartSurveyed)}</li>
-                <li><span class="swatch map-none"></span>{tr(Msg::NoneSurveyed)}</li>
-                <li><span class="swatch dot"></span>{tr(Msg::VisitPoint)}</li>
-                <li><span class="swatch dot flagged"></span>{tr(Msg::FlaggedVisit)}</li>
-                <li><span class="swatch dot beyond"></span>{tr(Msg::BeyondMap)}</li>
+                <li><span class="swatch map-done"></span>{tr(DeskMsg::AllSurveyed)}</li>
+                <li><span class="swatch map-part"></span>{tr(DeskMsg::PartSurveyed)}</li>
+                <li><span class="swatch map-none"></span>{tr(DeskMsg::NoneSurveyed)}</li>
+                <li><span class="swatch dot"></span>{tr(DeskMsg::VisitPoint)}</li>
+                <li><span class="swatch dot flagged"></span>{tr(DeskMsg::FlaggedVisit)}</li>
+                <li><span class="swatch dot beyond"></span>{tr(DeskMsg::BeyondMap)}</li>
             </ul>
             {move || chosen.get().map(|p| {
                 let who = visits.with(|v| v.as_ref().map(|v| author_of(v, &p.author)).unwrap_or_default());
                 view! { <div class="notice" data-testid="map-chosen"><VisitLine point=p who /></div> }
             })}
-            <h2 class="section-title">{tr(Msg::FlaggedVisits)}</h2>
+            <h2 class="section-title">{tr(DeskMsg::FlaggedVisits)}</h2>
             {move || {
                 let list = flagged();
                 if list.is_empty() {
-                    view! { <p class="status" data-testid="no-flags">{tr(Msg::NoFlaggedVisits)}</p> }.into_any()
+                    view! { <p class="status" data-testid="no-flags">{tr(DeskMsg::NoFlaggedVisits)}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="review-list">
@@ -136,7 +137,11 @@ fn VisitLine(point: VisitPoint, who: String) -> impl IntoView {
 fn flag_text(flag: &Flag) -> String {
     match flag {
         Flag::OutsideGrid { by_m } => {
-            format!("{}{by_m}{}", tr(Msg::OutsideGridBy), tr(Msg::Metres))
+            format!(
+                "{}{by_m}{}",
+                tr(DeskMsg::OutsideGridBy),
+                tr(DeskMsg::Metres)
+            )
         }
         Flag::ImpossiblePace {
             distance_m,
@@ -144,17 +149,17 @@ fn flag_text(flag: &Flag) -> String {
             ..
         } => format!(
             "{}{:.1}{}{}{}",
-            tr(Msg::PaceDistance),
+            tr(DeskMsg::PaceDistance),
             f64::from(*distance_m) / 1000.0,
-            tr(Msg::Kilometres),
-            tr(Msg::PaceOnly),
+            tr(DeskMsg::Kilometres),
+            tr(DeskMsg::PaceOnly),
             minutes(*seconds)
         ),
     }
 }
 
 fn minutes(seconds: u32) -> String {
-    format!("{}{}", seconds.div_ceil(60), tr(Msg::Minutes))
+    format!("{}{}", seconds.div_ceil(60), tr(DeskMsg::Minutes))
 }
 
 /// Lon/lat to the drawing's units: an equirectangular projection of the
@@ -246,7 +251,7 @@ fn draw(
         .map(Outline::to_polygon)
         .collect();
     let Some(bounds) = MultiPolygon(outlines).bounding_rect() else {
-        return view! { <p class="status" data-testid="map-none">{tr(Msg::NoMapYet)}</p> }
+        return view! { <p class="status" data-testid="map-none">{tr(DeskMsg::NoMapYet)}</p> }
             .into_any();
     };
     let frame = Frame::around(bounds);

@@ -9,22 +9,23 @@ use time::OffsetDateTime;
 
 use crate::api;
 use crate::components::header::{Header, clock};
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
 /// The states a supervisor filters by, pending first: what needs them.
-const FILTERS: [(Option<&str>, Msg); 4] = [
-    (Some("pending"), Msg::Pending),
-    (Some("returned"), Msg::ReturnedFilter),
-    (Some("corrected"), Msg::CorrectedFilter),
-    (None, Msg::All),
+const FILTERS: [(Option<&str>, DeskMsg); 4] = [
+    (Some("pending"), DeskMsg::Pending),
+    (Some("returned"), DeskMsg::ReturnedFilter),
+    (Some("corrected"), DeskMsg::CorrectedFilter),
+    (None, DeskMsg::All),
 ];
 
 /// Reasons supervisors give most, one tap each; any other can be typed.
-const REASONS: [Msg; 3] = [
-    Msg::ReasonCheckEmployment,
-    Msg::ReasonIncomplete,
-    Msg::ReasonCheckMembers,
+const REASONS: [DeskMsg; 3] = [
+    DeskMsg::ReasonCheckEmployment,
+    DeskMsg::ReasonIncomplete,
+    DeskMsg::ReasonCheckMembers,
 ];
 
 #[component]
@@ -75,8 +76,8 @@ pub fn ReviewPage() -> impl IntoView {
         <section class="review">
             <h1 class="page-title">{tr(Msg::Review)}</h1>
             <div class="page-actions">
-                <a class="secondary" href="/conflicts" data-testid="to-conflicts">{tr(Msg::Conflicts)}</a>
-                <a class="secondary" href="/import" data-testid="to-import">{tr(Msg::ImportRoster)}</a>
+                <a class="secondary" href="/conflicts" data-testid="to-conflicts">{tr(DeskMsg::Conflicts)}</a>
+                <a class="secondary" href="/import" data-testid="to-import">{tr(DeskMsg::ImportRoster)}</a>
             </div>
             <div class="chips filters" role="group" aria-label=tr(Msg::Review)>{chips}</div>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
@@ -84,7 +85,7 @@ pub fn ReviewPage() -> impl IntoView {
                 None if error.with(Option::is_none) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
                 None => ().into_any(),
                 Some(list) if list.submissions.is_empty() => {
-                    view! { <p class="status" data-testid="review-empty">{tr(Msg::NothingToReview)}</p> }.into_any()
+                    view! { <p class="status" data-testid="review-empty">{tr(DeskMsg::NothingToReview)}</p> }.into_any()
                 }
                 Some(list) => {
                     let rest = (list.total as usize).saturating_sub(list.submissions.len());
@@ -94,7 +95,7 @@ pub fn ReviewPage() -> impl IntoView {
                         </ul>
                         {(rest > 0).then(|| view! {
                             <button class="secondary wide" data-testid="review-more" on:click=load_more>
-                                {tr(Msg::LoadMore)}" ("{rest}")"
+                                {tr(DeskMsg::LoadMore)}" ("{rest}")"
                             </button>
                         })}
                     }.into_any()
@@ -131,7 +132,7 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
             ReviewDecision::Approve => None,
         };
         if reason.as_deref() == Some("") {
-            failure.set(Some(tr(Msg::ReasonNeeded).to_owned()));
+            failure.set(Some(tr(DeskMsg::ReasonNeeded).to_owned()));
             return;
         }
         deciding.set(Deciding::Sending);
@@ -200,20 +201,20 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
                     <div class="review-actions">
                         {pending.then(|| view! {
                             <button class="primary" data-testid="approve" on:click=move |_| decide(ReviewDecision::Approve)>
-                                {tr(Msg::Approve)}
+                                {tr(DeskMsg::Approve)}
                             </button>
                             <button class="secondary" data-testid="return" on:click=move |_| deciding.set(Deciding::Returning)>
-                                {tr(Msg::ReturnIt)}
+                                {tr(DeskMsg::ReturnIt)}
                             </button>
                         })}
-                        <a class="secondary" href=correct.clone() data-testid="correct">{tr(Msg::Correct)}</a>
+                        <a class="secondary" href=correct.clone() data-testid="correct">{tr(DeskMsg::Correct)}</a>
                     </div>
                 }.into_any(),
                 Deciding::Returning => view! {
                     <div class="return-form">
                         <div class="chips">{quick.clone()}</div>
                         <label class="field">
-                            <span class="field-caption">{tr(Msg::ReturnReason)}</span>
+                            <span class="field-caption">{tr(DeskMsg::ReturnReason)}</span>
                             <textarea
                                 class="field-input"
                                 data-testid="return-reason"
@@ -225,12 +226,12 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
                         <div class="review-actions">
                             <button class="secondary" on:click=move |_| deciding.set(Deciding::Idle)>{tr(Msg::Cancel)}</button>
                             <button class="primary" data-testid="confirm-return" on:click=move |_| decide(ReviewDecision::Return)>
-                                {tr(Msg::ConfirmReturn)}
+                                {tr(DeskMsg::ConfirmReturn)}
                             </button>
                         </div>
                     </div>
                 }.into_any(),
-                Deciding::Sending => view! { <p class="status">{tr(Msg::Submitting)}</p> }.into_any(),
+                Deciding::Sending => view! { <p class="status">{tr(DeskMsg::Submitting)}</p> }.into_any(),
                 Deciding::Done(_) => ().into_any(),
             }}
         </li>
@@ -239,10 +240,10 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
 
 fn state_badge(state: &ReviewState) -> (&'static str, &'static str) {
     match state {
-        ReviewState::Pending => ("badge todo", tr(Msg::Pending)),
+        ReviewState::Pending => ("badge todo", tr(DeskMsg::Pending)),
         ReviewState::Approved { .. } => ("badge done", label(ReviewDecision::Approve)),
         ReviewState::Returned { .. } => ("badge alert", tr(Msg::Returned)),
-        ReviewState::Corrected { .. } => ("badge waiting", tr(Msg::CorrectedFilter)),
+        ReviewState::Corrected { .. } => ("badge waiting", tr(DeskMsg::CorrectedFilter)),
     }
 }
 
@@ -253,14 +254,14 @@ fn changes(c: &ChangeSummary) -> String {
         format!(
             "{}{}",
             c.writes + c.household_writes,
-            tr(Msg::FieldsChanged)
+            tr(DeskMsg::FieldsChanged)
         ),
     ];
     if c.joined > 0 {
-        parts.push(format!("{}{}", tr(Msg::JoinedCount), c.joined));
+        parts.push(format!("{}{}", tr(DeskMsg::JoinedCount), c.joined));
     }
     if c.left > 0 {
-        parts.push(format!("{}{}", tr(Msg::LeftCount), c.left));
+        parts.push(format!("{}{}", tr(DeskMsg::LeftCount), c.left));
     }
     parts.join(" · ")
 }

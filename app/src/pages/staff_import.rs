@@ -9,6 +9,7 @@ use shared::wire::{StaffAccount, StaffImport};
 
 use crate::api::{self, ImportError, RowError};
 use crate::components::file_import::{RowErrors, picked_file};
+use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
 
 /// Where the import of the picked file stands.
@@ -46,17 +47,17 @@ pub fn StaffImportPanel(on_imported: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="staff-import" data-testid="staff-import">
-            <p class="status-line">{tr(Msg::StaffImportHint)}</p>
+            <p class="status-line">{tr(DeskMsg::StaffImportHint)}</p>
             <div class="page-actions">
                 <a class="secondary" href="/api/v1/users/template?format=xlsx" download data-testid="staff-template-xlsx">
-                    {tr(Msg::TemplateXlsx)}
+                    {tr(DeskMsg::TemplateXlsx)}
                 </a>
                 <a class="secondary" href="/api/v1/users/template?format=csv" download>
-                    {tr(Msg::TemplateCsv)}
+                    {tr(DeskMsg::TemplateCsv)}
                 </a>
             </div>
             <label class="secondary wide file-pick">
-                {tr(Msg::PickStaffFile)}
+                {tr(DeskMsg::PickStaffFile)}
                 <input
                     type="file"
                     node_ref=input
@@ -67,15 +68,15 @@ pub fn StaffImportPanel(on_imported: Callback<()>) -> impl IntoView {
             </label>
             {move || match stage.get() {
                 Stage::NoFile => ().into_any(),
-                Stage::Sending => view! { <p class="status">{tr(Msg::Checking)}</p> }.into_any(),
+                Stage::Sending => view! { <p class="status">{tr(DeskMsg::Checking)}</p> }.into_any(),
                 Stage::Checked(report) => view! {
                     <div class="notice" data-testid="staff-check">
-                        <p><strong>{tr(Msg::CheckPassed)}</strong></p>
+                        <p><strong>{tr(DeskMsg::CheckPassed)}</strong></p>
                         <Counts report />
                     </div>
                     <div class="submit-bar">
                         <button class="primary" data-testid="staff-confirm" on:click=move |_| send(false)>
-                            {tr(Msg::ConfirmImport)}
+                            {tr(DeskMsg::ConfirmImport)}
                         </button>
                     </div>
                 }.into_any(),
@@ -91,9 +92,9 @@ pub fn StaffImportPanel(on_imported: Callback<()>) -> impl IntoView {
 fn Counts(report: StaffImport) -> impl IntoView {
     view! {
         <p class="status-line" data-testid="staff-counts">
-            {tr(Msg::Added)}" "{report.added}" · "
-            {tr(Msg::Updated)}" "{report.updated}" · "
-            {tr(Msg::UnchangedCount)}" "{report.unchanged}
+            {tr(DeskMsg::Added)}" "{report.added}" · "
+            {tr(DeskMsg::Updated)}" "{report.updated}" · "
+            {tr(DeskMsg::UnchangedCount)}" "{report.unchanged}
         </p>
     }
 }
@@ -128,21 +129,21 @@ fn PrintSheet(report: StaffImport) -> impl IntoView {
         .collect_view();
     view! {
         <div class="notice" role="status" data-testid="staff-done">
-            <p class="accepted"><strong>{tr(Msg::ImportDone)}</strong></p>
+            <p class="accepted"><strong>{tr(DeskMsg::ImportDone)}</strong></p>
             <Counts report />
             <button class="primary" data-testid="staff-print" on:click=move |_| {
                 let _ = window().print();
-            }>{tr(Msg::PrintSheet)}</button>
+            }>{tr(DeskMsg::PrintSheet)}</button>
         </div>
         <div class="print-sheet" data-testid="print-sheet">
-            <h2>{tr(Msg::PrintSheetTitle)}</h2>
-            <p>{tr(Msg::PrintSheetHint)}</p>
+            <h2>{tr(DeskMsg::PrintSheetTitle)}</h2>
+            <p>{tr(DeskMsg::PrintSheetHint)}</p>
             <table class="coverage-table">
                 <thead><tr>
-                    <th>{tr(Msg::Name)}</th>
-                    <th>{tr(Msg::RoleCaption)}</th>
+                    <th>{tr(DeskMsg::Name)}</th>
+                    <th>{tr(DeskMsg::RoleCaption)}</th>
                     <th>{tr(Msg::Username)}</th>
-                    <th>{tr(Msg::OneTimePassword)}</th>
+                    <th>{tr(DeskMsg::OneTimePassword)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
