@@ -16,16 +16,14 @@ mod sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{Lazy, path};
+use leptos_router::hooks::use_params_map;
+use leptos_router::path;
 use shared::codes::Role;
 use shared::wire::{Roster, SessionInfo};
 
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
-use crate::pages::desk::{
-    AccountRoute, AccountsRoute, ConflictsRoute, CoverageRoute, GapsRoute, ImportRoute,
-    IndicatorsRoute, MapRoute, ReviewRoute,
-};
+use crate::pages::desk::{self, Screen};
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
 use crate::pages::outbox::OutboxPage;
@@ -159,31 +157,32 @@ pub fn App() -> impl IntoView {
                     (true, false, _) => view! { <LoginPage /> }.into_any(),
                     // A one-time password opens nothing but choosing one's own.
                     (true, true, true) => view! {
-                        <Routes fallback=|| ()>
-                            <Route path=path!("/*any") view={Lazy::<AccountRoute>::new()} />
-                        </Routes>
+                        {desk::open(Screen::Account)}
                     }.into_any(),
                     (true, true, false) => view! {
                         <Routes fallback=|| view! { <Home /> }>
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
                             <Route path=path!("/households/:code") view=HouseholdPage />
-                            <Route path=path!("/coverage") view={Lazy::<CoverageRoute>::new()} />
                             <Route path=path!("/outbox") view=OutboxPage />
-                            <Route path=path!("/gaps") view={Lazy::<GapsRoute>::new()} />
-                            <Route path=path!("/indicators") view={Lazy::<IndicatorsRoute>::new()} />
-                            <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} />
-                            <Route path=path!("/conflicts") view={Lazy::<ConflictsRoute>::new()} />
-                            <Route path=path!("/import") view={Lazy::<ImportRoute>::new()} />
-                            <Route path=path!("/map") view={Lazy::<MapRoute>::new()} />
-                            <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
-                            <Route path=path!("/accounts") view={Lazy::<AccountsRoute>::new()} />
+                            <Route path=path!("/:page") view=DeskOrHome />
                         </Routes>
                     }.into_any(),
                 }}
             </main>
         </Router>
         }
+    }
+}
+
+/// A screen of `pages::desk`, or the start page for a path that names none.
+#[component]
+fn DeskOrHome() -> impl IntoView {
+    let params = use_params_map();
+    let screen = Memo::new(move |_| params.read().get("page").as_deref().and_then(Screen::named));
+    move || match screen.get() {
+        Some(screen) => desk::open(screen).into_any(),
+        None => view! { <Home /> }.into_any(),
     }
 }
 

@@ -122,11 +122,30 @@ pub mod of {
 pub fn input_text(input: Input) -> String {
     match input {
         Input::Text(text) => text.trim().to_owned(),
-        Input::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{n:.0}"),
-        Input::Number(n) => n.to_string(),
+        Input::Number(n) => number_text(n),
         Input::Date(date) => crate::day::format(date),
         Input::Bool(b) => if b { "是" } else { "否" }.to_owned(),
     }
+}
+
+/// A number as a spreadsheet shows it: whole numbers as integers, others to
+/// at most six decimals. Written without `f64`'s formatter, which the phone
+/// would otherwise download for a branch it never takes.
+fn number_text(n: f64) -> String {
+    const MICRO: i64 = 1_000_000;
+    if n.fract() == 0.0 && n.abs() < 9e18 {
+        return (n as i64).to_string();
+    }
+    let micro = (n.abs() * 1e6).round() as i64;
+    let sign = if n < 0.0 { "-" } else { "" };
+    let mut text = format!("{sign}{}.{:06}", micro / MICRO, micro % MICRO);
+    while text.ends_with('0') {
+        text.pop();
+    }
+    if text.ends_with('.') {
+        text.pop();
+    }
+    text
 }
 
 impl KindOf<String> for of::Text {
@@ -295,6 +314,14 @@ mod tests {
 
     use super::*;
     use crate::codes::EmploymentStatus;
+
+    #[test]
+    fn numbers_read_as_text_as_a_spreadsheet_shows_them() {
+        assert_eq!(input_text(Input::Number(13800001111.0)), "13800001111");
+        assert_eq!(input_text(Input::Number(2.5)), "2.5");
+        assert_eq!(input_text(Input::Number(-0.125)), "-0.125");
+        assert_eq!(input_text(Input::Number(1.0000001)), "1");
+    }
 
     #[test]
     fn dates_read_as_people_write_them() {

@@ -1,9 +1,10 @@
 //! The supervisors' screens, and the user's own account, loaded the first
-//! time one is opened: the build splits each into its own module, so a
-//! phone that only surveys never downloads them.
+//! time one is opened: each view is a `#[lazy]` function, which the build
+//! splits into a module of its own, so a phone that only surveys never
+//! downloads them. One route (`/:page`) leads to them all: a route of its
+//! own for each would cost the shell more router code than `Screen` does.
 
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::AccountsPage;
@@ -15,128 +16,96 @@ use crate::pages::indicators::IndicatorsPage;
 use crate::pages::map::MapPage;
 use crate::pages::review::ReviewPage;
 
-pub struct CoverageRoute;
+/// A screen reached through this module, by its path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Coverage,
+    Gaps,
+    Indicators,
+    Review,
+    Conflicts,
+    Import,
+    Map,
+    Account,
+    Accounts,
+}
 
-#[lazy_route]
-impl LazyRoute for CoverageRoute {
-    fn data() -> Self {
-        CoverageRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <CoveragePage /> }.into_any()
+impl Screen {
+    /// The screen at `/{page}`.
+    pub fn named(page: &str) -> Option<Screen> {
+        Some(match page {
+            "coverage" => Screen::Coverage,
+            "gaps" => Screen::Gaps,
+            "indicators" => Screen::Indicators,
+            "review" => Screen::Review,
+            "conflicts" => Screen::Conflicts,
+            "import" => Screen::Import,
+            "map" => Screen::Map,
+            "account" => Screen::Account,
+            "accounts" => Screen::Accounts,
+            _ => return None,
+        })
     }
 }
 
-pub struct GapsRoute;
-
-#[lazy_route]
-impl LazyRoute for GapsRoute {
-    fn data() -> Self {
-        GapsRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <GapsPage /> }.into_any()
-    }
+#[lazy]
+fn coverage_view() -> AnyView {
+    view! { <CoveragePage /> }.into_any()
 }
 
-pub struct IndicatorsRoute;
-
-#[lazy_route]
-impl LazyRoute for IndicatorsRoute {
-    fn data() -> Self {
-        IndicatorsRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <IndicatorsPage /> }.into_any()
-    }
+#[lazy]
+fn gaps_view() -> AnyView {
+    view! { <GapsPage /> }.into_any()
 }
 
-pub struct ReviewRoute;
-
-#[lazy_route]
-impl LazyRoute for ReviewRoute {
-    fn data() -> Self {
-        ReviewRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <ReviewPage /> }.into_any()
-    }
+#[lazy]
+fn indicators_view() -> AnyView {
+    view! { <IndicatorsPage /> }.into_any()
 }
 
-pub struct ConflictsRoute;
-
-#[lazy_route]
-impl LazyRoute for ConflictsRoute {
-    fn data() -> Self {
-        ConflictsRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <ConflictsPage /> }.into_any()
-    }
+#[lazy]
+fn review_view() -> AnyView {
+    view! { <ReviewPage /> }.into_any()
 }
 
-pub struct ImportRoute;
-
-#[lazy_route]
-impl LazyRoute for ImportRoute {
-    fn data() -> Self {
-        ImportRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <ImportPage /> }.into_any()
-    }
+#[lazy]
+fn conflicts_view() -> AnyView {
+    view! { <ConflictsPage /> }.into_any()
 }
 
-pub struct MapRoute;
-
-#[lazy_route]
-impl LazyRoute for MapRoute {
-    fn data() -> Self {
-        MapRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <MapPage /> }.into_any()
-    }
+#[lazy]
+fn import_view() -> AnyView {
+    view! { <ImportPage /> }.into_any()
 }
 
-pub struct AccountRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountRoute {
-    fn data() -> Self {
-        AccountRoute
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AccountPage /> }.into_any()
-    }
+#[lazy]
+fn map_view() -> AnyView {
+    view! { <MapPage /> }.into_any()
 }
 
-pub struct AccountsRoute;
+#[lazy]
+fn account_view() -> AnyView {
+    view! { <AccountPage /> }.into_any()
+}
 
-#[lazy_route]
-impl LazyRoute for AccountsRoute {
-    fn data() -> Self {
-        AccountsRoute
-    }
+#[lazy]
+fn accounts_view() -> AnyView {
+    view! { <AccountsPage /> }.into_any()
+}
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AccountsPage /> }.into_any()
-    }
+/// The screen, once its module is loaded.
+pub fn open(screen: Screen) -> impl IntoView {
+    Suspend::new(async move {
+        match screen {
+            Screen::Coverage => coverage_view().await,
+            Screen::Gaps => gaps_view().await,
+            Screen::Indicators => indicators_view().await,
+            Screen::Review => review_view().await,
+            Screen::Conflicts => conflicts_view().await,
+            Screen::Import => import_view().await,
+            Screen::Map => map_view().await,
+            Screen::Account => account_view().await,
+            Screen::Accounts => accounts_view().await,
+        }
+    })
 }
