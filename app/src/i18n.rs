@@ -443,6 +443,11 @@ pub fn value_text(shown: Shown) -> String {
         Shown::Unset => tr(Msg::NotSet).to_owned(),
         Shown::Text(text) => text,
         Shown::Label { zh, en, .. } => both(zh, en).to_owned(),
+        Shown::Choice { zh, en, .. } => match locale().get_untracked() {
+            Locale::Zh => zh,
+            Locale::En => en,
+        },
+        Shown::Number { value, unit } => format!("{value}{unit}"),
         Shown::Date(date) => date.to_string(),
         Shown::Months(n) => format!("{n}{}", tr(Msg::MonthsUnit)),
         Shown::Yuan(n) => format!("{n}{}", tr(Msg::YuanUnit)),

@@ -16,6 +16,17 @@ pub enum Shown {
         zh: &'static str,
         en: &'static str,
     },
+    /// An entry of an added field's list, in both languages.
+    Choice {
+        code: String,
+        zh: String,
+        en: String,
+    },
+    /// An added field's number, with its unit (which may be empty).
+    Number {
+        value: i64,
+        unit: String,
+    },
     Date(Date),
     Months(u8),
     Yuan(u32),
@@ -30,6 +41,8 @@ impl Shown {
             Shown::Unset => return None,
             Shown::Text(text) => text.clone(),
             Shown::Label { code, .. } => (*code).to_owned(),
+            Shown::Choice { code, .. } => code.clone(),
+            Shown::Number { value, .. } => value.to_string(),
             Shown::Date(date) => crate::day::format(*date),
             Shown::Months(n) => n.to_string(),
             Shown::Yuan(n) => n.to_string(),

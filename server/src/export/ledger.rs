@@ -177,6 +177,8 @@ pub fn shown_cell(shown: Shown) -> Cell {
         Shown::Unset => Cell::Empty,
         Shown::Text(text) => Cell::Text(text),
         Shown::Label { zh, .. } => Cell::Text(zh.to_owned()),
+        Shown::Choice { zh, .. } => Cell::Text(zh),
+        Shown::Number { value, .. } => Cell::Number(value),
         Shown::Date(date) => Cell::Date(date),
         Shown::Months(n) => Cell::Number(n.into()),
         Shown::Yuan(n) => Cell::Number(n.into()),
