@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::Date;
 
 use crate::field_values::Shown;
-use crate::kind::{Input, ValueError, input_text, read_date, read_integer, read_yes_no};
+use crate::kind::{Input, Kind, ValueError, input_text, read_date, read_integer, read_yes_no};
 use crate::record::{FieldKey, HouseholdKey, HouseholdRecord, LabourRecord, Record};
 use crate::round::Round;
 
@@ -455,7 +455,137 @@ impl ExtraField {
     }
 }
 
+/// Why a condition's text cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConditionError {
+    /// A clause without one of `=`, `!=`, `>=`, `>`, `<=`, `<`.
+    NoOperator(String),
+    /// Not a built-in field of the record (or 年龄, for a member).
+    UnknownField(String),
+    /// A value that is not one of the field's.
+    BadValue(String),
+    /// `>`, `<` and their kin need a number field and one number.
+    NotComparable(String),
+}
+
+/// The operators a clause may use, longest first so that `>=` is not read as `>`.
+const OPERATORS: &[(&str, Op)] = &[
+    (">=", Op::Ge),
+    ("<=", Op::Le),
+    ("!=", Op::Ne),
+    ("<>", Op::Ne),
+    ("==", Op::Eq),
+    ("≥", Op::Ge),
+    ("≤", Op::Le),
+    ("≠", Op::Ne),
+    ("=", Op::Eq),
+    (">", Op::Gt),
+    ("<", Op::Lt),
+];
+
+/// The subject of a clause, as read.
+enum Subject {
+    Age,
+    Member(FieldKey),
+    Household(HouseholdKey),
+}
+
+impl Condition {
+    /// Reads a condition as an administrator writes it: clauses joined by
+    /// 且 (or `and`), each a built-in field's column header (or name), an
+    /// operator and the values, several separated by 、 or `/` meaning any
+    /// of them: `年龄 >= 16 且 就业状态 = 已就业`. An empty text is no condition.
+    pub fn parse(text: &str, target: Target) -> Result<Option<Condition>, ConditionError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let clauses = text
+            .split("并且")
+            .flat_map(|part| part.split('且'))
+            .flat_map(|part| part.split(" and "))
+            .map(|clause| Clause::parse(clause.trim(), target))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Condition {
+            clauses,
+            text: text.to_owned(),
+        }))
+    }
+}
+
 impl Clause {
+    fn parse(text: &str, target: Target) -> Result<Clause, ConditionError> {
+        let (at, symbol, op) = (0..text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .find_map(|i| {
+                OPERATORS
+                    .iter()
+                    .find(|(symbol, _)| text[i..].starts_with(symbol))
+                    .map(|&(symbol, op)| (i, symbol, op))
+            })
+            .ok_or_else(|| ConditionError::NoOperator(text.to_owned()))?;
+        let name = text[..at].trim();
+        let unknown = || ConditionError::UnknownField(name.to_owned());
+        let subject = match target {
+            _ if name == "年龄" || name.eq_ignore_ascii_case(AGE) => {
+                if target == Target::Household {
+                    return Err(unknown());
+                }
+                Subject::Age
+            }
+            Target::Member => FieldKey::ALL
+                .iter()
+                .find(|k| k.zh() == name || k.name() == name || k.en().eq_ignore_ascii_case(name))
+                .map(|&k| Subject::Member(k))
+                .ok_or_else(unknown)?,
+            Target::Household => HouseholdKey::ALL
+                .iter()
+                .find(|k| k.zh() == name || k.name() == name || k.en().eq_ignore_ascii_case(name))
+                .map(|&k| Subject::Household(k))
+                .ok_or_else(unknown)?,
+        };
+        let raw: Vec<&str> = text[at + symbol.len()..]
+            .split(['、', '/', '|', '，', ','])
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        let bad = |v: &str| ConditionError::BadValue(v.to_owned());
+        let values = raw
+            .iter()
+            .map(|&v| {
+                let write = match subject {
+                    Subject::Age => {
+                        return v.parse::<u8>().map(|n| n.to_string()).map_err(|_| bad(v));
+                    }
+                    Subject::Member(key) => key.read(Some(Input::Text(v))).map(|w| w.shown()),
+                    Subject::Household(key) => key.read(Some(Input::Text(v))).map(|w| w.shown()),
+                };
+                write
+                    .ok()
+                    .and_then(|shown| shown.entered())
+                    .ok_or_else(|| bad(v))
+            })
+            .collect::<Result<Vec<String>, _>>()?;
+        if values.is_empty() {
+            return Err(bad(""));
+        }
+        let ordered = !matches!(op, Op::Eq | Op::Ne);
+        let numeric = match subject {
+            Subject::Age => true,
+            Subject::Member(key) => matches!(key.kind(), Kind::Months | Kind::Yuan),
+            Subject::Household(_) => false,
+        };
+        if ordered && (!numeric || values.len() != 1) {
+            return Err(ConditionError::NotComparable(text.to_owned()));
+        }
+        let field = match subject {
+            Subject::Age => AGE.to_owned(),
+            Subject::Member(key) => key.name().to_owned(),
+            Subject::Household(key) => key.name().to_owned(),
+        };
+        Ok(Clause { field, op, values })
+    }
+
     /// Whether `value` (as a form's control holds it; `None` when unset)
     /// passes. An unset value passes only "none of".
     fn holds(&self, value: Option<&str>) -> bool {
@@ -647,6 +777,65 @@ mod tests {
             "an unknown age is not 16 or more"
         );
         assert!(pension(None).asks_member(&LabourRecord::default(), on));
+    }
+
+    #[test]
+    fn a_condition_reads_as_administrators_write_it() {
+        let condition = Condition::parse(
+            "年龄 >= 16 且 劳动能力 = 技能劳动力、普通劳动力 并且 就业状态 != 在校学生",
+            Target::Member,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            condition.clauses,
+            [
+                Clause {
+                    field: AGE.into(),
+                    op: Op::Ge,
+                    values: vec!["16".into()]
+                },
+                Clause {
+                    field: "capacity".into(),
+                    op: Op::Eq,
+                    values: vec!["skilled".into(), "ordinary".into()]
+                },
+                Clause {
+                    field: "employment".into(),
+                    op: Op::Ne,
+                    values: vec!["student".into()]
+                },
+            ]
+        );
+        let monitored = Condition::parse("防返贫监测对象 = 是", Target::Household)
+            .unwrap()
+            .unwrap();
+        assert_eq!(monitored.clauses[0].values, ["是"]);
+        assert_eq!(Condition::parse("  ", Target::Member), Ok(None));
+        assert_eq!(
+            Condition::parse("就业状态 已就业", Target::Member),
+            Err(ConditionError::NoOperator("就业状态 已就业".into()))
+        );
+        assert_eq!(
+            Condition::parse("工龄 >= 3", Target::Member),
+            Err(ConditionError::UnknownField("工龄".into()))
+        );
+        assert_eq!(
+            Condition::parse("就业状态 = 在家", Target::Member),
+            Err(ConditionError::BadValue("在家".into()))
+        );
+        assert_eq!(
+            Condition::parse("就业状态 > 已就业", Target::Member),
+            Err(ConditionError::NotComparable("就业状态 > 已就业".into()))
+        );
+        assert_eq!(
+            Condition::parse("年龄 >= 16", Target::Household),
+            Err(ConditionError::UnknownField("年龄".into()))
+        );
+        let income = Condition::parse("月收入（元） < 2000", Target::Member)
+            .unwrap()
+            .unwrap();
+        assert_eq!(income.clauses[0].field, "monthly_income");
     }
 
     #[test]
