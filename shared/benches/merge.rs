@@ -58,6 +58,7 @@ fn submissions(n: usize) -> Vec<Accepted> {
                     .map(|m| MemberReport {
                         person: person(m),
                         membership: None,
+                        extra: Vec::new(),
                         writes: vec![
                             FieldWrite::Employment(Some(EmploymentStatus::Employed)),
                             FieldWrite::Channel(Some(
@@ -67,6 +68,7 @@ fn submissions(n: usize) -> Vec<Accepted> {
                         ],
                     })
                     .collect(),
+                household_extra: Vec::new(),
             },
             author: format!("surveyor{}", idx % 3),
         })

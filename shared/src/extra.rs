@@ -64,6 +64,23 @@ impl ExtraKey {
     }
 }
 
+/// How an added field is named among the built-in ones (in a conflict, an
+/// issue's path): `extra.pension`.
+pub const EXTRA_PREFIX: &str = "extra.";
+
+impl ExtraKey {
+    /// The field's name among the built-in ones: `extra.pension`.
+    pub fn field_name(&self) -> String {
+        format!("{EXTRA_PREFIX}{}", self.as_str())
+    }
+
+    /// The added field `name` names, if it names one.
+    pub fn from_field_name(name: &str) -> Option<ExtraKey> {
+        name.strip_prefix(EXTRA_PREFIX)
+            .and_then(|key| ExtraKey::parse(key).ok())
+    }
+}
+
 impl fmt::Display for ExtraKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

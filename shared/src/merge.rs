@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::codes::{JoinReason, LeaveReason};
+use crate::extra::{ExtraKey, ExtraWrite, Extras};
 use crate::place::{HouseholdCode, PersonId};
 use crate::record::{
     FieldKey, FieldWrite, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord, Membership,
@@ -86,6 +87,12 @@ pub struct MemberLedger {
     /// Every write to this member this round, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trail: Vec<TrailEntry<FieldWrite>>,
+    /// Where each added field's value came from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra_sources: BTreeMap<ExtraKey, Provenance>,
+    /// Every write to this member's added fields this round, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_trail: Vec<TrailEntry<ExtraWrite>>,
 }
 
 impl MemberLedger {
@@ -99,6 +106,8 @@ impl MemberLedger {
             joined: None,
             left: None,
             trail: Vec::new(),
+            extra_sources: BTreeMap::new(),
+            extra_trail: Vec::new(),
         }
     }
 
@@ -124,6 +133,14 @@ pub enum Conflict {
     Household {
         field: HouseholdKey,
         candidates: Vec<(HouseholdWrite, Provenance)>,
+    },
+    /// Two values for one added field, of a member or (without `person`)
+    /// of the household.
+    Extra {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        person: Option<PersonId>,
+        field: ExtraKey,
+        candidates: Vec<(ExtraWrite, Provenance)>,
     },
     /// Two membership changes for one member.
     Membership {
@@ -151,6 +168,10 @@ pub struct HouseholdLedger {
     pub sources: BTreeMap<HouseholdKey, Provenance>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trail: Vec<TrailEntry<HouseholdWrite>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra_sources: BTreeMap<ExtraKey, Provenance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_trail: Vec<TrailEntry<ExtraWrite>>,
     pub members: Vec<MemberLedger>,
     pub conflicts: Vec<Conflict>,
     /// The submissions merged into this ledger, sorted.
@@ -255,7 +276,33 @@ fn settle_record<R: Record>(
 #[derive(Default)]
 struct MemberWrites<'a> {
     fields: BTreeMap<FieldKey, Vec<Candidate<'a, FieldWrite>>>,
+    extra: BTreeMap<ExtraKey, Vec<Candidate<'a, ExtraWrite>>>,
     membership: Vec<Candidate<'a, Membership>>,
+}
+
+impl MemberWrites<'_> {
+    /// Every write's stamp, built-in and added fields alike.
+    fn edits(&self) -> impl Iterator<Item = (&Submission, &Provenance)> {
+        let fields = self.fields.values().flatten();
+        let extra = self.extra.values().flatten();
+        fields
+            .map(|c| (c.submission, &c.provenance))
+            .chain(extra.map(|c| (c.submission, &c.provenance)))
+    }
+}
+
+/// Files `write` under its key among `writes`, as written by `sub` with `provenance`.
+fn candidate<'a, R: Record>(
+    writes: &mut BTreeMap<R::Key, Vec<Candidate<'a, R::Write>>>,
+    write: &'a R::Write,
+    provenance: &Provenance,
+    submission: &'a Submission,
+) {
+    writes.entry(R::key_of(write)).or_default().push(Candidate {
+        write,
+        provenance: provenance.clone(),
+        submission,
+    });
 }
 
 /// Merges this round's accepted submissions over `previous` (last round's
@@ -280,6 +327,8 @@ pub fn merge_household(
         record: previous.map(|p| p.record.clone()).unwrap_or_default(),
         sources: previous.map(|p| p.sources.clone()).unwrap_or_default(),
         trail: Vec::new(),
+        extra_sources: (previous.map(|p| p.extra_sources.clone())).unwrap_or_default(),
+        extra_trail: Vec::new(),
         members: Vec::new(),
         conflicts: Vec::new(),
         submissions: unique.keys().copied().collect(),
@@ -291,6 +340,7 @@ pub fn merge_household(
             let carried = MemberLedger {
                 surveyed_by: None,
                 trail: Vec::new(),
+                extra_trail: Vec::new(),
                 ..m.clone()
             };
             (m.person.clone(), carried)
@@ -299,6 +349,7 @@ pub fn merge_household(
 
     let mut household_writes: BTreeMap<HouseholdKey, Vec<Candidate<HouseholdWrite>>> =
         BTreeMap::new();
+    let mut household_extra: BTreeMap<ExtraKey, Vec<Candidate<ExtraWrite>>> = BTreeMap::new();
     let mut member_writes: BTreeMap<PersonId, MemberWrites> = BTreeMap::new();
     for accepted in unique.values() {
         let sub = &accepted.submission;
@@ -308,14 +359,10 @@ pub fn merge_household(
             author: accepted.author.clone(),
         };
         for write in &sub.household_writes {
-            household_writes
-                .entry(write.key())
-                .or_default()
-                .push(Candidate {
-                    write,
-                    provenance: provenance.clone(),
-                    submission: sub,
-                });
+            candidate::<HouseholdRecord>(&mut household_writes, write, &provenance, sub);
+        }
+        for write in &sub.household_extra {
+            candidate::<Extras>(&mut household_extra, write, &provenance, sub);
         }
         for report in &sub.members {
             let member = members
@@ -333,15 +380,10 @@ pub fn merge_household(
                 });
             }
             for write in &report.writes {
-                writes
-                    .fields
-                    .entry(write.key())
-                    .or_default()
-                    .push(Candidate {
-                        write,
-                        provenance: provenance.clone(),
-                        submission: sub,
-                    });
+                candidate::<LabourRecord>(&mut writes.fields, write, &provenance, sub);
+            }
+            for write in &report.extra {
+                candidate::<Extras>(&mut writes.extra, write, &provenance, sub);
             }
         }
     }
@@ -353,6 +395,19 @@ pub fn merge_household(
         &mut res.trail,
         household_writes,
         |field, candidates| conflicts.push(Conflict::Household { field, candidates }),
+    );
+    settle_record(
+        &mut res.record.extra,
+        &mut res.extra_sources,
+        &mut res.extra_trail,
+        household_extra,
+        |field, candidates| {
+            conflicts.push(Conflict::Extra {
+                person: None,
+                field,
+                candidates,
+            })
+        },
     );
     for (person, writes) in member_writes {
         let member = members.get_mut(&person).expect("inserted above");
@@ -371,15 +426,13 @@ pub fn merge_household(
                         .find(|c| c.provenance == settled.winner.1)
                         .expect("the winner is a candidate");
                     let edits: BTreeSet<Provenance> = writes
-                        .fields
-                        .values()
-                        .flatten()
-                        .filter(|e| {
-                            !knows(removal.submission, e.submission)
-                                && !knows(e.submission, removal.submission)
-                                && e.submission.id != removal.submission.id
+                        .edits()
+                        .filter(|(sub, _)| {
+                            !knows(removal.submission, sub)
+                                && !knows(sub, removal.submission)
+                                && sub.id != removal.submission.id
                         })
-                        .map(|e| e.provenance.clone())
+                        .map(|(_, provenance)| provenance.clone())
                         .collect();
                     if !edits.is_empty() {
                         conflicts.push(Conflict::RemovedWhileEdited {
@@ -410,6 +463,19 @@ pub fn merge_household(
                 })
             },
         );
+        settle_record(
+            &mut member.record.extra,
+            &mut member.extra_sources,
+            &mut member.extra_trail,
+            writes.extra,
+            |field, candidates| {
+                conflicts.push(Conflict::Extra {
+                    person: Some(person.clone()),
+                    field,
+                    candidates,
+                })
+            },
+        );
     }
 
     res.members = members.into_values().collect();
@@ -426,6 +492,7 @@ mod tests {
 
     use super::*;
     use crate::codes::{EmploymentStatus, SubmissionKind};
+    use crate::extra::ExtraValue;
     use crate::wire::MemberReport;
 
     fn household() -> HouseholdCode {
@@ -447,6 +514,8 @@ mod tests {
             record: HouseholdRecord::default(),
             sources: BTreeMap::new(),
             trail: Vec::new(),
+            extra_sources: BTreeMap::new(),
+            extra_trail: Vec::new(),
             members: (1..=4)
                 .map(|n| MemberLedger {
                     record: LabourRecord {
@@ -466,20 +535,31 @@ mod tests {
     #[derive(Clone, Debug)]
     enum Said {
         Write(FieldWrite),
+        Extra(ExtraWrite),
+        /// A write to the household's added field.
+        HouseholdExtra(ExtraWrite),
         Change(Membership),
     }
 
     fn accepted(id: u128, minute: i64, base: &[u128], said: Vec<(u8, Said)>) -> Accepted {
         let mut members: BTreeMap<PersonId, MemberReport> = BTreeMap::new();
+        let mut household_extra = Vec::new();
         for (n, said) in said {
+            if let Said::HouseholdExtra(write) = said {
+                household_extra.push(write);
+                continue;
+            }
             let report = members.entry(person(n)).or_insert_with(|| MemberReport {
                 person: person(n),
                 membership: None,
                 writes: vec![],
+                extra: Vec::new(),
             });
             match said {
                 Said::Write(write) => report.writes.push(write),
+                Said::Extra(write) => report.extra.push(write),
                 Said::Change(change) => report.membership = Some(change),
+                Said::HouseholdExtra(_) => {}
             }
         }
         Accepted {
@@ -495,6 +575,7 @@ mod tests {
                     .collect(),
                 household_writes: vec![],
                 members: members.into_values().collect(),
+                household_extra,
             },
             author: format!("user{}", id % 3),
         }
@@ -575,6 +656,7 @@ mod tests {
             person: person(3),
             membership: None,
             writes: vec![],
+            extra: Vec::new(),
         }];
         let ledger = merge(&[sub]);
         assert!(ledger.is_surveyed());
@@ -692,6 +774,46 @@ mod tests {
     }
 
     #[test]
+    fn added_fields_merge_like_built_in_ones_with_trails_and_conflicts() {
+        let pension = crate::extra::ExtraKey::parse("pension").unwrap();
+        let write = |b| {
+            Said::Extra(ExtraWrite {
+                key: pension,
+                value: Some(ExtraValue::Bool(b)),
+            })
+        };
+        let first = accepted(1, 5, &[], vec![(2, write(false))]);
+        let knew_it = accepted(2, 6, &[1], vec![(2, write(true))]);
+        let ledger = merge(&[knew_it.clone(), first.clone()]);
+        let member = &ledger.members[1];
+        assert_eq!(
+            member.record.extra.get(pension),
+            Some(&ExtraValue::Bool(true))
+        );
+        assert_eq!(
+            member.extra_sources[&pension].submission,
+            Some(SubmissionId(Uuid::from_u128(2)))
+        );
+        assert_eq!(member.extra_trail.len(), 2);
+        assert_eq!(member.extra_trail[0].outcome, Outcome::Superseded);
+        assert!(ledger.conflicts.is_empty());
+
+        let concurrent = accepted(3, 7, &[], vec![(2, write(false))]);
+        let ledger = merge(&[first, knew_it, concurrent]);
+        assert!(matches!(
+            &ledger.conflicts[..],
+            [Conflict::Extra { person: Some(p), field, candidates }]
+                if *p == person(2) && *field == pension && candidates.len() == 2
+        ));
+        let next = merge_household(&household(), round(), Some(&ledger), &[]);
+        assert_eq!(
+            next.members[1].record.extra.get(pension),
+            Some(&ExtraValue::Bool(false)),
+            "carried into the next round"
+        );
+    }
+
+    #[test]
     fn household_fields_merge_like_member_fields() {
         let mut a = accepted(1, 10, &[], vec![]);
         a.submission.household_writes = vec![HouseholdWrite::Monitored(Some(true))];
@@ -720,9 +842,22 @@ mod tests {
         ]
     }
 
+    fn any_extra() -> impl Strategy<Value = ExtraWrite> {
+        let key = prop_oneof![Just("pension"), Just("returned_home")]
+            .prop_map(|k| crate::extra::ExtraKey::parse(k).unwrap());
+        let value = prop_oneof![
+            Just(None),
+            any::<bool>().prop_map(|b| Some(ExtraValue::Bool(b))),
+            (0i64..3).prop_map(|n| Some(ExtraValue::Int(n * 500))),
+        ];
+        (key, value).prop_map(|(key, value)| ExtraWrite { key, value })
+    }
+
     fn any_said() -> impl Strategy<Value = Said> {
         prop_oneof![
             4 => any_write().prop_map(Said::Write),
+            2 => any_extra().prop_map(Said::Extra),
+            1 => any_extra().prop_map(Said::HouseholdExtra),
             1 => Just(Said::Change(Membership::Left(LeaveReason::MovedOut))),
             1 => Just(Said::Change(Membership::Joined(JoinReason::Newborn))),
         ]

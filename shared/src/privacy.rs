@@ -67,7 +67,9 @@ pub fn mask_ledger(
         Conflict::Household { candidates, .. } => !candidates
             .iter()
             .any(|(w, _)| matches!(w, HouseholdWrite::Phone(_))),
-        Conflict::Membership { .. } | Conflict::RemovedWhileEdited { .. } => true,
+        Conflict::Extra { .. }
+        | Conflict::Membership { .. }
+        | Conflict::RemovedWhileEdited { .. } => true,
     });
     (masked, household_phone)
 }

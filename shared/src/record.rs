@@ -17,6 +17,7 @@ use crate::codes::{
     Channel, Education, EmploymentStatus, JoinReason, LabourCapacity, LeaveReason, Relation, Sex,
     Training, WorkPlace,
 };
+use crate::extra::Extras;
 use crate::field_values::Shown;
 use crate::kind::{Input, Kind, KindOf, ValueError, of};
 use crate::phone::Phone;
@@ -63,6 +64,9 @@ macro_rules! record_fields {
                 $(#[$fmeta])*
                 pub $field: Option<$ty>,
             )+
+            /// The fields a county added (`extra.rs`), merged apart from these.
+            #[serde(default, skip_serializing_if = "Extras::is_empty")]
+            pub extra: Extras,
         }
 
         $(#[$wmeta])*
@@ -158,7 +162,8 @@ macro_rules! record_fields {
                 match key { $($Key::$variant => $Write::$variant(self.$field.clone()),)+ }
             }
 
-            /// The writes that turn `self` into `other`: one per differing field.
+            /// The writes that turn `self` into `other`: one per differing
+            /// built-in field (`extra.diff` gives the added ones').
             pub fn diff(&self, other: &$Record) -> Vec<$Write> {
                 let mut res = Vec::new();
                 $(if self.$field != other.$field {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 use crate::codes::{ReviewDecision, SubmissionKind};
+use crate::extra::{ExtraKey, ExtraWrite};
 use crate::merge::{Conflict, HouseholdLedger, MemberLedger, Provenance};
 use crate::place::PersonId;
 use crate::record::{FieldKey, FieldWrite, HouseholdKey, Membership};
@@ -50,8 +51,13 @@ pub fn summarize(sub: &Submission) -> ChangeSummary {
     };
     ChangeSummary {
         members: count(sub.members.len()),
-        writes: count(sub.members.iter().map(|m| m.writes.len()).sum()),
-        household_writes: count(sub.household_writes.len()),
+        writes: count(
+            sub.members
+                .iter()
+                .map(|m| m.writes.len() + m.extra.len())
+                .sum(),
+        ),
+        household_writes: count(sub.household_writes.len() + sub.household_extra.len()),
         joined: changes(|m| matches!(m, Membership::Joined(_))),
         left: changes(|m| matches!(m, Membership::Left(_))),
     }
@@ -130,21 +136,32 @@ pub fn open_conflicts(
                     candidates,
                 } => (
                     member(person),
-                    field.name(),
+                    field.name().to_owned(),
                     ConflictSides::Field {
                         sides: sides_of(candidates, info),
                     },
                 ),
                 Conflict::Household { field, candidates } => (
                     None,
-                    field.name(),
+                    field.name().to_owned(),
                     ConflictSides::Household {
+                        sides: sides_of(candidates, info),
+                    },
+                ),
+                Conflict::Extra {
+                    person,
+                    field,
+                    candidates,
+                } => (
+                    person.as_ref().and_then(member),
+                    field.field_name(),
+                    ConflictSides::Extra {
                         sides: sides_of(candidates, info),
                     },
                 ),
                 Conflict::Membership { person, candidates } => (
                     member(person),
-                    MEMBERSHIP,
+                    MEMBERSHIP.to_owned(),
                     ConflictSides::Membership {
                         sides: sides_of(candidates, info),
                     },
@@ -165,7 +182,7 @@ pub fn open_conflicts(
                         .collect();
                     (
                         member(person),
-                        MEMBERSHIP,
+                        MEMBERSHIP.to_owned(),
                         ConflictSides::RemovedWhileEdited {
                             removal: side(left, removal, true, info),
                             edits,
@@ -176,7 +193,7 @@ pub fn open_conflicts(
             OpenConflict {
                 household: place.clone(),
                 member,
-                field: field.to_owned(),
+                field,
                 sides,
             }
         })
@@ -238,8 +255,37 @@ pub fn resolution(
         captured_at,
         base: ledger.submissions.clone(),
         household_writes: Vec::new(),
+        household_extra: Vec::new(),
         members: Vec::new(),
     };
+    if let Some(key) = ExtraKey::from_field_name(&request.field) {
+        let candidates = ledger
+            .conflicts
+            .iter()
+            .find_map(|c| match c {
+                Conflict::Extra {
+                    person,
+                    field,
+                    candidates,
+                } if *field == key && person == &request.member => Some(candidates),
+                _ => None,
+            })
+            .ok_or(ResolveError::NoSuchConflict)?;
+        let (write, _) = candidates
+            .iter()
+            .find(|(_, p)| chosen(p))
+            .ok_or(ResolveError::NotASide)?;
+        match &request.member {
+            None => res.household_extra.push(write.clone()),
+            Some(person) => res.members.push(MemberReport {
+                person: person.clone(),
+                membership: None,
+                writes: Vec::new(),
+                extra: vec![write.clone()],
+            }),
+        }
+        return Ok(res);
+    }
     let Some(person) = &request.member else {
         let key = HouseholdKey::ALL
             .iter()
@@ -264,6 +310,7 @@ pub fn resolution(
         person: person.clone(),
         membership: None,
         writes: Vec::new(),
+        extra: Vec::new(),
     };
     if request.field == MEMBERSHIP {
         report.membership = Some(membership_chosen(ledger, person, request.choose)?);
@@ -299,18 +346,26 @@ pub fn resolution(
 pub fn resolves(sub: &Submission, request: &ResolveConflict) -> bool {
     let writes_field =
         |writes: &[FieldWrite]| matches!(writes, [write] if write.key().name() == request.field);
+    let writes_extra = |writes: &[ExtraWrite]| matches!(writes, [write] if write.key.field_name() == request.field);
     let same_change = match &request.member {
         None => {
             sub.members.is_empty()
-                && matches!(&sub.household_writes[..], [write] if write.key().name() == request.field)
+                && match (&sub.household_writes[..], &sub.household_extra[..]) {
+                    ([write], []) => write.key().name() == request.field,
+                    ([], extra) => writes_extra(extra),
+                    _ => false,
+                }
         }
         Some(person) => {
             sub.household_writes.is_empty()
+                && sub.household_extra.is_empty()
                 && matches!(&sub.members[..], [report] if &report.person == person
                 && if request.field == MEMBERSHIP {
-                    report.membership.is_some() && report.writes.is_empty()
+                    report.membership.is_some() && report.writes.is_empty() && report.extra.is_empty()
                 } else {
-                    report.membership.is_none() && writes_field(&report.writes)
+                    report.membership.is_none()
+                        && ((writes_field(&report.writes) && report.extra.is_empty())
+                            || (report.writes.is_empty() && writes_extra(&report.extra)))
                 })
         }
     };
@@ -434,16 +489,20 @@ mod tests {
         Write(u8, FieldWrite),
         Change(u8, Membership),
         Household(HouseholdWrite),
+        /// To a member's added field, or (without one) the household's.
+        Extra(Option<u8>, ExtraWrite),
     }
 
     fn accepted(n: u128, minute: i64, base: &[u128], said: &[Said]) -> Accepted {
         let mut members: BTreeMap<PersonId, MemberReport> = BTreeMap::new();
         let mut household_writes = Vec::new();
+        let mut household_extra: Vec<ExtraWrite> = Vec::new();
         let report = |members: &mut BTreeMap<PersonId, MemberReport>, p: u8| {
             members.entry(person(p)).or_insert_with(|| MemberReport {
                 person: person(p),
                 membership: None,
                 writes: vec![],
+                extra: Vec::new(),
             });
         };
         for said in said {
@@ -462,6 +521,16 @@ mod tests {
                     household_writes.retain(|w: &HouseholdWrite| w.key() != write.key());
                     household_writes.push(write.clone());
                 }
+                Said::Extra(None, write) => {
+                    household_extra.retain(|w| w.key != write.key);
+                    household_extra.push(write.clone());
+                }
+                Said::Extra(Some(p), write) => {
+                    report(&mut members, *p);
+                    let report = members.get_mut(&person(*p)).unwrap();
+                    report.extra.retain(|w| w.key != write.key);
+                    report.extra.push(write.clone());
+                }
             }
         }
         Accepted {
@@ -474,6 +543,7 @@ mod tests {
                 base: base.iter().map(|b| id(*b)).collect(),
                 household_writes,
                 members: members.into_values().collect(),
+                household_extra,
             },
             author: format!("user{}", n % 2),
         }
@@ -699,6 +769,49 @@ mod tests {
         ));
     }
 
+    fn pension(enrolled: bool) -> ExtraWrite {
+        ExtraWrite {
+            key: ExtraKey::parse("pension").unwrap(),
+            value: Some(crate::extra::ExtraValue::Bool(enrolled)),
+        }
+    }
+
+    #[test]
+    fn a_conflict_over_an_added_field_is_resolved_like_any_other() {
+        let a = accepted(1, 10, &[], &[Said::Extra(Some(1), pension(true))]);
+        let b = accepted(2, 5, &[], &[Said::Extra(Some(1), pension(false))]);
+        let c = accepted(3, 10, &[], &[Said::Extra(None, pension(true))]);
+        let d = accepted(4, 5, &[], &[Said::Extra(None, pension(false))]);
+        let ledger = merge(&[a, b, c, d]);
+        assert_eq!(ledger.conflicts.len(), 2);
+        let at = datetime!(2026-11-25 08:00 UTC);
+        for (member, choose) in [(Some(1), 2), (None, 4)] {
+            let asked = request(member, "extra.pension", choose);
+            let sub = resolution(&ledger, &asked, at).unwrap();
+            assert!(resolves(&sub, &asked));
+            assert!(!resolves(&sub, &request(member, "employment", choose)));
+            let merged = merge(&[
+                accepted(1, 10, &[], &[Said::Extra(Some(1), pension(true))]),
+                accepted(2, 5, &[], &[Said::Extra(Some(1), pension(false))]),
+                accepted(3, 10, &[], &[Said::Extra(None, pension(true))]),
+                accepted(4, 5, &[], &[Said::Extra(None, pension(false))]),
+                Accepted {
+                    submission: sub,
+                    author: "supervisor".into(),
+                },
+            ]);
+            assert_eq!(
+                merged.conflicts.len(),
+                1,
+                "that conflict, and only it, is settled"
+            );
+        }
+        assert_eq!(
+            resolution(&ledger, &request(Some(2), "extra.pension", 2), at),
+            Err(ResolveError::NoSuchConflict)
+        );
+    }
+
     fn any_said() -> impl Strategy<Value = Said> {
         let status = prop::sample::select(vec![
             EmploymentStatus::Employed,
@@ -711,6 +824,7 @@ mod tests {
             1 => (1u8..=3).prop_map(|p| Said::Change(p, Membership::Left(LeaveReason::MovedOut))),
             1 => (1u8..=3).prop_map(|p| Said::Change(p, Membership::Left(LeaveReason::Deceased))),
             1 => any::<bool>().prop_map(|b| Said::Household(HouseholdWrite::Monitored(Some(b)))),
+            2 => (proptest::option::of(1u8..=3), any::<bool>()).prop_map(|(p, b)| Said::Extra(p, pension(b))),
         ]
     }
 
@@ -750,6 +864,9 @@ mod tests {
                     sides.iter().map(|s| s.provenance.submission).collect()
                 }
                 ConflictSides::Household { sides } => {
+                    sides.iter().map(|s| s.provenance.submission).collect()
+                }
+                ConflictSides::Extra { sides } => {
                     sides.iter().map(|s| s.provenance.submission).collect()
                 }
                 ConflictSides::Membership { sides } => {
@@ -793,6 +910,13 @@ mod tests {
                         prop_assert!(source(&after.sources[&write.key()]));
                         prop_assert_eq!(after.record.get(write.key()), write.clone());
                     }
+                    (None, [], []) => {
+                        let [write] = &sub.household_extra[..] else {
+                            return Err(TestCaseError::fail("one write"));
+                        };
+                        prop_assert!(source(&after.extra_sources[&write.key]));
+                        prop_assert_eq!(after.record.extra.get(write.key), write.value.as_ref());
+                    }
                     (Some(_), [], [report]) => {
                         let m = after.members.iter().find(|m| m.person == report.person).unwrap();
                         if let Some(Membership::Left(reason)) = report.membership {
@@ -801,6 +925,10 @@ mod tests {
                         for write in &report.writes {
                             prop_assert!(source(&m.sources[&write.key()]));
                             prop_assert_eq!(m.record.get(write.key()), write.clone());
+                        }
+                        for write in &report.extra {
+                            prop_assert!(source(&m.extra_sources[&write.key]));
+                            prop_assert_eq!(m.record.extra.get(write.key), write.value.as_ref());
                         }
                     }
                     other => prop_assert!(false, "unexpected resolution {other:?}"),

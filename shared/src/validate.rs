@@ -364,6 +364,7 @@ mod tests {
             base: vec![],
             household_writes: vec![],
             members,
+            household_extra: Vec::new(),
         }
     }
 
@@ -372,6 +373,7 @@ mod tests {
             person: PersonId::parse(person).unwrap(),
             membership: None,
             writes,
+            extra: Vec::new(),
         }
     }
 

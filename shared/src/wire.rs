@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codes::{ReviewDecision, Role, SubmissionKind, VisitOutcome};
+use crate::extra::ExtraWrite;
 use crate::flags::{Fix, Flag};
 use crate::map::{BuildingOutline, Outline};
 use crate::merge::{HouseholdLedger, Provenance};
@@ -270,6 +271,9 @@ pub struct Submission {
     /// Writes to the household's own fields (phone, address, flags).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub household_writes: Vec<HouseholdWrite>,
+    /// Writes to the household's added fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub household_extra: Vec<ExtraWrite>,
     pub members: Vec<MemberReport>,
 }
 
@@ -284,6 +288,9 @@ pub struct MemberReport {
     pub membership: Option<Membership>,
     #[serde(default)]
     pub writes: Vec<FieldWrite>,
+    /// Writes to the member's added fields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraWrite>,
 }
 
 /// The server's answer to an accepted submission: stored and merged.
@@ -596,6 +603,10 @@ pub enum ConflictSides {
     Household {
         sides: Vec<ConflictSide<HouseholdWrite>>,
     },
+    /// Values of one added field, of a member or of the household.
+    Extra {
+        sides: Vec<ConflictSide<ExtraWrite>>,
+    },
     /// Membership changes of one member.
     Membership {
         sides: Vec<ConflictSide<Membership>>,
@@ -625,7 +636,7 @@ pub struct OpenConflict {
     /// `None` for a household field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<ConflictMember>,
-    /// The field's name (`employment`), or `membership`.
+    /// The field's name (`employment`, `extra.pension`), or `membership`.
     pub field: String,
     #[serde(flatten)]
     pub sides: ConflictSides,
@@ -796,8 +807,10 @@ mod tests {
                             person: PersonId::parse(&format!("P{n}")).unwrap(),
                             membership,
                             writes,
+                            extra: Vec::new(),
                         })
                         .collect(),
+                    household_extra: Vec::new(),
                 },
             )
     }

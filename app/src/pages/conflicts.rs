@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::extra::{ExtraKey, ExtraValue};
 use shared::record::{FieldKey, HouseholdKey, Membership};
 use shared::wire::{
     ConflictList, ConflictSide, ConflictSides, OpenConflict, ResolveConflict, SubmissionId,
@@ -167,6 +168,10 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
             .iter()
             .map(|s| Side::of(s, value_text(s.write.shown())))
             .collect(),
+        ConflictSides::Extra { sides } => sides
+            .iter()
+            .map(|s| Side::of(s, extra_value(s.write.value.as_ref())))
+            .collect(),
         ConflictSides::Membership { sides } => sides
             .iter()
             .map(|s| Side::of(s, membership_value(s.write)))
@@ -203,9 +208,21 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
             .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
+        ConflictSides::Extra { .. } => ExtraKey::from_field_name(name)
+            .map_or_else(|| name.to_owned(), |k| k.as_str().to_owned()),
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
             tr(DeskMsg::MembershipChange).to_owned()
         }
+    }
+}
+
+/// An added field's value as text.
+fn extra_value(value: Option<&ExtraValue>) -> String {
+    match value {
+        None => tr(Msg::NotSet).to_owned(),
+        Some(ExtraValue::Bool(b)) => tr(if *b { Msg::Yes } else { Msg::No }).to_owned(),
+        Some(ExtraValue::Int(n)) => n.to_string(),
+        Some(ExtraValue::Text(text)) => text.clone(),
     }
 }
 

@@ -173,6 +173,7 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
                     .filter(|d| !correcting || d.changed())
                     .map(Draft::report)
                     .collect(),
+                household_extra: home.extra_writes(),
             };
             let id = submission.id.0;
             let what = describe(&household);
@@ -328,8 +329,13 @@ impl HouseholdDraft {
             .with_value(|o| self.record.with_untracked(|r| o.diff(r)))
     }
 
+    fn extra_writes(&self) -> Vec<shared::extra::ExtraWrite> {
+        self.original
+            .with_value(|o| self.record.with_untracked(|r| o.extra.diff(&r.extra)))
+    }
+
     fn changed(&self) -> bool {
-        !self.writes().is_empty()
+        !self.writes().is_empty() || !self.extra_writes().is_empty()
     }
 
     fn reset(&self) {

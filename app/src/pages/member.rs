@@ -100,6 +100,9 @@ impl Draft {
             person: self.member.person.clone(),
             membership: self.change.get_untracked(),
             writes: self.member.record.diff(&self.record.get_untracked()),
+            extra: self
+                .record
+                .with_untracked(|r| self.member.record.extra.diff(&r.extra)),
         }
     }
 

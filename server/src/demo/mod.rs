@@ -91,6 +91,7 @@ pub fn dataset(round: Round) -> Seed {
                     phone: members[0].record.phone.clone(),
                     address: Some(format!("{AREA} {building}号楼 {floor}{room:02}室")),
                     monitored: Some(rng.gen_bool(0.05)),
+                    ..HouseholdRecord::default()
                 };
                 ledgers.push(HouseholdLedger {
                     record,

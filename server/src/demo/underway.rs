@@ -168,8 +168,10 @@ async fn survey<S: Store>(
                 person: m.person.clone(),
                 membership: None,
                 writes: Vec::new(),
+                extra: Vec::new(),
             })
             .collect(),
+        household_extra: Vec::new(),
     };
     if !check_submission(&submission).is_empty()
         || !check_against(&submission, &state.ledger, captured_at.date()).is_empty()
