@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::codes::ReviewDecision;
+use crate::codes::{ReviewDecision, SubmissionKind};
+use crate::extra::{ExtraKey, ExtraWrite, FieldSet, Target};
 use crate::merge::HouseholdLedger;
 use crate::password::PasswordError;
 use crate::place::HouseholdCode;
-use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership};
+use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership, Record};
 use crate::resident_id::ResidentId;
 use crate::wire::{ReviewRequest, Submission};
 
@@ -89,6 +90,8 @@ issue_codes! {
     ReasonRequired = "reason_required", "退回时请填写原因", "Give the reason for returning it";
     ReasonTooLong = "reason_too_long", "退回原因请精简到 200 字以内", "Keep the reason under 200 characters";
     NotASide = "not_a_side", "所选的提交不是这个冲突的一方", "The chosen submission is not a side of this conflict";
+    UnknownField = "unknown_field", "本季度的调查没有这一项，请同步后重新填写", "This round's survey has no such field; sync and fill it in again";
+    ValueNotAllowed = "value_not_allowed", "不是该项允许的值，请核对", "Not a value this field allows; please check";
     KeepNeedsJoin = "keep_needs_join", "要保留被减员的成员，请提交一份写明增员原因的裁定", "To keep a removed member, post a resolution that rejoins them with a reason";
 }
 
@@ -292,6 +295,101 @@ pub fn check_against(sub: &Submission, ledger: &HouseholdLedger, on: Date) -> Ve
     res.sort();
     res.dedup();
     res
+}
+
+/// Checks a submission's writes to added fields against the fields of its
+/// round (`set`), and that the records it leaves in `ledger` answer every
+/// required one that applies to them as of `on`: the reported members
+/// always, the household's own in a survey.
+pub fn check_extras(
+    sub: &Submission,
+    set: Option<&FieldSet>,
+    ledger: &HouseholdLedger,
+    on: Date,
+) -> Vec<Issue> {
+    let mut res = Vec::new();
+    let mut check = |target: Target, writes: &[ExtraWrite], path: &dyn Fn(&ExtraKey) -> String| {
+        let mut seen = BTreeSet::new();
+        for write in writes {
+            let field = set.and_then(|s| s.field(target, write.key));
+            let code = match (field, &write.value) {
+                _ if !seen.insert(write.key) => Some(IssueCode::DuplicateWrite),
+                (None, _) => Some(IssueCode::UnknownField),
+                (Some(field), Some(value)) if !field.admits(value) => {
+                    Some(IssueCode::ValueNotAllowed)
+                }
+                _ => None,
+            };
+            if let Some(code) = code {
+                res.push(Issue {
+                    path: path(&write.key),
+                    code,
+                });
+            }
+        }
+    };
+    check(Target::Household, &sub.household_extra, &|k| {
+        format!("household_extra.{k}")
+    });
+    for (idx, report) in sub.members.iter().enumerate() {
+        check(Target::Member, &report.extra, &|k| {
+            format!("members[{idx}].{}", k.field_name())
+        });
+    }
+    let Some(set) = set else {
+        return res;
+    };
+    if sub.kind == SubmissionKind::Survey {
+        let mut record = ledger.record.clone();
+        for write in &sub.household_writes {
+            record.apply(write);
+        }
+        for write in &sub.household_extra {
+            record.extra.apply_write(write);
+        }
+        for field in set.of(Target::Household) {
+            if field.required
+                && field.asks_household(&record)
+                && record.extra.get(field.key).is_none()
+            {
+                res.push(Issue {
+                    path: format!("household_extra.{}", field.key),
+                    code: IssueCode::Required,
+                });
+            }
+        }
+    }
+    for (idx, report) in sub.members.iter().enumerate() {
+        if matches!(report.membership, Some(Membership::Left(_))) {
+            continue;
+        }
+        let known = ledger.members.iter().find(|m| m.person == report.person);
+        let mut record = known.map(|m| m.record.clone()).unwrap_or_default();
+        for write in &report.writes {
+            record.apply(write);
+        }
+        for write in &report.extra {
+            record.extra.apply_write(write);
+        }
+        for key in missing_required(set, &record, on) {
+            res.push(Issue {
+                path: format!("members[{idx}].{}", key.field_name()),
+                code: IssueCode::Required,
+            });
+        }
+    }
+    res.sort();
+    res.dedup();
+    res
+}
+
+/// The required added fields that apply to this member as of `on` and are
+/// not answered.
+pub fn missing_required(set: &FieldSet, record: &LabourRecord, on: Date) -> Vec<ExtraKey> {
+    set.of(Target::Member)
+        .filter(|f| f.required && f.asks_member(record, on) && record.extra.get(f.key).is_none())
+        .map(|f| f.key)
+        .collect()
 }
 
 /// One ID number recorded in more than one household.
@@ -531,6 +629,84 @@ mod tests {
             Some(&previous),
             &[],
         )
+    }
+
+    #[test]
+    fn added_fields_are_checked_against_the_rounds_definitions() {
+        use crate::extra::{Condition, ExtraField, ExtraKind, ExtraValue};
+        let pension = ExtraKey::parse("pension").unwrap();
+        let subsidy = ExtraKey::parse("subsidy").unwrap();
+        let set = FieldSet {
+            version: 1,
+            from: Round::parse("2026Q4").unwrap(),
+            fields: vec![
+                ExtraField {
+                    key: pension,
+                    target: Target::Member,
+                    zh: "参保".into(),
+                    en: "Pension".into(),
+                    kind: ExtraKind::YesNo,
+                    required: true,
+                    applies: Condition::parse("年龄 >= 16", Target::Member).unwrap(),
+                },
+                ExtraField {
+                    key: subsidy,
+                    target: Target::Household,
+                    zh: "就业奖补（元）".into(),
+                    en: "Subsidy".into(),
+                    kind: ExtraKind::Number {
+                        min: 0,
+                        max: 5000,
+                        unit: "元".into(),
+                    },
+                    required: false,
+                    applies: None,
+                },
+            ],
+        };
+        let ledger = ledger_with("H1", "P1", adult());
+        let write = |key, value| ExtraWrite { key, value };
+        let unanswered = submission(vec![report("P1", vec![])]);
+        assert_eq!(
+            check_extras(&unanswered, Some(&set), &ledger, TODAY),
+            [Issue {
+                path: "members[0].extra.pension".into(),
+                code: IssueCode::Required,
+            }]
+        );
+        let mut answered = unanswered.clone();
+        answered.members[0].extra = vec![write(pension, Some(ExtraValue::Bool(true)))];
+        answered.household_extra = vec![write(subsidy, Some(ExtraValue::Int(800)))];
+        assert_eq!(check_extras(&answered, Some(&set), &ledger, TODAY), []);
+
+        let mut wrong = answered.clone();
+        wrong.household_extra = vec![write(subsidy, Some(ExtraValue::Int(9000)))];
+        wrong.members[0]
+            .extra
+            .push(write(subsidy, Some(ExtraValue::Int(1))));
+        assert_eq!(
+            check_extras(&wrong, Some(&set), &ledger, TODAY),
+            [
+                Issue {
+                    path: "household_extra.subsidy".into(),
+                    code: IssueCode::ValueNotAllowed,
+                },
+                Issue {
+                    path: "members[0].extra.subsidy".into(),
+                    code: IssueCode::UnknownField,
+                },
+            ]
+        );
+        // A round without added fields knows none.
+        assert_eq!(
+            check_extras(&answered, None, &ledger, TODAY).len(),
+            2,
+            "both writes name fields the round does not have"
+        );
+        // Leaving, a member need not answer.
+        let mut leaving = unanswered;
+        leaving.members[0].membership = Some(Membership::Left(crate::codes::LeaveReason::MovedOut));
+        assert_eq!(check_extras(&leaving, Some(&set), &ledger, TODAY), []);
     }
 
     #[test]
