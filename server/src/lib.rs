@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod cli;
 pub mod demo;
 pub mod export;
+pub mod fields;
 pub mod http;
 pub mod import;
 pub mod settings;

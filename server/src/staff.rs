@@ -14,7 +14,7 @@ use shared::place::GridCode;
 use crate::export::{Cell, Table};
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
 use crate::import::parse::cell_text;
-use crate::import::sheet::{Sheet, Value};
+use crate::import::sheet::{Sheet, Value, header_columns};
 
 /// The most rows a staff file may have: a province's teams and grid members.
 pub const MAX_STAFF_ROWS: usize = 20_000;
@@ -131,29 +131,13 @@ pub fn staff_file(sheet: &Sheet) -> Result<StaffFile, Vec<RowIssue>> {
     let Some((header_row, data)) = sheet.rows.split_first() else {
         return Err(vec![RowIssue::file(ImportCode::EmptyFile)]);
     };
+    let required: Vec<(StaffColumn, &str)> = StaffColumn::ALL
+        .into_iter()
+        .filter(|&c| c != StaffColumn::Username)
+        .map(|c| (c, c.header()))
+        .collect();
+    let columns = header_columns(header_row, StaffColumn::named, &required)?;
     let mut issues = Vec::new();
-    let mut columns: BTreeMap<StaffColumn, usize> = BTreeMap::new();
-    for (idx, cell) in header_row.iter().enumerate() {
-        let Some(text) = cell_text(cell) else {
-            continue;
-        };
-        match StaffColumn::named(&text) {
-            None => issues.push(RowIssue::at(1, &text, ImportCode::UnknownColumn)),
-            Some(column) => {
-                if columns.insert(column, idx).is_some() {
-                    issues.push(RowIssue::at(1, &text, ImportCode::DuplicateColumn));
-                }
-            }
-        }
-    }
-    for column in StaffColumn::ALL {
-        if column != StaffColumn::Username && !columns.contains_key(&column) {
-            issues.push(RowIssue::at(1, column.header(), ImportCode::MissingColumn));
-        }
-    }
-    if !issues.is_empty() {
-        return Err(issues);
-    }
     let mut rows = Vec::new();
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
     let mut n_rows = 0;

@@ -54,6 +54,20 @@ import_codes! {
     OutOfScope = "out_of_scope", "该网格不在您的管理范围内", "This grid is outside your scope";
     InvalidRole = "invalid_role", "角色应为 管理员、督导、驻点工作队 或 网格员", "A role is 管理员, 督导, 驻点工作队 or 网格员";
     RoleNotYours = "role_not_yours", "督导只能导入本辖区的驻点工作队和网格员", "Supervisors import resident work teams and grid members of their own grids only";
+    FieldKeyFormat = "field_key_format", "字段编号应以小写字母开头，由小写字母、数字或“_”组成，最长 24 位", "A field key starts with a lowercase letter and has up to 24 lowercase letters, digits or '_'";
+    FieldKeyBuiltIn = "field_key_built_in", "与内置字段同名，请换一个字段编号", "A built-in field has this name; choose another key";
+    DuplicateFieldKey = "duplicate_field_key", "该字段编号在文件中出现了不止一次", "This field key appears more than once in the file";
+    InvalidTarget = "invalid_target", "对象应为“成员”或“户”", "The record is 成员 (member) or 户 (household)";
+    InvalidKind = "invalid_kind", "类型应为 是否、单选、数字、文本 或 日期", "The type is 是否, 单选, 数字, 文本 or 日期";
+    ChoicesRequired = "choices_required", "单选题请在“选项”中列出选项，如 resident=城乡居民养老保险；worker=城镇职工养老保险", "List a choice field's options, like resident=城乡居民养老保险；worker=城镇职工养老保险";
+    DuplicateChoice = "duplicate_choice", "选项的代码重复了", "Two options have the same code";
+    InvalidRange = "invalid_range", "最小值不能大于最大值", "The minimum is above the maximum";
+    InvalidLength = "invalid_length", "最大长度应在 1 到 500 之间", "The maximum length is between 1 and 500";
+    ConditionOperator = "condition_operator", "适用条件缺少比较符号，请写成 就业状态 = 已就业", "The condition has no comparison; write it like 就业状态 = 已就业";
+    ConditionField = "condition_field", "适用条件只能用内置字段的列名或“年龄”", "A condition names a built-in field's column or 年龄 (age)";
+    ConditionValue = "condition_value", "适用条件中的值不是该字段可选的值", "A value in the condition is not one of the field's";
+    ConditionCompare = "condition_compare", "大于、小于只能用于年龄、务工月数和月收入，且只写一个数", "Greater and less than apply to age, months worked and monthly income, with one number";
+    KindChanged = "kind_changed", "已有字段的对象和类型不能更改；请换一个字段编号", "An existing field keeps its record and type; choose another key";
     DuplicateUsername = "duplicate_username", "该用户名在文件中出现了不止一次，请填写不同的用户名", "This username appears more than once in the file; give each its own";
 }
 

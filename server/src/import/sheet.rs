@@ -2,12 +2,13 @@
 //! calamine) or a CSV in UTF-8, with or without a byte-order mark, or in
 //! the GBK that Excel's plain "CSV" saves on Chinese Windows.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use time::{Date, Month};
 
-use super::issue::ImportCode;
+use super::issue::{ImportCode, RowIssue};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
 /// The compound-file header of an old .xls workbook.
@@ -28,6 +29,40 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sheet {
     pub rows: Vec<Vec<Value>>,
+}
+
+/// Where each column named in `header` is: a header `named` does not know,
+/// or one given twice, is an error, as is a column of `required` missing.
+pub fn header_columns<C: Copy + Ord>(
+    header: &[Value],
+    named: impl Fn(&str) -> Option<C>,
+    required: &[(C, &str)],
+) -> Result<BTreeMap<C, usize>, Vec<RowIssue>> {
+    let mut issues = Vec::new();
+    let mut columns: BTreeMap<C, usize> = BTreeMap::new();
+    for (idx, cell) in header.iter().enumerate() {
+        let Some(text) = super::parse::cell_text(cell) else {
+            continue;
+        };
+        match named(&text) {
+            None => issues.push(RowIssue::at(1, &text, ImportCode::UnknownColumn)),
+            Some(column) => {
+                if columns.insert(column, idx).is_some() {
+                    issues.push(RowIssue::at(1, &text, ImportCode::DuplicateColumn));
+                }
+            }
+        }
+    }
+    for (column, header) in required {
+        if !columns.contains_key(column) {
+            issues.push(RowIssue::at(1, header, ImportCode::MissingColumn));
+        }
+    }
+    if issues.is_empty() {
+        Ok(columns)
+    } else {
+        Err(issues)
+    }
 }
 
 /// The cells of `bytes`: an XLSX workbook if it is a zip (whatever the

@@ -19,6 +19,7 @@ use std::future::Future;
 
 use shared::codes::Role;
 use shared::coverage::HouseholdStatus;
+use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};
@@ -306,6 +307,20 @@ pub trait Store: Clone + Send + Sync + 'static {
         subject: &str,
         at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every version of the fields the county added, oldest first.
+    fn field_sets(&self) -> impl Future<Output = Result<Vec<FieldSet>, StoreError>> + Send;
+
+    /// Keeps `fields` as the next version, in effect from `from`, with its
+    /// line in the audit log; `None` when another upload took that version
+    /// number first.
+    fn add_field_set(
+        &self,
+        from: Round,
+        fields: &[ExtraField],
+        by: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<Option<FieldSet>, StoreError>> + Send;
 
     /// The audit log, newest first, at most `limit` lines.
     fn audit_log(

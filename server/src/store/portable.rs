@@ -178,6 +178,65 @@ macro_rules! portable_queries {
             Ok(())
         }
 
+        async fn field_sets(&self) -> Result<Vec<FieldSet>, StoreError> {
+            let bodies: Vec<String> =
+                sqlx::query_scalar("SELECT body FROM field_sets ORDER BY version")
+                    .fetch_all(&self.pool)
+                    .await?;
+            bodies
+                .iter()
+                .map(|body| serde_json::from_str(body).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        }
+
+        async fn add_field_set(
+            &self,
+            from: Round,
+            fields: &[ExtraField],
+            by: &str,
+            at: OffsetDateTime,
+        ) -> Result<Option<FieldSet>, StoreError> {
+            let mut tx = self.pool.begin().await?;
+            let latest: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM field_sets")
+                .fetch_one(&mut *tx)
+                .await?;
+            let version = latest.unwrap_or(0) + 1;
+            let set = FieldSet {
+                version: u32::try_from(version).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                from,
+                fields: fields.to_vec(),
+            };
+            let body = serde_json::to_string(&set).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let inserted = sqlx::query(
+                "INSERT INTO field_sets (version, from_round, body, uploaded_by, uploaded_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(from.to_string())
+            .bind(&body)
+            .bind(by)
+            .bind(timestamp(at))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if inserted != 1 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+            sqlx::query(
+                "INSERT INTO audit_log (at, username, action, subject) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(timestamp(at))
+            .bind(by)
+            .bind("define_fields")
+            .bind(format!("version={version} from={from} fields={}", keys.join(",")))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some(set))
+        }
+
         async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
             let rows: Vec<AuditEntry> = sqlx::query_as(
                 "SELECT at, username, action, subject FROM audit_log ORDER BY at DESC LIMIT $1",

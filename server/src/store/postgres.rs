@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
+use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
+use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode};

@@ -11,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 13] = [
+pub const TABLES: [&str; 14] = [
     "grids",
     "building_boundaries",
     "households",
@@ -25,6 +25,7 @@ pub const TABLES: [&str; 13] = [
     "sessions",
     "login_failures",
     "audit_log",
+    "field_sets",
 ];
 
 /// Rows sent to PostgreSQL in one statement.
