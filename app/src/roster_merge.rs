@@ -25,6 +25,8 @@ pub fn merge_roster(kept: Option<Roster>, delta: Roster, pending: &[Entry]) -> R
                 kept.grids = delta.grids;
             }
             kept.cursor = delta.cursor;
+            // Every sync says which added fields the round asks now.
+            kept.fields = delta.fields;
             kept
         }
         _ => delta,
@@ -109,6 +111,7 @@ mod tests {
 
     fn roster(households: Vec<RosterHousehold>, full: bool, cursor: &str) -> Roster {
         Roster {
+            fields: Vec::new(),
             round: Round::parse("2026Q4").unwrap(),
             grids: Vec::new(),
             households,

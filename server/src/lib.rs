@@ -204,6 +204,7 @@ async fn build_with<S: Store>(
         }),
     };
     let state = AppState {
+        fields: fields::FieldSets::default(),
         store,
         calendar,
         demo: settings.demo,

@@ -90,6 +90,7 @@ issue_codes! {
     ReasonRequired = "reason_required", "退回时请填写原因", "Give the reason for returning it";
     ReasonTooLong = "reason_too_long", "退回原因请精简到 200 字以内", "Keep the reason under 200 characters";
     NotASide = "not_a_side", "所选的提交不是这个冲突的一方", "The chosen submission is not a side of this conflict";
+    FromPastRound = "from_past_round", "新的调查内容只能从本季度或以后的季度开始使用", "New fields apply from the round in progress or a later one";
     UnknownField = "unknown_field", "本季度的调查没有这一项，请同步后重新填写", "This round's survey has no such field; sync and fill it in again";
     ValueNotAllowed = "value_not_allowed", "不是该项允许的值，请核对", "Not a value this field allows; please check";
     KeepNeedsJoin = "keep_needs_join", "要保留被减员的成员，请提交一份写明增员原因的裁定", "To keep a removed member, post a resolution that rejoins them with a reason";

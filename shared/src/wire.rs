@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codes::{ReviewDecision, Role, SubmissionKind, VisitOutcome};
-use crate::extra::ExtraWrite;
+use crate::extra::{ExtraField, ExtraWrite, FieldSet};
 use crate::flags::{Fix, Flag};
 use crate::map::{BuildingOutline, Outline};
 use crate::merge::{HouseholdLedger, Provenance};
@@ -138,6 +138,28 @@ pub struct UserInfo {
     pub one_time_password: Option<String>,
 }
 
+/// `GET /api/v1/fields`: the fields the county added that are in effect
+/// for the round asked (the one in progress by default), and every version
+/// kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldsView {
+    pub round: Round,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_effect: Option<FieldSet>,
+    /// Oldest first.
+    pub versions: Vec<FieldSet>,
+}
+
+/// What a definitions file's import kept, or would keep in a dry run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DefinedFields {
+    pub dry_run: bool,
+    /// The new version (in a dry run, as it would be numbered now).
+    pub set: FieldSet,
+}
+
 /// What a staff file's import did, or would do in a dry run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -192,6 +214,9 @@ pub struct Roster {
     pub grids_kept: bool,
     /// Opaque; send it back as `?since=` to get only what changed.
     pub cursor: String,
+    /// The fields the county added that the round's survey asks, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ExtraField>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -847,6 +872,7 @@ mod tests {
                 own.apply(write);
             }
             round_trips(&Roster {
+                fields: vec![],
                 removed: vec![],
                 full: true,
                 grids_kept: false,

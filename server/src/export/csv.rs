@@ -10,7 +10,7 @@ pub fn write(table: &Table) -> Result<Vec<u8>, ::csv::Error> {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(&mut out);
-    writer.write_record(table.headers())?;
+    writer.write_record(table.headers().iter().map(|h| h.as_bytes()))?;
     for row in table.rows() {
         writer.write_record(row.iter().map(field))?;
     }
@@ -37,10 +37,7 @@ mod tests {
 
     #[track_caller]
     fn check(cells: Vec<Cell>, expected: &str) {
-        let table = Table {
-            headers: vec!["姓名", "月收入（元）"],
-            rows: vec![cells],
-        };
+        let table = Table::new(vec!["姓名", "月收入（元）"], vec![cells]).unwrap();
         let bytes = write(&table).unwrap();
         assert_eq!(&bytes[..3], BOM);
         assert_eq!(std::str::from_utf8(&bytes[3..]).unwrap(), expected);

@@ -5,7 +5,10 @@
 //! field added to `shared::record` is exported once it has a header here
 //! (the `match`es below do not compile without one).
 
+use std::borrow::Cow;
+
 use shared::codes::Code;
+use shared::extra::{ExtraField, Extras, Target};
 use shared::field_values::Shown;
 use shared::merge::MemberLedger;
 use shared::privacy::MaskedIds;
@@ -27,8 +30,13 @@ pub struct PlacedLedger {
 /// The table of `households`, with `grids`' names and ages as of `on`.
 /// A household without members still has its row, with the person's
 /// columns empty.
-pub fn ledger_table(households: &[PlacedLedger], grids: &[GridInfo], on: Date) -> Table {
-    let columns = columns();
+pub fn ledger_table(
+    households: &[PlacedLedger],
+    grids: &[GridInfo],
+    fields: &[ExtraField],
+    on: Date,
+) -> Table {
+    let columns = columns(fields);
     let mut rows = Vec::new();
     for household in households {
         let grid_name = grids
@@ -47,13 +55,16 @@ pub fn ledger_table(households: &[PlacedLedger], grids: &[GridInfo], on: Date) -
             members.iter().map(|m| line(Some(m))).collect()
         };
         for line in lines {
-            rows.push(columns.iter().map(|&c| cell(c, &line, on)).collect());
+            rows.push(
+                columns
+                    .iter()
+                    .map(|&c| cell(c, &line, fields, on))
+                    .collect(),
+            );
         }
     }
-    Table {
-        headers: columns.into_iter().map(header).collect(),
-        rows,
-    }
+    let headers = columns.into_iter().map(|c| header(c, fields)).collect();
+    Table::with_headers(headers, rows).expect("every row has a cell per column")
 }
 
 /// One row's subject: a person of a household, or the household alone.
@@ -78,9 +89,15 @@ enum Column {
     Membership,
     Field(FieldKey),
     Age,
+    /// The household's added field at this index of the round's fields.
+    HouseholdExtra(usize),
+    /// A member's added field at this index of the round's fields.
+    Extra(usize),
 }
 
-fn columns() -> Vec<Column> {
+/// The columns: the built-in ones, then the household's added fields and
+/// the members'.
+fn columns(fields: &[ExtraField]) -> Vec<Column> {
     let mut res = vec![
         Column::Round,
         Column::Household,
@@ -100,11 +117,20 @@ fn columns() -> Vec<Column> {
             res.push(Column::Age);
         }
     }
+    let of = |target: Target| {
+        let fields = fields.iter().enumerate();
+        fields
+            .filter(move |(_, f)| f.target == target)
+            .map(|(i, _)| i)
+    };
+    res.extend(of(Target::Household).map(Column::HouseholdExtra));
+    res.extend(of(Target::Member).map(Column::Extra));
     res
 }
 
-fn header(column: Column) -> &'static str {
-    match column {
+fn header(column: Column, fields: &[ExtraField]) -> Cow<'static, str> {
+    Cow::Borrowed(match column {
+        Column::HouseholdExtra(i) | Column::Extra(i) => return Cow::Owned(fields[i].zh.clone()),
         Column::Round => "季度",
         Column::Household => "户编号",
         Column::Grid => "网格编号",
@@ -118,10 +144,10 @@ fn header(column: Column) -> &'static str {
         Column::Membership => "增减员",
         Column::Field(key) => key.zh(),
         Column::Age => "年龄",
-    }
+    })
 }
 
-fn cell(column: Column, line: &Line, on: Date) -> Cell {
+fn cell(column: Column, line: &Line, fields: &[ExtraField], on: Date) -> Cell {
     let place = &line.household.place;
     let view = &line.household.view;
     match column {
@@ -150,6 +176,11 @@ fn cell(column: Column, line: &Line, on: Date) -> Cell {
         },
         Column::Age => match line.member.and_then(|m| m.record.age_on(on)) {
             Some(age) => Cell::Number(age.into()),
+            None => Cell::Empty,
+        },
+        Column::HouseholdExtra(i) => extra_cell(&fields[i], &view.ledger.record.extra),
+        Column::Extra(i) => match line.member {
+            Some(member) => extra_cell(&fields[i], &member.record.extra),
             None => Cell::Empty,
         },
     }
@@ -184,6 +215,13 @@ pub fn shown_cell(shown: Shown) -> Cell {
         Shown::Yuan(n) => Cell::Number(n.into()),
         Shown::YesNo(flag) => yes_no(Some(flag)),
     }
+}
+
+/// An added field's value, as the export writes a built-in one of its kind.
+fn extra_cell(field: &ExtraField, extras: &Extras) -> Cell {
+    extras
+        .get(field.key)
+        .map_or(Cell::Empty, |value| shown_cell(field.shown(value)))
 }
 
 /// 增员 or 减员 with the reason; a member who left shows as having left.
@@ -271,7 +309,7 @@ mod tests {
             outline: None,
             buildings: Vec::new(),
         }];
-        let table = ledger_table(households, &grids, date!(2026 - 12 - 31));
+        let table = ledger_table(households, &grids, &[], date!(2026 - 12 - 31));
         assert_eq!(table.rows().len(), expected.len(), "rows");
         for (row, expected) in table.rows().iter().zip(expected) {
             assert_eq!(row.len(), table.headers().len());
@@ -288,7 +326,7 @@ mod tests {
 
     #[test]
     fn every_record_field_has_a_column() {
-        let table = ledger_table(&[], &[], date!(2026 - 12 - 31));
+        let table = ledger_table(&[], &[], &[], date!(2026 - 12 - 31));
 
         let n_fixed = 8 + 2 + 1;
         assert_eq!(

@@ -8,6 +8,7 @@ mod csv;
 pub mod ledger;
 mod xlsx;
 
+use std::borrow::Cow;
 use time::Date;
 
 /// A file format the ledger is exported in.
@@ -87,7 +88,7 @@ impl Cell {
 /// A header row and the rows under it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
-    headers: Vec<&'static str>,
+    headers: Vec<Cow<'static, str>>,
     // Invariant: every row has one cell per header.
     rows: Vec<Vec<Cell>>,
 }
@@ -95,13 +96,18 @@ pub struct Table {
 impl Table {
     /// The table of `rows` under `headers`, if every row has one cell per header.
     pub fn new(headers: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Option<Table> {
+        Table::with_headers(headers.into_iter().map(Cow::Borrowed).collect(), rows)
+    }
+
+    /// As `new`, with headers that may be made at run time (an added field's).
+    pub fn with_headers(headers: Vec<Cow<'static, str>>, rows: Vec<Vec<Cell>>) -> Option<Table> {
         if rows.iter().any(|row| row.len() != headers.len()) {
             return None;
         }
         Some(Table { headers, rows })
     }
 
-    pub fn headers(&self) -> &[&'static str] {
+    pub fn headers(&self) -> &[Cow<'static, str>] {
         &self.headers
     }
 

@@ -18,7 +18,7 @@ pub fn write(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let bold = Format::new().set_bold();
     let iso_date = Format::new().set_num_format("yyyy-mm-dd");
     for (col, header) in table.headers().iter().enumerate() {
-        sheet.write_string_with_format(0, col_num(col)?, *header, &bold)?;
+        sheet.write_string_with_format(0, col_num(col)?, header.as_ref(), &bold)?;
     }
     for (idx, row) in table.rows().iter().enumerate() {
         let row_num = row_num(idx + 1)?;

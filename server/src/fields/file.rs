@@ -86,7 +86,11 @@ impl FieldColumn {
             FieldColumn::Key => ["pension", "pension_kind", "subsidy"],
             FieldColumn::Target => ["成员", "成员", "户"],
             FieldColumn::Zh => ["参加养老保险", "养老保险类型", "今年领取就业奖补"],
-            FieldColumn::En => ["Pension insurance", "Pension scheme", "Employment subsidy this year"],
+            FieldColumn::En => [
+                "Pension insurance",
+                "Pension scheme",
+                "Employment subsidy this year",
+            ],
             FieldColumn::Kind => ["是否", "单选", "数字"],
             FieldColumn::Choices => [
                 "",
@@ -128,8 +132,11 @@ pub fn template() -> Table {
                 .collect()
         })
         .collect();
-    Table::new(FieldColumn::ALL.iter().map(|c| c.header().0).collect(), rows)
-        .expect("every example row has a cell per column")
+    Table::new(
+        FieldColumn::ALL.iter().map(|c| c.header().0).collect(),
+        rows,
+    )
+    .expect("every example row has a cell per column")
 }
 
 /// The fields a definitions file defines, in its order, or every error in
@@ -139,8 +146,8 @@ pub fn fields_file(sheet: &Sheet, earlier: &[FieldSet]) -> Result<Vec<ExtraField
     let Some((header_row, data)) = sheet.rows.split_first() else {
         return Err(vec![RowIssue::file(ImportCode::EmptyFile)]);
     };
-    let required = [FieldColumn::Key, FieldColumn::Zh, FieldColumn::Kind]
-        .map(|c| (c, c.header().0));
+    let required =
+        [FieldColumn::Key, FieldColumn::Zh, FieldColumn::Kind].map(|c| (c, c.header().0));
     let columns = header_columns(header_row, FieldColumn::named, &required)?;
     let mut issues = Vec::new();
     let mut fields = Vec::new();
@@ -224,11 +231,17 @@ fn read_row(
         }
     };
     let zh = required(FieldColumn::Zh, at);
-    if zh.as_ref().is_some_and(|t| t.chars().count() > MAX_CAPTION_CHARS) {
+    if zh
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_CAPTION_CHARS)
+    {
         at(FieldColumn::Zh, IssueCode::TooLong.into());
     }
     let en = cell(FieldColumn::En);
-    if en.as_ref().is_some_and(|t| t.chars().count() > MAX_CAPTION_CHARS * 2) {
+    if en
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_CAPTION_CHARS * 2)
+    {
         at(FieldColumn::En, IssueCode::TooLong.into());
     }
     let kind = required(FieldColumn::Kind, at).and_then(|raw| read_kind(&raw, cell, at));
@@ -285,7 +298,9 @@ fn read_kind(
         "文本" | "text" => {
             let max = integer(FieldColumn::MaxLength, i64::from(DEFAULT_TEXT_CHARS))?;
             match u16::try_from(max) {
-                Ok(max) if (1..=MAX_TEXT_CHARS).contains(&i64::from(max)) => ExtraKind::Text { max },
+                Ok(max) if (1..=MAX_TEXT_CHARS).contains(&i64::from(max)) => {
+                    ExtraKind::Text { max }
+                }
                 _ => {
                     at(FieldColumn::MaxLength, ImportCode::InvalidLength.into());
                     return None;
@@ -450,14 +465,18 @@ mod tests {
 
     #[test]
     fn a_field_kept_from_an_earlier_version_keeps_its_record_and_type() {
-        let earlier = fields_file(&sheet("字段编号,中文名称,类型\npension,参保,是否\n"), &[]).unwrap();
+        let earlier =
+            fields_file(&sheet("字段编号,中文名称,类型\npension,参保,是否\n"), &[]).unwrap();
         let set = FieldSet {
             version: 1,
             from: Round::parse("2026Q4").unwrap(),
             fields: earlier,
         };
         assert_eq!(
-            errors("字段编号,中文名称,类型\npension,参保,数字\n", &[set.clone()]),
+            errors(
+                "字段编号,中文名称,类型\npension,参保,数字\n",
+                &[set.clone()]
+            ),
             [(Some(2), "类型".into(), "kind_changed")]
         );
         let relabelled = fields_file(

@@ -18,7 +18,7 @@ const FRESH_FOR: Duration = Duration::from_secs(10);
 
 /// The versions of the added fields, read from the store at most every
 /// `FRESH_FOR` (and at once after an upload through this server).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct FieldSets {
     kept: Arc<Mutex<Option<(Instant, Arc<Vec<FieldSet>>)>>>,
 }

@@ -65,6 +65,9 @@ pub enum ApiError {
     /// 409: the username is taken.
     #[error("this username is taken")]
     UsernameTaken,
+    /// 409: another upload of field definitions took the version number.
+    #[error("another upload of the fields came first")]
+    VersionTaken,
     /// 429: too many failed logins.
     #[error("too many failed logins; try again in 15 minutes")]
     TooManyAttempts,
@@ -137,7 +140,7 @@ impl ApiError {
                 StatusCode::FORBIDDEN
             }
             ApiError::UnknownUser => StatusCode::NOT_FOUND,
-            ApiError::UsernameTaken => StatusCode::CONFLICT,
+            ApiError::UsernameTaken | ApiError::VersionTaken => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
             ApiError::UnknownHousehold | ApiError::UnknownArea | ApiError::NoRoute => {
                 StatusCode::NOT_FOUND
@@ -165,6 +168,7 @@ impl ApiError {
             ApiError::NotPermitted => "not_permitted",
             ApiError::UnknownUser => "unknown_user",
             ApiError::UsernameTaken => "username_taken",
+            ApiError::VersionTaken => "version_taken",
             ApiError::TooManyAttempts => "too_many_attempts",
             ApiError::UnknownHousehold => "unknown_household",
             ApiError::UnknownArea => "unknown_area",
@@ -193,6 +197,7 @@ impl ApiError {
             ApiError::NotPermitted => "您的角色无权进行此操作".into(),
             ApiError::UnknownUser => "没有这个用户".into(),
             ApiError::UsernameTaken => "该用户名已被使用".into(),
+            ApiError::VersionTaken => "另一位管理员刚刚上传了调查内容，请刷新后重新上传".into(),
             ApiError::TooManyAttempts => "登录失败次数过多，请 15 分钟后再试".into(),
             ApiError::UnknownHousehold => "找不到该户".into(),
             ApiError::UnknownArea => "没有属于这个安置区的网格".into(),

@@ -69,7 +69,9 @@ pub async fn get<S: Store>(
     }
     let grids = app.store.grids(&scope).await?;
     let on = app.calendar.as_of(round);
-    let table = ledger_table(&export_views(&caller, states), &grids, on);
+    let fields = app.fields.of_round(&app.store, round).await?;
+    let fields = fields.map(|set| set.fields).unwrap_or_default();
+    let table = ledger_table(&export_views(&caller, states), &grids, &fields, on);
     let n_rows = table.rows().len();
     tracing::Span::current().record("rows", n_rows);
     // A whole area's workbook takes a while to zip; keep it off the async workers.

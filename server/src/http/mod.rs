@@ -6,6 +6,7 @@ pub mod conflicts;
 pub mod coverage;
 pub mod error;
 pub mod export;
+pub mod field_defs;
 pub mod households;
 pub mod json;
 pub mod metrics;
@@ -32,6 +33,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::calendar::Calendar;
+use crate::fields::FieldSets;
 use crate::http::metrics::Metrics;
 use crate::store::{Recorded, Store};
 
@@ -50,6 +52,8 @@ pub struct AppState<S> {
     pub metrics: Arc<Metrics>,
     /// Served over HTTPS: the session cookie is marked `Secure`.
     pub https: bool,
+    /// The versions of the fields the county added.
+    pub fields: FieldSets,
 }
 
 impl<S> AppState<S> {
@@ -102,6 +106,12 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             post(staff_import::post::<S>).layer(DefaultBodyLimit::max(roster_import::IMPORT_LIMIT)),
         )
         .route("/users/template", get(staff_import::template_file))
+        .route("/fields", get(field_defs::get::<S>))
+        .route(
+            "/fields/import",
+            post(field_defs::post::<S>).layer(DefaultBodyLimit::max(roster_import::IMPORT_LIMIT)),
+        )
+        .route("/fields/template", get(field_defs::template_file))
         .route("/users/{username}", patch(users::set_scope::<S>))
         .route("/users/{username}/disable", post(users::disable::<S>))
         .route("/users/{username}/enable", post(users::enable::<S>))

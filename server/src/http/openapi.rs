@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, households, review, roster, roster_import, staff_import,
-    submissions, users, visits,
+    auth, conflicts, coverage, export, field_defs, households, review, roster, roster_import,
+    staff_import, submissions, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -42,6 +42,9 @@ use crate::http::{
         staff_import::post,
         staff_import::template_file,
         users::audit_log,
+        field_defs::get,
+        field_defs::post,
+        field_defs::template_file,
         review::list,
         review::decide,
         conflicts::list,
@@ -54,6 +57,7 @@ use crate::http::{
         (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
         (name = "admin", description = "Users, scopes and the audit log"),
+        (name = "fields", description = "The fields a county adds to the survey, versioned by the round they apply from"),
         (name = "review", description = "Supervisors' review of submissions, and open conflicts to resolve"),
     )
 )]

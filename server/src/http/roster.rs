@@ -119,6 +119,10 @@ pub async fn get<S: Store>(
         removed,
         full: since.is_none(),
         cursor: cursor(&key, read_at, &tag),
+        // Sent with every sync: a new version may apply at any time.
+        fields: (app.fields.of_round(&app.store, app.round()).await?)
+            .map(|set| set.fields)
+            .unwrap_or_default(),
     };
     roster_out(&app.store, &caller, &mut roster).await?;
     Ok(Json(roster))

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use shared::codes::{Code, Role, SubmissionKind};
 use shared::merge::Accepted;
 use shared::round::Intake;
-use shared::validate::{Issue, IssueCode, check_against, check_submission};
+use shared::validate::{Issue, IssueCode, check_against, check_extras, check_submission};
 use shared::wire::ErrorBody;
 use shared::wire::{Receipt, Submission};
 use time::OffsetDateTime;
@@ -80,7 +80,10 @@ pub async fn intake<S: Store>(
     caller.check_grid(&state.place.grid)?;
     // The records this submission leaves behind must pass the same rules the
     // phone checked, as of the day it was captured.
-    let issues = check_against(&sub, &state.ledger, sub.captured_at.date());
+    let on = sub.captured_at.date();
+    let mut issues = check_against(&sub, &state.ledger, on);
+    let fields = app.fields.of_round(&app.store, sub.round).await?;
+    issues.extend(check_extras(&sub, fields.as_ref(), &state.ledger, on));
     if !issues.is_empty() {
         return Err(ApiError::Invalid(issues));
     }
@@ -120,6 +123,7 @@ fn change_subject(sub: &Submission) -> String {
         .household_writes
         .iter()
         .map(|w| format!("household.{}", w.key().name()))
+        .chain((sub.household_extra.iter()).map(|w| format!("household.{}", w.key.field_name())))
         .collect();
     for report in &sub.members {
         if report.membership.is_some() {
@@ -127,6 +131,9 @@ fn change_subject(sub: &Submission) -> String {
         }
         for write in &report.writes {
             fields.push(format!("{}.{}", report.person, write.key().name()));
+        }
+        for write in &report.extra {
+            fields.push(format!("{}.{}", report.person, write.key.field_name()));
         }
     }
     format!(
