@@ -9,6 +9,7 @@ mod conflicts;
 mod crash;
 mod demo;
 mod export;
+mod fields;
 mod helpers;
 mod https;
 mod import;
