@@ -400,6 +400,15 @@ impl ExtraField {
         }))
     }
 
+    /// What a person wrote, as a value this field allows: `read`, then
+    /// `admits`.
+    pub fn entry(&self, input: Option<Input>) -> Result<Option<ExtraValue>, ValueError> {
+        match self.read(input)? {
+            Some(value) if !self.admits(&value) => Err(ValueError::NotAllowed),
+            value => Ok(value),
+        }
+    }
+
     /// Whether `value` is one this field holds: of its kind, within its
     /// range, list or length.
     pub fn admits(&self, value: &ExtraValue) -> bool {

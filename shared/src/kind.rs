@@ -83,6 +83,7 @@ value_errors! {
     InvalidNumber = "invalid_number", "请填写整数", "Enter a whole number";
     InvalidValue = "invalid_value", "不是可选的值，请填写导入说明中列出的值", "Not one of the allowed values; use a value listed in the import guide";
     InvalidYesNo = "invalid_yes_no", "请填写“是”或“否”", "Enter 是 (yes) or 否 (no)";
+    NotAllowed = "value_not_allowed", "不是该项允许的值（超出范围或过长），请核对", "Not a value this field allows (out of range or too long); please check";
 }
 
 impl From<ResidentIdError> for ValueError {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::codes::{ReviewDecision, SubmissionKind};
-use crate::extra::{ExtraKey, ExtraWrite, FieldSet, Target};
+use crate::extra::{ExtraField, ExtraKey, ExtraWrite, FieldSet, Target};
 use crate::merge::HouseholdLedger;
 use crate::password::PasswordError;
 use crate::place::HouseholdCode;
@@ -372,9 +372,9 @@ pub fn check_extras(
         for write in &report.extra {
             record.extra.apply_write(write);
         }
-        for key in missing_required(set, &record, on) {
+        for field in missing_required(&set.fields, &record, on) {
             res.push(Issue {
-                path: format!("members[{idx}].{}", key.field_name()),
+                path: format!("members[{idx}].{}", field.key.field_name()),
                 code: IssueCode::Required,
             });
         }
@@ -384,13 +384,19 @@ pub fn check_extras(
     res
 }
 
-/// The required added fields that apply to this member as of `on` and are
-/// not answered.
-pub fn missing_required(set: &FieldSet, record: &LabourRecord, on: Date) -> Vec<ExtraKey> {
-    set.of(Target::Member)
-        .filter(|f| f.required && f.asks_member(record, on) && record.extra.get(f.key).is_none())
-        .map(|f| f.key)
-        .collect()
+/// Of `fields`, the member's required ones that apply to this member as of
+/// `on` and are not answered.
+pub fn missing_required<'a>(
+    fields: &'a [ExtraField],
+    record: &LabourRecord,
+    on: Date,
+) -> impl Iterator<Item = &'a ExtraField> {
+    fields.iter().filter(move |f| {
+        f.target == Target::Member
+            && f.required
+            && f.asks_member(record, on)
+            && record.extra.get(f.key).is_none()
+    })
 }
 
 /// One ID number recorded in more than one household.

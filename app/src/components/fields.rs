@@ -14,7 +14,7 @@ pub enum Control {
     Chips(Vec<(String, String)>),
     YesNo,
     /// A whole number, with its unit after it.
-    Number(&'static str),
+    Number(String),
     /// A line of text, with the keyboard it wants (`text`, `tel`).
     Text(&'static str),
     Date,
@@ -28,8 +28,8 @@ impl Control {
             Kind::Choice(choices) => Control::Chips(choices.iter().map(choice).collect()),
             Kind::YesNo => Control::YesNo,
             Kind::Date => Control::Date,
-            Kind::Months => Control::Number(tr(Msg::MonthsUnit)),
-            Kind::Yuan => Control::Number(tr(Msg::YuanUnit)),
+            Kind::Months => Control::Number(tr(Msg::MonthsUnit).to_owned()),
+            Kind::Yuan => Control::Number(tr(Msg::YuanUnit).to_owned()),
             Kind::ResidentId => Control::Text("text"),
             Kind::Phone => Control::Text("tel"),
         }

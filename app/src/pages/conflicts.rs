@@ -10,11 +10,13 @@ use shared::wire::{
 };
 use uuid::Uuid;
 
+use crate::RosterCache;
 use crate::api;
 use crate::components::header::{Header, clock};
 use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, both, label, tr, value_text};
 use crate::loading::{ErrorBanner, fetch_into};
+use crate::pages::member::caption;
 use crate::pages::review::millis;
 
 #[component]
@@ -208,8 +210,18 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
             .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
-        ConflictSides::Extra { .. } => ExtraKey::from_field_name(name)
-            .map_or_else(|| name.to_owned(), |k| k.as_str().to_owned()),
+        // Named as the roster kept on this device names it, if it does.
+        ConflictSides::Extra { .. } => {
+            let RosterCache(cache) = expect_context();
+            let key = ExtraKey::from_field_name(name);
+            cache
+                .with_untracked(|r| {
+                    let fields = r.as_ref().map(|r| r.fields.as_slice()).unwrap_or_default();
+                    let field = fields.iter().find(|f| Some(f.key) == key);
+                    field.map(|f| caption(f).to_owned())
+                })
+                .unwrap_or_else(|| name.to_owned())
+        }
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
             tr(DeskMsg::MembershipChange).to_owned()
         }

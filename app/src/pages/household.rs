@@ -5,7 +5,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::codes::SubmissionKind;
 use shared::place::PersonId;
-use shared::record::{HouseholdKey, HouseholdRecord};
+use std::sync::Arc;
+
+use shared::extra::{ExtraField, ExtraKey, ExtraWrite, Target};
+use shared::record::{HouseholdKey, HouseholdRecord, Record};
+use shared::validate::IssueCode;
 use shared::wire::{RosterHousehold, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -14,7 +18,7 @@ use crate::components::fields::{Control, Field, reader};
 use crate::components::header::Header;
 use crate::i18n::{Msg, both, tr, value_text};
 use crate::outbox::Entry;
-use crate::pages::member::{Draft, MemberCard, change_label, glance};
+use crate::pages::member::{Draft, MemberCard, caption, change_label, extra_control, glance};
 use crate::pages::roster::describe;
 use crate::sync::Sync;
 use crate::{RosterCache, Session};
@@ -85,15 +89,18 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
     let correcting = kind == SubmissionKind::Correction;
     let Session(session) = expect_context();
     let sync: Sync = expect_context();
+    let RosterCache(cache) = expect_context();
+    let fields: Arc<Vec<ExtraField>> = Arc::new(
+        cache.with_untracked(|r| r.as_ref().map(|r| r.fields.clone()).unwrap_or_default()),
+    );
     let drafts: RwSignal<Vec<Draft>> = RwSignal::new(
         household
             .members
             .iter()
-            .cloned()
-            .map(Draft::existing)
+            .map(|m| Draft::existing(m.clone(), fields.clone()))
             .collect(),
     );
-    let home = HouseholdDraft::new(&household);
+    let home = HouseholdDraft::new(&household, &fields);
     let step = RwSignal::new(Step::Editing);
     let title = if correcting {
         format!(
@@ -110,18 +117,19 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
     let valid = move || {
         drafts.with(|d| {
             d.iter().all(|d| d.ready(today))
-                && home.invalid.with(Vec::is_empty)
+                && home.ready(correcting)
                 && (!correcting || home.changed() || d.iter().any(Draft::changed))
         })
     };
     let add_member = {
         let code = household.code.clone();
+        let fields = fields.clone();
         move |_| {
             let suffix = Uuid::new_v4().simple().to_string();
             let Ok(person) = PersonId::parse(&format!("{code}-{}", &suffix[..8])) else {
                 return;
             };
-            drafts.update(|d| d.push(Draft::joining(person)));
+            drafts.update(|d| d.push(Draft::joining(person, fields.clone())));
         }
     };
     let undo_join = Callback::new(move |person: PersonId| {
@@ -313,15 +321,42 @@ struct HouseholdDraft {
     original: StoredValue<HouseholdRecord>,
     record: RwSignal<HouseholdRecord>,
     invalid: RwSignal<Vec<HouseholdKey>>,
+    invalid_extra: RwSignal<Vec<ExtraKey>>,
+    /// The household's added fields the round asks.
+    fields: StoredValue<Vec<ExtraField>>,
 }
 
 impl HouseholdDraft {
-    fn new(household: &RosterHousehold) -> HouseholdDraft {
+    fn new(household: &RosterHousehold, fields: &[ExtraField]) -> HouseholdDraft {
+        let own = fields.iter().filter(|f| f.target == Target::Household);
         HouseholdDraft {
             original: StoredValue::new(household.record.clone()),
             record: RwSignal::new(household.record.clone()),
             invalid: RwSignal::new(Vec::new()),
+            invalid_extra: RwSignal::new(Vec::new()),
+            fields: StoredValue::new(own.cloned().collect()),
         }
+    }
+
+    /// The required added fields that apply and are not answered.
+    fn missing(&self) -> Vec<String> {
+        let required = both(IssueCode::Required.zh(), IssueCode::Required.en());
+        self.fields.with_value(|fields| {
+            self.record.with(|r| {
+                (fields.iter())
+                    .filter(|f| f.required && f.asks_household(r) && r.extra.get(f.key).is_none())
+                    .map(|f| format!("{}：{required}", caption(f)))
+                    .collect()
+            })
+        })
+    }
+
+    /// Whether it can be submitted: every entry read, and, in a survey,
+    /// every required added field answered.
+    fn ready(&self, correcting: bool) -> bool {
+        self.invalid.with(Vec::is_empty)
+            && self.invalid_extra.with(Vec::is_empty)
+            && (correcting || self.missing().is_empty())
     }
 
     fn writes(&self) -> Vec<shared::record::HouseholdWrite> {
@@ -341,6 +376,7 @@ impl HouseholdDraft {
     fn reset(&self) {
         self.record.set(self.original.get_value());
         self.invalid.set(Vec::new());
+        self.invalid_extra.set(Vec::new());
     }
 
     /// What changed, as the summary says it.
@@ -360,7 +396,33 @@ impl HouseholdDraft {
     }
 
     fn fields(self, masked_phone: Option<String>) -> impl IntoView {
-        HouseholdKey::ALL
+        let HouseholdDraft {
+            record,
+            invalid_extra,
+            ..
+        } = self;
+        let extra = self.fields.get_value().into_iter().map(move |field| {
+            let key = field.key;
+            let current = {
+                let field = field.clone();
+                Memo::new(move |_| {
+                    record.with(|r| r.extra.get(key).and_then(|v| field.shown(v).entered()))
+                })
+            };
+            let control = extra_control(&field.kind);
+            let caption = caption(&field).to_owned();
+            let enter = reader(key, invalid_extra, move |input| field.entry(input), move |value| {
+                record.update(|r| r.extra.apply_write(&ExtraWrite { key, value }))
+            });
+            view! { <Field caption control current=current.into() enter testid=format!("hh-{}", key.field_name()) /> }
+        });
+        let missing = move || {
+            self.missing()
+                .into_iter()
+                .map(|m| view! { <li class="error">{m}</li> })
+                .collect_view()
+        };
+        let built_in = HouseholdKey::ALL
             .iter()
             .map(|&key| {
                 let HouseholdDraft {
@@ -388,6 +450,11 @@ impl HouseholdDraft {
                     />
                 }
             })
-            .collect_view()
+            .collect_view();
+        view! {
+            {built_in}
+            {extra.collect_view()}
+            <ul class="issues">{missing}</ul>
+        }
     }
 }

@@ -3,11 +3,15 @@
 //! others folded), and joining or leaving the household.
 
 use leptos::prelude::*;
+use std::sync::Arc;
+
 use shared::codes::{Code, EmploymentStatus, JoinReason, LeaveReason};
+use shared::extra::{ExtraField, ExtraKey, ExtraKind, ExtraWrite, Target};
 use shared::place::PersonId;
+use shared::record::Record;
 use shared::record::{FieldKey, Group, LabourRecord, Membership};
 use shared::resident_id::age_on;
-use shared::validate::{asks, check_record};
+use shared::validate::{IssueCode, asks, check_record, missing_required};
 use shared::wire::{MemberReport, RosterMember};
 use time::Date;
 
@@ -26,21 +30,27 @@ pub struct Draft {
     /// Fields whose entry is not a value of their kind: the record keeps
     /// the last good value, and the form cannot be submitted.
     pub invalid: RwSignal<Vec<FieldKey>>,
+    /// The same for the added fields.
+    pub invalid_extra: RwSignal<Vec<ExtraKey>>,
+    /// The fields the county added that the round asks.
+    pub fields: Arc<Vec<ExtraField>>,
 }
 
 impl Draft {
-    pub fn existing(member: RosterMember) -> Draft {
+    pub fn existing(member: RosterMember, fields: Arc<Vec<ExtraField>>) -> Draft {
         Draft {
             record: RwSignal::new(member.record.clone()),
             member,
             change: RwSignal::new(None),
             joining: false,
             invalid: RwSignal::new(Vec::new()),
+            invalid_extra: RwSignal::new(Vec::new()),
+            fields,
         }
     }
 
     /// A new member, with an id the server will know them by from now on.
-    pub fn joining(person: PersonId) -> Draft {
+    pub fn joining(person: PersonId, fields: Arc<Vec<ExtraField>>) -> Draft {
         Draft {
             member: RosterMember {
                 person,
@@ -51,6 +61,8 @@ impl Draft {
             change: RwSignal::new(None),
             joining: true,
             invalid: RwSignal::new(Vec::new()),
+            invalid_extra: RwSignal::new(Vec::new()),
+            fields,
         }
     }
 
@@ -60,37 +72,40 @@ impl Draft {
 
     /// Whether this member can be submitted: no rule broken, every entry read.
     pub fn ready(&self, today: Date) -> bool {
-        self.problems(today).is_empty() && (self.leaving() || self.invalid.with(Vec::is_empty))
+        self.problems(today).is_empty()
+            && (self.leaving()
+                || (self.invalid.with(Vec::is_empty) && self.invalid_extra.with(Vec::is_empty)))
     }
 
     /// Back to last round's record, forgetting what was typed.
     pub fn reset(&self) {
         self.record.set(self.member.record.clone());
         self.invalid.set(Vec::new());
+        self.invalid_extra.set(Vec::new());
     }
 
     /// What must be fixed before this member can be submitted, beyond
     /// entries that are not values (said at their fields).
-    pub fn problems(&self, today: Date) -> Vec<&'static str> {
+    pub fn problems(&self, today: Date) -> Vec<String> {
         if self.leaving() {
             return Vec::new();
         }
-        let mut res: Vec<&'static str> = Vec::new();
+        let mut res: Vec<String> = Vec::new();
         if self.joining {
             if self.record.with(|r| r.name.is_none()) {
-                res.push(tr(Msg::NameRequired));
+                res.push(tr(Msg::NameRequired).to_owned());
             }
             if self.change.with(Option::is_none) {
-                res.push(tr(Msg::JoinReasonRequired));
+                res.push(tr(Msg::JoinReasonRequired).to_owned());
             }
         }
-        let zh = locale().get() == Locale::Zh;
         self.record.with(|r| {
-            res.extend(
-                check_record(r, today)
-                    .into_iter()
-                    .map(|(_, code)| if zh { code.zh() } else { code.en() }),
-            )
+            let broken = check_record(r, today).into_iter();
+            res.extend(broken.map(|(_, code)| both(code.zh(), code.en()).to_owned()));
+            let required = both(IssueCode::Required.zh(), IssueCode::Required.en());
+            for field in missing_required(&self.fields, r, today) {
+                res.push(format!("{}：{required}", caption(field)));
+            }
         });
         res
     }
@@ -201,6 +216,76 @@ fn member_field(draft: &Draft, key: FieldKey, today: Date) -> impl IntoView + us
                 enter
                 testid
                 placeholder=placeholder.unwrap_or_default()
+            />
+        </div>
+    }
+}
+
+/// An added field's caption in the current language.
+pub fn caption(field: &ExtraField) -> &str {
+    match locale().get_untracked() {
+        Locale::Zh => &field.zh,
+        Locale::En => &field.en,
+    }
+}
+
+/// The control an added field's kind asks for.
+pub fn extra_control(kind: &ExtraKind) -> Control {
+    match kind {
+        ExtraKind::YesNo => Control::YesNo,
+        ExtraKind::Choice(choices) => Control::Chips(
+            choices
+                .iter()
+                .map(|c| {
+                    let label = if locale().get_untracked() == Locale::Zh {
+                        &c.zh
+                    } else {
+                        &c.en
+                    };
+                    (c.code.clone(), label.clone())
+                })
+                .collect(),
+        ),
+        ExtraKind::Number { unit, .. } => Control::Number(unit.clone()),
+        ExtraKind::Text { .. } => Control::Text("text"),
+        ExtraKind::Date => Control::Date,
+    }
+}
+
+/// One of the county's added fields of the member, shown when it applies.
+fn extra_field(draft: &Draft, field: &ExtraField, today: Date) -> impl IntoView + use<> {
+    let Draft {
+        record,
+        invalid_extra,
+        member,
+        ..
+    } = draft.clone();
+    let key = field.key;
+    let current = {
+        let field = field.clone();
+        Memo::new(move |_| record.with(|r| r.extra.get(key).and_then(|v| field.shown(v).entered())))
+    };
+    let enter = {
+        let field = field.clone();
+        reader(
+            key,
+            invalid_extra,
+            move |input| field.entry(input),
+            move |value| record.update(|r| r.extra.apply_write(&ExtraWrite { key, value })),
+        )
+    };
+    let hidden = {
+        let field = field.clone();
+        move || !record.with(|r| field.asks_member(r, today))
+    };
+    view! {
+        <div class="field-slot" class:hidden=hidden>
+            <Field
+                caption=caption(field).to_owned()
+                control=extra_control(&field.kind)
+                current=current.into()
+                enter
+                testid=format!("{}-{}", key.field_name(), member.person)
             />
         </div>
     }
@@ -343,6 +428,7 @@ pub fn MemberCard(draft: Draft, today: Date, on_undo_join: Callback<PersonId>) -
                 {joining.then(|| view! { <JoinFields record change person=person.clone() /> })}
                 {identity_first}
                 {group_fields(&draft, Group::Work, today)}
+                {draft.fields.iter().filter(|f| f.target == Target::Member).map(|f| extra_field(&draft, f, today)).collect_view()}
                 {skills}
                 {identity_last}
             </div>
