@@ -7,9 +7,9 @@ use shared::codes::VisitOutcome;
 use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
-    ConflictList, ErrorBody, Login, LoginRequest, NewUser, PasswordChange, ResolveConflict,
-    ReviewList, ReviewRequest, Roster, Scope, SessionInfo, StaffImport, SubmissionId, UserInfo,
-    VisitList,
+    ConflictList, DefinedFields, ErrorBody, FieldsView, Login, LoginRequest, NewUser,
+    PasswordChange, ResolveConflict, ReviewList, ReviewRequest, Roster, Scope, SessionInfo,
+    StaffImport, SubmissionId, UserInfo, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -275,21 +275,37 @@ pub async fn import_roster(
     file: web_sys::File,
     dry_run: bool,
 ) -> Result<ImportReport, ImportError> {
-    import_file("/api/v1/roster/import", file, dry_run).await
+    import_file("/api/v1/roster/import", file, dry_run, &[]).await
+}
+
+/// The added fields in effect now, and every version kept.
+pub async fn fields() -> Result<FieldsView, ApiError> {
+    read(Request::get("/api/v1/fields").send().await).await
+}
+
+/// Sends a definitions file to keep as the next version from `from`, or only to check.
+pub async fn define_fields(
+    file: web_sys::File,
+    from: &str,
+    dry_run: bool,
+) -> Result<DefinedFields, ImportError> {
+    import_file("/api/v1/fields/import", file, dry_run, &[("from", from)]).await
 }
 
 /// Sends a staff file (CSV or XLSX) to import, or only to check.
 pub async fn import_staff(file: web_sys::File, dry_run: bool) -> Result<StaffImport, ImportError> {
-    import_file("/api/v1/users/import", file, dry_run).await
+    import_file("/api/v1/users/import", file, dry_run, &[]).await
 }
 
 async fn import_file<T: DeserializeOwned>(
     path: &str,
     file: web_sys::File,
     dry_run: bool,
+    more: &[(&str, &str)],
 ) -> Result<T, ImportError> {
     let req = Request::post(path)
         .query([("dry_run", if dry_run { "true" } else { "false" })])
+        .query(more.iter().copied())
         .body(file)
         .map_err(|_| ImportError::Api(ApiError::Network))?;
     let res = req

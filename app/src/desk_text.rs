@@ -125,6 +125,19 @@ pub enum DeskMsg {
     NoMapYet,
     LoadMore,
     BeyondMap,
+    SurveyFields,
+    SurveyFieldsHint,
+    ThisRound,
+    NextRound,
+    FromRound,
+    PickFieldsFile,
+    ConfirmFields,
+    FieldsKept,
+    InEffect,
+    Versions,
+    ForMember,
+    ForHousehold,
+    RequiredField,
 }
 
 impl Message for DeskMsg {
@@ -260,6 +273,21 @@ impl Message for DeskMsg {
             DeskMsg::NoMapYet => "还没有网格和楼栋边界：请在导入花名册时填写边界",
             DeskMsg::LoadMore => "加载更多",
             DeskMsg::BeyondMap => "在图外的走访（画在边上）",
+            DeskMsg::SurveyFields => "调查内容",
+            DeskMsg::SurveyFieldsHint => {
+                "在模板中每行定义一个新增的调查项目，上传后从所选季度起在手机上询问并导出；未列出的已有项目从该季度起不再询问，以前季度的数据保留。"
+            }
+            DeskMsg::ThisRound => "本季度",
+            DeskMsg::NextRound => "下季度",
+            DeskMsg::FromRound => "从哪个季度开始使用",
+            DeskMsg::PickFieldsFile => "选择字段定义表（.xlsx 或 .csv）",
+            DeskMsg::ConfirmFields => "确认启用",
+            DeskMsg::FieldsKept => "已启用",
+            DeskMsg::InEffect => "本季度在用",
+            DeskMsg::Versions => "历史版本（版本 · 起始季度 · 项目数）",
+            DeskMsg::ForMember => "成员",
+            DeskMsg::ForHousehold => "户",
+            DeskMsg::RequiredField => "必填",
         }
     }
 
@@ -399,6 +427,21 @@ impl Message for DeskMsg {
             DeskMsg::NoMapYet => "No outlines yet: add them to the roster import",
             DeskMsg::LoadMore => "Load more",
             DeskMsg::BeyondMap => "Visit beyond the map (drawn at its edge)",
+            DeskMsg::SurveyFields => "Survey fields",
+            DeskMsg::SurveyFieldsHint => {
+                "Define one added field per row of the template; from the round chosen, phones ask it and exports carry it. A field left out is no longer asked from that round; earlier rounds keep theirs."
+            }
+            DeskMsg::ThisRound => "this round",
+            DeskMsg::NextRound => "next round",
+            DeskMsg::FromRound => "Applies from",
+            DeskMsg::PickFieldsFile => "Choose the definitions file (.xlsx or .csv)",
+            DeskMsg::ConfirmFields => "Keep these fields",
+            DeskMsg::FieldsKept => "Kept",
+            DeskMsg::InEffect => "In effect this round",
+            DeskMsg::Versions => "Versions (version · from · fields)",
+            DeskMsg::ForMember => "member",
+            DeskMsg::ForHousehold => "household",
+            DeskMsg::RequiredField => "required",
         }
     }
 }

@@ -40,6 +40,7 @@ pub enum Msg {
     SessionExpired,
     AccountDisabled,
     AccountsNav,
+    FieldsNav,
     KeptWaitingBefore,
     KeptWaitingAfter,
     NotSecure,
@@ -150,6 +151,7 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::SessionExpired => "登录已过期，请重新登录",
         Msg::AccountDisabled => "此账号已停用，请联系管理员",
         Msg::AccountsNav => "账号",
+        Msg::FieldsNav => "调查内容",
         Msg::KeptWaitingBefore => "本机还有 ",
         Msg::KeptWaitingAfter => " 条记录等待发送，已保存在本机，重新登录后自动发送。",
         Msg::NotSecure => {
@@ -267,6 +269,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::SessionExpired => "Your session expired; please log in again",
         Msg::AccountDisabled => "This account is disabled; ask your administrator",
         Msg::AccountsNav => "Accounts",
+        Msg::FieldsNav => "Survey fields",
         Msg::KeptWaitingBefore => "This phone has ",
         Msg::KeptWaitingAfter => {
             " records waiting to be sent; they are kept here and sent after you log in again."

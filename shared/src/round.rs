@@ -79,6 +79,21 @@ impl Round {
         }
     }
 
+    /// The round after this one.
+    pub fn next(self) -> Round {
+        if self.quarter == 4 {
+            Round {
+                year: self.year + 1,
+                quarter: 1,
+            }
+        } else {
+            Round {
+                year: self.year,
+                quarter: self.quarter + 1,
+            }
+        }
+    }
+
     /// The round before this one.
     pub fn previous(self) -> Round {
         if self.quarter == 1 {
@@ -169,6 +184,7 @@ mod tests {
             Round::parse("2027Q1").unwrap().previous().to_string(),
             "2026Q4"
         );
+        assert_eq!(Round::parse("2026Q4").unwrap().next().to_string(), "2026Q4");
     }
 
     #[test]

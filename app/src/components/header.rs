@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
     let supervises = info
         .as_ref()
         .is_some_and(|s| matches!(s.role, Role::Admin | Role::Supervisor));
+    let administers = info.as_ref().is_some_and(|s| s.role == Role::Admin);
     // The round moves on at a quarter's end while the app is open.
     let round =
         move || session.with(|s| s.as_ref().map(|s| s.round.to_string()).unwrap_or_default());
@@ -58,6 +59,9 @@ pub fn Header() -> impl IntoView {
                     <a href="/review" class="nav-link" data-testid="nav-review">{tr(Msg::Review)}</a>
                     <a href="/indicators" class="nav-link" data-testid="nav-indicators">{tr(Msg::Indicators)}</a>
                     <a href="/accounts" class="nav-link" data-testid="nav-accounts">{tr(Msg::AccountsNav)}</a>
+                })}
+                {administers.then(|| view! {
+                    <a href="/fields" class="nav-link" data-testid="nav-fields">{tr(Msg::FieldsNav)}</a>
                 })}
             </nav>
         </header>

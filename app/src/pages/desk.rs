@@ -10,6 +10,7 @@ use crate::pages::account::AccountPage;
 use crate::pages::accounts::AccountsPage;
 use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
+use crate::pages::fields::FieldsPage;
 use crate::pages::gaps::GapsPage;
 use crate::pages::import::ImportPage;
 use crate::pages::indicators::IndicatorsPage;
@@ -28,6 +29,7 @@ pub enum Screen {
     Map,
     Account,
     Accounts,
+    Fields,
 }
 
 impl Screen {
@@ -43,6 +45,7 @@ impl Screen {
             "map" => Screen::Map,
             "account" => Screen::Account,
             "accounts" => Screen::Accounts,
+            "fields" => Screen::Fields,
             _ => return None,
         })
     }
@@ -93,6 +96,11 @@ fn accounts_view() -> AnyView {
     view! { <AccountsPage /> }.into_any()
 }
 
+#[lazy]
+fn fields_view() -> AnyView {
+    view! { <FieldsPage /> }.into_any()
+}
+
 /// The screen, once its module is loaded.
 pub fn open(screen: Screen) -> impl IntoView {
     Suspend::new(async move {
@@ -106,6 +114,7 @@ pub fn open(screen: Screen) -> impl IntoView {
             Screen::Map => map_view().await,
             Screen::Account => account_view().await,
             Screen::Accounts => accounts_view().await,
+            Screen::Fields => fields_view().await,
         }
     })
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod conflicts;
 pub mod coverage;
 pub mod desk;
+pub mod fields;
 pub mod gaps;
 pub mod household;
 pub mod import;
