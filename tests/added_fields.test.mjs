@@ -37,6 +37,24 @@ const DEFINITION = [
   "pension,成员,参保,Pension insurance,是否,是,年龄 >= 16 且 劳动能力 = 技能劳动力、普通劳动力、弱劳动力或半劳动力",
 ].join("\n");
 
+/** The round of the roster kept on the phone, and whether it asks 参保. */
+async function stored(page) {
+  return page.evaluate(async () => {
+    const db = await new Promise((ok, fail) => {
+      const req = indexedDB.open("anju");
+      req.onsuccess = () => ok(req.result);
+      req.onerror = fail;
+    });
+    const value = await new Promise((ok) => {
+      const req = db.transaction("state").objectStore("state").get("roster:surveyor");
+      req.onsuccess = () => ok(req.result);
+    });
+    db.close();
+    const roster = value ? JSON.parse(value) : {};
+    return `${roster.round} ${(roster.fields ?? []).some((f) => f.key === "pension")}`;
+  });
+}
+
 const able = (m) => ["skilled", "ordinary", "weak"].includes(m.record.capacity);
 
 test("a field added for the next round is asked offline, required, and exported", async () => {
@@ -72,17 +90,25 @@ test("a field added for the next round is asked offline, required, and exported"
   await roster.open(household.code);
   await page.getByTestId(`member-${labourer}`).waitFor();
   assert.equal(await page.getByTestId(`extra.pension-${labourer}`).count(), 0);
+  await page.getByTestId("nav-households").click();
 
   // The quarter turns; the phone takes the new round, then loses its network.
   writeFileSync(clock, "2027-01-05T09:00:00+08:00");
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
   await page.getByTestId("user-round").filter({ hasText: "2027Q1" }).waitFor({ timeout: 60_000 });
+  // Kept on the phone (IndexedDB) with the new round's roster.
+  const deadline = Date.now() + 60_000;
+  while (!(await stored(page)).startsWith('2027Q1 true')) {
+    assert.ok(Date.now() < deadline, "the new round's roster is kept on the phone");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   await context.setOffline(true);
   await page.goto(`${server.url}/households`);
   await roster.buildings().first().waitFor();
 
   await roster.open(household.code);
   const question = page.getByTestId(`extra.pension-${labourer}`);
+  await page.getByTestId(`member-${labourer}`).waitFor();
   await question.waitFor();
   await page.getByTestId("all-unchanged").click();
   const card = page.getByTestId(`member-${labourer}`);

@@ -358,10 +358,11 @@ impl Sync {
         !delta.full
             && delta.households.is_empty()
             && delta.removed.is_empty()
-            && (delta.grids_kept
-                || self
-                    .roster
-                    .with_untracked(|r| r.as_ref().is_some_and(|r| r.grids == delta.grids)))
+            && self.roster.with_untracked(|r| {
+                r.as_ref().is_some_and(|r| {
+                    (delta.grids_kept || r.grids == delta.grids) && r.fields == delta.fields
+                })
+            })
     }
 
     fn reached(&self) {
