@@ -3,7 +3,6 @@
 //! Their values ride beside the built-in fields in each record (`extra`),
 //! and the merge settles them field by field like the built-in ones.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, Visitor};
@@ -204,11 +203,11 @@ pub struct ExtraWrite {
     pub value: Option<ExtraValue>,
 }
 
-/// A record's values of added fields.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(transparent)]
-pub struct Extras(pub BTreeMap<ExtraKey, ExtraValue>);
+/// A record's values of added fields, a JSON object by key on the wire.
+/// Kept as a list sorted by key rather than a map: a record holds a handful,
+/// and a map's code would weigh on the phone's download.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extras(Vec<(ExtraKey, ExtraValue)>); // Invariant: sorted by key, each key once.
 
 impl Extras {
     pub fn is_empty(&self) -> bool {
@@ -216,22 +215,84 @@ impl Extras {
     }
 
     pub fn get(&self, key: ExtraKey) -> Option<&ExtraValue> {
-        self.0.get(&key)
+        let found = self.0.binary_search_by_key(&key, |(k, _)| *k);
+        found.ok().map(|i| &self.0[i].1)
+    }
+
+    /// Every value, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (ExtraKey, &ExtraValue)> {
+        self.0.iter().map(|(k, v)| (*k, v))
     }
 
     /// The writes that turn `self` into `other`: one per differing field.
     pub fn diff(&self, other: &Extras) -> Vec<ExtraWrite> {
-        let keys: std::collections::BTreeSet<&ExtraKey> =
-            self.0.keys().chain(other.0.keys()).collect();
+        let mut keys: Vec<ExtraKey> = self.0.iter().chain(&other.0).map(|(k, _)| *k).collect();
+        keys.sort_unstable();
+        keys.dedup();
         keys.into_iter()
-            .filter(|k| self.0.get(k) != other.0.get(k))
-            .map(|&key| ExtraWrite {
+            .filter(|&k| self.get(k) != other.get(k))
+            .map(|key| ExtraWrite {
                 key,
-                value: other.0.get(&key).cloned(),
+                value: other.get(key).cloned(),
             })
             .collect()
     }
 }
+
+impl FromIterator<(ExtraKey, ExtraValue)> for Extras {
+    fn from_iter<I: IntoIterator<Item = (ExtraKey, ExtraValue)>>(iter: I) -> Extras {
+        let mut res = Extras::default();
+        for (key, value) in iter {
+            res.apply_write(&ExtraWrite {
+                key,
+                value: Some(value),
+            });
+        }
+        res
+    }
+}
+
+impl Serialize for Extras {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Extras {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Extras, D::Error> {
+        struct ExtrasVisitor;
+        impl<'de> Visitor<'de> for ExtrasVisitor {
+            type Value = Extras;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("added fields' values by key")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Extras, A::Error> {
+                let mut res = Extras::default();
+                while let Some((key, value)) = map.next_entry::<ExtraKey, ExtraValue>()? {
+                    res.apply_write(&ExtraWrite {
+                        key,
+                        value: Some(value),
+                    });
+                }
+                Ok(res)
+            }
+        }
+        d.deserialize_map(ExtrasVisitor)
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Extras {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .additional_properties(Some(<ExtraValue as utoipa::PartialSchema>::schema()))
+            .description(Some("The added fields' values, by key"))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Extras {}
 
 impl Record for Extras {
     type Write = ExtraWrite;
@@ -240,10 +301,17 @@ impl Record for Extras {
         write.key
     }
     fn apply_write(&mut self, write: &ExtraWrite) {
-        match &write.value {
-            Some(value) => self.0.insert(write.key, value.clone()),
-            None => self.0.remove(&write.key),
-        };
+        match (
+            self.0.binary_search_by_key(&write.key, |(k, _)| *k),
+            &write.value,
+        ) {
+            (Ok(i), Some(value)) => self.0[i].1 = value.clone(),
+            (Ok(i), None) => {
+                self.0.remove(i);
+            }
+            (Err(i), Some(value)) => self.0.insert(i, (write.key, value.clone())),
+            (Err(_), None) => {}
+        }
     }
 }
 
@@ -866,8 +934,11 @@ mod tests {
 
     #[test]
     fn extras_diff_and_apply_like_a_record() {
-        let before = Extras(BTreeMap::from([(key("pension"), ExtraValue::Bool(false))]));
-        let after = Extras(BTreeMap::from([(key("subsidy"), ExtraValue::Int(800))]));
+        let before = Extras::from_iter([(key("pension"), ExtraValue::Bool(false))]);
+        let after = Extras::from_iter([(key("subsidy"), ExtraValue::Int(800))]);
+        let json = serde_json::to_string(&before).unwrap();
+        assert_eq!(json, r#"{"pension":false}"#);
+        assert_eq!(serde_json::from_str::<Extras>(&json).unwrap(), before);
         let writes = before.diff(&after);
         assert_eq!(writes.len(), 2);
         let mut res = before.clone();

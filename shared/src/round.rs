@@ -184,7 +184,8 @@ mod tests {
             Round::parse("2027Q1").unwrap().previous().to_string(),
             "2026Q4"
         );
-        assert_eq!(Round::parse("2026Q4").unwrap().next().to_string(), "2026Q4");
+        assert_eq!(Round::parse("2026Q4").unwrap().next().to_string(), "2027Q1");
+        assert_eq!(Round::parse("2027Q1").unwrap().next().to_string(), "2027Q2");
     }
 
     #[test]

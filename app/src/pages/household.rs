@@ -18,7 +18,9 @@ use crate::components::fields::{Control, Field, reader};
 use crate::components::header::Header;
 use crate::i18n::{Msg, both, tr, value_text};
 use crate::outbox::Entry;
-use crate::pages::member::{Draft, MemberCard, caption, change_label, extra_control, glance};
+use crate::pages::member::{
+    Draft, MemberCard, caption, change_label, extra_enter, extra_view, glance,
+};
 use crate::pages::roster::describe;
 use crate::sync::Sync;
 use crate::{RosterCache, Session};
@@ -403,18 +405,25 @@ impl HouseholdDraft {
         } = self;
         let extra = self.fields.get_value().into_iter().map(move |field| {
             let key = field.key;
+            let shared = Arc::new(field.clone());
             let current = {
-                let field = field.clone();
-                Memo::new(move |_| {
+                let field = shared.clone();
+                Signal::derive(move || {
                     record.with(|r| r.extra.get(key).and_then(|v| field.shown(v).entered()))
                 })
             };
-            let control = extra_control(&field.kind);
-            let caption = caption(&field).to_owned();
-            let enter = reader(key, invalid_extra, move |input| field.entry(input), move |value| {
-                record.update(|r| r.extra.apply_write(&ExtraWrite { key, value }))
+            let apply = Callback::new(move |write: ExtraWrite| {
+                record.update(|r| r.extra.apply_write(&write))
             });
-            view! { <Field caption control current=current.into() enter testid=format!("hh-{}", key.field_name()) /> }
+            let enter = extra_enter(shared.clone(), invalid_extra, apply);
+            let shown = Signal::derive(move || record.with(|r| shared.asks_household(r)));
+            extra_view(
+                &field,
+                current,
+                enter,
+                shown,
+                format!("hh-{}", key.field_name()),
+            )
         });
         let missing = move || {
             self.missing()

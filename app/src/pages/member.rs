@@ -252,8 +252,40 @@ pub fn extra_control(kind: &ExtraKind) -> Control {
     }
 }
 
+/// An added field's control, of a member or a household, shown while
+/// `shown` holds. One function for both, so the download has it once.
+pub fn extra_view(
+    field: &ExtraField,
+    current: Signal<Option<String>>,
+    enter: Callback<Option<String>, Option<&'static str>>,
+    shown: Signal<bool>,
+    testid: String,
+) -> AnyView {
+    view! {
+        <div class="field-slot" class:hidden=move || !shown.get()>
+            <Field caption=caption(field).to_owned() control=extra_control(&field.kind) current enter testid />
+        </div>
+    }
+    .into_any()
+}
+
+/// The `enter` of an added field: an entry it allows becomes a write for `apply`.
+pub fn extra_enter(
+    field: Arc<ExtraField>,
+    invalid: RwSignal<Vec<ExtraKey>>,
+    apply: Callback<ExtraWrite>,
+) -> Callback<Option<String>, Option<&'static str>> {
+    let key = field.key;
+    reader(
+        key,
+        invalid,
+        move |input| field.entry(input),
+        move |value| apply.run(ExtraWrite { key, value }),
+    )
+}
+
 /// One of the county's added fields of the member, shown when it applies.
-fn extra_field(draft: &Draft, field: &ExtraField, today: Date) -> impl IntoView + use<> {
+fn extra_field(draft: &Draft, field: &ExtraField, today: Date) -> AnyView {
     let Draft {
         record,
         invalid_extra,
@@ -261,34 +293,24 @@ fn extra_field(draft: &Draft, field: &ExtraField, today: Date) -> impl IntoView 
         ..
     } = draft.clone();
     let key = field.key;
+    let shared = Arc::new(field.clone());
     let current = {
-        let field = field.clone();
-        Memo::new(move |_| record.with(|r| r.extra.get(key).and_then(|v| field.shown(v).entered())))
+        let field = shared.clone();
+        Signal::derive(move || {
+            record.with(|r| r.extra.get(key).and_then(|v| field.shown(v).entered()))
+        })
     };
-    let enter = {
-        let field = field.clone();
-        reader(
-            key,
-            invalid_extra,
-            move |input| field.entry(input),
-            move |value| record.update(|r| r.extra.apply_write(&ExtraWrite { key, value })),
-        )
-    };
-    let hidden = {
-        let field = field.clone();
-        move || !record.with(|r| field.asks_member(r, today))
-    };
-    view! {
-        <div class="field-slot" class:hidden=hidden>
-            <Field
-                caption=caption(field).to_owned()
-                control=extra_control(&field.kind)
-                current=current.into()
-                enter
-                testid=format!("{}-{}", key.field_name(), member.person)
-            />
-        </div>
-    }
+    let apply =
+        Callback::new(move |write: ExtraWrite| record.update(|r| r.extra.apply_write(&write)));
+    let enter = extra_enter(shared.clone(), invalid_extra, apply);
+    let shown = Signal::derive(move || record.with(|r| shared.asks_member(r, today)));
+    extra_view(
+        field,
+        current,
+        enter,
+        shown,
+        format!("{}-{}", key.field_name(), member.person),
+    )
 }
 
 /// A group's fields, in the record's order.
