@@ -11,7 +11,7 @@ use shared::kind::ValueError;
 use shared::phone::Phone;
 use shared::place::GridCode;
 
-use crate::export::{Cell, Table};
+use crate::export::Table;
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
 use crate::import::parse::cell_text;
 use crate::import::sheet::{Sheet, Value, header_columns};
@@ -69,19 +69,10 @@ impl StaffColumn {
 
 /// The staff template: the headers and two example people.
 pub fn template() -> Table {
-    let rows = (0..2)
-        .map(|n| {
-            StaffColumn::ALL
-                .iter()
-                .map(|c| match c.examples()[n] {
-                    "" => Cell::Empty,
-                    text => Cell::Text(text.to_owned()),
-                })
-                .collect()
-        })
+    let rows: Vec<Vec<&str>> = (0..2)
+        .map(|n| StaffColumn::ALL.iter().map(|c| c.examples()[n]).collect())
         .collect();
-    Table::new(StaffColumn::ALL.iter().map(|c| c.header()).collect(), rows)
-        .expect("every example row has a cell per column")
+    Table::examples(StaffColumn::ALL.iter().map(|c| c.header()).collect(), &rows)
 }
 
 /// One person of the file, read and checked on its own.

@@ -99,6 +99,23 @@ impl Table {
         Table::with_headers(headers.into_iter().map(Cow::Borrowed).collect(), rows)
     }
 
+    /// A template to fill in: `headers` and example rows, each given as
+    /// text (empty for an empty cell).
+    pub fn examples(headers: Vec<&'static str>, rows: &[Vec<&'static str>]) -> Table {
+        let rows = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|&text| match text {
+                        "" => Cell::Empty,
+                        text => Cell::Text(text.to_owned()),
+                    })
+                    .collect()
+            })
+            .collect();
+        Table::new(headers, rows).expect("every example row has a cell per column")
+    }
+
     /// As `new`, with headers that may be made at run time (an added field's).
     pub fn with_headers(headers: Vec<Cow<'static, str>>, rows: Vec<Vec<Cell>>) -> Option<Table> {
         if rows.iter().any(|row| row.len() != headers.len()) {

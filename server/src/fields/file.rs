@@ -12,7 +12,7 @@ use shared::extra::{
 use shared::kind::{Input, read_integer, read_yes_no};
 use shared::validate::IssueCode;
 
-use crate::export::{Cell, Table};
+use crate::export::Table;
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
 use crate::import::parse::cell_text;
 use crate::import::sheet::{Sheet, Value, header_columns};
@@ -121,22 +121,13 @@ impl FieldColumn {
 
 /// The definitions template: the headers and three example fields.
 pub fn template() -> Table {
-    let rows = (0..3)
-        .map(|n| {
-            FieldColumn::ALL
-                .iter()
-                .map(|c| match c.examples()[n] {
-                    "" => Cell::Empty,
-                    text => Cell::Text(text.to_owned()),
-                })
-                .collect()
-        })
+    let rows: Vec<Vec<&str>> = (0..3)
+        .map(|n| FieldColumn::ALL.iter().map(|c| c.examples()[n]).collect())
         .collect();
-    Table::new(
+    Table::examples(
         FieldColumn::ALL.iter().map(|c| c.header().0).collect(),
-        rows,
+        &rows,
     )
-    .expect("every example row has a cell per column")
 }
 
 /// The fields a definitions file defines, in its order, or every error in
@@ -475,7 +466,7 @@ mod tests {
         assert_eq!(
             errors(
                 "字段编号,中文名称,类型\npension,参保,数字\n",
-                &[set.clone()]
+                std::slice::from_ref(&set)
             ),
             [(Some(2), "类型".into(), "kind_changed")]
         );

@@ -16,11 +16,14 @@ use crate::store::{Store, StoreError};
 /// another server sharing the database shows here within this time.
 const FRESH_FOR: Duration = Duration::from_secs(10);
 
+/// The versions as read, and when.
+type Kept = Option<(Instant, Arc<Vec<FieldSet>>)>;
+
 /// The versions of the added fields, read from the store at most every
 /// `FRESH_FOR` (and at once after an upload through this server).
 #[derive(Clone, Debug, Default)]
 pub struct FieldSets {
-    kept: Arc<Mutex<Option<(Instant, Arc<Vec<FieldSet>>)>>>,
+    kept: Arc<Mutex<Kept>>,
 }
 
 impl FieldSets {

@@ -7,7 +7,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::codes::Role;
@@ -22,9 +21,10 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
 use crate::http::query::AppQuery;
-use crate::http::roster_import::{TemplateQuery, file_body, template_download};
-use crate::import::issue::{RosterRejected, RowIssue};
-use crate::import::sheet::read;
+use crate::http::roster_import::{
+    TemplateQuery, file_body, parse_file, rejected, template_download,
+};
+use crate::import::issue::RosterRejected;
 use crate::store::Store;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -103,21 +103,10 @@ pub async fn post<S: Store>(
     let dry_run = query.dry_run.unwrap_or(false);
     let bytes = file_body(body)?;
     let earlier = app.fields.all(&app.store).await?;
-    let parsed = {
-        let earlier = earlier.clone();
-        tokio::task::spawn_blocking(move || {
-            let sheet = read(&bytes).map_err(|code| vec![RowIssue::file(code)])?;
-            fields_file(&sheet, &earlier)
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-    };
-    let fields = match parsed {
+    let kept = earlier.clone();
+    let fields = match parse_file(bytes, move |sheet| fields_file(sheet, &kept)).await? {
         Ok(fields) => fields,
-        Err(issues) => {
-            let body = RosterRejected::new(&issues, lang);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
-        }
+        Err(issues) => return Ok(rejected(&issues, lang)),
     };
     let set = if dry_run {
         FieldSet {

@@ -29,7 +29,7 @@ use crate::http::error::{ApiError, Lang};
 use crate::http::query::AppQuery;
 use crate::import::issue::{RosterRejected, RowIssue};
 use crate::import::parse::roster_file;
-use crate::import::sheet::read;
+use crate::import::sheet::{Sheet, read};
 use crate::import::template::template;
 use crate::import::{ImportReport, Imported, RosterImport};
 use crate::store::{Scope, Store};
@@ -77,13 +77,7 @@ pub async fn post<S: Store>(
     let bytes = file_body(body)?;
     tracing::Span::current().record("bytes", bytes.len());
     let at = OffsetDateTime::now_utc();
-    // A county's workbook takes a while to unzip and check; keep it off the async workers.
-    let parsed = tokio::task::spawn_blocking(move || {
-        let sheet = read(&bytes).map_err(|code| vec![RowIssue::file(code)])?;
-        roster_file(&sheet)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let parsed = parse_file(bytes, roster_file).await?;
     let area = match caller.scope()? {
         Scope::All => None,
         Scope::Area { name, .. } => Some(name.clone()),
@@ -137,7 +131,22 @@ pub fn file_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError>
     })
 }
 
-fn rejected(issues: &[RowIssue], lang: Lang) -> Response {
+/// The uploaded file's first sheet as `parse` reads it, or why it cannot be
+/// read. A county's workbook takes a while to unzip and check: this keeps
+/// it off the async workers.
+pub async fn parse_file<T: Send + 'static>(
+    bytes: Bytes,
+    parse: impl FnOnce(&Sheet) -> Result<T, Vec<RowIssue>> + Send + 'static,
+) -> Result<Result<T, Vec<RowIssue>>, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let sheet = read(&bytes).map_err(|code| vec![RowIssue::file(code)])?;
+        parse(&sheet)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+pub fn rejected(issues: &[RowIssue], lang: Lang) -> Response {
     let body = RosterRejected::new(issues, lang);
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }

@@ -10,7 +10,6 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::codes::{Code, Role};
 use shared::validate::IssueCode;
@@ -22,10 +21,11 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
 use crate::http::query::AppQuery;
-use crate::http::roster_import::{ImportQuery, TemplateQuery, file_body, template_download};
+use crate::http::roster_import::{
+    ImportQuery, TemplateQuery, file_body, parse_file, rejected, template_download,
+};
 use crate::http::users::check_manages;
 use crate::import::issue::{ImportCode, RosterRejected, RowIssue};
-use crate::import::sheet::read;
 use crate::staff::{StaffColumn, StaffRow, staff_file, template};
 use crate::store::{Credentials, Store, User};
 
@@ -93,12 +93,7 @@ pub async fn post<S: Store>(
     caller.require(&[Role::Admin, Role::Supervisor])?;
     let dry_run = query.dry_run.unwrap_or(false);
     let bytes = file_body(body)?;
-    let parsed = tokio::task::spawn_blocking(move || {
-        let sheet = read(&bytes).map_err(|code| vec![RowIssue::file(code)])?;
-        staff_file(&sheet)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let parsed = parse_file(bytes, staff_file).await?;
     let planned = match parsed {
         Ok(file) => match plan(&app, &caller, file.rows).await? {
             Ok(plan) if file.issues.is_empty() => Ok(plan),
@@ -115,8 +110,7 @@ pub async fn post<S: Store>(
             app.store
                 .audit(&caller.user.username, "staff_import", &subject, at)
                 .await?;
-            let body = RosterRejected::new(&issues, lang);
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+            return Ok(rejected(&issues, lang));
         }
     };
     let mut passwords = BTreeMap::new();

@@ -6,7 +6,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, field_codes, spawn_app, submission};
+use crate::helpers::{ROUND, TestApp, field_codes, row_errors, spawn_app, submission};
 
 const DEFINITIONS: &str = "\u{feff}字段编号,对象,中文名称,英文名称,类型,选项,最小值,最大值,单位,必填,适用条件\r\n\
     pension,成员,参加养老保险,Pension insurance,是否,,,,,是,年龄 >= 16 且 劳动能力 = 技能劳动力、普通劳动力、弱劳动力或半劳动力\r\n\
@@ -175,29 +175,14 @@ async fn definitions_are_refused_whole_with_every_error_and_only_administrators_
     assert_eq!(field_codes(res).await, ["from_past_round"]);
 
     let bad = "字段编号,中文名称,类型,适用条件\r\nPension,参保,是否,\r\nok,好,颜色,工龄 > 3\r\n";
-    let res = define(&app, bad, ROUND, false).await;
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = res.json().await.unwrap();
-    let errors: Vec<(u64, &str, &str)> = body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["row"].as_u64().unwrap(),
-                e["column"].as_str().unwrap(),
-                e["code"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        errors,
-        [
-            (2, "字段编号", "field_key_format"),
-            (3, "类型", "invalid_kind"),
-            (3, "适用条件", "condition_field"),
-        ]
-    );
+    let errors = row_errors(define(&app, bad, ROUND, false).await).await;
+    let expected = [
+        (2, "字段编号", "field_key_format"),
+        (3, "类型", "invalid_kind"),
+        (3, "适用条件", "condition_field"),
+    ]
+    .map(|(row, column, code)| (row, column.to_owned(), code.to_owned()));
+    assert_eq!(errors, expected);
     assert_eq!(app.get_ok("/api/v1/fields").await["versions"], json!([]));
 
     let template = app.get("/api/v1/fields/template?format=csv").await;

@@ -302,3 +302,21 @@ pub async fn field_codes(res: reqwest::Response) -> Vec<String> {
         .map(|f| f["code"].as_str().expect("a code").to_owned())
         .collect()
 }
+
+/// (row, column, code) of a refused file's errors.
+pub async fn row_errors(res: reqwest::Response) -> Vec<(u64, String, String)> {
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.expect("a JSON body");
+    body["errors"]
+        .as_array()
+        .expect("errors by row")
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap_or(0),
+                e["column"].as_str().unwrap_or("").to_owned(),
+                e["code"].as_str().expect("a code").to_owned(),
+            )
+        })
+        .collect()
+}

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, add_other_area, spawn_app};
+use crate::helpers::{TestApp, add_other_area, row_errors as errors, spawn_app};
 
 const HEADER: &str = "\u{feff}姓名,手机号码,角色,工作地点,用户名\r\n";
 
@@ -20,24 +20,6 @@ async fn import(app: &TestApp, csv: &str, dry_run: bool) -> reqwest::Response {
         .send()
         .await
         .expect("request sent")
-}
-
-/// (row, column, code) of a refused file's errors.
-async fn errors(res: reqwest::Response) -> Vec<(u64, String, String)> {
-    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = res.json().await.unwrap();
-    body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["row"].as_u64().unwrap_or(0),
-                e["column"].as_str().unwrap_or("").to_owned(),
-                e["code"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 const STAFF: &str = "王丽,13800001111,驻点工作队,G1,\r\n\
