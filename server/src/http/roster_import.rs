@@ -77,7 +77,11 @@ pub async fn post<S: Store>(
     let bytes = file_body(body)?;
     tracing::Span::current().record("bytes", bytes.len());
     let at = OffsetDateTime::now_utc();
-    let parsed = parse_file(bytes, roster_file).await?;
+    // The columns of the fields the county added for this round are read too.
+    let fields = (app.fields.of_round(&app.store, app.round()).await?)
+        .map(|set| set.fields)
+        .unwrap_or_default();
+    let parsed = parse_file(bytes, move |sheet| roster_file(sheet, &fields)).await?;
     let area = match caller.scope()? {
         Scope::All => None,
         Scope::Area { name, .. } => Some(name.clone()),

@@ -2,6 +2,7 @@
 //! export can be edited and imported), the other names cadres give them,
 //! and which are required.
 
+use shared::extra::{ExtraField, ExtraKey, Target};
 use shared::record::{FieldKey, HouseholdKey};
 
 /// A column of the roster file.
@@ -24,6 +25,10 @@ pub enum Column {
     BuildingBoundary,
     /// A column of the export that the import reads past: 季度, 本季已调查, 年龄.
     Derived,
+    /// A household field the county added, headed by its Chinese caption.
+    HouseholdExtra(ExtraKey),
+    /// A member field the county added, headed by its Chinese caption.
+    Extra(ExtraKey),
 }
 
 /// Every column the import reads, in the template's order.
@@ -70,7 +75,8 @@ pub fn header(column: Column) -> &'static str {
         Column::Field(key) => key.zh(),
         Column::GridBoundary => "网格边界",
         Column::BuildingBoundary => "楼栋边界",
-        Column::Derived => "",
+        // Named by the round's definitions, not here.
+        Column::Derived | Column::HouseholdExtra(_) | Column::Extra(_) => "",
     }
 }
 
@@ -99,9 +105,17 @@ const ALIASES: &[(&str, Column)] = &[
     ("年龄", Column::Derived),
 ];
 
-/// The column a header names, ignoring spaces and the width of brackets.
-pub fn column_named(raw: &str) -> Option<Column> {
+/// The column a header names, ignoring spaces and the width of brackets:
+/// a built-in one, or one of `fields` (the round's added fields) by its
+/// Chinese caption.
+pub fn column_named(raw: &str, fields: &[ExtraField]) -> Option<Column> {
     let wanted = normalize(raw);
+    if let Some(field) = fields.iter().find(|f| normalize(&f.zh) == wanted) {
+        return Some(match field.target {
+            Target::Household => Column::HouseholdExtra(field.key),
+            Target::Member => Column::Extra(field.key),
+        });
+    }
     if wanted == normalize(header(Column::Membership)) {
         return Some(Column::Membership);
     }
@@ -134,23 +148,26 @@ mod tests {
         let table = ledger_table(&[], &[], &[], date!(2026 - 12 - 31));
 
         for header in table.headers() {
-            assert!(column_named(header).is_some(), "{header}");
+            assert!(column_named(header, &[]).is_some(), "{header}");
         }
     }
 
     #[test]
     fn headers_are_found_by_name_alias_or_half_width_brackets() {
-        assert_eq!(column_named(" 户编号 "), Some(Column::Household));
-        assert_eq!(column_named("户编码"), Some(Column::Household));
+        assert_eq!(column_named(" 户编号 ", &[]), Some(Column::Household));
+        assert_eq!(column_named("户编码", &[]), Some(Column::Household));
         assert_eq!(
-            column_named("月收入(元)"),
+            column_named("月收入(元)", &[]),
             Some(Column::Field(FieldKey::MonthlyIncome))
         );
         assert_eq!(
-            column_named("身份证号码"),
+            column_named("身份证号码", &[]),
             Some(Column::Field(FieldKey::ResidentId))
         );
-        assert_eq!(column_named("*姓名"), Some(Column::Field(FieldKey::Name)));
-        assert_eq!(column_named("备注"), None);
+        assert_eq!(
+            column_named("*姓名", &[]),
+            Some(Column::Field(FieldKey::Name))
+        );
+        assert_eq!(column_named("备注", &[]), None);
     }
 }

@@ -21,6 +21,7 @@ pub mod template;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use shared::extra::ExtraKey;
 use shared::merge::HouseholdLedger;
 use shared::place::{GridCode, HouseholdCode, PersonId};
 use shared::record::{FieldKey, HouseholdKey, HouseholdRecord, LabourRecord};
@@ -55,6 +56,26 @@ impl RosterFile {
             .iter()
             .copied()
             .filter(|&k| self.headers.contains_key(&Column::HouseholdField(k)))
+            .collect()
+    }
+
+    /// The household's added fields the file has columns for.
+    pub fn household_extra_keys(&self) -> Vec<ExtraKey> {
+        (self.headers.keys())
+            .filter_map(|c| match c {
+                Column::HouseholdExtra(key) => Some(*key),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The members' added fields the file has columns for.
+    pub fn extra_keys(&self) -> Vec<ExtraKey> {
+        (self.headers.keys())
+            .filter_map(|c| match c {
+                Column::Extra(key) => Some(*key),
+                _ => None,
+            })
             .collect()
     }
 

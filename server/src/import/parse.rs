@@ -9,9 +9,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use shared::extra::{ExtraField, ExtraKey, ExtraValue, ExtraWrite, Target};
 use shared::kind::{Input, ValueError, input_text, read_integer};
 use shared::place::{GridCode, HouseholdCode, PersonId};
-use shared::record::{FieldKey, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord};
+use shared::record::{
+    FieldKey, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord, Record,
+};
 use shared::resident_id::ResidentId;
 use shared::validate::{IssueCode, check_write};
 
@@ -25,11 +28,11 @@ use super::{
 use crate::store::HouseholdPlace;
 
 /// The roster in `sheet`, or every error in it.
-pub fn roster_file(sheet: &Sheet) -> Result<RosterFile, Vec<RowIssue>> {
+pub fn roster_file(sheet: &Sheet, fields: &[ExtraField]) -> Result<RosterFile, Vec<RowIssue>> {
     let Some((header_row, data)) = sheet.rows.split_first() else {
         return Err(vec![RowIssue::file(ImportCode::EmptyFile)]);
     };
-    let layout = Layout::read(header_row)?;
+    let layout = Layout::read(header_row, fields)?;
     let mut acc = Accumulator {
         layout: &layout,
         issues: Vec::new(),
@@ -63,10 +66,12 @@ pub fn roster_file(sheet: &Sheet) -> Result<RosterFile, Vec<RowIssue>> {
 struct Layout {
     by_index: Vec<Option<Column>>,
     headers: BTreeMap<Column, String>,
+    /// The round's added fields that the file has columns for.
+    extra: Vec<ExtraField>,
 }
 
 impl Layout {
-    fn read(cells: &[Value]) -> Result<Layout, Vec<RowIssue>> {
+    fn read(cells: &[Value], fields: &[ExtraField]) -> Result<Layout, Vec<RowIssue>> {
         let mut issues = Vec::new();
         let mut by_index = Vec::new();
         let mut headers = BTreeMap::new();
@@ -75,7 +80,7 @@ impl Layout {
                 by_index.push(None);
                 continue;
             };
-            match column_named(&text) {
+            match column_named(&text, fields) {
                 None => {
                     issues.push(RowIssue::at(1, &text, ImportCode::UnknownColumn));
                     by_index.push(None);
@@ -102,8 +107,20 @@ impl Layout {
                 ImportCode::MissingColumn,
             ));
         }
+        let extra = fields
+            .iter()
+            .filter(|f| {
+                headers.contains_key(&Column::HouseholdExtra(f.key))
+                    || headers.contains_key(&Column::Extra(f.key))
+            })
+            .cloned()
+            .collect();
         if issues.is_empty() {
-            Ok(Layout { by_index, headers })
+            Ok(Layout {
+                by_index,
+                headers,
+                extra,
+            })
         } else {
             Err(issues)
         }
@@ -150,6 +167,7 @@ struct HouseholdAcc {
     floor: Shared<i16>,
     room: Shared<String>,
     fields: BTreeMap<HouseholdKey, Shared<HouseholdWrite>>,
+    extra: BTreeMap<ExtraKey, Shared<ExtraValue>>,
     members: Vec<MemberEntry>,
     surveyed: Vec<PersonId>,
     persons: BTreeSet<PersonId>,
@@ -215,6 +233,25 @@ impl Accumulator<'_> {
         }
     }
 
+    /// The row's values of the added fields of `target` the file has
+    /// columns for; a cell that is not one of its field's is noted.
+    fn read_extra(&mut self, row: &Row, target: Target) -> Vec<(ExtraKey, Option<ExtraValue>)> {
+        let fields: Vec<ExtraField> = (self.layout.extra.iter())
+            .filter(|f| f.target == target)
+            .cloned()
+            .collect();
+        fields
+            .into_iter()
+            .map(|field| {
+                let column = match target {
+                    Target::Household => Column::HouseholdExtra(field.key),
+                    Target::Member => Column::Extra(field.key),
+                };
+                (field.key, self.read(row, column, |v| field.entry(input(v))))
+            })
+            .collect()
+    }
+
     fn read_row(&mut self, number: u32, cells: &[Value]) {
         let row = Row {
             number,
@@ -271,6 +308,7 @@ impl Accumulator<'_> {
                 fields.push((key, write));
             }
         }
+        let extra = self.read_extra(row, Target::Household);
         let household = self
             .households
             .entry(code.clone())
@@ -283,6 +321,7 @@ impl Accumulator<'_> {
                 floor: Shared::new(),
                 room: Shared::new(),
                 fields: BTreeMap::new(),
+                extra: BTreeMap::new(),
                 members: Vec::new(),
                 surveyed: Vec::new(),
                 persons: BTreeSet::new(),
@@ -315,6 +354,16 @@ impl Accumulator<'_> {
                 .offer(offered)
             {
                 conflicts.push(Column::HouseholdField(key));
+            }
+        }
+        for (key, value) in extra {
+            if !household
+                .extra
+                .entry(key)
+                .or_insert_with(Shared::new)
+                .offer(value)
+            {
+                conflicts.push(Column::HouseholdExtra(key));
             }
         }
         for column in conflicts {
@@ -394,6 +443,9 @@ impl Accumulator<'_> {
             if let Some(write) = self.read(row, column, |v| key.read(input(v)).map(Some)) {
                 record.apply(&write);
             }
+        }
+        for (key, value) in self.read_extra(row, Target::Member) {
+            record.extra.apply_write(&ExtraWrite { key, value });
         }
         let key = match (&person, &record.resident_id) {
             (Some(person), _) => MemberKey::Person(person.clone()),
@@ -490,6 +542,13 @@ impl Accumulator<'_> {
                     record.apply(&write);
                 }
             }
+            for (key, shared) in household.extra {
+                let write = ExtraWrite {
+                    key,
+                    value: shared.value,
+                };
+                record.extra.apply_write(&write);
+            }
             households.push(HouseholdEntry {
                 row: household.row,
                 place: HouseholdPlace {
@@ -582,6 +641,75 @@ mod tests {
     use shared::record::FieldWrite;
 
     use super::*;
+
+    /// A file of this round without added fields.
+    fn roster_file(sheet: &Sheet) -> Result<RosterFile, Vec<RowIssue>> {
+        super::roster_file(sheet, &[])
+    }
+
+    #[test]
+    fn added_fields_are_read_by_their_caption() {
+        let fields = [
+            ExtraField {
+                key: ExtraKey::parse("pension").unwrap(),
+                target: Target::Member,
+                zh: "参保".into(),
+                en: "Pension".into(),
+                kind: shared::extra::ExtraKind::YesNo,
+                required: false,
+                applies: None,
+            },
+            ExtraField {
+                key: ExtraKey::parse("subsidy").unwrap(),
+                target: Target::Household,
+                zh: "就业奖补".into(),
+                en: "Subsidy".into(),
+                kind: shared::extra::ExtraKind::Number {
+                    min: 0,
+                    max: 5000,
+                    unit: "元".into(),
+                },
+                required: false,
+                applies: None,
+            },
+        ];
+        let csv = format!(
+            "{HEADER},参保,就业奖补\n\
+             H1,G9,九网格,示例安置区,1号楼,3,301,P1,张三,,户主,是,800\n\
+             ,,,,,,,P2,李四,,配偶,否,\n"
+        );
+        let file = super::roster_file(&sheet(&csv), &fields).unwrap();
+        let household = &file.households[0];
+        assert_eq!(
+            household.record.extra.get(fields[1].key),
+            Some(&ExtraValue::Int(800))
+        );
+        assert_eq!(
+            household.members[1].record.extra.get(fields[0].key),
+            Some(&ExtraValue::Bool(false))
+        );
+        assert_eq!(file.extra_keys(), [fields[0].key]);
+
+        let bad = format!(
+            "{HEADER},参保,就业奖补\nH1,G9,九网格,示例安置区,1号楼,3,301,P1,张三,,户主,也许,9000\n"
+        );
+        let issues = super::roster_file(&sheet(&bad), &fields).unwrap_err();
+        let codes: Vec<(&str, &str)> = issues
+            .iter()
+            .map(|i| (i.column.as_deref().unwrap_or(""), i.code.code()))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("就业奖补", "value_not_allowed"),
+                ("参保", "invalid_yes_no")
+            ]
+        );
+        assert!(
+            super::roster_file(&sheet(&bad), &[]).is_err(),
+            "unknown columns without the fields"
+        );
+    }
 
     const HEADER: &str =
         "户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码,与户主关系";

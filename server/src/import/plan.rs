@@ -14,9 +14,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
+use shared::extra::ExtraWrite;
 use shared::merge::{HouseholdLedger, MemberLedger, Provenance, merge_household};
 use shared::place::{GridCode, HouseholdCode, PersonId};
-use shared::record::FieldKey;
+use shared::record::{FieldKey, Record};
 use shared::resident_id::ResidentId;
 use shared::validate::{IssueCode, check_record, duplicate_ids};
 
@@ -279,6 +280,24 @@ fn household_plan(
             household_changed = true;
         }
     }
+    for key in file.household_extra_keys() {
+        let value = entry.record.extra.get(key);
+        if surveyed(current.extra_sources.get(&key)) {
+            if value != current.record.extra.get(key) {
+                report.surveyed_kept += 1;
+            }
+            continue;
+        }
+        if value != baseline.record.extra.get(key) {
+            let write = ExtraWrite {
+                key,
+                value: value.cloned(),
+            };
+            baseline.record.extra.apply_write(&write);
+            baseline.extra_sources.insert(key, provenance.clone());
+            household_changed = true;
+        }
+    }
 
     let mut issues = Vec::new();
     let mut rows = Vec::new();
@@ -318,6 +337,21 @@ fn household_plan(
             }
             record.apply(&value);
         }
+        for key in file.extra_keys() {
+            let value = member.record.extra.get(key);
+            let source = now.and_then(|m| m.extra_sources.get(&key));
+            if stored_member.is_some() && surveyed(source) {
+                if value != now.and_then(|m| m.record.extra.get(key)) {
+                    report.surveyed_kept += 1;
+                }
+                continue;
+            }
+            let write = ExtraWrite {
+                key,
+                value: value.cloned(),
+            };
+            record.extra.apply_write(&write);
+        }
         if let Some(id) = record.resident_id.clone() {
             record.birth_date.get_or_insert(id.birth_date());
             record.sex.get_or_insert(id.sex());
@@ -331,7 +365,8 @@ fn household_plan(
         match members.get_mut(&person) {
             Some(stored_member) => {
                 let writes = stored_member.record.diff(&record);
-                if writes.is_empty() {
+                let extra = stored_member.record.extra.diff(&record.extra);
+                if writes.is_empty() && extra.is_empty() {
                     report.members.unchanged += 1;
                     continue;
                 }
@@ -340,6 +375,9 @@ fn household_plan(
                         .sources
                         .insert(write.key(), provenance.clone());
                 }
+                for write in &extra {
+                    (stored_member.extra_sources).insert(write.key, provenance.clone());
+                }
                 stored_member.record = record;
                 report.members.updated += 1;
             }
@@ -347,6 +385,9 @@ fn household_plan(
                 let mut added = MemberLedger::new(person.clone());
                 for write in added.record.diff(&record) {
                     added.sources.insert(write.key(), provenance.clone());
+                }
+                for write in added.record.extra.diff(&record.extra) {
+                    added.extra_sources.insert(write.key, provenance.clone());
                 }
                 added.record = record;
                 members.insert(person, added);

@@ -61,9 +61,12 @@ fn example(column: Column, person: Person) -> Cell {
         Column::BuildingBoundary if head => text(
             "POLYGON((112.102 38.902, 112.104 38.902, 112.104 38.903, 112.102 38.903, 112.102 38.902))",
         ),
-        Column::GridBoundary | Column::BuildingBoundary | Column::Membership | Column::Derived => {
-            Cell::Empty
-        }
+        Column::GridBoundary
+        | Column::BuildingBoundary
+        | Column::Membership
+        | Column::Derived
+        | Column::HouseholdExtra(_)
+        | Column::Extra(_) => Cell::Empty,
     }
 }
 
@@ -79,7 +82,7 @@ mod tests {
         for format in [Format::Csv, Format::Xlsx] {
             let bytes = format.write(&template()).unwrap();
 
-            let file = roster_file(&read(&bytes).unwrap()).unwrap();
+            let file = roster_file(&read(&bytes).unwrap(), &[]).unwrap();
 
             assert_eq!(file.households.len(), 1);
             assert_eq!(file.households[0].members.len(), 2);
