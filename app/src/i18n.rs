@@ -432,7 +432,7 @@ pub fn tr(msg: impl Message) -> &'static str {
 }
 
 /// Of a text given in both languages, the current one's.
-pub fn both(zh: &'static str, en: &'static str) -> &'static str {
+pub fn both<'a>(zh: &'a str, en: &'a str) -> &'a str {
     match locale().get_untracked() {
         Locale::Zh => zh,
         Locale::En => en,

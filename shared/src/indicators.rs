@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::codes::{Channel, EmploymentStatus, Training, WorkPlace};
+use crate::extra::{ExtraField, ExtraKey, ExtraKind, ExtraValue, Target};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode};
 use crate::record::LabourRecord;
@@ -52,6 +53,47 @@ pub struct Indicators {
     pub by_channel: BTreeMap<Channel, u32>,
     /// Employed persons by where they work.
     pub by_work_place: BTreeMap<WorkPlace, u32>,
+    /// The answers to the county's added yes/no and choice fields: a
+    /// member's among the labourers it asks, a household's among the
+    /// households it asks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<AddedCount>,
+}
+
+/// How one added field was answered across a set of ledgers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddedCount {
+    pub key: ExtraKey,
+    pub zh: String,
+    pub en: String,
+    /// Labourers (or households) the field asks.
+    pub asked: u32,
+    /// Of those, how many answered each value: `true` or `false` for yes or
+    /// no, a choice's code.
+    pub answers: BTreeMap<String, u32>,
+}
+
+impl AddedCount {
+    fn new(field: &ExtraField) -> AddedCount {
+        AddedCount {
+            key: field.key,
+            zh: field.zh.clone(),
+            en: field.en.clone(),
+            asked: 0,
+            answers: BTreeMap::new(),
+        }
+    }
+
+    fn count(&mut self, value: Option<&ExtraValue>) {
+        self.asked += 1;
+        let answer = match value {
+            Some(ExtraValue::Bool(b)) => b.to_string(),
+            Some(ExtraValue::Text(code)) => code.clone(),
+            Some(ExtraValue::Int(_)) | None => return,
+        };
+        *self.answers.entry(answer).or_default() += 1;
+    }
 }
 
 impl Indicators {
@@ -146,10 +188,36 @@ fn annual_income(member: &MemberLedger) -> u32 {
 }
 
 /// Computes the indicators of `ledgers` as of `on`, with households whose
-/// per-capita annual income is under `low_income_line` listed.
-pub fn indicators(ledgers: &[HouseholdLedger], on: Date, low_income_line: u32) -> Indicators {
+/// per-capita annual income is under `low_income_line` listed, and the
+/// answers to `fields`' yes/no and choice fields.
+pub fn indicators(
+    ledgers: &[HouseholdLedger],
+    on: Date,
+    low_income_line: u32,
+    fields: &[ExtraField],
+) -> Indicators {
     let mut res = Indicators::default();
+    let counted: Vec<&ExtraField> = fields
+        .iter()
+        .filter(|f| matches!(f.kind, ExtraKind::YesNo | ExtraKind::Choice(_)))
+        .collect();
+    res.added = counted.iter().map(|f| AddedCount::new(f)).collect();
     for ledger in ledgers {
+        for (field, count) in counted.iter().zip(&mut res.added) {
+            match field.target {
+                Target::Household if field.asks_household(&ledger.record) => {
+                    count.count(ledger.record.extra.get(field.key));
+                }
+                Target::Household => {}
+                Target::Member => {
+                    let asked = (ledger.present_members())
+                        .filter(|m| is_labourer(&m.record, on) && field.asks_member(&m.record, on));
+                    for member in asked {
+                        count.count(member.record.extra.get(field.key));
+                    }
+                }
+            }
+        }
         res.households += 1;
         let members: Vec<&MemberLedger> = ledger.present_members().collect();
         let labourers: Vec<&MemberLedger> = members
@@ -269,6 +337,50 @@ mod tests {
     }
 
     #[test]
+    fn an_added_yes_no_field_is_counted_among_the_labourers_it_asks() {
+        let pension = crate::extra::ExtraKey::parse("pension").unwrap();
+        let field = ExtraField {
+            key: pension,
+            target: Target::Member,
+            zh: "参保".into(),
+            en: "Pension".into(),
+            kind: ExtraKind::YesNo,
+            required: true,
+            applies: None,
+        };
+        let enrolled = |yes: bool| {
+            let mut record = adult(EmploymentStatus::Unemployed);
+            record.extra = crate::extra::Extras::from_iter([(pension, ExtraValue::Bool(yes))]);
+            record
+        };
+        let ledgers = [
+            household("H1", vec![enrolled(true), enrolled(false), child()]),
+            household(
+                "H2",
+                vec![enrolled(true), adult(EmploymentStatus::Unemployed)],
+            ),
+        ];
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, std::slice::from_ref(&field));
+        let count = &res.added[0];
+        assert_eq!(
+            (count.key, count.asked),
+            (pension, 4),
+            "the child is no labourer"
+        );
+        assert_eq!(count.answers["true"], 2);
+        assert_eq!(count.answers["false"], 1);
+        let text = ExtraField {
+            kind: ExtraKind::Text { max: 10 },
+            ..field
+        };
+        assert!(
+            indicators(&ledgers, ON, LOW_INCOME_LINE, &[text])
+                .added
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn counts_labour_households_and_lists_zero_employment() {
         let ledgers = [
             household(
@@ -290,7 +402,7 @@ mod tests {
             ),
         ];
 
-        let res = indicators(&ledgers, ON, LOW_INCOME_LINE);
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, &[]);
 
         assert_eq!(res.households, 3);
         assert_eq!(res.labour_households, 2);
@@ -317,7 +429,7 @@ mod tests {
             household("H2", vec![working(Channel::PublicWelfare, 6, 1000)]),
         ];
 
-        let res = indicators(&ledgers, ON, LOW_INCOME_LINE);
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, &[]);
 
         assert_eq!(
             res.low_income,
@@ -326,7 +438,7 @@ mod tests {
                 per_capita: 6000
             }]
         );
-        assert_eq!(indicators(&ledgers, ON, 12_000).low_income.len(), 2);
+        assert_eq!(indicators(&ledgers, ON, 12_000, &[]).low_income.len(), 2);
     }
 
     #[test]
@@ -352,6 +464,7 @@ mod tests {
             )],
             ON,
             LOW_INCOME_LINE,
+            &[],
         );
         assert_eq!((res.willing_to_train, res.trained_of_willing), (2, 1));
         assert_eq!(res.training_coverage(), Some(0.5));
@@ -370,6 +483,7 @@ mod tests {
             )],
             ON,
             LOW_INCOME_LINE,
+            &[],
         );
         assert_eq!(res.by_channel[&Channel::Workshop], 2);
         assert_eq!(res.by_channel[&Channel::Migrant], 1);
@@ -386,14 +500,14 @@ mod tests {
             ],
         );
         ledger.members[0].left = Some(LeaveReason::MovedOut);
-        let res = indicators(&[ledger], ON, LOW_INCOME_LINE);
+        let res = indicators(&[ledger], ON, LOW_INCOME_LINE, &[]);
         assert_eq!(codes(&res.zero_employment), ["H1"]);
         assert_eq!(res.labourers, 1);
     }
 
     #[test]
     fn no_households_means_no_ratios() {
-        let res = indicators(&[], ON, LOW_INCOME_LINE);
+        let res = indicators(&[], ON, LOW_INCOME_LINE, &[]);
         assert_eq!(res.employment_rate(), None);
         assert_eq!(res.employed_per_labour_household(), None);
     }

@@ -8,7 +8,7 @@ use crate::api;
 use crate::components::chart::{Bar, BarChart};
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
-use crate::i18n::{Msg, label, tr};
+use crate::i18n::{Msg, both, label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
 fn rate(value: Option<f64>) -> String {
@@ -101,6 +101,29 @@ fn Report(report: IndicatorReport) -> impl IntoView {
             text: n.to_string(),
         })
         .collect();
+    // Each added yes/no or choice field as bars of its answers, "是" first.
+    let added = i
+        .added
+        .iter()
+        .map(|count| {
+            let bars: Vec<Bar> = count
+                .answers
+                .iter()
+                .rev()
+                .map(|(answer, &n)| Bar {
+                    label: match answer.as_str() {
+                        "true" => tr(Msg::Yes).to_owned(),
+                        "false" => tr(Msg::No).to_owned(),
+                        code => code.to_owned(),
+                    },
+                    value: f64::from(n),
+                    text: format!("{n} / {}", count.asked),
+                })
+                .collect();
+            let title = both(&count.zh, &count.en).to_owned();
+            view! { <BarChart title bars testid=format!("chart-{}", count.key) /> }
+        })
+        .collect_view();
     let zero = i
         .zero_employment
         .iter()
@@ -116,6 +139,7 @@ fn Report(report: IndicatorReport) -> impl IntoView {
         <BarChart title=tr(DeskMsg::EmploymentRateByGrid).to_owned() bars=by_rate testid="chart-rate".into() />
         <BarChart title=tr(DeskMsg::ZeroEmploymentByGrid).to_owned() bars=by_zero testid="chart-zero".into() />
         <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
+        {added}
         <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
         <ul class="code-list" data-testid="zero-list">{zero}</ul>
         <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{report.low_income_line}{tr(Msg::YuanUnit)}")"</h2>

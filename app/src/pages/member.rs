@@ -16,7 +16,7 @@ use shared::wire::{MemberReport, RosterMember};
 use time::Date;
 
 use crate::components::fields::{Control, Field, reader};
-use crate::i18n::{Locale, Msg, both, label, locale, tr};
+use crate::i18n::{Msg, both, label, tr};
 
 /// A member as the form holds them: last round's record, the edited one,
 /// and whether they join or leave this round.
@@ -223,10 +223,7 @@ fn member_field(draft: &Draft, key: FieldKey, today: Date) -> impl IntoView + us
 
 /// An added field's caption in the current language.
 pub fn caption(field: &ExtraField) -> &str {
-    match locale().get_untracked() {
-        Locale::Zh => &field.zh,
-        Locale::En => &field.en,
-    }
+    both(&field.zh, &field.en)
 }
 
 /// The control an added field's kind asks for.
@@ -236,14 +233,7 @@ pub fn extra_control(kind: &ExtraKind) -> Control {
         ExtraKind::Choice(choices) => Control::Chips(
             choices
                 .iter()
-                .map(|c| {
-                    let label = if locale().get_untracked() == Locale::Zh {
-                        &c.zh
-                    } else {
-                        &c.en
-                    };
-                    (c.code.clone(), label.clone())
-                })
+                .map(|c| (c.code.clone(), both(&c.zh, &c.en).to_owned()))
                 .collect(),
         ),
         ExtraKind::Number { unit, .. } => Control::Number(unit.clone()),

@@ -88,15 +88,18 @@ pub async fn indicators_of<S: Store>(
         .map(|state| (state.place.grid, state.ledger))
         .unzip();
     let on = app.calendar.as_of(round);
+    let fields = (app.fields.of_round(&app.store, round).await?)
+        .map(|set| set.fields)
+        .unwrap_or_default();
     let mut report = IndicatorReport::new(
         round,
         LOW_INCOME_LINE,
-        indicators(&ledgers, on, LOW_INCOME_LINE),
+        indicators(&ledgers, on, LOW_INCOME_LINE, &fields),
     );
     let mut start = 0;
     while let Some(first) = grids.get(start) {
         let end = start + grids[start..].iter().take_while(|g| *g == first).count();
-        let figures = indicators(&ledgers[start..end], on, LOW_INCOME_LINE);
+        let figures = indicators(&ledgers[start..end], on, LOW_INCOME_LINE, &[]);
         report
             .by_grid
             .push(GridFigures::new(first.clone(), &figures));

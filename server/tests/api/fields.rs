@@ -124,6 +124,15 @@ async fn added_fields_are_surveyed_merged_and_exported_from_their_round_on() {
     assert_eq!(member["record"]["extra"]["pension"], true);
     assert_eq!(ledger["record"]["extra"]["subsidy"], 800);
 
+    let report = app.get_ok("/api/v1/indicators").await;
+    let added = &report["indicators"]["added"][0];
+    assert_eq!(added["key"], "pension");
+    assert_eq!(added["answers"]["true"], 1, "the one answer so far");
+    assert!(
+        added["asked"].as_u64().unwrap() > 1,
+        "every labourer it asks"
+    );
+
     let rows = export_csv(&app, ROUND).await;
     let header = &rows[0];
     let column = |name: &str| header.iter().position(|h| h == name);
