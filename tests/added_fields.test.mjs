@@ -121,6 +121,7 @@ test("a field added for the next round is asked offline, required, and exported"
     await group.getByRole("button", { name: "是" }).click();
   }
   await page.getByTestId("review").click();
+  assert.match(await page.getByTestId("summary").innerText(), /参保 是/);
   await page.getByTestId("submit").click();
   await page.getByTestId("submit-saved").waitFor();
 

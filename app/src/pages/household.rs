@@ -217,13 +217,24 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             .map(|draft| {
                 let now = draft.record.get_untracked();
                 let changed = draft.changed();
-                let line = match draft.change.get_untracked() {
+                let mut line = match draft.change.get_untracked() {
                     Some(change) => format!("{} · {}", change_label(change), glance(&now)),
                     None if changed => {
                         format!("{} → {}", glance(&draft.member.record), glance(&now))
                     }
                     None => format!("{} · {}", tr(Msg::Unchanged), glance(&now)),
                 };
+                // The added fields it answers, which the glance leaves out.
+                for write in draft.member.record.extra.diff(&now.extra) {
+                    let field = draft.fields.iter().find(|f| f.key == write.key);
+                    if let (Some(field), Some(value)) = (field, &write.value) {
+                        line.push_str(&format!(
+                            " · {} {}",
+                            caption(field),
+                            value_text(field.shown(value))
+                        ));
+                    }
+                }
                 view! {
                     <li class="summary-line" class:changed=changed>
                         <strong>{now.name.clone()}</strong>
