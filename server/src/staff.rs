@@ -13,8 +13,7 @@ use shared::place::GridCode;
 
 use crate::export::Table;
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
-use crate::import::parse::cell_text;
-use crate::import::sheet::{Sheet, Value, header_columns};
+use crate::import::sheet::{Sheet, Value, cell_in, header_columns};
 
 /// The most rows a staff file may have: a province's teams and grid members.
 pub const MAX_STAFF_ROWS: usize = 20_000;
@@ -141,14 +140,7 @@ pub fn staff_file(sheet: &Sheet) -> Result<StaffFile, Vec<RowIssue>> {
             return Err(vec![RowIssue::file(ImportCode::TooManyRows)]);
         }
         let row = u32::try_from(idx + 2).unwrap_or(u32::MAX);
-        let text = |column: StaffColumn| {
-            columns
-                .get(&column)
-                .and_then(|&i| cells.get(i))
-                .and_then(cell_text)
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty())
-        };
+        let text = |column: StaffColumn| cell_in(&columns, cells, column);
         if let Some(person) = read_row(row, &text, &mut issues) {
             if seen.insert(person.username.clone(), row).is_some() {
                 issues.push(RowIssue::at(

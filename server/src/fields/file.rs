@@ -14,8 +14,7 @@ use shared::validate::IssueCode;
 
 use crate::export::Table;
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
-use crate::import::parse::cell_text;
-use crate::import::sheet::{Sheet, Value, header_columns};
+use crate::import::sheet::{Sheet, Value, cell_in, header_columns};
 
 /// The most fields one file may define.
 pub const MAX_FIELDS: usize = 200;
@@ -156,14 +155,7 @@ pub fn fields_file(sheet: &Sheet, earlier: &[FieldSet]) -> Result<Vec<ExtraField
             return Err(vec![RowIssue::file(ImportCode::TooManyRows)]);
         }
         let row = u32::try_from(idx + 2).unwrap_or(u32::MAX);
-        let cell = |column: FieldColumn| {
-            columns
-                .get(&column)
-                .and_then(|&i| cells.get(i))
-                .and_then(cell_text)
-                .map(|t| t.trim().to_owned())
-                .filter(|t| !t.is_empty())
-        };
+        let cell = |column: FieldColumn| cell_in(&columns, cells, column);
         let before = issues.len();
         let mut at = |column: FieldColumn, code: RowCode| {
             issues.push(RowIssue::at(row, column.header().0, code));

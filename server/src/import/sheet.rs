@@ -65,6 +65,17 @@ pub fn header_columns<C: Copy + Ord>(
     }
 }
 
+/// The text of `column`'s cell in `cells`, trimmed; `None` when the file
+/// has no such column or the cell is empty.
+pub fn cell_in<C: Ord>(columns: &BTreeMap<C, usize>, cells: &[Value], column: C) -> Option<String> {
+    columns
+        .get(&column)
+        .and_then(|&i| cells.get(i))
+        .and_then(super::parse::cell_text)
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
 /// The cells of `bytes`: an XLSX workbook if it is a zip (whatever the
 /// content type says), else CSV.
 pub fn read(bytes: &[u8]) -> Result<Sheet, ImportCode> {
