@@ -301,18 +301,16 @@ impl Sync {
                 .map(|r| r.cursor.clone())
         });
         let mut answer = api::roster(since.as_deref()).await;
+        let mut new_round = None;
         if answer.as_ref().is_ok_and(|delta| delta.round != round) {
             // The quarter changed at the server: the new round starts from the
             // whole roster, whose records (last round's) prefill its surveys.
-            self.session.update(|s| {
-                if let Some(s) = s.as_mut() {
-                    s.round = answer.as_ref().map_or(round, |delta| delta.round);
-                }
-            });
-            if let Some(info) = self.session.get_untracked() {
-                let _ = device::put(Store::State, crate::SESSION_KEY, &info).await;
-            }
             answer = api::roster(None).await;
+            new_round = answer
+                .as_ref()
+                .ok()
+                .map(|r| r.round)
+                .filter(|r| *r != round);
         }
         match answer {
             Ok(delta) if self.changes_nothing(&delta) => {
@@ -332,9 +330,29 @@ impl Sync {
                 self.reached();
                 let pending = self.waiting();
                 let old = self.roster.get_untracked();
-                self.roster.set(Some(merge_roster(old, delta, &pending)));
+                let merged = merge_roster(old, delta, &pending);
+                match (new_round, self.user()) {
+                    // The new round's households are on the phone before the
+                    // session says the new round: a reload in between opens
+                    // last round as it was, never its households in the new.
+                    (Some(new_round), Some(user)) => {
+                        let _ = device::put(Store::State, &roster_key(&user), &merged).await;
+                        self.roster.set(Some(merged));
+                        self.session.update(|s| {
+                            if let Some(s) = s.as_mut() {
+                                s.round = new_round;
+                            }
+                        });
+                        if let Some(info) = self.session.get_untracked() {
+                            let _ = device::put(Store::State, crate::SESSION_KEY, &info).await;
+                        }
+                    }
+                    _ => {
+                        self.roster.set(Some(merged));
+                        self.save_roster();
+                    }
+                }
                 self.roster_error.set(None);
-                self.save_roster();
                 true
             }
             Err(err) if err.is_unauthenticated() => {
