@@ -92,6 +92,12 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
             });
             (Method::POST, "/api/v1/conflicts/resolve".into(), Some(body))
         }
+        "fields" => (Method::GET, "/api/v1/fields".into(), None),
+        // Not a definitions file: an administrator gets past the role to 422.
+        "define fields" => {
+            let path = format!("/api/v1/fields/import?from={ROUND}&dry_run=true");
+            (Method::POST, path, Some(json!({ "not": "a file" })))
+        }
         other => panic!("no endpoint {other}"),
     }
 }
@@ -176,6 +182,12 @@ const MATRIX: &[(&str, Place, [u16; 6])] = &[
     ("resolve", Place::Inside, [401, 403, 404, 404, 403, 403]),
     ("resolve", Place::Outside, [401, 403, 404, 404, 403, 403]),
     ("resolve", Place::OtherArea, [401, 403, 404, 403, 403, 403]),
+    ("fields", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    (
+        "define fields",
+        Place::Inside,
+        [401, 422, 403, 403, 403, 403],
+    ),
 ];
 
 const ROLES: [Option<&str>; 6] = [
