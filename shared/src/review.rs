@@ -12,8 +12,8 @@ use crate::merge::{Conflict, HouseholdLedger, MemberLedger, Provenance};
 use crate::place::PersonId;
 use crate::record::{FieldKey, FieldWrite, HouseholdKey, Membership};
 use crate::wire::{
-    ChangeSummary, ConflictMember, ConflictSide, ConflictSides, HouseholdPlace, MemberReport,
-    OpenConflict, ResolveConflict, Review, ReviewState, Submission, SubmissionId,
+    ChangeSummary, ConflictMember, ConflictSide, ConflictSides, Edits, HouseholdPlace,
+    MemberReport, OpenConflict, ResolveConflict, Review, ReviewState, Submission, SubmissionId,
 };
 
 /// What `open_conflicts` adds to each side: when its submission arrived,
@@ -228,14 +228,18 @@ fn sides_of<W: Clone + PartialEq>(
 /// How conflicts over who belongs to the household are named.
 const MEMBERSHIP: &str = "membership";
 
-/// What one submission wrote to a member, from the member's trail.
-fn writes_of(member: Option<&MemberLedger>, provenance: &Provenance) -> Vec<FieldWrite> {
-    member
-        .into_iter()
-        .flat_map(|m| &m.trail)
-        .filter(|entry| &entry.provenance == provenance)
-        .map(|entry| entry.write.clone())
-        .collect()
+/// What one submission wrote to a member, from the member's trails.
+fn writes_of(member: Option<&MemberLedger>, provenance: &Provenance) -> Edits {
+    Edits {
+        writes: (member.into_iter().flat_map(|m| &m.trail))
+            .filter(|entry| &entry.provenance == provenance)
+            .map(|entry| entry.write.clone())
+            .collect(),
+        extra: (member.into_iter().flat_map(|m| &m.extra_trail))
+            .filter(|entry| &entry.provenance == provenance)
+            .map(|entry| entry.write.clone())
+            .collect(),
+    }
 }
 
 /// The resolution that settles the conflict `request` names in `ledger`
@@ -710,7 +714,7 @@ mod tests {
         );
         assert!(matches!(
             &conflicts[0].sides,
-            ConflictSides::RemovedWhileEdited { edits, .. } if edits[0].write.len() == 1
+            ConflictSides::RemovedWhileEdited { edits, .. } if edits[0].write.writes.len() == 1
         ));
 
         let at = datetime!(2026-11-25 08:00 UTC);
@@ -774,6 +778,29 @@ mod tests {
             key: ExtraKey::parse("pension").unwrap(),
             value: Some(crate::extra::ExtraValue::Bool(enrolled)),
         }
+    }
+
+    #[test]
+    fn a_removal_concurrent_with_an_added_field_shows_that_edit() {
+        let removal = accepted(
+            1,
+            10,
+            &[],
+            &[Said::Change(2, Membership::Left(LeaveReason::MovedOut))],
+        );
+        let edit = accepted(2, 5, &[], &[Said::Extra(Some(2), pension(true))]);
+        let ledger = merge(&[removal, edit]);
+        let (received, names) = info_none();
+        let info = SideInfo {
+            received: &received,
+            names: &names,
+        };
+        let conflicts = open_conflicts(&place(), &ledger, info);
+        assert!(matches!(
+            &conflicts[0].sides,
+            ConflictSides::RemovedWhileEdited { edits, .. }
+                if edits[0].write.writes.is_empty() && edits[0].write.extra == [pension(true)]
+        ));
     }
 
     #[test]

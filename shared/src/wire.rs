@@ -640,8 +640,17 @@ pub enum ConflictSides {
     /// with what each wrote.
     RemovedWhileEdited {
         removal: ConflictSide<Membership>,
-        edits: Vec<ConflictSide<Vec<FieldWrite>>>,
+        edits: Vec<ConflictSide<Edits>>,
     },
+}
+
+/// What one submission wrote to a member: built-in fields and added ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Edits {
+    pub writes: Vec<FieldWrite>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<ExtraWrite>,
 }
 
 /// The member an open conflict is about.

@@ -181,8 +181,9 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
         ConflictSides::RemovedWhileEdited { removal, edits } => {
             let mut all = vec![Side::of(removal, membership_value(removal.write))];
             all.extend(edits.iter().map(|s| {
-                let writes: Vec<String> = s
+                let mut writes: Vec<String> = s
                     .write
+                    .writes
                     .iter()
                     .map(|w| {
                         format!(
@@ -192,6 +193,10 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
                         )
                     })
                     .collect();
+                writes.extend(s.write.extra.iter().map(|w| {
+                    let name = extra_label(&w.key.field_name());
+                    format!("{name}: {}", extra_value(w.value.as_ref()))
+                }));
                 Side::of(s, writes.join("; "))
             }));
             all
@@ -210,22 +215,25 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
             .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
-        // Named as the roster kept on this device names it, if it does.
-        ConflictSides::Extra { .. } => {
-            let RosterCache(cache) = expect_context();
-            let key = ExtraKey::from_field_name(name);
-            cache
-                .with_untracked(|r| {
-                    let fields = r.as_ref().map(|r| r.fields.as_slice()).unwrap_or_default();
-                    let field = fields.iter().find(|f| Some(f.key) == key);
-                    field.map(|f| caption(f).to_owned())
-                })
-                .unwrap_or_else(|| name.to_owned())
-        }
+        ConflictSides::Extra { .. } => extra_label(name),
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
             tr(DeskMsg::MembershipChange).to_owned()
         }
     }
+}
+
+/// An added field named as the roster kept on this device names it, else
+/// by its key.
+fn extra_label(name: &str) -> String {
+    let RosterCache(cache) = expect_context();
+    let key = ExtraKey::from_field_name(name);
+    cache
+        .with_untracked(|r| {
+            let fields = r.as_ref().map(|r| r.fields.as_slice()).unwrap_or_default();
+            let field = fields.iter().find(|f| Some(f.key) == key);
+            field.map(|f| caption(f).to_owned())
+        })
+        .unwrap_or_else(|| name.to_owned())
 }
 
 /// An added field's value as text.
