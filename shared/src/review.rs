@@ -250,7 +250,6 @@ pub fn resolution(
     request: &ResolveConflict,
     captured_at: OffsetDateTime,
 ) -> Result<Submission, ResolveError> {
-    let chosen = |provenance: &Provenance| provenance.submission == Some(request.choose);
     let mut res = Submission {
         id: request.id,
         kind: SubmissionKind::Resolution,
@@ -263,29 +262,21 @@ pub fn resolution(
         members: Vec::new(),
     };
     if let Some(key) = ExtraKey::from_field_name(&request.field) {
-        let candidates = ledger
-            .conflicts
-            .iter()
-            .find_map(|c| match c {
-                Conflict::Extra {
-                    person,
-                    field,
-                    candidates,
-                } if *field == key && person == &request.member => Some(candidates),
-                _ => None,
-            })
-            .ok_or(ResolveError::NoSuchConflict)?;
-        let (write, _) = candidates
-            .iter()
-            .find(|(_, p)| chosen(p))
-            .ok_or(ResolveError::NotASide)?;
+        let write = chosen_write(ledger, request.choose, |c| match c {
+            Conflict::Extra {
+                person,
+                field,
+                candidates,
+            } if *field == key && person == &request.member => Some(candidates),
+            _ => None,
+        })?;
         match &request.member {
-            None => res.household_extra.push(write.clone()),
+            None => res.household_extra.push(write),
             Some(person) => res.members.push(MemberReport {
                 person: person.clone(),
                 membership: None,
                 writes: Vec::new(),
-                extra: vec![write.clone()],
+                extra: vec![write],
             }),
         }
         return Ok(res);
@@ -295,19 +286,11 @@ pub fn resolution(
             .iter()
             .find(|k| k.name() == request.field)
             .ok_or(ResolveError::UnknownField)?;
-        let candidates = ledger
-            .conflicts
-            .iter()
-            .find_map(|c| match c {
-                Conflict::Household { field, candidates } if field == key => Some(candidates),
-                _ => None,
-            })
-            .ok_or(ResolveError::NoSuchConflict)?;
-        let (write, _) = candidates
-            .iter()
-            .find(|(_, p)| chosen(p))
-            .ok_or(ResolveError::NotASide)?;
-        res.household_writes.push(write.clone());
+        let write = chosen_write(ledger, request.choose, |c| match c {
+            Conflict::Household { field, candidates } if field == key => Some(candidates),
+            _ => None,
+        })?;
+        res.household_writes.push(write);
         return Ok(res);
     };
     let mut report = MemberReport {
@@ -323,26 +306,34 @@ pub fn resolution(
             .iter()
             .find(|k| k.name() == request.field)
             .ok_or(ResolveError::UnknownField)?;
-        let candidates = ledger
-            .conflicts
-            .iter()
-            .find_map(|c| match c {
-                Conflict::Field {
-                    person: p,
-                    field,
-                    candidates,
-                } if p == person && field == key => Some(candidates),
-                _ => None,
-            })
-            .ok_or(ResolveError::NoSuchConflict)?;
-        let (write, _) = candidates
-            .iter()
-            .find(|(_, p)| chosen(p))
-            .ok_or(ResolveError::NotASide)?;
-        report.writes.push(write.clone());
+        let write = chosen_write(ledger, request.choose, |c| match c {
+            Conflict::Field {
+                person: p,
+                field,
+                candidates,
+            } if p == person && field == key => Some(candidates),
+            _ => None,
+        })?;
+        report.writes.push(write);
     }
     res.members.push(report);
     Ok(res)
+}
+
+/// The write of the side `choose` of the conflict `pick` finds.
+fn chosen_write<'a, W: Clone + 'a>(
+    ledger: &'a HouseholdLedger,
+    choose: SubmissionId,
+    pick: impl Fn(&'a Conflict) -> Option<&'a Vec<(W, Provenance)>>,
+) -> Result<W, ResolveError> {
+    let candidates = (ledger.conflicts.iter())
+        .find_map(pick)
+        .ok_or(ResolveError::NoSuchConflict)?;
+    candidates
+        .iter()
+        .find(|(_, p)| p.submission == Some(choose))
+        .map(|(write, _)| write.clone())
+        .ok_or(ResolveError::NotASide)
 }
 
 /// Whether `sub` is the resolution `request` asks for, so that a retry of
