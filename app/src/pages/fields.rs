@@ -13,7 +13,9 @@ use shared::wire::{DefinedFields, FieldsView};
 use crate::Session;
 use crate::api::{self, ImportError, RowError};
 use crate::components::fields::{Control, Field};
-use crate::components::file_import::{RowErrors, picked_file};
+use crate::components::file_import::{
+    CheckPassed, FilePick, RowErrors, TemplateLinks, picked_file,
+};
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
 use crate::i18n::{both, tr};
@@ -76,14 +78,7 @@ pub fn FieldsPage() -> impl IntoView {
             <h1 class="page-title">{tr(DeskMsg::SurveyFields)}</h1>
             <p class="status-line">{tr(DeskMsg::SurveyFieldsHint)}</p>
             {move || view_of.get().map(|v| view! { <Versions view=v /> })}
-            <div class="page-actions">
-                <a class="secondary" href="/api/v1/fields/template?format=xlsx" download data-testid="fields-template-xlsx">
-                    {tr(DeskMsg::TemplateXlsx)}
-                </a>
-                <a class="secondary" href="/api/v1/fields/template?format=csv" download>
-                    {tr(DeskMsg::TemplateCsv)}
-                </a>
-            </div>
+            <TemplateLinks path="/api/v1/fields/template" testid="fields-template" />
             <Field
                 caption=tr(DeskMsg::FromRound).to_owned()
                 control=Control::Chips(rounds)
@@ -94,29 +89,19 @@ pub fn FieldsPage() -> impl IntoView {
                 })
                 testid="fields-from".into()
             />
-            <label class="secondary wide file-pick">
-                {tr(DeskMsg::PickFieldsFile)}
-                <input
-                    type="file"
-                    node_ref=input
-                    accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    data-testid="fields-file"
-                    on:change=move |_| send(true)
-                />
-            </label>
+            <FilePick caption=tr(DeskMsg::PickFieldsFile) input testid="fields-file" on_pick=Callback::new(move |()| send(true)) />
             {move || match stage.get() {
                 Stage::NoFile => ().into_any(),
                 Stage::Sending => view! { <p class="status">{tr(DeskMsg::Checking)}</p> }.into_any(),
                 Stage::Checked(set) => view! {
-                    <div class="notice" data-testid="fields-check">
-                        <p><strong>{tr(DeskMsg::CheckPassed)}</strong></p>
+                    <CheckPassed
+                        testid="fields-check"
+                        confirm=tr(DeskMsg::ConfirmFields)
+                        confirm_testid="fields-confirm"
+                        on_confirm=Callback::new(move |()| send(false))
+                    >
                         <FieldList set />
-                    </div>
-                    <div class="submit-bar">
-                        <button class="primary" data-testid="fields-confirm" on:click=move |_| send(false)>
-                            {tr(DeskMsg::ConfirmFields)}
-                        </button>
-                    </div>
+                    </CheckPassed>
                 }.into_any(),
                 Stage::Kept(set) => view! {
                     <p class="accepted" role="status" data-testid="fields-kept">

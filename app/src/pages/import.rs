@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ImportCounts, ImportError, ImportReport, RowError};
-use crate::components::file_import::{RowErrors, picked_file};
+use crate::components::file_import::{
+    CheckPassed, FilePick, RowErrors, TemplateLinks, picked_file,
+};
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, tr};
@@ -48,24 +50,8 @@ pub fn ImportPage() -> impl IntoView {
         <section class="import">
             <h1 class="page-title">{tr(DeskMsg::ImportRoster)}</h1>
             <p class="status-line">{tr(DeskMsg::ImportHint)}</p>
-            <div class="page-actions">
-                <a class="secondary" href="/api/v1/roster/template?format=xlsx" download data-testid="template-xlsx">
-                    {tr(DeskMsg::TemplateXlsx)}
-                </a>
-                <a class="secondary" href="/api/v1/roster/template?format=csv" download data-testid="template-csv">
-                    {tr(DeskMsg::TemplateCsv)}
-                </a>
-            </div>
-            <label class="secondary wide file-pick">
-                {tr(DeskMsg::PickRosterFile)}
-                <input
-                    type="file"
-                    node_ref=input
-                    accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    data-testid="roster-file"
-                    on:change=move |_| send(true)
-                />
-            </label>
+            <TemplateLinks path="/api/v1/roster/template" testid="template" />
+            <FilePick caption=tr(DeskMsg::PickRosterFile) input testid="roster-file" on_pick=Callback::new(move |()| send(true)) />
             <p class="status" data-testid="picked-file">
                 {move || {
                     stage.track();
@@ -78,15 +64,14 @@ pub fn ImportPage() -> impl IntoView {
                 Stage::NoFile => ().into_any(),
                 Stage::Sending => view! { <p class="status">{tr(DeskMsg::Checking)}</p> }.into_any(),
                 Stage::Checked(report) => view! {
-                    <div class="notice" data-testid="import-check">
-                        <p><strong>{tr(DeskMsg::CheckPassed)}</strong></p>
+                    <CheckPassed
+                        testid="import-check"
+                        confirm=tr(DeskMsg::ConfirmImport)
+                        confirm_testid="import-confirm"
+                        on_confirm=Callback::new(move |()| send(false))
+                    >
                         <Counts report />
-                    </div>
-                    <div class="submit-bar">
-                        <button class="primary" data-testid="import-confirm" on:click=move |_| send(false)>
-                            {tr(DeskMsg::ConfirmImport)}
-                        </button>
-                    </div>
+                    </CheckPassed>
                 }.into_any(),
                 Stage::Imported(report) => view! {
                     <div class="notice" role="status" data-testid="import-done">

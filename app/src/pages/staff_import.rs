@@ -8,7 +8,9 @@ use leptos::task::spawn_local;
 use shared::wire::{StaffAccount, StaffImport};
 
 use crate::api::{self, ImportError, RowError};
-use crate::components::file_import::{RowErrors, picked_file};
+use crate::components::file_import::{
+    CheckPassed, FilePick, RowErrors, TemplateLinks, picked_file,
+};
 use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
 
@@ -48,37 +50,20 @@ pub fn StaffImportPanel(on_imported: Callback<()>) -> impl IntoView {
     view! {
         <section class="staff-import" data-testid="staff-import">
             <p class="status-line">{tr(DeskMsg::StaffImportHint)}</p>
-            <div class="page-actions">
-                <a class="secondary" href="/api/v1/users/template?format=xlsx" download data-testid="staff-template-xlsx">
-                    {tr(DeskMsg::TemplateXlsx)}
-                </a>
-                <a class="secondary" href="/api/v1/users/template?format=csv" download>
-                    {tr(DeskMsg::TemplateCsv)}
-                </a>
-            </div>
-            <label class="secondary wide file-pick">
-                {tr(DeskMsg::PickStaffFile)}
-                <input
-                    type="file"
-                    node_ref=input
-                    accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    data-testid="staff-file"
-                    on:change=move |_| send(true)
-                />
-            </label>
+            <TemplateLinks path="/api/v1/users/template" testid="staff-template" />
+            <FilePick caption=tr(DeskMsg::PickStaffFile) input testid="staff-file" on_pick=Callback::new(move |()| send(true)) />
             {move || match stage.get() {
                 Stage::NoFile => ().into_any(),
                 Stage::Sending => view! { <p class="status">{tr(DeskMsg::Checking)}</p> }.into_any(),
                 Stage::Checked(report) => view! {
-                    <div class="notice" data-testid="staff-check">
-                        <p><strong>{tr(DeskMsg::CheckPassed)}</strong></p>
+                    <CheckPassed
+                        testid="staff-check"
+                        confirm=tr(DeskMsg::ConfirmImport)
+                        confirm_testid="staff-confirm"
+                        on_confirm=Callback::new(move |()| send(false))
+                    >
                         <Counts report />
-                    </div>
-                    <div class="submit-bar">
-                        <button class="primary" data-testid="staff-confirm" on:click=move |_| send(false)>
-                            {tr(DeskMsg::ConfirmImport)}
-                        </button>
-                    </div>
+                    </CheckPassed>
                 }.into_any(),
                 Stage::Imported(report) => view! { <PrintSheet report /> }.into_any(),
                 Stage::Refused(errors) => view! { <RowErrors errors /> }.into_any(),
