@@ -26,7 +26,6 @@ use crate::i18n::{Msg, tr};
 use crate::pages::desk::{self, Screen};
 use crate::pages::household::HouseholdPage;
 use crate::pages::login::LoginPage;
-use crate::pages::outbox::OutboxPage;
 use crate::pages::roster::RosterPage;
 use crate::sync::Sync;
 
@@ -164,7 +163,6 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
                             <Route path=path!("/households/:code") view=HouseholdPage />
-                            <Route path=path!("/outbox") view=OutboxPage />
                             <Route path=path!("/:page") view=DeskOrHome />
                         </Routes>
                     }.into_any(),

@@ -1,8 +1,10 @@
-//! The supervisors' screens, and the user's own account, loaded the first
-//! time one is opened: each view is a `#[lazy]` function, which the build
-//! splits into a module of its own, so a phone that only surveys never
-//! downloads them. One route (`/:page`) leads to them all: a route of its
-//! own for each would cost the shell more router code than `Screen` does.
+//! The supervisors' screens, the user's own account and the outbox, loaded
+//! the first time one is opened: each view is a `#[lazy]` function, which
+//! the build splits into a module of its own, so the first download of a
+//! phone that only surveys stays small (the service worker still keeps
+//! them all, so they open offline). One route (`/:page`) leads to them
+//! all: a route of its own for each would cost the shell more router code
+//! than `Screen` does.
 
 use leptos::prelude::*;
 
@@ -15,6 +17,7 @@ use crate::pages::gaps::GapsPage;
 use crate::pages::import::ImportPage;
 use crate::pages::indicators::IndicatorsPage;
 use crate::pages::map::MapPage;
+use crate::pages::outbox::OutboxPage;
 use crate::pages::review::ReviewPage;
 
 /// A screen reached through this module, by its path.
@@ -30,6 +33,7 @@ pub enum Screen {
     Account,
     Accounts,
     Fields,
+    Outbox,
 }
 
 impl Screen {
@@ -46,6 +50,7 @@ impl Screen {
             "account" => Screen::Account,
             "accounts" => Screen::Accounts,
             "fields" => Screen::Fields,
+            "outbox" => Screen::Outbox,
             _ => return None,
         })
     }
@@ -101,6 +106,11 @@ fn fields_view() -> AnyView {
     view! { <FieldsPage /> }.into_any()
 }
 
+#[lazy]
+fn outbox_view() -> AnyView {
+    view! { <OutboxPage /> }.into_any()
+}
+
 /// The screen, once its module is loaded.
 pub fn open(screen: Screen) -> impl IntoView {
     Suspend::new(async move {
@@ -115,6 +125,7 @@ pub fn open(screen: Screen) -> impl IntoView {
             Screen::Account => account_view().await,
             Screen::Accounts => accounts_view().await,
             Screen::Fields => fields_view().await,
+            Screen::Outbox => outbox_view().await,
         }
     })
 }
