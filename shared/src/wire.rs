@@ -682,6 +682,10 @@ pub struct OpenConflict {
 pub struct ConflictList {
     pub round: Round,
     pub conflicts: Vec<OpenConflict>,
+    /// The added fields of the round, so that their conflicts are named as
+    /// the form names them, choices included.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<ExtraField>,
 }
 
 /// `POST /api/v1/conflicts/resolve`: settle one conflict by choosing a

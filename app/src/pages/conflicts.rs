@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::extra::{ExtraKey, ExtraValue};
+use std::sync::Arc;
+
+use shared::extra::{ExtraField, ExtraKey, ExtraValue};
 use shared::record::{FieldKey, HouseholdKey, Membership};
 use shared::wire::{
     ConflictList, ConflictSide, ConflictSides, OpenConflict, ResolveConflict, SubmissionId,
 };
 use uuid::Uuid;
 
-use crate::RosterCache;
 use crate::api;
 use crate::components::header::{Header, clock};
 use crate::desk_text::DeskMsg;
@@ -36,11 +37,16 @@ pub fn ConflictsPage() -> impl IntoView {
                 Some(list) if list.conflicts.is_empty() => {
                     view! { <p class="status" data-testid="conflicts-empty">{tr(DeskMsg::NoConflicts)}</p> }.into_any()
                 }
-                Some(list) => view! {
-                    <ul class="review-list">
-                        {list.conflicts.into_iter().map(|conflict| view! { <ConflictRow conflict /> }).collect_view()}
-                    </ul>
-                }.into_any(),
+                Some(list) => {
+                    let fields = Arc::new(list.fields);
+                    view! {
+                        <ul class="review-list">
+                            {list.conflicts.into_iter().map(|conflict| view! {
+                                <ConflictRow conflict fields=fields.clone() />
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
             }}
         </section>
     }
@@ -78,7 +84,7 @@ enum Choosing {
 }
 
 #[component]
-fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
+fn ConflictRow(conflict: OpenConflict, fields: Arc<Vec<ExtraField>>) -> impl IntoView {
     let state = RwSignal::new(Choosing::Idle);
     let failure = RwSignal::new(None::<String>);
     let place = &conflict.household;
@@ -88,8 +94,8 @@ fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
         .as_ref()
         .and_then(|m| m.name.clone())
         .unwrap_or_default();
-    let sides = sides_of(&conflict.sides);
-    let field = field_label(&conflict.field, &conflict.sides);
+    let sides = sides_of(&conflict.sides, &fields);
+    let field = field_label(&conflict.field, &conflict.sides, &fields);
     let choose = {
         let member = conflict.member.as_ref().map(|m| m.person.clone());
         let field = conflict.field.clone();
@@ -160,7 +166,7 @@ fn ConflictRow(conflict: OpenConflict) -> impl IntoView {
     }
 }
 
-fn sides_of(sides: &ConflictSides) -> Vec<Side> {
+fn sides_of(sides: &ConflictSides, fields: &[ExtraField]) -> Vec<Side> {
     match sides {
         ConflictSides::Field { sides } => sides
             .iter()
@@ -172,7 +178,7 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
             .collect(),
         ConflictSides::Extra { sides } => sides
             .iter()
-            .map(|s| Side::of(s, extra_value(s.write.value.as_ref())))
+            .map(|s| Side::of(s, extra_value(fields, s.write.key, s.write.value.as_ref())))
             .collect(),
         ConflictSides::Membership { sides } => sides
             .iter()
@@ -194,8 +200,8 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
                     })
                     .collect();
                 writes.extend(s.write.extra.iter().map(|w| {
-                    let name = extra_label(&w.key.field_name());
-                    format!("{name}: {}", extra_value(w.value.as_ref()))
+                    let name = extra_label(fields, &w.key.field_name());
+                    format!("{name}: {}", extra_value(fields, w.key, w.value.as_ref()))
                 }));
                 Side::of(s, writes.join("; "))
             }));
@@ -205,7 +211,7 @@ fn sides_of(sides: &ConflictSides) -> Vec<Side> {
 }
 
 /// The conflict's field as people call it.
-fn field_label(name: &str, sides: &ConflictSides) -> String {
+fn field_label(name: &str, sides: &ConflictSides, fields: &[ExtraField]) -> String {
     match sides {
         ConflictSides::Household { .. } => HouseholdKey::named(name)
             .map(|k| both(k.zh(), k.en()))
@@ -215,34 +221,36 @@ fn field_label(name: &str, sides: &ConflictSides) -> String {
             .map(|k| both(k.zh(), k.en()))
             .unwrap_or(name)
             .to_owned(),
-        ConflictSides::Extra { .. } => extra_label(name),
+        ConflictSides::Extra { .. } => extra_label(fields, name),
         ConflictSides::Membership { .. } | ConflictSides::RemovedWhileEdited { .. } => {
             tr(DeskMsg::MembershipChange).to_owned()
         }
     }
 }
 
-/// An added field named as the roster kept on this device names it, else
-/// by its key.
-fn extra_label(name: &str) -> String {
-    let RosterCache(cache) = expect_context();
+/// An added field named as the round's definitions name it, else by its
+/// key.
+fn extra_label(fields: &[ExtraField], name: &str) -> String {
     let key = ExtraKey::from_field_name(name);
-    cache
-        .with_untracked(|r| {
-            let fields = r.as_ref().map(|r| r.fields.as_slice()).unwrap_or_default();
-            let field = fields.iter().find(|f| Some(f.key) == key);
-            field.map(|f| caption(f).to_owned())
-        })
-        .unwrap_or_else(|| name.to_owned())
+    match fields.iter().find(|f| Some(f.key) == key) {
+        Some(field) => caption(field).to_owned(),
+        None => name.to_owned(),
+    }
 }
 
-/// An added field's value as text.
-fn extra_value(value: Option<&ExtraValue>) -> String {
-    match value {
-        None => tr(Msg::NotSet).to_owned(),
-        Some(ExtraValue::Bool(b)) => tr(if *b { Msg::Yes } else { Msg::No }).to_owned(),
-        Some(ExtraValue::Int(n)) => n.to_string(),
-        Some(ExtraValue::Text(text)) => text.clone(),
+/// An added field's value in words: a choice by its label, a number with
+/// its unit.
+fn extra_value(fields: &[ExtraField], key: ExtraKey, value: Option<&ExtraValue>) -> String {
+    let Some(value) = value else {
+        return tr(Msg::NotSet).to_owned();
+    };
+    match fields.iter().find(|f| f.key == key) {
+        Some(field) => value_text(field.shown(value)),
+        None => match value {
+            ExtraValue::Bool(b) => tr(if *b { Msg::Yes } else { Msg::No }).to_owned(),
+            ExtraValue::Int(n) => n.to_string(),
+            ExtraValue::Text(text) => text.clone(),
+        },
     }
 }
 

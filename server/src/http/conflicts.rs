@@ -69,7 +69,14 @@ pub async fn list<S: Store>(
         })
         .collect();
     tracing::Span::current().record("n", conflicts.len());
-    Ok(Json(ConflictList { round, conflicts }))
+    let fields = (app.fields.of_round(&app.store, round).await?)
+        .map(|set| set.fields)
+        .unwrap_or_default();
+    Ok(Json(ConflictList {
+        round,
+        conflicts,
+        fields,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/conflicts/resolve", tag = "review", operation_id = "resolve_conflict",

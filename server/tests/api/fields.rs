@@ -208,3 +208,63 @@ async fn definitions_are_refused_whole_with_every_error_and_only_administrators_
     let res = define(&app, DEFINITIONS, ROUND, false).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_conflict_over_an_added_field_comes_with_the_rounds_definitions() {
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+    let subsidy = "字段编号,对象,中文名称,英文名称,类型,最小值,最大值,单位\r\n\
+        subsidy,户,今年领取就业奖补,Employment subsidy,数字,0,50000,元\r\n";
+    assert_eq!(
+        define(&app, subsidy, ROUND, false).await.status(),
+        StatusCode::OK
+    );
+    let res = app
+        .post_json(
+            "/api/v1/users",
+            &json!({
+                "username": "wang.li", "display_name": "驻点工作队 王丽", "password": "s3cret-pass",
+                "role": "surveyor", "grid": "G1",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // Two surveyors from the same roster, each with another amount.
+    app.login_as("surveyor").await;
+    let household = app.roster().await["households"][0].clone();
+    let mut first = submission("6a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3", &household, 10);
+    first["household_extra"] = json!([{ "key": "subsidy", "value": 800 }]);
+    assert_eq!(
+        app.post_submission(&first).await.status(),
+        StatusCode::CREATED
+    );
+    app.login("wang.li", "s3cret-pass").await;
+    let mut second = submission("7b2c3d4e-5f6a-4b7c-9d8e-9fa0b1c2d3e4", &household, 10);
+    second["household_extra"] = json!([{ "key": "subsidy", "value": 900 }]);
+    assert_eq!(
+        app.post_submission(&second).await.status(),
+        StatusCode::CREATED
+    );
+
+    app.login_as("supervisor").await;
+    let list = app.conflicts(&format!("round={ROUND}")).await;
+    let conflicts = list["conflicts"].as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{list}");
+    assert_eq!(conflicts[0]["kind"], "extra");
+    assert_eq!(conflicts[0]["field"], "extra.subsidy");
+    let values: Vec<&Value> = conflicts[0]["sides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| &s["write"]["value"])
+        .collect();
+    assert_eq!(values, [&json!(800), &json!(900)]);
+    // What the screen names the field and its values by.
+    assert_eq!(list["fields"][0]["key"], "subsidy");
+    assert_eq!(list["fields"][0]["zh"], "今年领取就业奖补");
+    assert_eq!(list["fields"][0]["kind"]["number"]["unit"], "元");
+
+    let earlier = app.conflicts("round=2026Q3").await;
+    assert!(earlier.get("fields").is_none(), "{earlier}");
+}
