@@ -128,7 +128,7 @@ pub async fn post<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/fields/template", tag = "fields",
     operation_id = "fields_template",
-    params(("format" = Option<String>, Query, description = "xlsx (the default) or csv")),
+    params(TemplateQuery),
     responses(
         (status = 200,
             description = "The definitions template: its columns and three example fields. docs/fields.md describes each column.",

@@ -155,14 +155,17 @@ pub fn rejected(issues: &[RowIssue], lang: Lang) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
-#[derive(Debug, Deserialize)]
+/// `?format=` of every template download.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
+    /// xlsx (the default) or csv
     pub format: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/roster/template", tag = "roster",
     operation_id = "roster_template",
-    params(("format" = Option<String>, Query, description = "xlsx (the default) or csv")),
+    params(TemplateQuery),
     responses(
         (status = 200,
             description = "The roster template: every column the import reads, headers in Chinese, and one \

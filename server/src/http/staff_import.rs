@@ -264,7 +264,7 @@ async fn plan<S: Store>(
 
 #[utoipa::path(get, path = "/api/v1/users/template", tag = "admin",
     operation_id = "staff_template",
-    params(("format" = Option<String>, Query, description = "xlsx (the default) or csv")),
+    params(TemplateQuery),
     responses(
         (status = 200, description = "The staff template: its columns, headers in Chinese, and two example people",
             content(

@@ -78,6 +78,20 @@ async fn the_document_covers_every_endpoint_and_resolves() {
             assert!(names.contains(&name), "{path} documents {name}: {names:?}");
         }
     }
+    // Every template download says which formats it gives.
+    for path in [
+        "/api/v1/roster/template",
+        "/api/v1/users/template",
+        "/api/v1/fields/template",
+    ] {
+        let format = &doc["paths"][path]["get"]["parameters"][0];
+        assert_eq!(format["name"], "format", "{path}");
+        assert_eq!(format["in"], "query", "{path}");
+        assert!(
+            format["description"].as_str().unwrap().contains("csv"),
+            "{path}: {format}"
+        );
+    }
     let schemas = &doc["components"]["schemas"];
     for name in [
         "Submission",
