@@ -5,7 +5,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, in_roster, spawn_app, submission};
+use crate::helpers::{
+    ROUND, TEAMMATE, TestApp, add_teammate, in_roster, login_teammate, spawn_app, submission,
+};
 
 const BY_LI: &str = "6a1b2c3d-4e5f-4a6b-8c7d-8e9fa0b1c2d3";
 const BY_WANG: &str = "7b2c3d4e-5f6a-4b7c-9d8e-9fa0b1c2d3e4";
@@ -15,27 +17,14 @@ const RESOLUTION: &str = "8c3d4e5f-6a7b-4c8d-8e9f-a0b1c2d3e4f5";
 /// roster: the first member's months worked, 10 by one and 11 by the other.
 /// Returns the household as both phones had it.
 async fn conflicting_surveys(app: &TestApp) -> Value {
-    app.login_as("admin").await;
-    let res = app
-        .post_json(
-            "/api/v1/users",
-            &json!({
-                "username": "wang.li", "display_name": "驻点工作队 王丽", "password": "s3cret-pass",
-                "role": "surveyor", "grid": "G1",
-            }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    add_teammate(app).await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
     let res = app
         .post_submission(&submission(BY_LI, &household, 10))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(
-        app.login("wang.li", "s3cret-pass").await.status(),
-        StatusCode::OK
-    );
+    login_teammate(app).await;
     let res = app
         .post_submission(&submission(BY_WANG, &household, 11))
         .await;
@@ -113,7 +102,7 @@ async fn the_list_shows_both_sides_with_who_recorded_each_and_when() {
             (
                 json!(11),
                 json!(BY_WANG),
-                json!("wang.li"),
+                json!(TEAMMATE),
                 json!("驻点工作队 王丽"),
                 true
             ),
@@ -181,7 +170,7 @@ async fn choosing_a_side_settles_the_conflict_and_the_trail_keeps_both_values() 
         months_trail(&ledger),
         [
             (json!(10), json!("surveyor"), json!("superseded")),
-            (json!(11), json!("wang.li"), json!("superseded")),
+            (json!(11), json!(TEAMMATE), json!("superseded")),
             (json!(10), json!("supervisor"), json!("stands")),
         ]
     );
@@ -227,7 +216,7 @@ async fn a_resolution_posted_as_a_submission_settles_it_the_same_way() {
         months_trail(&ledger),
         [
             (json!(10), json!("surveyor"), json!("superseded")),
-            (json!(11), json!("wang.li"), json!("superseded")),
+            (json!(11), json!(TEAMMATE), json!("superseded")),
             (json!(11), json!("supervisor"), json!("stands")),
         ]
     );

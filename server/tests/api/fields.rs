@@ -6,7 +6,9 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, TestApp, field_codes, row_errors, spawn_app, submission};
+use crate::helpers::{
+    ROUND, TestApp, add_teammate, field_codes, login_teammate, row_errors, spawn_app, submission,
+};
 
 const DEFINITIONS: &str = "\u{feff}字段编号,对象,中文名称,英文名称,类型,选项,最小值,最大值,单位,必填,适用条件\r\n\
     pension,成员,参加养老保险,Pension insurance,是否,,,,,是,年龄 >= 16 且 劳动能力 = 技能劳动力、普通劳动力、弱劳动力或半劳动力\r\n\
@@ -219,16 +221,7 @@ async fn a_conflict_over_an_added_field_comes_with_the_rounds_definitions() {
         define(&app, subsidy, ROUND, false).await.status(),
         StatusCode::OK
     );
-    let res = app
-        .post_json(
-            "/api/v1/users",
-            &json!({
-                "username": "wang.li", "display_name": "驻点工作队 王丽", "password": "s3cret-pass",
-                "role": "surveyor", "grid": "G1",
-            }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    add_teammate(&app).await;
 
     // Two surveyors from the same roster, each with another amount.
     app.login_as("surveyor").await;
@@ -239,7 +232,7 @@ async fn a_conflict_over_an_added_field_comes_with_the_rounds_definitions() {
         app.post_submission(&first).await.status(),
         StatusCode::CREATED
     );
-    app.login("wang.li", "s3cret-pass").await;
+    login_teammate(&app).await;
     let mut second = submission("7b2c3d4e-5f6a-4b7c-9d8e-9fa0b1c2d3e4", &household, 10);
     second["household_extra"] = json!([{ "key": "subsidy", "value": 900 }]);
     assert_eq!(

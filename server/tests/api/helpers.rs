@@ -282,6 +282,30 @@ pub async fn add_other_area(app: &TestApp) {
     );
 }
 
+/// A second surveyor of grid 1 (驻点工作队 王丽), added by the
+/// administrator, who stays logged in.
+pub const TEAMMATE: &str = "wang.li";
+const TEAMMATE_PASSWORD: &str = "s3cret-pass";
+
+pub async fn add_teammate(app: &TestApp) {
+    app.login_as("admin").await;
+    let res = app
+        .post_json(
+            "/api/v1/users",
+            &json!({
+                "username": TEAMMATE, "display_name": "驻点工作队 王丽", "password": TEAMMATE_PASSWORD,
+                "role": "surveyor", "grid": "G1",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+pub async fn login_teammate(app: &TestApp) {
+    let res = app.login(TEAMMATE, TEAMMATE_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
 /// The household `code` in a roster or roster delta, if it is there.
 pub fn in_roster<'a>(roster: &'a Value, code: &str) -> Option<&'a Value> {
     roster["households"]
