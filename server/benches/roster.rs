@@ -6,9 +6,9 @@
 //!
 //! `cargo bench -p server --bench roster`
 
-use serde_json::{Value, json};
-use server::settings::Settings;
-use shared::round::Round;
+mod support;
+
+use serde_json::Value;
 
 async fn wire_bytes(client: &reqwest::Client, url: &str, encoding: &str) -> usize {
     let res = client
@@ -25,33 +25,14 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        let settings = Settings {
-            demo: true,
-            round: Some(Round::parse("2026Q4").expect("valid round")),
-            ..Settings::local(format!(
-                "sqlite://{}",
-                dir.path().join("roster.db").display()
-            ))
-        };
-        let app = server::build(settings).await.expect("server starts");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
+        let base = support::demo_server(&dir).await;
 
         println!(
             "{:<34} {:>10} {:>10} {:>10}",
             "sync", "identity", "gzip", "br"
         );
         for user in ["supervisor", "surveyor"] {
-            let client = reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .expect("client");
-            client
-                .post(format!("{base}/api/v1/session"))
-                .json(&json!({ "username": user, "password": "demo" }))
-                .send()
-                .await
-                .expect("login");
+            let client = support::logged_in(&base, user).await;
             let url = format!("{base}/api/v1/roster");
             let roster: Value = client
                 .get(&url)

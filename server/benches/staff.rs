@@ -7,9 +7,9 @@
 
 use std::time::Instant;
 
-use serde_json::{Value, json};
-use server::settings::Settings;
-use shared::round::Round;
+use serde_json::Value;
+
+mod support;
 
 /// `PEOPLE` rows: one in eight a resident work team member, the others
 /// grid members, in the demo's two grids.
@@ -54,27 +54,8 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
         let dir = tempfile::tempdir().expect("temp dir");
-        let settings = Settings {
-            demo: true,
-            round: Some(Round::parse("2026Q4").expect("valid round")),
-            ..Settings::local(format!(
-                "sqlite://{}",
-                dir.path().join("staff.db").display()
-            ))
-        };
-        let app = server::build(settings).await.expect("server starts");
-        let base = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped());
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .expect("client");
-        client
-            .post(format!("{base}/api/v1/session"))
-            .json(&json!({ "username": "admin", "password": "demo" }))
-            .send()
-            .await
-            .expect("login");
+        let base = support::demo_server(&dir).await;
+        let client = support::logged_in(&base, "admin").await;
         let csv = staff_csv(people);
 
         let (checked, _) = timed_import(&client, &base, &csv, true).await;
