@@ -45,6 +45,7 @@ fn seed() -> Seed {
             code: grid.clone(),
             name: "第一网格".into(),
             area: "基准".into(),
+            parent: None,
             boundary: None,
         }],
         users: vec![Credentials {

@@ -163,6 +163,19 @@ closed_list! {
 }
 
 closed_list! {
+    /// 层级: a level of the place tree, from the city down to the building.
+    /// A grid may sit under another grid, up to three deep.
+    Level {
+        City = "city", "市(州)", "City";
+        County = "county", "县(市、区)", "County";
+        Township = "township", "乡镇(街道)", "Township";
+        Area = "area", "安置区", "Resettlement area";
+        Grid = "grid", "网格", "Grid";
+        Building = "building", "楼栋", "Building";
+    }
+}
+
+closed_list! {
     /// 增员原因: why a person joined the household.
     JoinReason {
         Newborn = "newborn", "新生儿", "Newborn";
@@ -236,6 +249,7 @@ mod tests {
         check_codes_unique::<Training>();
         check_codes_unique::<VisitOutcome>();
         check_codes_unique::<Role>();
+        check_codes_unique::<Level>();
         check_codes_unique::<JoinReason>();
         check_codes_unique::<LeaveReason>();
         check_codes_unique::<SubmissionKind>();

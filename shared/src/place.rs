@@ -1,8 +1,13 @@
-//! The places a ledger is kept for: area → grid → building → household → person.
+//! The places a ledger is kept for, a tree: city → county → township →
+//! resettlement area → grids in one to three levels → building → household
+//! → person. Every place down to the grid has a `PlaceCode` and a name.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use crate::codes::Level;
 
 macro_rules! code_newtype {
     ($(#[$meta:meta])* $name:ident, $err:ident, $what:literal) => {
@@ -75,6 +80,54 @@ code_newtype!(
     "grid code"
 );
 
+code_newtype!(
+    /// A place's stable code: a national division code (统计用区划代码) where
+    /// the roster gives one, a grid's 网格编号, or one made for it.
+    PlaceCode,
+    PlaceCodeError,
+    "place code"
+);
+
+impl From<GridCode> for PlaceCode {
+    fn from(grid: GridCode) -> PlaceCode {
+        PlaceCode(grid.0)
+    }
+}
+
+/// A place of the tree above the households: a city, county, township,
+/// resettlement area or grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Place {
+    pub code: PlaceCode,
+    pub level: Level,
+    pub name: String,
+    /// The place it lies in; `None` at the top of what is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<PlaceCode>,
+}
+
+/// Of `places`, those that hold any of `within`: each of them and every
+/// place above, in `places`' order.
+pub fn holding(places: &[Place], within: &[PlaceCode]) -> Vec<Place> {
+    let by_code: BTreeMap<&PlaceCode, &Place> = places.iter().map(|p| (&p.code, p)).collect();
+    let mut kept: BTreeSet<&PlaceCode> = BTreeSet::new();
+    for code in within {
+        let mut at = by_code.get(code).copied();
+        // Each step goes up a level; a loop in bad data ends at a place kept.
+        while let Some(place) = at {
+            if !kept.insert(&place.code) {
+                break;
+            }
+            at = place.parent.as_ref().and_then(|p| by_code.get(p).copied());
+        }
+    }
+    (places.iter())
+        .filter(|p| kept.contains(&p.code))
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +138,34 @@ mod tests {
         assert_eq!(HouseholdCode::parse(""), Err(HouseholdCodeError));
         assert_eq!(HouseholdCode::parse("a b"), Err(HouseholdCodeError));
         assert_eq!(PersonId::parse(&"x".repeat(41)), Err(PersonIdError));
+    }
+
+    fn place(code: &str, level: Level, parent: Option<&str>) -> Place {
+        Place {
+            code: PlaceCode::parse(code).unwrap(),
+            level,
+            name: code.to_owned(),
+            parent: parent.map(|p| PlaceCode::parse(p).unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_grid_is_held_by_every_place_above_it_and_no_other() {
+        let places = [
+            place("C", Level::County, None),
+            place("T1", Level::Township, Some("C")),
+            place("T2", Level::Township, Some("C")),
+            place("A1", Level::Area, Some("T1")),
+            place("A2", Level::Area, Some("T2")),
+            place("G1", Level::Grid, Some("A1")),
+            place("G1a", Level::Grid, Some("G1")),
+            place("G2", Level::Grid, Some("A2")),
+        ];
+
+        let held = holding(&places, &[PlaceCode::parse("G1a").unwrap()]);
+
+        let codes: Vec<&str> = held.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["C", "T1", "A1", "G1", "G1a"]);
+        assert_eq!(holding(&places, &[]), []);
     }
 }

@@ -12,7 +12,7 @@ use crate::extra::{ExtraField, ExtraWrite, FieldSet};
 use crate::flags::{Fix, Flag};
 use crate::map::{BuildingOutline, Outline};
 use crate::merge::{HouseholdLedger, Provenance};
-use crate::place::{GridCode, HouseholdCode, PersonId};
+use crate::place::{GridCode, HouseholdCode, PersonId, Place};
 use crate::privacy::MaskedIds;
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
 use crate::round::Round;
@@ -234,6 +234,14 @@ pub struct GridInfo {
     /// The footprints of its buildings that have one, by name; as `outline`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buildings: Vec<BuildingOutline>,
+}
+
+/// `GET /api/v1/places`: the place tree as far as it holds the caller's
+/// grids, from the top level down, by name within a level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceList {
+    pub places: Vec<Place>,
 }
 
 /// A household as the survey form starts from it: its members' latest known

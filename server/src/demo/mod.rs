@@ -8,11 +8,12 @@ pub mod underway;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use shared::codes::{
-    Channel, Education, EmploymentStatus, LabourCapacity, Relation, Role, Sex, Training, WorkPlace,
+    Channel, Education, EmploymentStatus, LabourCapacity, Level, Relation, Role, Sex, Training,
+    WorkPlace,
 };
 use shared::merge::{HouseholdLedger, MemberLedger, merge_household};
 use shared::phone::Phone;
-use shared::place::{GridCode, HouseholdCode, PersonId};
+use shared::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use shared::record::{HouseholdRecord, LabourRecord};
 use shared::resident_id::{ResidentId, check_char};
 use shared::round::Round;
@@ -24,6 +25,14 @@ use crate::store::{Credentials, GridRow, HouseholdPlace, Seed, User};
 
 const SEED: u64 = 2026;
 const AREA: &str = "宁武县幸福家园安置区";
+/// The demo area's code, and the places above it, from the top: code,
+/// level, name.
+const AREA_CODE: &str = "XFJY";
+const ABOVE_AREA: &[(&str, Level, &str)] = &[
+    ("140900000000", Level::City, "忻州市"),
+    ("140925000000", Level::County, "宁武县"),
+    ("140925100000", Level::Township, "凤凰镇"),
+];
 const FLOORS: i16 = 6;
 const ROOMS_PER_FLOOR: i16 = 9;
 /// Households left empty so buildings are not all the same size.
@@ -125,6 +134,7 @@ pub fn dataset(round: Round) -> Seed {
         user("grid", "网格员 张秀梅", Role::GridMember, Some("G1")),
     ];
     Seed {
+        places: places(),
         grids,
         building_boundaries,
         households,
@@ -133,11 +143,27 @@ pub fn dataset(round: Round) -> Seed {
     }
 }
 
+/// The places above the grids, from the city down to the area.
+fn places() -> Vec<Place> {
+    let code = |c: &str| PlaceCode::parse(c).expect("demo place codes are plain");
+    let mut res: Vec<Place> = Vec::new();
+    for &(place, level, name) in ABOVE_AREA.iter().chain([&(AREA_CODE, Level::Area, AREA)]) {
+        res.push(Place {
+            code: code(place),
+            level,
+            name: name.into(),
+            parent: res.last().map(|p| p.code.clone()),
+        });
+    }
+    res
+}
+
 fn grid_row(code: &str, name: &str, outline: &str) -> GridRow {
     GridRow {
         code: GridCode::parse(code).expect("demo grid codes are plain"),
         name: name.into(),
         area: AREA.into(),
+        parent: Some(PlaceCode::parse(AREA_CODE).expect("demo place codes are plain")),
         boundary: Some(Boundary::parse(outline).expect("demo outlines are polygons")),
     }
 }

@@ -12,6 +12,7 @@ pub mod json;
 pub mod metrics;
 pub mod openapi;
 pub mod personal;
+pub mod places;
 pub mod query;
 pub mod review;
 pub mod roster;
@@ -92,6 +93,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         )
         .route("/session/password", put(auth::change_password::<S>))
         .route("/roster", get(roster::get::<S>))
+        .route("/places", get(places::list::<S>))
         .route(
             "/roster/import",
             post(roster_import::post::<S>)

@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, field_defs, households, review, roster, roster_import,
-    staff_import, submissions, users, visits,
+    auth, conflicts, coverage, export, field_defs, households, places, review, roster,
+    roster_import, staff_import, submissions, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,7 @@ use crate::http::{
         field_defs::get,
         field_defs::post,
         field_defs::template_file,
+        places::list,
         review::list,
         review::decide,
         conflicts::list,
@@ -53,7 +54,7 @@ use crate::http::{
     tags(
         (name = "session", description = "Logging in and out"),
         (name = "survey", description = "What phones sync"),
-        (name = "roster", description = "The roster's import from a spreadsheet, and its template"),
+        (name = "roster", description = "The place tree, and the roster's import from a spreadsheet with its template"),
         (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
         (name = "admin", description = "Users, scopes and the audit log"),

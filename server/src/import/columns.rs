@@ -2,16 +2,88 @@
 //! export can be edited and imported), the other names cadres give them,
 //! and which are required.
 
+use shared::codes::{Code, Level};
 use shared::extra::{ExtraField, ExtraKey, Target};
 use shared::record::{FieldKey, HouseholdKey};
+
+/// A level of the place tree above a household's grid, as the file's
+/// columns give it: each by name, and by code where the file has one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Tier {
+    City,
+    County,
+    Township,
+    Area,
+    /// 一级网格, above the household's grid.
+    Grid1,
+    /// 二级网格, between 一级网格 and the household's grid.
+    Grid2,
+}
+
+impl Tier {
+    /// From the top down.
+    pub const ALL: [Tier; 6] = [
+        Tier::City,
+        Tier::County,
+        Tier::Township,
+        Tier::Area,
+        Tier::Grid1,
+        Tier::Grid2,
+    ];
+
+    pub fn level(self) -> Level {
+        match self {
+            Tier::City => Level::City,
+            Tier::County => Level::County,
+            Tier::Township => Level::Township,
+            Tier::Area => Level::Area,
+            Tier::Grid1 | Tier::Grid2 => Level::Grid,
+        }
+    }
+
+    /// The tiers a place of this tier lies directly under, nearest first:
+    /// the file moves it only under one of these.
+    pub fn under(self) -> &'static [Tier] {
+        match self {
+            Tier::City => &[],
+            Tier::County => &[Tier::City],
+            Tier::Township => &[Tier::County],
+            Tier::Area => &[Tier::Township],
+            Tier::Grid1 => &[Tier::Area],
+            Tier::Grid2 => &[Tier::Grid1, Tier::Area],
+        }
+    }
+
+    fn name_header(self) -> &'static str {
+        match self {
+            Tier::Grid1 => "一级网格",
+            Tier::Grid2 => "二级网格",
+            tier => tier.level().zh(),
+        }
+    }
+
+    fn code_header(self) -> &'static str {
+        match self {
+            Tier::City => "市(州)代码",
+            Tier::County => "县(市、区)代码",
+            Tier::Township => "乡镇(街道)代码",
+            Tier::Area => "安置区代码",
+            Tier::Grid1 => "一级网格编号",
+            Tier::Grid2 => "二级网格编号",
+        }
+    }
+}
 
 /// A column of the roster file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Column {
     Household,
+    /// A place above the household's grid, by name.
+    Place(Tier),
+    /// A place above the household's grid, by code.
+    PlaceCode(Tier),
     Grid,
     GridName,
-    Area,
     Building,
     Floor,
     Room,
@@ -33,15 +105,17 @@ pub enum Column {
 
 /// Every column the import reads, in the template's order.
 pub fn columns() -> Vec<Column> {
-    let mut res = vec![
-        Column::Household,
+    let mut res = vec![Column::Household];
+    for tier in Tier::ALL {
+        res.extend([Column::Place(tier), Column::PlaceCode(tier)]);
+    }
+    res.extend([
         Column::Grid,
         Column::GridName,
-        Column::Area,
         Column::Building,
         Column::Floor,
         Column::Room,
-    ];
+    ]);
     res.extend(HouseholdKey::ALL.iter().map(|&k| Column::HouseholdField(k)));
     res.push(Column::Person);
     res.extend(FieldKey::ALL.iter().map(|&k| Column::Field(k)));
@@ -65,7 +139,8 @@ pub fn header(column: Column) -> &'static str {
         Column::Household => "户编号",
         Column::Grid => "网格编号",
         Column::GridName => "网格",
-        Column::Area => "安置区",
+        Column::Place(tier) => tier.name_header(),
+        Column::PlaceCode(tier) => tier.code_header(),
         Column::Building => "楼栋",
         Column::Floor => "楼层",
         Column::Room => "房号",
@@ -86,8 +161,12 @@ const ALIASES: &[(&str, Column)] = &[
     ("户号", Column::Household),
     ("网格编码", Column::Grid),
     ("网格名称", Column::GridName),
-    ("安置区名称", Column::Area),
-    ("安置点", Column::Area),
+    ("市", Column::Place(Tier::City)),
+    ("县", Column::Place(Tier::County)),
+    ("乡镇", Column::Place(Tier::Township)),
+    ("安置区名称", Column::Place(Tier::Area)),
+    ("安置点", Column::Place(Tier::Area)),
+    ("社区", Column::Place(Tier::Area)),
     ("楼号", Column::Building),
     ("户电话", Column::HouseholdField(HouseholdKey::Phone)),
     ("地址", Column::HouseholdField(HouseholdKey::Address)),

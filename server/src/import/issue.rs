@@ -51,6 +51,10 @@ import_codes! {
     DuplicatePerson = "duplicate_person", "同一户中该人员出现了不止一次", "This person appears more than once in the household";
     GridNameRequired = "grid_name_required", "新网格请填写网格名称", "Give a new grid its name";
     AreaRequired = "area_required", "新网格请填写所属安置区", "Give a new grid its resettlement area";
+    PlaceNameRequired = "place_name_required", "新的地方请填写名称（代码之外）", "Give a new place its name as well as its code";
+    PlaceCodeTaken = "place_code_taken", "该代码已属于另一层级的地方", "This code belongs to a place of another level";
+    PlaceAmbiguous = "place_ambiguous", "有多个同名的地方，请填写上级地方或代码", "Several places have this name; give the places above it or its code";
+    PlaceDisagrees = "place_disagrees", "文件中同一地方的名称或上级前后不一致", "The file gives this place two names, or two places above it, or places it under itself";
     OutOfScope = "out_of_scope", "该网格不在您的管理范围内", "This grid is outside your scope";
     InvalidRole = "invalid_role", "角色应为 管理员、督导、驻点工作队 或 网格员", "A role is 管理员, 督导, 驻点工作队 or 网格员";
     RoleNotYours = "role_not_yours", "督导只能导入本辖区的驻点工作队和网格员", "Supervisors import resident work teams and grid members of their own grids only";

@@ -14,6 +14,7 @@ pub mod boundary;
 pub mod columns;
 pub mod issue;
 pub mod parse;
+pub mod places;
 pub mod plan;
 pub mod sheet;
 pub mod template;
@@ -23,14 +24,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use shared::extra::ExtraKey;
 use shared::merge::HouseholdLedger;
-use shared::place::{GridCode, HouseholdCode, PersonId};
+use shared::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use shared::record::{FieldKey, HouseholdKey, HouseholdRecord, LabourRecord};
 use shared::resident_id::ResidentId;
 use shared::round::Round;
 use time::{Date, OffsetDateTime};
 
 use self::boundary::Boundary;
-use self::columns::Column;
+use self::columns::{Column, Tier};
 use crate::store::HouseholdPlace;
 
 /// The most data rows one file may have: a county's roster.
@@ -103,8 +104,23 @@ pub struct GridEntry {
     pub row: u32,
     pub code: GridCode,
     pub name: Option<String>,
-    pub area: Option<String>,
+    /// The places above it that its rows name, from the top down.
+    pub upper: BTreeMap<Tier, Named>,
     pub boundary: Option<Boundary>,
+}
+
+impl GridEntry {
+    /// The resettlement area's name, where the file gives it.
+    pub fn area(&self) -> Option<&str> {
+        self.upper.get(&Tier::Area).and_then(|a| a.name.as_deref())
+    }
+}
+
+/// A place above a grid as the file names it: by name, by code, or both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub name: Option<String>,
+    pub code: Option<PlaceCode>,
 }
 
 /// A building of a grid, as its households name it.
@@ -172,6 +188,8 @@ pub struct StoredGrid {
     pub code: GridCode,
     pub name: String,
     pub area: String,
+    /// The place it lies in: its area, or a grid above it.
+    pub parent: Option<PlaceCode>,
     pub boundary: Option<Boundary>,
 }
 
@@ -191,6 +209,8 @@ pub struct StoredHousehold {
 /// The roster as stored, read inside the import's transaction.
 #[derive(Clone, Debug, Default)]
 pub struct StoredRoster {
+    /// Every place down to the grids, by code.
+    pub places: BTreeMap<PlaceCode, Place>,
     pub grids: BTreeMap<GridCode, StoredGrid>,
     pub building_boundaries: BTreeMap<(GridCode, String), Boundary>,
     pub households: BTreeMap<HouseholdCode, StoredHousehold>,
@@ -216,6 +236,9 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// Data rows read.
     pub rows: u32,
+    /// The places above the grids (cities to areas, and grids with grids
+    /// under them); never removed by an import.
+    pub places: Counts,
     /// Grids are never removed by an import.
     pub grids: Counts,
     /// Buildings by grid and name; updated means a new boundary.
@@ -241,10 +264,11 @@ impl ImportReport {
             )
         };
         format!(
-            "round={} rows={} dry_run={} grids={} buildings={} households={} members={} surveyed_kept={}",
+            "round={} rows={} dry_run={} places={} grids={} buildings={} households={} members={} surveyed_kept={}",
             self.round,
             self.rows,
             self.dry_run,
+            counts(&self.places),
             counts(&self.grids),
             counts(&self.buildings),
             counts(&self.households),

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use shared::extra::{ExtraField, ExtraKey, ExtraValue, ExtraWrite, Target};
 use shared::kind::{Input, ValueError, input_text, read_integer};
-use shared::place::{GridCode, HouseholdCode, PersonId};
+use shared::place::{GridCode, HouseholdCode, PersonId, PlaceCode};
 use shared::record::{
     FieldKey, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord, Record,
 };
@@ -19,11 +19,11 @@ use shared::resident_id::ResidentId;
 use shared::validate::{IssueCode, check_write};
 
 use super::boundary::Boundary;
-use super::columns::{Column, REQUIRED, column_named, header};
+use super::columns::{Column, REQUIRED, Tier, column_named, header};
 use super::issue::{ImportCode, RowCode, RowIssue};
 use super::sheet::{Sheet, Value};
 use super::{
-    BuildingEntry, GridEntry, HouseholdEntry, MAX_ROWS, MemberEntry, MemberKey, RosterFile,
+    BuildingEntry, GridEntry, HouseholdEntry, MAX_ROWS, MemberEntry, MemberKey, Named, RosterFile,
 };
 use crate::store::HouseholdPlace;
 
@@ -176,7 +176,8 @@ struct HouseholdAcc {
 struct GridAcc {
     row: u32,
     name: Shared<String>,
-    area: Shared<String>,
+    /// The places above it, by name and by code.
+    upper: BTreeMap<Tier, (Shared<String>, Shared<PlaceCode>)>,
     boundary: Shared<Boundary>,
 }
 
@@ -375,20 +376,38 @@ impl Accumulator<'_> {
             return;
         };
         let name = self.read(row, Column::GridName, text);
-        let area = self.read(row, Column::Area, text);
+        let upper: Vec<(Tier, Option<String>, Option<PlaceCode>)> = Tier::ALL
+            .into_iter()
+            .map(|tier| {
+                let name = self.read(row, Column::Place(tier), text);
+                let code = self.read(row, Column::PlaceCode(tier), |v| {
+                    code_of(v, PlaceCode::parse)
+                });
+                (tier, name, code)
+            })
+            .collect();
         let grid_boundary = self.read(row, Column::GridBoundary, boundary);
         let entry = self.grids.entry(grid.clone()).or_insert_with(|| GridAcc {
             row: row.number,
             name: Shared::new(),
-            area: Shared::new(),
+            upper: BTreeMap::new(),
             boundary: Shared::new(),
         });
         let mut conflicts = Vec::new();
         if !entry.name.offer(name) {
             conflicts.push(Column::GridName);
         }
-        if !entry.area.offer(area) {
-            conflicts.push(Column::Area);
+        for (tier, name, code) in upper {
+            let (names, codes) = entry
+                .upper
+                .entry(tier)
+                .or_insert_with(|| (Shared::new(), Shared::new()));
+            if !names.offer(name) {
+                conflicts.push(Column::Place(tier));
+            }
+            if !codes.offer(code) {
+                conflicts.push(Column::PlaceCode(tier));
+            }
         }
         if !entry.boundary.offer(grid_boundary) {
             conflicts.push(Column::GridBoundary);
@@ -573,7 +592,15 @@ impl Accumulator<'_> {
                 row: grid.row,
                 code,
                 name: grid.name.value,
-                area: grid.area.value,
+                upper: (grid.upper.into_iter())
+                    .filter_map(|(tier, (name, code))| {
+                        let named = Named {
+                            name: name.value,
+                            code: code.value,
+                        };
+                        (named.name.is_some() || named.code.is_some()).then_some((tier, named))
+                    })
+                    .collect(),
                 boundary: grid.boundary.value,
             })
             .collect();

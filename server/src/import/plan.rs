@@ -14,16 +14,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
+use shared::codes::Level;
 use shared::extra::ExtraWrite;
 use shared::merge::{HouseholdLedger, MemberLedger, Provenance, merge_household};
-use shared::place::{GridCode, HouseholdCode, PersonId};
+use shared::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use shared::record::{FieldKey, Record};
 use shared::resident_id::ResidentId;
 use shared::validate::{IssueCode, check_record, duplicate_ids};
 
 use super::boundary::Boundary;
-use super::columns::Column;
+use super::columns::{Column, Tier};
 use super::issue::{ImportCode, RowIssue};
+use super::places::{PlacePlan, plan_places};
 use super::{
     Counts, HouseholdEntry, ImportReport, MemberKey, RosterImport, StoredGrid, StoredRoster,
 };
@@ -33,6 +35,8 @@ use crate::store::HouseholdPlace;
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub report: ImportReport,
+    /// Places above the grids to add or update, parents first.
+    pub places: Vec<Place>,
     /// Grids to add or update, as they are to be stored.
     pub grids: Vec<StoredGrid>,
     /// Building boundaries to add or replace.
@@ -76,6 +80,7 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
         round: import.round,
         dry_run: import.dry_run,
         rows: file.rows,
+        places: Counts::default(),
         grids: Counts::default(),
         buildings: Counts::default(),
         households: Counts::default(),
@@ -85,20 +90,36 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
     };
     let mut res = Plan {
         report: report.clone(),
+        places: Vec::new(),
         grids: Vec::new(),
         building_boundaries: Vec::new(),
         households: Vec::new(),
         removals: Vec::new(),
     };
 
+    let places = match plan_places(file, &stored.places) {
+        Ok(places) => places,
+        Err(found) => {
+            issues.extend(found);
+            PlacePlan::default()
+        }
+    };
+    report.places = places.counts;
+    res.places = places.places;
     for entry in &file.grids {
+        let placed = places.grids.get(&entry.code).cloned().unwrap_or_default();
+        let place = stored.places.get(&PlaceCode::from(entry.code.clone()));
+        if place.is_some_and(|p| p.level != Level::Grid) {
+            let column = file.header(Column::Grid);
+            issues.push(RowIssue::at(entry.row, column, ImportCode::PlaceCodeTaken));
+        }
         if let Some(area) = &import.area {
             let stored_area = stored.grids.get(&entry.code).map(|grid| &grid.area);
             if stored_area.is_some_and(|stored| stored != area) {
                 let column = file.header(Column::Grid);
                 issues.push(RowIssue::at(entry.row, column, ImportCode::OutOfScope));
-            } else if entry.area.as_ref().is_some_and(|given| given != area) {
-                let column = file.header(Column::Area);
+            } else if placed.area.as_ref().is_some_and(|given| given != area) {
+                let column = file.header(Column::Place(Tier::Area));
                 issues.push(RowIssue::at(entry.row, column, ImportCode::OutOfScope));
             }
         }
@@ -107,7 +128,8 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
                 let updated = StoredGrid {
                     code: entry.code.clone(),
                     name: entry.name.clone().unwrap_or_else(|| grid.name.clone()),
-                    area: entry.area.clone().unwrap_or_else(|| grid.area.clone()),
+                    area: placed.area.unwrap_or_else(|| grid.area.clone()),
+                    parent: placed.parent.or_else(|| grid.parent.clone()),
                     boundary: entry.boundary.clone().or_else(|| grid.boundary.clone()),
                 };
                 if updated == *grid {
@@ -126,15 +148,17 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
                         ImportCode::GridNameRequired,
                     ));
                 }
-                if entry.area.is_none() {
-                    let column = file.header(Column::Area);
+                // An area the file names but that did not resolve has its own error.
+                if placed.area.is_none() && !entry.upper.contains_key(&Tier::Area) {
+                    let column = file.header(Column::Place(Tier::Area));
                     issues.push(RowIssue::at(entry.row, column, ImportCode::AreaRequired));
                 }
                 report.grids.added += 1;
                 res.grids.push(StoredGrid {
                     code: entry.code.clone(),
                     name: entry.name.clone().unwrap_or_default(),
-                    area: entry.area.clone().unwrap_or_default(),
+                    area: placed.area.unwrap_or_default(),
+                    parent: placed.parent,
                     boundary: entry.boundary.clone(),
                 });
             }

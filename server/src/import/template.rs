@@ -5,7 +5,7 @@
 use shared::field_values::Shown;
 use shared::kind::{Input, ValueError};
 
-use super::columns::{Column, columns, header};
+use super::columns::{Column, Tier, columns, header};
 use crate::export::ledger::shown_cell;
 use crate::export::{Cell, Table};
 
@@ -30,6 +30,27 @@ fn text(value: &str) -> Cell {
     Cell::Text(value.to_owned())
 }
 
+fn optional(value: &str) -> Cell {
+    if value.is_empty() {
+        Cell::Empty
+    } else {
+        text(value)
+    }
+}
+
+/// The example's place above its grid: name and code, with the codes of
+/// 统计用区划代码 where they are known. The grid is a second-level one.
+fn place_example(tier: Tier) -> (&'static str, &'static str) {
+    match tier {
+        Tier::City => ("示例市", "141100000000"),
+        Tier::County => ("示例县", "141126000000"),
+        Tier::Township => ("示例镇", "141126100000"),
+        Tier::Area => ("示例安置区", ""),
+        Tier::Grid1 => ("示例一级网格", "G9-0"),
+        Tier::Grid2 => ("", ""),
+    }
+}
+
 /// A field's declared example as the export writes its value (every
 /// example reads: `shared::record`'s tests check them).
 fn declared(shown: Result<Shown, ValueError>) -> Cell {
@@ -40,9 +61,10 @@ fn example(column: Column, person: Person) -> Cell {
     let head = person == Person::Head;
     match column {
         Column::Household => text("SL-1-0301"),
+        Column::Place(tier) => optional(place_example(tier).0),
+        Column::PlaceCode(tier) => optional(place_example(tier).1),
         Column::Grid => text("G9"),
         Column::GridName => text("示例网格"),
-        Column::Area => text("示例安置区"),
         Column::Building => text("1号楼"),
         Column::Floor => Cell::Number(3),
         Column::Room => text("301"),

@@ -1,8 +1,9 @@
 //! The roster import's rows, as both backends read them, and what both do
 //! with a plan once it is made.
 
+use shared::codes::{Code, Level};
 use shared::merge::{HouseholdLedger, merge_household};
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
 
 use super::StoreError;
@@ -16,12 +17,48 @@ use crate::store::HouseholdPlace;
 /// The audit log's action for an import.
 pub const AUDIT_ACTION: &str = "roster_import";
 
+/// Every place of the tree.
+pub const PLACES: &str = "SELECT code, level, name, parent FROM places";
+
+/// Adds a place, or renames and moves it: code, level, name, parent.
+pub const UPSERT_PLACE: &str = "INSERT INTO places (code, level, name, parent) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (code) DO UPDATE SET level = $2, name = $3, parent = $4";
+
 #[derive(sqlx::FromRow)]
 pub struct GridRow {
     pub code: String,
     pub name: String,
     pub area: String,
+    pub parent: Option<String>,
     pub boundary: Option<String>,
+}
+
+/// A place of the tree, as `places` holds it.
+#[derive(sqlx::FromRow)]
+pub struct TreeRow {
+    pub code: String,
+    pub level: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+impl TryFrom<TreeRow> for Place {
+    type Error = StoreError;
+
+    fn try_from(row: TreeRow) -> Result<Place, StoreError> {
+        Ok(Place {
+            code: PlaceCode::parse(&row.code).map_err(corrupt)?,
+            level: Level::from_code(&row.level)
+                .ok_or_else(|| corrupt(format!("unknown level {}", row.level)))?,
+            name: row.name,
+            parent: row
+                .parent
+                .as_deref()
+                .map(PlaceCode::parse)
+                .transpose()
+                .map_err(corrupt)?,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -49,11 +86,16 @@ fn corrupt(err: impl std::fmt::Display) -> StoreError {
 /// The stored roster of `round` from its rows.
 pub fn stored_roster(
     round: Round,
+    places: Vec<TreeRow>,
     grids: Vec<GridRow>,
     boundaries: Vec<BoundaryRow>,
     households: Vec<HouseholdRow>,
 ) -> Result<StoredRoster, StoreError> {
     let mut res = StoredRoster::default();
+    for row in places {
+        let place = Place::try_from(row)?;
+        res.places.insert(place.code.clone(), place);
+    }
     for row in grids {
         let code = GridCode::parse(&row.code).map_err(corrupt)?;
         res.grids.insert(
@@ -62,6 +104,12 @@ pub fn stored_roster(
                 code,
                 name: row.name,
                 area: row.area,
+                parent: row
+                    .parent
+                    .as_deref()
+                    .map(PlaceCode::parse)
+                    .transpose()
+                    .map_err(corrupt)?,
                 boundary: row.boundary.map(Boundary::from_stored),
             },
         );
@@ -171,9 +219,15 @@ macro_rules! import_steps {
             tx: &mut Transaction<'_, $db>,
             import: &RosterImport,
         ) -> Result<StoredRoster, StoreError> {
-            let grids: Vec<GridRow> = sqlx::query_as("SELECT code, name, area, boundary FROM grids")
+            let places: Vec<TreeRow> = sqlx::query_as(PLACES)
                 .fetch_all(&mut **tx)
                 .await?;
+            let grids: Vec<GridRow> = sqlx::query_as(
+                "SELECT g.code, g.name, g.area, p.parent, g.boundary \
+                 FROM grids g LEFT JOIN places p ON p.code = g.code",
+            )
+            .fetch_all(&mut **tx)
+            .await?;
             let boundaries: Vec<BoundaryRow> =
                 sqlx::query_as("SELECT grid, building, boundary FROM building_boundaries")
                     .fetch_all(&mut **tx)
@@ -189,7 +243,7 @@ macro_rules! import_steps {
             .bind(import.round.to_string())
             .fetch_all(&mut **tx)
             .await?;
-            stored_roster(import.round, grids, boundaries, households)
+            stored_roster(import.round, places, grids, boundaries, households)
         }
 
         async fn write(
@@ -199,7 +253,23 @@ macro_rules! import_steps {
         ) -> Result<(), StoreError> {
             let at = timestamp(import.at);
             let round = import.round.to_string();
+            for place in &plan.places {
+                sqlx::query(UPSERT_PLACE)
+                    .bind(place.code.as_str())
+                    .bind(place.level.code())
+                    .bind(&place.name)
+                    .bind(place.parent.as_ref().map(PlaceCode::as_str))
+                    .execute(&mut **tx)
+                    .await?;
+            }
             for grid in &plan.grids {
+                sqlx::query(UPSERT_PLACE)
+                    .bind(grid.code.as_str())
+                    .bind(Level::Grid.code())
+                    .bind(&grid.name)
+                    .bind(grid.parent.as_ref().map(PlaceCode::as_str))
+                    .execute(&mut **tx)
+                    .await?;
                 sqlx::query(
                     "INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (code) DO UPDATE SET name = $2, area = $3, boundary = $4",

@@ -22,7 +22,7 @@ use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
 use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
 use time::OffsetDateTime;
@@ -175,6 +175,8 @@ pub struct GridRow {
     pub code: GridCode,
     pub name: String,
     pub area: String,
+    /// Its area, or the grid above it.
+    pub parent: Option<PlaceCode>,
     pub boundary: Option<Boundary>,
 }
 
@@ -182,6 +184,8 @@ pub struct GridRow {
 /// last round's ledger, users.
 #[derive(Clone, Debug, Default)]
 pub struct Seed {
+    /// The places above the grids, parents first.
+    pub places: Vec<Place>,
     pub grids: Vec<GridRow>,
     /// Buildings' outlines, by grid and building name.
     pub building_boundaries: Vec<(GridCode, String, Boundary)>,
@@ -307,6 +311,9 @@ pub trait Store: Clone + Send + Sync + 'static {
         subject: &str,
         at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Every place of the tree, down to the grids.
+    fn places(&self) -> impl Future<Output = Result<Vec<Place>, StoreError>> + Send;
 
     /// Every version of the fields the county added, oldest first.
     fn field_sets(&self) -> impl Future<Output = Result<Vec<FieldSet>, StoreError>> + Send;

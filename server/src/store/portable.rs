@@ -54,7 +54,23 @@ macro_rules! portable_queries {
         async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
             let seeded_at = timestamp(OffsetDateTime::now_utc());
             let mut tx = self.pool.begin().await?;
+            for place in &seed.places {
+                sqlx::query(UPSERT_PLACE)
+                    .bind(place.code.as_str())
+                    .bind(place.level.code())
+                    .bind(&place.name)
+                    .bind(place.parent.as_ref().map(PlaceCode::as_str))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for grid in &seed.grids {
+                sqlx::query(UPSERT_PLACE)
+                    .bind(grid.code.as_str())
+                    .bind(Level::Grid.code())
+                    .bind(&grid.name)
+                    .bind(grid.parent.as_ref().map(PlaceCode::as_str))
+                    .execute(&mut *tx)
+                    .await?;
                 sqlx::query("INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4)")
                     .bind(grid.code.as_str())
                     .bind(&grid.name)
@@ -176,6 +192,11 @@ macro_rules! portable_queries {
             .execute(&self.pool)
             .await?;
             Ok(())
+        }
+
+        async fn places(&self) -> Result<Vec<Place>, StoreError> {
+            let rows: Vec<TreeRow> = sqlx::query_as(PLACES).fetch_all(&self.pool).await?;
+            rows.into_iter().map(Place::try_from).collect()
         }
 
         async fn field_sets(&self) -> Result<Vec<FieldSet>, StoreError> {

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use shared::codes::{Code, ReviewDecision, Role};
+use shared::codes::{Code, Level, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::PgPool;
@@ -17,6 +17,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
+use super::import_rows::{PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,

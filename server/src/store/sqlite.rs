@@ -6,12 +6,12 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::codes::{Code, ReviewDecision, Role};
+use shared::codes::{Code, Level, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::SqlitePool;
@@ -19,6 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use time::OffsetDateTime;
 use tracing::instrument;
 
+use super::import_rows::{PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StatusRow,

@@ -7,12 +7,14 @@ use tracing::instrument;
 
 use super::StoreError;
 use super::import_rows::{
-    AUDIT_ACTION, BoundaryRow, GridRow, HouseholdRow, import_steps, ledger_over, outcome,
-    plan_import, stored_roster,
+    AUDIT_ACTION, BoundaryRow, GridRow, HouseholdRow, PLACES, TreeRow, UPSERT_PLACE, import_steps,
+    ledger_over, outcome, plan_import, stored_roster,
 };
 use super::rows::{timestamp, to_json};
 use crate::import::plan::Plan;
 use crate::import::{Imported, RosterImport, StoredRoster};
+use shared::codes::{Code, Level};
+use shared::place::PlaceCode;
 
 #[instrument(skip_all, fields(rows = import.file.rows, dry_run = import.dry_run))]
 pub async fn import_roster(

@@ -11,7 +11,8 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 14] = [
+pub const TABLES: [&str; 15] = [
+    "places",
     "grids",
     "building_boundaries",
     "households",

@@ -200,8 +200,19 @@ pub async fn supervisor_client(address: &str) -> reqwest::Client {
     client
 }
 
-/// The supervisors' review and conflicts endpoints.
+/// The supervisors' review and conflicts endpoints, and the roster import.
 impl TestApp {
+    /// `POST /api/v1/roster/import{query}` of a CSV file.
+    pub async fn import_csv(&self, csv: &str, query: &str) -> reqwest::Response {
+        self.client
+            .post(format!("{}/api/v1/roster/import{query}", self.address))
+            .header(reqwest::header::CONTENT_TYPE, "text/csv")
+            .body(csv.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.address))
@@ -266,14 +277,7 @@ pub async fn add_other_area(app: &TestApp) {
          T-1-0101,G9,第九网格,测试安置区,1号楼,1,101,T-1-0101-1,王大山,{id}\r\n"
     );
     app.login_as("admin").await;
-    let res = app
-        .client
-        .post(format!("{}/api/v1/roster/import", app.address))
-        .header(reqwest::header::CONTENT_TYPE, "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("request sent");
+    let res = app.import_csv(&csv, "").await;
     assert_eq!(
         res.status(),
         StatusCode::OK,

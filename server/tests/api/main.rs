@@ -18,6 +18,7 @@ mod metrics;
 mod openapi;
 mod permissions;
 mod personal;
+mod places;
 mod review;
 mod session;
 mod staff;

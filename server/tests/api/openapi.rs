@@ -11,6 +11,7 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("delete", "/api/v1/session"),
     ("put", "/api/v1/session/password"),
     ("get", "/api/v1/roster"),
+    ("get", "/api/v1/places"),
     ("post", "/api/v1/roster/import"),
     ("get", "/api/v1/roster/template"),
     ("post", "/api/v1/submissions"),

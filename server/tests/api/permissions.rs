@@ -93,6 +93,7 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
             (Method::POST, "/api/v1/conflicts/resolve".into(), Some(body))
         }
         "fields" => (Method::GET, "/api/v1/fields".into(), None),
+        "places" => (Method::GET, "/api/v1/places".into(), None),
         // Not a definitions file: an administrator gets past the role to 422.
         "define fields" => {
             let path = format!("/api/v1/fields/import?from={ROUND}&dry_run=true");
@@ -117,6 +118,7 @@ fn review_target(household: &Value) -> String {
 /// supervisor, area supervisor, surveyor, grid member]).
 const MATRIX: &[(&str, Place, [u16; 6])] = &[
     ("roster", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    ("places", Place::Inside, [401, 200, 200, 200, 200, 200]),
     ("coverage", Place::Inside, [401, 200, 200, 200, 200, 200]),
     ("indicators", Place::Inside, [401, 200, 200, 200, 200, 200]),
     ("gaps", Place::Inside, [401, 200, 200, 200, 200, 200]),
