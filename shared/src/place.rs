@@ -107,6 +107,25 @@ pub struct Place {
     pub parent: Option<PlaceCode>,
 }
 
+/// The places above `code`, from the top down; `places` by code.
+pub fn above<'a>(places: &'a BTreeMap<PlaceCode, Place>, code: &PlaceCode) -> Vec<&'a Place> {
+    let mut res: Vec<&Place> = Vec::new();
+    let mut at = places.get(code).and_then(|p| p.parent.as_ref());
+    while let Some(parent) = at {
+        let Some(place) = places.get(parent) else {
+            break;
+        };
+        // A loop in bad data ends at the first place met again.
+        if res.iter().any(|p| p.code == place.code) {
+            break;
+        }
+        res.push(place);
+        at = place.parent.as_ref();
+    }
+    res.reverse();
+    res
+}
+
 /// Of `places`, those that hold any of `within`: each of them and every
 /// place above, in `places`' order.
 pub fn holding(places: &[Place], within: &[PlaceCode]) -> Vec<Place> {
@@ -167,5 +186,12 @@ mod tests {
         let codes: Vec<&str> = held.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(codes, ["C", "T1", "A1", "G1", "G1a"]);
         assert_eq!(holding(&places, &[]), []);
+        let by_code: BTreeMap<PlaceCode, Place> =
+            places.iter().map(|p| (p.code.clone(), p.clone())).collect();
+        let up: Vec<&str> = above(&by_code, &PlaceCode::parse("G1a").unwrap())
+            .iter()
+            .map(|p| p.code.as_str())
+            .collect();
+        assert_eq!(up, ["C", "T1", "A1", "G1"]);
     }
 }

@@ -6,17 +6,20 @@
 //! (the `match`es below do not compile without one).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use shared::codes::Code;
 use shared::extra::{ExtraField, Extras, Target};
 use shared::field_values::Shown;
 use shared::merge::MemberLedger;
+use shared::place::{GridCode, Place, PlaceCode, above};
 use shared::privacy::MaskedIds;
 use shared::record::{FieldKey, FieldWrite, HouseholdKey, HouseholdWrite};
-use shared::wire::{GridInfo, LedgerView};
+use shared::wire::LedgerView;
 use time::Date;
 
 use super::{Cell, Table};
+use crate::import::columns::{self as import, Tier};
 use crate::store::HouseholdPlace;
 
 /// A household as exported: where it sits, and its ledger as the caller
@@ -27,25 +30,26 @@ pub struct PlacedLedger {
     pub view: LedgerView,
 }
 
-/// The table of `households`, with `grids`' names and ages as of `on`.
-/// A household without members still has its row, with the person's
-/// columns empty.
+/// The table of `households`, with the names of the places they lie in
+/// (`places`: the tree, down to the grids) and ages as of `on`. A household
+/// without members still has its row, with the person's columns empty.
 pub fn ledger_table(
     households: &[PlacedLedger],
-    grids: &[GridInfo],
+    places: &[Place],
     fields: &[ExtraField],
     on: Date,
 ) -> Table {
     let columns = columns(fields);
+    let tree: BTreeMap<PlaceCode, Place> =
+        places.iter().map(|p| (p.code.clone(), p.clone())).collect();
+    let mut grids: BTreeMap<GridCode, GridColumns> = BTreeMap::new();
     let mut rows = Vec::new();
     for household in households {
-        let grid_name = grids
-            .iter()
-            .find(|g| g.code == household.place.grid)
-            .map_or("", |g| g.name.as_str());
+        let grid = (grids.entry(household.place.grid.clone()))
+            .or_insert_with_key(|code| GridColumns::of(&tree, code));
         let line = |member| Line {
             household,
-            grid_name,
+            grid,
             member,
         };
         let members = &household.view.ledger.members;
@@ -67,10 +71,30 @@ pub fn ledger_table(
     Table::with_headers(headers, rows).expect("every row has a cell per column")
 }
 
+/// What a household's row says of its grid: its name and the names of the
+/// places above it.
+struct GridColumns {
+    name: String,
+    above: BTreeMap<Tier, String>,
+}
+
+impl GridColumns {
+    fn of(tree: &BTreeMap<PlaceCode, Place>, grid: &GridCode) -> GridColumns {
+        let code = PlaceCode::from(grid.clone());
+        let chain = above(tree, &code);
+        GridColumns {
+            name: tree.get(&code).map(|p| p.name.clone()).unwrap_or_default(),
+            above: (Tier::of_chain(&chain).into_iter())
+                .map(|(tier, place)| (tier, place.name.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// One row's subject: a person of a household, or the household alone.
 struct Line<'a> {
     household: &'a PlacedLedger,
-    grid_name: &'a str,
+    grid: &'a GridColumns,
     member: Option<&'a MemberLedger>,
 }
 
@@ -78,6 +102,8 @@ struct Line<'a> {
 enum Column {
     Round,
     Household,
+    /// The name of a place above the household's grid.
+    Place(Tier),
     Grid,
     GridName,
     Building,
@@ -98,16 +124,16 @@ enum Column {
 /// The columns: the built-in ones, then the household's added fields and
 /// the members'.
 fn columns(fields: &[ExtraField]) -> Vec<Column> {
-    let mut res = vec![
-        Column::Round,
-        Column::Household,
+    let mut res = vec![Column::Round, Column::Household];
+    res.extend(Tier::ALL.map(Column::Place));
+    res.extend([
         Column::Grid,
         Column::GridName,
         Column::Building,
         Column::Floor,
         Column::Room,
         Column::Surveyed,
-    ];
+    ]);
     res.extend(HouseholdKey::ALL.iter().map(|&k| Column::HouseholdField(k)));
     res.extend([Column::Person, Column::Membership]);
     for &key in FieldKey::ALL {
@@ -132,16 +158,17 @@ fn header(column: Column, fields: &[ExtraField]) -> Cow<'static, str> {
     Cow::Borrowed(match column {
         Column::HouseholdExtra(i) | Column::Extra(i) => return Cow::Owned(fields[i].zh.clone()),
         Column::Round => "季度",
-        Column::Household => "户编号",
-        Column::Grid => "网格编号",
-        Column::GridName => "网格",
-        Column::Building => "楼栋",
-        Column::Floor => "楼层",
-        Column::Room => "房号",
+        Column::Household => import::header(import::Column::Household),
+        Column::Place(tier) => import::header(import::Column::Place(tier)),
+        Column::Grid => import::header(import::Column::Grid),
+        Column::GridName => import::header(import::Column::GridName),
+        Column::Building => import::header(import::Column::Building),
+        Column::Floor => import::header(import::Column::Floor),
+        Column::Room => import::header(import::Column::Room),
         Column::Surveyed => "本季已调查",
         Column::HouseholdField(key) => key.zh(),
-        Column::Person => "人员编号",
-        Column::Membership => "增减员",
+        Column::Person => import::header(import::Column::Person),
+        Column::Membership => import::header(import::Column::Membership),
         Column::Field(key) => key.zh(),
         Column::Age => "年龄",
     })
@@ -154,7 +181,8 @@ fn cell(column: Column, line: &Line, fields: &[ExtraField], on: Date) -> Cell {
         Column::Round => Cell::Text(view.ledger.round.to_string()),
         Column::Household => Cell::Text(place.code.to_string()),
         Column::Grid => Cell::Text(place.grid.to_string()),
-        Column::GridName => text(Some(line.grid_name.to_owned())),
+        Column::Place(tier) => text(line.grid.above.get(&tier).cloned()),
+        Column::GridName => text(Some(line.grid.name.clone())),
         Column::Building => text(Some(place.building.clone())),
         Column::Floor => Cell::Number(place.floor.into()),
         Column::Room => text(Some(place.room.clone())),
@@ -250,10 +278,10 @@ fn yes_no(value: Option<bool>) -> Cell {
 
 #[cfg(test)]
 mod tests {
-    use shared::codes::{Channel, EmploymentStatus, LeaveReason, Relation};
+    use shared::codes::{Channel, EmploymentStatus, LeaveReason, Level, Relation};
     use shared::merge::merge_household;
     use shared::phone::Phone;
-    use shared::place::{GridCode, HouseholdCode, PersonId};
+    use shared::place::{HouseholdCode, PersonId};
     use shared::privacy::mask_ledger;
     use shared::record::LabourRecord;
     use shared::resident_id::ResidentId;
@@ -302,14 +330,21 @@ mod tests {
     /// The table's rows as maps from header to text.
     #[track_caller]
     fn check(households: &[PlacedLedger], expected: &[&[(&str, &str)]]) {
-        let grids = [GridInfo {
-            code: GridCode::parse("G1").unwrap(),
-            name: "第一网格".into(),
-            area: String::new(),
-            outline: None,
-            buildings: Vec::new(),
-        }];
-        let table = ledger_table(households, &grids, &[], date!(2026 - 12 - 31));
+        let places = [
+            Place {
+                code: PlaceCode::parse("A1").unwrap(),
+                level: Level::Area,
+                name: "幸福家园".into(),
+                parent: None,
+            },
+            Place {
+                code: PlaceCode::parse("G1").unwrap(),
+                level: Level::Grid,
+                name: "第一网格".into(),
+                parent: Some(PlaceCode::parse("A1").unwrap()),
+            },
+        ];
+        let table = ledger_table(households, &places, &[], date!(2026 - 12 - 31));
         assert_eq!(table.rows().len(), expected.len(), "rows");
         for (row, expected) in table.rows().iter().zip(expected) {
             assert_eq!(row.len(), table.headers().len());
@@ -328,7 +363,7 @@ mod tests {
     fn every_record_field_has_a_column() {
         let table = ledger_table(&[], &[], &[], date!(2026 - 12 - 31));
 
-        let n_fixed = 8 + 2 + 1;
+        let n_fixed = 8 + Tier::ALL.len() + 2 + 1;
         assert_eq!(
             table.headers().len(),
             n_fixed + HouseholdKey::ALL.len() + FieldKey::ALL.len()
@@ -346,6 +381,8 @@ mod tests {
             &[&[
                 ("户编号", "XF-1-0101"),
                 ("网格", "第一网格"),
+                ("安置区", "幸福家园"),
+                ("乡镇(街道)", ""),
                 ("楼层", "1"),
                 ("户联系电话", "13800001111"),
                 ("本季已调查", "否"),

@@ -67,11 +67,11 @@ pub async fn get<S: Store>(
     if let Some(building) = &query.building {
         states.retain(|s| &s.place.building == building);
     }
-    let grids = app.store.grids(&scope).await?;
+    let places = app.store.places().await?;
     let on = app.calendar.as_of(round);
     let fields = app.fields.of_round(&app.store, round).await?;
     let fields = fields.map(|set| set.fields).unwrap_or_default();
-    let table = ledger_table(&export_views(&caller, states), &grids, &fields, on);
+    let table = ledger_table(&export_views(&caller, states), &places, &fields, on);
     let n_rows = table.rows().len();
     tracing::Span::current().record("rows", n_rows);
     // A whole area's workbook takes a while to zip; keep it off the async workers.

@@ -2,8 +2,11 @@
 //! export can be edited and imported), the other names cadres give them,
 //! and which are required.
 
+use std::collections::BTreeMap;
+
 use shared::codes::{Code, Level};
 use shared::extra::{ExtraField, ExtraKey, Target};
+use shared::place::Place;
 use shared::record::{FieldKey, HouseholdKey};
 
 /// A level of the place tree above a household's grid, as the file's
@@ -39,6 +42,27 @@ impl Tier {
             Tier::Area => Level::Area,
             Tier::Grid1 | Tier::Grid2 => Level::Grid,
         }
+    }
+
+    /// The places above a grid (`shared::place::above`), each at its tier:
+    /// cities to areas by their level, the grids above it from the top.
+    pub fn of_chain<'a>(chain: &[&'a Place]) -> BTreeMap<Tier, &'a Place> {
+        let mut res = BTreeMap::new();
+        let mut grids = [Tier::Grid1, Tier::Grid2].into_iter();
+        for &place in chain {
+            let tier = match place.level {
+                Level::City => Some(Tier::City),
+                Level::County => Some(Tier::County),
+                Level::Township => Some(Tier::Township),
+                Level::Area => Some(Tier::Area),
+                Level::Grid => grids.next(),
+                Level::Building => None,
+            };
+            if let Some(tier) = tier {
+                res.insert(tier, place);
+            }
+        }
+        res
     }
 
     /// The tiers a place of this tier lies directly under, nearest first:

@@ -21,6 +21,12 @@ fn headers() -> Vec<&'static str> {
     let mut res = vec![
         "季度",
         "户编号",
+        "市(州)",
+        "县(市、区)",
+        "乡镇(街道)",
+        "安置区",
+        "一级网格",
+        "二级网格",
         "网格编号",
         "网格",
         "楼栋",
@@ -267,10 +273,14 @@ async fn the_workbook_freezes_its_header_and_filters_its_data() {
         xml.contains(r#"ySplit="1""#) && xml.contains(r#"state="frozen""#),
         "frozen header"
     );
-    assert!(
-        xml.contains(&format!(r#"<autoFilter ref="A1:AG{n_rows}"/>"#)),
-        "autofilter over A1:AG{n_rows}"
-    );
+    // The last column's letters, as a spreadsheet names the nth column.
+    let (mut n, mut last) = (headers().len(), String::new());
+    while n > 0 {
+        last.insert(0, char::from(b'A' + u8::try_from((n - 1) % 26).unwrap()));
+        n = (n - 1) / 26;
+    }
+    let filter = format!(r#"<autoFilter ref="A1:{last}{n_rows}"/>"#);
+    assert!(xml.contains(&filter), "{filter}");
     assert!(xml.contains("<cols>"), "column widths");
 }
 

@@ -574,13 +574,18 @@ async fn a_survey_this_round_stands_over_the_import_and_merges_over_it() {
     let first_person = household["members"][0]["person"].as_str().unwrap();
     let second = &household["members"][1];
     let second_name = second["record"]["name"].as_str().unwrap();
+    let person_column = text
+        .lines()
+        .next()
+        .and_then(|header| header.split(',').position(|h| h == "人员编号"))
+        .unwrap();
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
             let cells: Vec<&str> = line.split(',').collect();
-            if cells.get(11) == Some(&first_person) {
+            if cells.get(person_column) == Some(&first_person) {
                 line.replace(",10,2400,", ",8,2400,")
-            } else if cells.get(11) == Some(&second["person"].as_str().unwrap()) {
+            } else if cells.get(person_column) == Some(&second["person"].as_str().unwrap()) {
                 line.replace(second_name, "改名测试")
             } else {
                 line.to_owned()
