@@ -2,7 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use server::cli::{CommandError, backup, copy, user};
+use server::cli::{CommandError, backup, copy, generate, user};
 use server::settings::Settings;
 
 /// A request allocates and frees many small buffers (JSON, rows); mimalloc
@@ -29,6 +29,8 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Copy a SQLite database into an empty PostgreSQL one, to move to it.
     Copy(copy::CopyArgs),
+    /// Write a generated city or province as roster files.
+    Generate(generate::GenerateArgs),
 }
 
 #[tokio::main]
@@ -39,6 +41,7 @@ async fn main() -> ExitCode {
         Command::User(args) => user::run(args).await,
         Command::Backup(args) => backup::run(&args),
         Command::Copy(args) => copy::run(&args).await,
+        Command::Generate(args) => generate::run(&args),
     };
     match done {
         Ok(said) => {

@@ -1,8 +1,11 @@
-//! The commands beside `anju serve`: accounts (`anju user`) and backups
-//! (`anju backup`), for an administrator at the server's shell.
+//! The commands beside `anju serve`: accounts (`anju user`), backups
+//! (`anju backup`), moving to PostgreSQL (`anju copy`), for an
+//! administrator at the server's shell; and generated roster files at a
+//! city's or a province's size (`anju generate`).
 
 pub mod backup;
 pub mod copy;
+pub mod generate;
 pub mod user;
 
 use crate::http::error::Lang;

@@ -3,6 +3,7 @@
 //! and the outlines of its grids and buildings in the county town of Ningwu.
 //! Generated from a fixed seed, so every run builds the same community.
 
+pub mod generate;
 pub mod underway;
 
 use rand::{Rng, SeedableRng};
@@ -181,7 +182,7 @@ fn building_outline(building: u8) -> Boundary {
     Boundary::parse(&wkt).expect("demo outlines are polygons")
 }
 
-fn round_start(round: Round) -> Date {
+pub(crate) fn round_start(round: Round) -> Date {
     let month = Month::try_from(round.quarter() * 3 - 2).expect("quarters start in valid months");
     Date::from_calendar_date(i32::from(round.year()), month, 1).expect("the first is a date")
 }
@@ -192,7 +193,7 @@ struct Person {
     age: i32,
 }
 
-fn family(rng: &mut ChaCha8Rng, code: &HouseholdCode, as_of: Date) -> Vec<MemberLedger> {
+pub(crate) fn family(rng: &mut ChaCha8Rng, code: &HouseholdCode, as_of: Date) -> Vec<MemberLedger> {
     let head_age = rng.gen_range(28..=68);
     let head_sex = if rng.gen_bool(0.8) {
         Sex::Male

@@ -276,3 +276,43 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
         "OLD-G"
     );
 }
+
+#[tokio::test]
+async fn a_generated_county_imports_file_by_file_and_again_changes_nothing() {
+    use server::demo::generate::{Size, generate};
+    let dir = tempfile::tempdir().unwrap();
+    let round = Round::parse(ROUND).unwrap();
+    let made = generate(Size::Sample, 7, round, dir.path()).unwrap();
+    assert_eq!(made.households, 4_000);
+    // The same seed, the same files.
+    let again = tempfile::tempdir().unwrap();
+    let remade = generate(Size::Sample, 7, round, again.path()).unwrap();
+    assert_eq!(made.files.len(), remade.files.len());
+    for (one, other) in made.files.iter().zip(&remade.files) {
+        assert!(std::fs::read(one).unwrap() == std::fs::read(other).unwrap());
+    }
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+
+    let (mut households, mut members) = (0, 0);
+    for file in &made.files {
+        let csv = std::fs::read_to_string(file).unwrap();
+        let res = app.import_csv(&csv, "").await;
+        let status = res.status();
+        let report: Value = res.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{}", file.display());
+        households += report["households"]["added"].as_u64().unwrap();
+        members += report["members"]["added"].as_u64().unwrap();
+    }
+    assert_eq!(households, 4_000);
+    assert_eq!(members, made.people as u64);
+    let all = tree(&app.get_ok("/api/v1/places").await);
+    // The demo's own six places, and every generated one.
+    assert_eq!(all.len(), 6 + made.places);
+
+    let first = std::fs::read_to_string(&made.files[0]).unwrap();
+    let report: Value = app.import_csv(&first, "").await.json().await.unwrap();
+    assert_eq!(report["households"]["added"], 0, "{report}");
+    assert_eq!(report["households"]["updated"], 0);
+    assert_eq!(report["places"]["added"], 0);
+}
