@@ -21,6 +21,7 @@ use crate::record::{
     FieldKey, FieldWrite, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord, Membership,
     Record,
 };
+use crate::resident_id::ResidentId;
 use crate::round::Round;
 use crate::wire::{Submission, SubmissionId};
 
@@ -187,6 +188,12 @@ impl HouseholdLedger {
     /// The members who still belong to the household.
     pub fn present_members(&self) -> impl Iterator<Item = &MemberLedger> {
         self.members.iter().filter(|m| m.is_present())
+    }
+
+    /// The ID numbers of the members who still belong to the household.
+    pub fn present_ids(&self) -> impl Iterator<Item = &ResidentId> {
+        self.present_members()
+            .filter_map(|m| m.record.resident_id.as_ref())
     }
 }
 

@@ -407,15 +407,14 @@ pub struct DuplicateId {
     pub households: Vec<HouseholdCode>,
 }
 
-/// The ID numbers that present members of different households share.
-pub fn duplicate_ids(ledgers: &[HouseholdLedger]) -> Vec<DuplicateId> {
+/// The ID numbers that different households share, of each household's
+/// present members' (`HouseholdLedger::present_ids`).
+pub fn duplicate_ids<'a>(
+    ids: impl IntoIterator<Item = (&'a ResidentId, &'a HouseholdCode)>,
+) -> Vec<DuplicateId> {
     let mut seen: BTreeMap<&ResidentId, BTreeSet<&HouseholdCode>> = BTreeMap::new();
-    for ledger in ledgers {
-        for member in ledger.present_members() {
-            if let Some(id) = &member.record.resident_id {
-                seen.entry(id).or_default().insert(&ledger.household);
-            }
-        }
+    for (id, household) in ids {
+        seen.entry(id).or_default().insert(household);
     }
     seen.into_iter()
         .filter(|(_, households)| households.len() > 1)
@@ -756,7 +755,10 @@ mod tests {
         let a = ledger_with("H1", "P1", adult());
         let b = ledger_with("H2", "P7", adult());
         let c = ledger_with("H3", "P8", LabourRecord::default());
-        let dups = duplicate_ids(&[a, b, c]);
+        let ledgers = [a, b, c];
+        let dups = duplicate_ids(
+            (ledgers.iter()).flat_map(|l| l.present_ids().map(move |id| (id, &l.household))),
+        );
         assert_eq!(dups.len(), 1);
         let households: Vec<&str> = dups[0]
             .households

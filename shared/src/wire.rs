@@ -310,6 +310,17 @@ pub struct Submission {
     pub members: Vec<MemberReport>,
 }
 
+impl Submission {
+    /// Whether it may change the ID numbers the household's present
+    /// members hold: it writes one, or someone joins or leaves.
+    pub fn touches_resident_ids(&self) -> bool {
+        self.members.iter().any(|m| {
+            m.membership.is_some()
+                || (m.writes.iter()).any(|w| matches!(w, FieldWrite::ResidentId(_)))
+        })
+    }
+}
+
 /// What a submission says of one member: confirmed unchanged (no writes),
 /// these fields written, joined or left. A member the submission does not
 /// mention is left alone.

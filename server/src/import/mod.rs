@@ -206,7 +206,9 @@ pub struct StoredHousehold {
     pub current: HouseholdLedger,
 }
 
-/// The roster as stored, read inside the import's transaction.
+/// What of the roster as stored the file touches, read inside the
+/// import's transaction: its grids and their households, its households
+/// wherever they are, and the other holders of its ID numbers.
 #[derive(Clone, Debug, Default)]
 pub struct StoredRoster {
     /// Every place down to the grids, by code.
@@ -214,6 +216,9 @@ pub struct StoredRoster {
     pub grids: BTreeMap<GridCode, StoredGrid>,
     pub building_boundaries: BTreeMap<(GridCode, String), Boundary>,
     pub households: BTreeMap<HouseholdCode, StoredHousehold>,
+    /// Households of the roster that hold one of the file's ID numbers,
+    /// those above among them.
+    pub id_holders: Vec<(ResidentId, HouseholdCode)>,
 }
 
 /// What an import did (or, in a dry run, would do) to one kind of thing.

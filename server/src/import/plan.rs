@@ -233,7 +233,16 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
         .count() as u32;
 
     let id_column = file.header(Column::Field(FieldKey::ResidentId));
-    for duplicate in duplicate_ids(&after) {
+    // Households read above count as the import leaves them; the others
+    // that hold one of the file's numbers, as they are.
+    let ids = (after.iter())
+        .flat_map(|l| l.present_ids().map(move |id| (id, &l.household)))
+        .chain(
+            (stored.id_holders.iter())
+                .filter(|(_, household)| !stored.households.contains_key(household))
+                .map(|(id, household)| (id, household)),
+        );
+    for duplicate in duplicate_ids(ids) {
         for household in &duplicate.households {
             let Some(ledger) = after.iter().find(|l| &l.household == household) else {
                 continue;

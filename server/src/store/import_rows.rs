@@ -4,6 +4,7 @@
 use shared::codes::{Code, Level};
 use shared::merge::{HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
+use shared::resident_id::ResidentId;
 use shared::round::Round;
 
 use super::StoreError;
@@ -68,6 +69,20 @@ pub struct BoundaryRow {
     pub boundary: String,
 }
 
+/// A household of the roster that holds an ID number.
+#[derive(sqlx::FromRow)]
+pub struct IdRow {
+    pub household: String,
+    pub resident_id: String,
+}
+
+/// Forgets the ID numbers a household held.
+pub const CLEAR_PERSON_IDS: &str = "DELETE FROM person_ids WHERE household = $1";
+
+/// Notes an ID number a household's present member holds.
+pub const ADD_PERSON_ID: &str =
+    "INSERT INTO person_ids (household, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
 /// A household with the round's baseline and ledger and the last earlier ledger.
 #[derive(sqlx::FromRow)]
 pub struct HouseholdRow {
@@ -90,6 +105,7 @@ pub fn stored_roster(
     grids: Vec<GridRow>,
     boundaries: Vec<BoundaryRow>,
     households: Vec<HouseholdRow>,
+    holders: Vec<IdRow>,
 ) -> Result<StoredRoster, StoreError> {
     let mut res = StoredRoster::default();
     for row in places {
@@ -140,6 +156,11 @@ pub fn stored_roster(
                 current,
             },
         );
+    }
+    for row in holders {
+        let household = HouseholdCode::parse(&row.household).map_err(corrupt)?;
+        let id = ResidentId::parse(&row.resident_id).map_err(corrupt)?;
+        res.id_holders.push((id, household));
     }
     Ok(res)
 }
@@ -219,31 +240,58 @@ macro_rules! import_steps {
             tx: &mut Transaction<'_, $db>,
             import: &RosterImport,
         ) -> Result<StoredRoster, StoreError> {
+            // What the file touches, and no more: its grids, its households
+            // wherever they are now, and who else holds its ID numbers.
+            let file = &import.file;
+            let grid_codes: Vec<&str> = file.grids.iter().map(|g| g.code.as_str()).collect();
+            let household_codes: Vec<&str> =
+                file.households.iter().map(|h| h.place.code.as_str()).collect();
+            let ids: Vec<&str> = (file.households.iter())
+                .flat_map(|h| h.members.iter())
+                .filter_map(|m| m.record.resident_id.as_ref())
+                .map(ResidentId::as_str)
+                .collect();
             let places: Vec<TreeRow> = sqlx::query_as(PLACES)
                 .fetch_all(&mut **tx)
                 .await?;
-            let grids: Vec<GridRow> = sqlx::query_as(
+            let grids: Vec<GridRow> = sqlx::query_as(&format!(
                 "SELECT g.code, g.name, g.area, p.parent, g.boundary \
-                 FROM grids g LEFT JOIN places p ON p.code = g.code",
-            )
+                 FROM grids g LEFT JOIN places p ON p.code = g.code WHERE {}",
+                in_list("g.code", 1)
+            ))
+            .bind(list(&grid_codes))
             .fetch_all(&mut **tx)
             .await?;
-            let boundaries: Vec<BoundaryRow> =
-                sqlx::query_as("SELECT grid, building, boundary FROM building_boundaries")
-                    .fetch_all(&mut **tx)
-                    .await?;
-            let households: Vec<HouseholdRow> = sqlx::query_as(
+            let boundaries: Vec<BoundaryRow> = sqlx::query_as(&format!(
+                "SELECT grid, building, boundary FROM building_boundaries WHERE {}",
+                in_list("grid", 1)
+            ))
+            .bind(list(&grid_codes))
+            .fetch_all(&mut **tx)
+            .await?;
+            let households: Vec<HouseholdRow> = sqlx::query_as(&format!(
                 "SELECT h.code, h.grid, h.building, h.floor, h.room, (h.removed_at IS NOT NULL) AS removed, \
                      (SELECT body FROM roster_baselines WHERE household = h.code AND round = $1) AS baseline, \
                      (SELECT body FROM ledgers WHERE household = h.code AND round = $1) AS current, \
                      (SELECT body FROM ledgers WHERE household = h.code AND round < $1 \
                       ORDER BY round DESC LIMIT 1) AS previous \
-                 FROM households h",
-            )
+                 FROM households h WHERE {} OR {}",
+                in_list("h.grid", 2),
+                in_list("h.code", 3)
+            ))
             .bind(import.round.to_string())
+            .bind(list(&grid_codes))
+            .bind(list(&household_codes))
             .fetch_all(&mut **tx)
             .await?;
-            stored_roster(import.round, places, grids, boundaries, households)
+            let holders: Vec<IdRow> = sqlx::query_as(&format!(
+                "SELECT household, resident_id FROM person_ids WHERE {}",
+                in_list("resident_id", 1)
+            ))
+            .bind(list(&ids))
+            .fetch_all(&mut **tx)
+            .await?;
+            stored_roster(import.round, places, grids, boundaries, households, holders)
         }
 
         async fn write(
@@ -342,10 +390,25 @@ macro_rules! import_steps {
                 .bind(to_json(&ledger))
                 .execute(&mut **tx)
                 .await?;
+                sqlx::query(CLEAR_PERSON_IDS)
+                    .bind(place.code.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                for id in ledger.present_ids() {
+                    sqlx::query(ADD_PERSON_ID)
+                        .bind(place.code.as_str())
+                        .bind(id.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                }
             }
             for place in &plan.removals {
                 sqlx::query("UPDATE households SET removed_at = $1, changed_at = $1 WHERE code = $2")
                     .bind(&at)
+                    .bind(place.code.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(CLEAR_PERSON_IDS)
                     .bind(place.code.as_str())
                     .execute(&mut **tx)
                     .await?;

@@ -112,6 +112,13 @@ macro_rules! portable_queries {
                 .bind(to_json(ledger))
                 .execute(&mut *tx)
                 .await?;
+                for id in ledger.present_ids() {
+                    sqlx::query(ADD_PERSON_ID)
+                        .bind(ledger.household.as_str())
+                        .bind(id.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             for c in &seed.users {
                 sqlx::query(INSERT_USER)

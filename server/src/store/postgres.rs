@@ -17,7 +17,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::OffsetDateTime;
 use tracing::instrument;
 
-use super::import_rows::{PLACES, TreeRow, UPSERT_PLACE};
+use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
@@ -247,6 +247,21 @@ impl Store for Postgres {
         .bind(to_json(&ledger))
         .execute(&mut *tx)
         .await?;
+        // The ID numbers the roster import checks against, where this
+        // submission may have changed them.
+        if sub.touches_resident_ids() {
+            sqlx::query(CLEAR_PERSON_IDS)
+                .bind(sub.household.as_str())
+                .execute(&mut *tx)
+                .await?;
+            for id in ledger.present_ids() {
+                sqlx::query(ADD_PERSON_ID)
+                    .bind(sub.household.as_str())
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         tx.commit().await?;
         Ok(Recorded::New(receipt_of(accepted, received_at)))
     }

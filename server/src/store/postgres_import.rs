@@ -8,14 +8,15 @@ use tracing::instrument;
 
 use super::StoreError;
 use super::import_rows::{
-    AUDIT_ACTION, BoundaryRow, GridRow, HouseholdRow, PLACES, TreeRow, UPSERT_PLACE, import_steps,
-    ledger_over, outcome, plan_import, stored_roster,
+    ADD_PERSON_ID, AUDIT_ACTION, BoundaryRow, CLEAR_PERSON_IDS, GridRow, HouseholdRow, IdRow,
+    PLACES, TreeRow, UPSERT_PLACE, import_steps, ledger_over, outcome, plan_import, stored_roster,
 };
 use super::rows::{timestamp, to_json};
 use crate::import::plan::Plan;
 use crate::import::{Imported, RosterImport, StoredRoster};
 use shared::codes::{Code, Level};
 use shared::place::PlaceCode;
+use shared::resident_id::ResidentId;
 
 #[instrument(skip_all, fields(rows = import.file.rows, dry_run = import.dry_run))]
 pub async fn import_roster(pool: &PgPool, import: &RosterImport) -> Result<Imported, StoreError> {
@@ -32,3 +33,13 @@ pub async fn import_roster(pool: &PgPool, import: &RosterImport) -> Result<Impor
 }
 
 import_steps!(Postgres);
+
+/// A list bound as one parameter: an array, which `in_list` reads.
+fn list(items: &[&str]) -> Vec<String> {
+    items.iter().map(|&s| s.to_owned()).collect()
+}
+
+/// `column` is one of the list bound as parameter `n`.
+fn in_list(column: &str, n: u8) -> String {
+    format!("{column} = ANY(${n})")
+}

@@ -19,7 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use time::OffsetDateTime;
 use tracing::instrument;
 
-use super::import_rows::{PLACES, TreeRow, UPSERT_PLACE};
+use super::import_rows::{ADD_PERSON_ID, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StatusRow,

@@ -7,14 +7,15 @@ use tracing::instrument;
 
 use super::StoreError;
 use super::import_rows::{
-    AUDIT_ACTION, BoundaryRow, GridRow, HouseholdRow, PLACES, TreeRow, UPSERT_PLACE, import_steps,
-    ledger_over, outcome, plan_import, stored_roster,
+    ADD_PERSON_ID, AUDIT_ACTION, BoundaryRow, CLEAR_PERSON_IDS, GridRow, HouseholdRow, IdRow,
+    PLACES, TreeRow, UPSERT_PLACE, import_steps, ledger_over, outcome, plan_import, stored_roster,
 };
 use super::rows::{timestamp, to_json};
 use crate::import::plan::Plan;
 use crate::import::{Imported, RosterImport, StoredRoster};
 use shared::codes::{Code, Level};
 use shared::place::PlaceCode;
+use shared::resident_id::ResidentId;
 
 #[instrument(skip_all, fields(rows = import.file.rows, dry_run = import.dry_run))]
 pub async fn import_roster(
@@ -28,3 +29,13 @@ pub async fn import_roster(
 }
 
 import_steps!(Sqlite);
+
+/// A list bound as one parameter: a JSON array, which `in_list` reads.
+fn list(items: &[&str]) -> String {
+    serde_json::to_string(items).expect("strings serialize")
+}
+
+/// `column` is one of the list bound as parameter `n`.
+fn in_list(column: &str, n: u8) -> String {
+    format!("{column} IN (SELECT value FROM json_each(${n}))")
+}

@@ -32,6 +32,7 @@ use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
+use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS};
 use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
 
@@ -351,6 +352,22 @@ fn commit_batch(
                 ledger.is_surveyed(),
                 to_json(ledger)
             ])?;
+        }
+        // The ID numbers the roster import checks against, where a
+        // submission may have changed them.
+        let mut clear = tx.prepare_cached(CLEAR_PERSON_IDS)?;
+        let mut add = tx.prepare_cached(ADD_PERSON_ID)?;
+        for (key, ledger) in &merged {
+            let touched = by_key[key]
+                .iter()
+                .any(|&idx| batch[idx].accepted.submission.touches_resident_ids());
+            if !touched {
+                continue;
+            }
+            clear.execute(params![key.0])?;
+            for id in ledger.present_ids() {
+                add.execute(params![key.0, id.as_str()])?;
+            }
         }
         // Mark the touched households changed, for the phones' delta sync.
         if let Some(latest) = batch.iter().map(|j| j.received_at).max() {

@@ -11,11 +11,12 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 15] = [
+pub const TABLES: [&str; 16] = [
     "places",
     "grids",
     "building_boundaries",
     "households",
+    "person_ids",
     "ledgers",
     "roster_baselines",
     "roster_removals",

@@ -436,6 +436,68 @@ async fn an_id_number_of_another_household_refuses_the_file() {
 }
 
 #[tokio::test]
+async fn an_id_number_a_survey_recorded_or_freed_counts_at_the_next_import() {
+    let app = spawn_app().await;
+    // A supervisor's roster shows the numbers; the surveyor's masks them.
+    app.login_as("supervisor").await;
+    let household = app.roster().await["households"][0].clone();
+    app.login_as("surveyor").await;
+    // The survey corrects the first member's number (same birth date and
+    // sex, another order code) to one the file then gives its first person.
+    let old = household["members"][0]["record"]["resident_id"]
+        .as_str()
+        .unwrap();
+    let seq: u32 = old[14..17].parse().unwrap();
+    let mut raw = format!("{}{:03}", &old[..14], (seq + 2) % 1000).into_bytes();
+    raw.push(check_char(&raw));
+    let corrected = String::from_utf8(raw).unwrap();
+    let mut rows = rows();
+    rows[0][10] = corrected.clone();
+    let mut survey = submission("5e0c8f1a-2b3c-4d5e-8f60-718293a4b5c6", &household, 10);
+    survey["members"][0]["writes"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({ "field": "resident_id", "value": corrected }));
+    assert_eq!(
+        app.post_submission(&survey).await.status(),
+        StatusCode::CREATED
+    );
+
+    app.login_as("supervisor").await;
+    let res = import(&app, csv(HEADER, &rows), "text/csv", "").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "duplicate_id", "{body}");
+    assert_eq!(body["errors"][0]["row"], 2);
+
+    // The member leaves the household: the number is free for the file.
+    app.login_as("surveyor").await;
+    let person = &household["members"][0]["person"];
+    let left = serde_json::json!({
+        "id": "6f1d9a2b-3c4d-4e5f-9a71-8293a4b5c6d7",
+        "household": household["code"], "round": "2026Q4",
+        "captured_at": "2026-11-24T09:30:00+08:00",
+        "base": ["5e0c8f1a-2b3c-4d5e-8f60-718293a4b5c6"],
+        "members": [{ "person": person, "membership": { "change": "left", "reason": "deceased" }, "writes": [] }],
+    });
+    let res = app.post_submission(&left).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    app.login_as("supervisor").await;
+    let res = import(&app, csv(HEADER, &rows), "text/csv", "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+}
+
+#[tokio::test]
 async fn importing_the_same_file_again_changes_nothing() {
     let app = spawn_app().await;
     app.login_as("admin").await;

@@ -10,9 +10,10 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::calendar::Calendar;
 use server::settings::Settings;
-use shared::merge::merge_household;
-use shared::place::HouseholdCode;
-use shared::resident_id::check_char;
+use shared::merge::{HouseholdLedger, MemberLedger, merge_household};
+use shared::place::{HouseholdCode, PersonId};
+use shared::record::LabourRecord;
+use shared::resident_id::{ResidentId, check_char};
 use shared::round::Round;
 use sqlx::Executor;
 use sqlx::migrate::Migrator;
@@ -217,7 +218,19 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
     let url = fresh_database(&dir).await;
     let round = Round::parse(ROUND).unwrap();
     let code = HouseholdCode::parse("OLD-1").unwrap();
-    let ledger = serde_json::to_string(&merge_household(&code, round, None, &[])).unwrap();
+    let member = MemberLedger {
+        record: LabourRecord {
+            name: Some("老住户".into()),
+            resident_id: Some(ResidentId::parse(&id(33)).unwrap()),
+            ..LabourRecord::default()
+        },
+        ..MemberLedger::new(PersonId::parse("OLD-1-1").unwrap())
+    };
+    let ledger = HouseholdLedger {
+        members: vec![member],
+        ..merge_household(&code, round, None, &[])
+    };
+    let ledger = serde_json::to_string(&ledger).unwrap();
     let hash = server::http::auth::hash_password("old-password-1");
     // A grid, a household with its ledger, and an account, as the schema
     // before the tree held them.
@@ -274,6 +287,17 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
     assert_eq!(
         in_roster(&app.roster().await, "OLD-1").unwrap()["grid"],
         "OLD-G"
+    );
+    // Its member's number is known to the next import.
+    let file = format!(
+        "户编号,安置区,网格编号,网格,楼栋,楼层,房号,人员编号,姓名,公民身份号码\r\n\
+         NEW-1,新区,NEW-G,新网格,1号楼,1,101,NEW-1-1,新住户,{}\r\n",
+        id(33)
+    );
+    let res = app.import_csv(&file, "").await;
+    assert_eq!(
+        row_errors(res).await,
+        [(2, "公民身份号码".to_owned(), "duplicate_id".to_owned())]
     );
 }
 
