@@ -10,9 +10,7 @@
 //! The same load against the server running inside the benchmark's own
 //! process is reported too. Both share the machine's cores with the clients.
 
-use std::io::{BufRead, BufReader as StdBufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -32,6 +30,10 @@ use shared::wire::Submission;
 use time::macros::date;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
+
+// Each benchmark uses part of what they share.
+#[allow(dead_code)]
+mod support;
 
 const HOUSEHOLDS: usize = 20_000;
 const MEMBERS: usize = 4;
@@ -135,41 +137,6 @@ fn copy_of(seeded: &Path, dir: &Path, name: &str) -> String {
     let path = dir.join(name);
     std::fs::copy(seeded, &path).expect("copy");
     format!("sqlite://{}", path.display())
-}
-
-/// Starts `anju serve` on a free port with its default logging; returns
-/// the process and its address. `ANJU_BIN` names another build to measure.
-fn start_binary(database: &str) -> (Child, String) {
-    let binary = std::env::var("ANJU_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_anju").into());
-    let mut child = Command::new(binary)
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--round",
-            ROUND,
-            "--database",
-            database,
-        ])
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("anju starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let mut lines = StdBufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("anju prints its address")
-            .expect("utf-8");
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading, so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, address)
 }
 
 /// Logs in as `bench`; the session token.
@@ -322,7 +289,7 @@ fn check_stored(database: &str, acked: u64) {
 
 /// The server as a separate process: the real binary.
 async fn separate_process(database: &str, clients: usize, seconds: u64) -> Load {
-    let (mut child, address) = start_binary(database);
+    let (mut child, address) = support::start_binary(&["--round", ROUND, "--database", database]);
     let pid = child.id().to_string();
     let result = load(&address, &pid, clients, seconds).await;
     child.kill().expect("stop anju");

@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p server --bench roster`
 
+// Each benchmark uses part of what they share.
+#[allow(dead_code)]
 mod support;
 
 use serde_json::Value;

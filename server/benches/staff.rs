@@ -9,6 +9,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+// Each benchmark uses part of what they share.
+#[allow(dead_code)]
 mod support;
 
 /// `PEOPLE` rows: one in eight a resident work team member, the others

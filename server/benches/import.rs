@@ -1,0 +1,93 @@
+//! Importing a generated city or province (`anju generate`) file by file
+//! into the real `anju` binary, as a county would load its roster: each
+//! file's time, the last against the first, and the server's peak memory.
+//!
+//! `cargo bench -p server --bench import -- [sample|city|province] [DATABASE_URL]`
+//!
+//! The database is a new SQLite file unless a URL names an empty
+//! PostgreSQL database. The server runs the demo, for its administrator.
+
+// Each benchmark uses part of what they share.
+#[allow(dead_code)]
+mod support;
+
+use std::time::Instant;
+
+use serde_json::Value;
+use server::demo::generate::{Size, generate};
+use shared::round::Round;
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let size = match args.first().map(String::as_str) {
+        None | Some("city") => Size::City,
+        Some("province") => Size::Province,
+        Some("sample") => Size::Sample,
+        Some(other) => panic!("no size {other}: sample, city or province"),
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("import.db").display()));
+    let round = Round::parse("2026Q4").expect("valid round");
+    let files = dir.path().join("files");
+    std::fs::create_dir(&files).expect("files dir");
+    let made = generate(size, 1, round, &files).expect("generated");
+    println!(
+        "{} files, {} households, {} people, {} places",
+        made.files.len(),
+        made.households,
+        made.people,
+        made.places
+    );
+
+    let (mut child, address) =
+        support::start_binary(&["--demo", "--round", "2026Q4", "--database", &database]);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    // Each file's seconds and households.
+    let times: Vec<(f64, f64)> = runtime.block_on(async {
+        let base = format!("http://{address}");
+        let client = support::logged_in(&base, "admin").await;
+        let mut times = Vec::new();
+        for (n, file) in made.files.iter().enumerate() {
+            let body = std::fs::read(file).expect("file");
+            let started = Instant::now();
+            let res = client
+                .post(format!("{base}/api/v1/roster/import"))
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .expect("import sent");
+            let status = res.status();
+            let report: Value = res.json().await.expect("JSON");
+            let seconds = started.elapsed().as_secs_f64();
+            assert!(status.is_success(), "file {}: {status} {report}", n + 1);
+            println!(
+                "file {:>3}: {:>5} households in {seconds:>6.2} s",
+                n + 1,
+                report["households"]["added"]
+            );
+            times.push((
+                seconds,
+                report["households"]["added"].as_f64().unwrap_or(1.0),
+            ));
+        }
+        times
+    });
+    let peak = support::peak_mb(child.id());
+    child.kill().expect("stop anju");
+    child.wait().expect("anju stopped");
+    // Files hold whole areas, so they differ in size: compare per household.
+    let per = |(seconds, households): (f64, f64)| seconds * 1000.0 / households;
+    let (first, last) = (per(times[0]), per(times[times.len() - 1]));
+    println!(
+        "first file {first:.2} ms a household, last {last:.2} ms ({:.2}× the first), all {:.1} s; server peak {peak:.0} MB",
+        last / first,
+        times.iter().map(|t| t.0).sum::<f64>()
+    );
+}
