@@ -1,7 +1,6 @@
 //! What the benchmarks that drive a demo server share.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
 use serde_json::json;
 use server::settings::Settings;
@@ -41,33 +40,13 @@ pub async fn logged_in(base: &str, user: &str) -> reqwest::Client {
     client
 }
 
+#[path = "../../tests/support/binary.rs"]
+mod binary;
+
 /// Starts the real `anju serve` on a free port with its default logging
 /// and `args`; returns the process and its address (`host:port`).
-/// `ANJU_BIN` names another build to measure.
 pub fn start_binary(args: &[&str]) -> (Child, String) {
-    let binary = std::env::var("ANJU_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_anju").into());
-    let mut child = Command::new(binary)
-        .args(["serve", "--port", "0"])
-        .args(args)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("anju starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("anju prints its address")
-            .expect("utf-8");
-        if let Some(rest) = line.split("running at http://").nth(1) {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading, so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, address)
+    binary::start_anju(args, None)
 }
 
 /// The most memory a process has held so far (its peak resident set), in

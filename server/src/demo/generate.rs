@@ -15,12 +15,12 @@ use shared::codes::{Level, Sex};
 use shared::merge::{HouseholdLedger, merge_household};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::record::HouseholdRecord;
-use shared::resident_id::{ResidentId, check_char};
+use shared::resident_id::ResidentId;
 use shared::round::Round;
 use shared::wire::LedgerView;
 use time::Date;
 
-use super::{family, round_start};
+use super::{family, resident_id_of, round_start};
 use crate::export::Format;
 use crate::export::ledger::{PlacedLedger, ledger_table};
 use crate::store::HouseholdPlace;
@@ -324,15 +324,7 @@ impl Ids {
             seq < 1000,
             "more than 500 people of one sex born on one day in one region"
         );
-        let mut raw = format!(
-            "{region}{:04}{:02}{:02}{seq:03}",
-            birth.year(),
-            birth.month() as u8,
-            birth.day()
-        )
-        .into_bytes();
-        raw.push(check_char(&raw));
-        ResidentId::parse(std::str::from_utf8(&raw).expect("ASCII")).expect("built valid")
+        resident_id_of(region, birth, seq)
     }
 }
 

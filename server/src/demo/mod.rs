@@ -291,8 +291,14 @@ fn resident_id(rng: &mut ChaCha8Rng, county: &str, birth: Date, sex: Sex) -> Res
     if sex == Sex::Male {
         seq += 1;
     }
+    resident_id_of(county, birth, seq)
+}
+
+/// The ID number of a person of `region` (six digits) born on `birth`,
+/// with order code `seq` (odd for men), and its check character.
+pub(crate) fn resident_id_of(region: &str, birth: Date, seq: u32) -> ResidentId {
     let mut raw = format!(
-        "{county}{:04}{:02}{:02}{seq:03}",
+        "{region}{:04}{:02}{:02}{seq:03}",
         birth.year(),
         birth.month() as u8,
         birth.day()

@@ -3,14 +3,14 @@
 //! submission it acknowledged is in its household's ledger.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
+use crate::binary::start_anju;
 use crate::helpers::{ROUND, fresh_database, supervisor_client};
 
 /// Kill-and-restart cycles; `ANJU_CRASH_CYCLES=100` for the longer run
@@ -25,38 +25,13 @@ fn cycles() -> usize {
 
 const CLIENTS: usize = 8;
 
-/// Starts `anju serve` on a free port; returns the process and its address.
+/// Starts `anju serve` on a free port; returns the process and its base URL.
 fn start(database: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_anju"))
-        .args([
-            "serve",
-            "--port",
-            "0",
-            "--demo",
-            "--round",
-            ROUND,
-            "--database",
-            database,
-        ])
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("anju starts");
-    let stdout = child.stdout.take().expect("stdout piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("anju prints its address")
-            .expect("utf-8");
-        if let Some(rest) = line.split("running at ").nth(1) {
-            break rest.trim_end_matches('/').to_owned();
-        }
-    };
-    // Keep reading, so the server never writes into a closed pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    (child, address)
+    let (child, address) = start_anju(
+        &["--demo", "--round", ROUND, "--database", database],
+        Some("error"),
+    );
+    (child, format!("http://{address}"))
 }
 
 /// A whole household confirmed unchanged: valid for any household.

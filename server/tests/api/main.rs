@@ -4,6 +4,8 @@
 mod accounts;
 mod area;
 mod backup;
+#[path = "../support/binary.rs"]
+mod binary;
 mod calendar;
 mod conflicts;
 mod crash;
