@@ -1,6 +1,8 @@
 //! Importing a generated city or province (`anju generate`) file by file
 //! into the real `anju` binary, as a county would load its roster: each
 //! file's time, the last against the first, and the server's peak memory.
+//! Then the whole ledger's CSV export from a server started afresh on the
+//! same database: rows a second, and that server's peak memory.
 //!
 //! `cargo bench -p server --bench import -- [sample|city|province] [DATABASE_URL]`
 //!
@@ -82,6 +84,29 @@ fn main() {
     let peak = support::peak_mb(child.id());
     child.kill().expect("stop anju");
     child.wait().expect("anju stopped");
+
+    let (mut child, address) =
+        support::start_binary(&["--round", "2026Q4", "--database", &database]);
+    let (rows, bytes, seconds) = runtime.block_on(async {
+        let base = format!("http://{address}");
+        let client = support::logged_in(&base, "admin").await;
+        let started = Instant::now();
+        let mut res = client
+            .get(format!("{base}/api/v1/export?format=csv"))
+            .send()
+            .await
+            .expect("export sent");
+        assert!(res.status().is_success(), "export: {}", res.status());
+        let (mut rows, mut bytes) = (0usize, 0usize);
+        while let Some(chunk) = res.chunk().await.expect("export read") {
+            bytes += chunk.len();
+            rows += chunk.iter().filter(|&&b| b == b'\n').count();
+        }
+        (rows - 1, bytes, started.elapsed().as_secs_f64())
+    });
+    let export_peak = support::peak_mb(child.id());
+    child.kill().expect("stop anju");
+    child.wait().expect("anju stopped");
     // Files hold whole areas, so they differ in size: compare per household.
     let per = |(seconds, households): (f64, f64)| seconds * 1000.0 / households;
     let (first, last) = (per(times[0]), per(times[times.len() - 1]));
@@ -89,5 +114,10 @@ fn main() {
         "first file {first:.2} ms a household, last {last:.2} ms ({:.2}× the first), all {:.1} s; server peak {peak:.0} MB",
         last / first,
         times.iter().map(|t| t.0).sum::<f64>()
+    );
+    println!(
+        "CSV export: {rows} rows, {:.0} MB in {seconds:.1} s, {:.0} rows/s; server peak {export_peak:.0} MB",
+        bytes as f64 / 1e6,
+        rows as f64 / seconds
     );
 }

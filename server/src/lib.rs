@@ -210,6 +210,7 @@ async fn build_with<S: Store>(
         demo: settings.demo,
         metrics: http::metrics::Metrics::new(),
         https: tls.is_some(),
+        max_workbook_households: settings.max_workbook_households,
     };
     let mut router = http::router(state);
     if tls.is_some() {

@@ -7,6 +7,9 @@ use shared::round::Round;
 
 /// Days a quarter's surveys are still taken after it ends, unless set.
 pub const DEFAULT_GRACE_DAYS: u16 = 15;
+/// A city's households, with its workbook (about 120,000 rows) in a few
+/// hundred megabytes.
+pub const DEFAULT_MAX_WORKBOOK_HOUSEHOLDS: u64 = 60_000;
 
 /// How `anju serve` is configured; read once at start.
 #[derive(Clone, clap::Args)]
@@ -48,6 +51,10 @@ pub struct Settings {
     /// file is missing or unreadable.
     #[arg(long, env = "ANJU_CLOCK_FILE", hide = true)]
     pub clock_file: Option<PathBuf>,
+    /// The most households an Excel export is made for: a workbook is made
+    /// whole in memory before it is sent. CSV streams any size.
+    #[arg(long, env = "ANJU_MAX_WORKBOOK_HOUSEHOLDS", default_value_t = DEFAULT_MAX_WORKBOOK_HOUSEHOLDS)]
+    pub max_workbook_households: u64,
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -76,6 +83,7 @@ impl Settings {
             tls_key: None,
             http_redirect_port: None,
             clock_file: None,
+            max_workbook_households: DEFAULT_MAX_WORKBOOK_HOUSEHOLDS,
             log_format: LogFormat::Text,
         }
     }
@@ -122,6 +130,7 @@ impl fmt::Debug for Settings {
             .field("tls_key", &self.tls_key)
             .field("http_redirect_port", &self.http_redirect_port)
             .field("clock_file", &self.clock_file)
+            .field("max_workbook_households", &self.max_workbook_households)
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -3,20 +3,28 @@
 
 use super::{Cell, Table};
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub fn write(table: &Table) -> Result<Vec<u8>, ::csv::Error> {
     let mut out = BOM.to_vec();
+    append(table, true, &mut out)?;
+    Ok(out)
+}
+
+/// `table`'s rows as CSV, after its header row if `header`, added to
+/// `out`: a long export is written a page at a time.
+pub fn append(table: &Table, header: bool, out: &mut Vec<u8>) -> Result<(), ::csv::Error> {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(&mut out);
-    writer.write_record(table.headers().iter().map(|h| h.as_bytes()))?;
+        .from_writer(out);
+    if header {
+        writer.write_record(table.headers().iter().map(|h| h.as_bytes()))?;
+    }
     for row in table.rows() {
         writer.write_record(row.iter().map(field))?;
     }
     writer.flush()?;
-    drop(writer);
-    Ok(out)
+    Ok(())
 }
 
 /// A cell as a CSV field. Text that a spreadsheet would run as a formula

@@ -4,7 +4,7 @@
 //! `ledger` builds the `Table`; `xlsx` and `csv` write it. Nothing here
 //! decides who sees what: the ledgers arrive already masked for the caller.
 
-mod csv;
+pub mod csv;
 pub mod ledger;
 mod xlsx;
 
@@ -114,6 +114,12 @@ impl Table {
             })
             .collect();
         Table::new(headers, rows).expect("every example row has a cell per column")
+    }
+
+    /// Adds `other`'s rows under this table's; its headers must be these.
+    pub fn append(&mut self, other: Table) {
+        debug_assert_eq!(self.headers, other.headers);
+        self.rows.extend(other.rows);
     }
 
     /// As `new`, with headers that may be made at run time (an added field's).

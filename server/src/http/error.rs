@@ -95,6 +95,9 @@ pub enum ApiError {
     /// 422: an export asked for a format other than xlsx or csv.
     #[error("the export format must be xlsx or csv")]
     UnsupportedFormat,
+    /// 422: a workbook asked for more rows than one sheet holds.
+    #[error("too many rows for one Excel sheet: export a county or less, or choose CSV")]
+    WorkbookTooLarge,
     /// 404: no such submission.
     #[error("no such submission")]
     UnknownSubmission,
@@ -147,9 +150,10 @@ impl ApiError {
             }
             ApiError::IdReused => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Malformed { .. } | ApiError::Invalid(_) | ApiError::UnsupportedFormat => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            ApiError::Malformed { .. }
+            | ApiError::Invalid(_)
+            | ApiError::UnsupportedFormat
+            | ApiError::WorkbookTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnknownSubmission | ApiError::UnknownConflict => StatusCode::NOT_FOUND,
             ApiError::ReviewConflict | ApiError::NotReturnable => StatusCode::CONFLICT,
             ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
@@ -178,6 +182,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed",
             ApiError::Invalid(_) => "invalid",
             ApiError::UnsupportedFormat => "unsupported_format",
+            ApiError::WorkbookTooLarge => "workbook_too_large",
             ApiError::UnknownSubmission => "unknown_submission",
             ApiError::ReviewConflict => "review_conflict",
             ApiError::NotReturnable => "not_returnable",
@@ -207,6 +212,10 @@ impl ApiError {
             ApiError::Malformed { path, detail } => format!("请求格式错误（{path}）：{detail}"),
             ApiError::Invalid(_) => "提交的内容有误，请按提示修改".into(),
             ApiError::UnsupportedFormat => "导出格式只能是 xlsx 或 csv".into(),
+            ApiError::WorkbookTooLarge => {
+                "数据超过一个 Excel 工作表的行数上限，请按县或更小的范围导出，或改用 CSV 格式"
+                    .into()
+            }
             ApiError::UnknownSubmission => "找不到该提交".into(),
             ApiError::ReviewConflict => "该提交已有不同的审核结论".into(),
             ApiError::NotReturnable => "只能退回驻点工作队的入户调查，且须在其更新之前".into(),
@@ -238,7 +247,7 @@ impl ApiError {
                 code: "malformed".into(),
                 message: detail.clone(),
             }],
-            ApiError::UnsupportedFormat => vec![FieldErrorBody {
+            ApiError::UnsupportedFormat | ApiError::WorkbookTooLarge => vec![FieldErrorBody {
                 path: "format".into(),
                 code: self.code().into(),
                 message: match lang {

@@ -6,20 +6,26 @@
 //! own grid, with those numbers masked, since the ledger they keep is their
 //! grid's. Every export, masked or not, is in the audit log.
 
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shared::extra::ExtraField;
+use shared::place::{GridCode, Place};
+use shared::round::Round;
 use shared::wire::ErrorBody;
+use time::Date;
 
-use crate::export::Format;
 use crate::export::ledger::ledger_table;
+use crate::export::{Format, Table, csv};
 use crate::http::AppState;
+use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::{audit_export, export_views};
 use crate::http::query::{AppQuery, Asked, AskedQuery};
-use crate::store::{Scope, Store};
+use crate::store::{Scope, Store, StoreError};
 
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
@@ -36,7 +42,8 @@ pub struct ExportQuery {
     responses(
         (status = 200,
             description = "The round's ledger, one row per person with the household's columns repeated, \
-                headers and closed-list values in Chinese. Resident ID and phone numbers are masked for \
+                headers and closed-list values in Chinese, the CSV sent as it is read, a page of grids at a time. \
+                Resident ID and phone numbers are masked for \
                 resident work teams and grid members. The CSV is UTF-8 with a byte-order mark; open the \
                 XLSX in a spreadsheet, which keeps 18-digit ID numbers as text.",
             content(
@@ -47,9 +54,10 @@ pub struct ExportQuery {
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
-        (status = 422, description = "A format other than xlsx or csv, or a malformed round, grid or query", body = ErrorBody),
+        (status = 422, description = "A format other than xlsx or csv; a workbook of more households than one is made for \
+            (`--max-workbook-households`, a city's by default: export a county or less, or CSV, which streams any size); or a malformed round, grid or query", body = ErrorBody),
     ))]
-#[tracing::instrument(skip_all, fields(rows = tracing::field::Empty))]
+#[tracing::instrument(skip_all, fields(households = tracing::field::Empty))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
     Asked {
@@ -63,35 +71,51 @@ pub async fn get<S: Store>(
         None => Format::Xlsx,
         Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
     };
-    let mut states = app.store.household_states(round, &scope).await?;
-    if let Some(building) = &query.building {
-        states.retain(|s| &s.place.building == building);
+    let building = query.building;
+    let households = app
+        .store
+        .count_households(&scope, building.as_deref())
+        .await?;
+    // A workbook is made whole before it is sent: past a sheet's rows
+    // (people, most households have three or four) it cannot be one.
+    if format == Format::Xlsx && households > app.max_workbook_households {
+        return Err(ApiError::WorkbookTooLarge);
     }
-    let places = app.store.places().await?;
-    let on = app.calendar.as_of(round);
-    let fields = app.fields.of_round(&app.store, round).await?;
-    let fields = fields.map(|set| set.fields).unwrap_or_default();
-    let table = ledger_table(&export_views(&caller, states), &places, &fields, on);
-    let n_rows = table.rows().len();
-    tracing::Span::current().record("rows", n_rows);
-    // A whole area's workbook takes a while to zip; keep it off the async workers.
-    let bytes = tokio::task::spawn_blocking(move || format.write(&table))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tracing::Span::current().record("households", households);
 
     let mut subject = format!("round={round} {scope}");
     let mut stem = format!("anju-{round}");
     if let Scope::Grid(grid) = &scope {
         stem.push_str(&format!("-{grid}"));
     }
-    if let Some(building) = &query.building {
+    if let Some(building) = &building {
         subject.push_str(&format!(" building={building}"));
         stem.push_str(&format!("-{building}"));
     }
-    subject.push_str(&format!(" format={} rows={n_rows}", format.extension()));
+    subject.push_str(&format!(
+        " format={} households={households}",
+        format.extension()
+    ));
+    // Audited before a byte leaves, however the download ends.
     audit_export(&app.store, &caller, &subject).await?;
 
+    let pages = Pages {
+        grids: app
+            .store
+            .grids(&scope)
+            .await?
+            .into_iter()
+            .map(|g| g.code)
+            .collect(),
+        places: app.store.places().await?,
+        fields: (app.fields.of_round(&app.store, round).await?)
+            .map(|set| set.fields)
+            .unwrap_or_default(),
+        on: app.calendar.as_of(round),
+        round,
+        building,
+        caller,
+    };
     let file_name = format!("{stem}.{}", format.extension());
     let headers = [
         (
@@ -102,7 +126,88 @@ pub async fn get<S: Store>(
         // Personal information: not for shared caches or the browser's.
         (CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
-    Ok((headers, bytes).into_response())
+    let body = match format {
+        Format::Csv => Body::from_stream(pages.csv(app.store.clone())),
+        Format::Xlsx => {
+            let table = pages.whole(&app.store).await?;
+            if table.rows().len() >= usize::try_from(XLSX_MAX_ROWS).unwrap_or(usize::MAX) {
+                return Err(ApiError::WorkbookTooLarge);
+            }
+            // A whole area's workbook takes a while to zip; keep it off the async workers.
+            let bytes = tokio::task::spawn_blocking(move || format.write(&table))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| ApiError::Internal(e.to_string()))?;
+            Body::from(bytes)
+        }
+    };
+    Ok((headers, body).into_response())
+}
+
+/// A sheet's rows, its header row included.
+const XLSX_MAX_ROWS: u32 = 1_048_576;
+
+/// The scope's grids, this many to a page: a thousand or two households.
+const PAGE_GRIDS: usize = 64;
+
+/// An export read a page of grids at a time, in the order of their codes.
+struct Pages {
+    /// The scope's grids.
+    grids: Vec<GridCode>,
+    places: Vec<Place>,
+    fields: Vec<ExtraField>,
+    on: Date,
+    round: Round,
+    building: Option<String>,
+    caller: Caller,
+}
+
+impl Pages {
+    /// The rows of one page of grids, numbers masked as the caller sees them.
+    async fn table<S: Store>(&self, store: &S, grids: &[GridCode]) -> Result<Table, StoreError> {
+        let mut states = store
+            .household_states(self.round, &Scope::Page(grids.to_vec()))
+            .await?;
+        if let Some(building) = &self.building {
+            states.retain(|s| &s.place.building == building);
+        }
+        let views = export_views(&self.caller, states);
+        Ok(ledger_table(&views, &self.places, &self.fields, self.on))
+    }
+
+    /// Every row at once, for a workbook.
+    async fn whole<S: Store>(&self, store: &S) -> Result<Table, StoreError> {
+        let mut all = ledger_table(&[], &self.places, &self.fields, self.on);
+        for grids in self.grids.chunks(PAGE_GRIDS) {
+            all.append(self.table(store, grids).await?);
+        }
+        Ok(all)
+    }
+
+    /// The CSV as it is read: the byte-order mark and header row, then
+    /// each page's rows, so that a province's export holds one page in
+    /// memory at a time.
+    fn csv<S: Store>(
+        self,
+        store: S,
+    ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+        let pages: Vec<Vec<GridCode>> = self.grids.chunks(PAGE_GRIDS).map(<[_]>::to_vec).collect();
+        let state = (self, store, pages.into_iter(), true);
+        futures_util::stream::try_unfold(state, |(export, store, mut pages, first)| async move {
+            let grids = match (first, pages.next()) {
+                (true, grids) => grids.unwrap_or_default(),
+                (false, Some(grids)) => grids,
+                (false, None) => return Ok(None),
+            };
+            let table = export
+                .table(&store, &grids)
+                .await
+                .map_err(std::io::Error::other)?;
+            let mut out = if first { csv::BOM.to_vec() } else { Vec::new() };
+            csv::append(&table, first, &mut out).map_err(std::io::Error::other)?;
+            Ok(Some((out, (export, store, pages, false))))
+        })
+    }
 }
 
 /// `attachment; filename="…"`, with the name also in RFC 5987's

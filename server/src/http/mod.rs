@@ -55,6 +55,8 @@ pub struct AppState<S> {
     pub https: bool,
     /// The versions of the fields the county added.
     pub fields: FieldSets,
+    /// The most households an Excel export is made for.
+    pub max_workbook_households: u64,
 }
 
 impl<S> AppState<S> {

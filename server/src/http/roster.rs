@@ -36,7 +36,7 @@ fn scope_key(scope: &Scope) -> String {
     match scope {
         Scope::All => "all".into(),
         Scope::Grid(grid) => grid.to_string(),
-        Scope::Area { grids, .. } => {
+        Scope::Area { grids, .. } | Scope::Page(grids) => {
             let mut digest = Sha256::new();
             for grid in grids {
                 digest.update(grid.as_str().as_bytes());

@@ -85,7 +85,7 @@ pub async fn post<S: Store>(
     let area = match caller.scope()? {
         Scope::All => None,
         Scope::Area { name, .. } => Some(name.clone()),
-        Scope::Grid(_) => return Err(ApiError::NotPermitted),
+        Scope::Grid(_) | Scope::Page(_) => return Err(ApiError::NotPermitted),
     };
     let file = match parsed {
         Ok(file) => file,

@@ -104,6 +104,8 @@ pub enum Scope {
     Area { name: String, grids: Vec<GridCode> },
     /// One grid.
     Grid(GridCode),
+    /// Some grids of a wider scope: one page of a long read.
+    Page(Vec<GridCode>),
 }
 
 impl Scope {
@@ -111,7 +113,7 @@ impl Scope {
     pub fn grids(&self) -> Option<&[GridCode]> {
         match self {
             Scope::All => None,
-            Scope::Area { grids, .. } => Some(grids),
+            Scope::Area { grids, .. } | Scope::Page(grids) => Some(grids),
             Scope::Grid(grid) => Some(std::slice::from_ref(grid)),
         }
     }
@@ -129,6 +131,7 @@ impl fmt::Display for Scope {
             Scope::All => f.write_str("grid=all"),
             Scope::Area { name, .. } => write!(f, "area={name}"),
             Scope::Grid(grid) => write!(f, "grid={grid}"),
+            Scope::Page(grids) => write!(f, "grids={}", grids.len()),
         }
     }
 }
@@ -311,6 +314,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         subject: &str,
         at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// How many households of the roster lie in `scope`, in `building`
+    /// if one is named.
+    fn count_households(
+        &self,
+        scope: &Scope,
+        building: Option<&str>,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Every place of the tree, down to the grids.
     fn places(&self) -> impl Future<Output = Result<Vec<Place>, StoreError>> + Send;

@@ -201,6 +201,19 @@ macro_rules! portable_queries {
             Ok(())
         }
 
+        async fn count_households(&self, scope: &Scope, building: Option<&str>) -> Result<u64, StoreError> {
+            let n: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM households h WHERE h.removed_at IS NULL AND {} \
+                 AND (CAST($2 AS TEXT) IS NULL OR h.building = $2)",
+                in_scope("h.grid", 1)
+            ))
+            .bind(grid_list(scope))
+            .bind(building)
+            .fetch_one(&self.pool)
+            .await?;
+            Ok(u64::try_from(n).unwrap_or_default())
+        }
+
         async fn places(&self) -> Result<Vec<Place>, StoreError> {
             let rows: Vec<TreeRow> = sqlx::query_as(PLACES).fetch_all(&self.pool).await?;
             rows.into_iter().map(Place::try_from).collect()

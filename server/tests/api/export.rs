@@ -355,8 +355,16 @@ async fn every_export_is_audited_with_its_scope_format_and_rows() {
 
     let lines = audit_lines(&app).await;
 
-    let n_masked = csv_records(&masked[BOM.len()..]).len() - 1;
-    let n_full = sheet(&full).len() - 1;
+    // Each export names the households it holds.
+    let household = column("户编号");
+    let n_masked = (csv_records(&masked[BOM.len()..])[1..].iter())
+        .map(|row| row[household].clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let n_full = (sheet(&full)[1..].iter())
+        .map(|row| text(&row[household]))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     let exports: Vec<(String, String)> = lines
         .into_iter()
         .filter(|(_, action, _)| action == "export")
@@ -365,11 +373,11 @@ async fn every_export_is_audited_with_its_scope_format_and_rows() {
     assert_eq!(exports.len(), 2, "{exports:?}");
     assert!(exports.contains(&(
         "surveyor".into(),
-        format!("round={ROUND} grid=G1 format=csv rows={n_masked} numbers=masked")
+        format!("round={ROUND} grid=G1 format=csv households={n_masked} numbers=masked")
     )));
     assert!(exports.contains(&(
         "supervisor".into(),
-        format!("round={ROUND} grid=all format=xlsx rows={n_full} numbers=full")
+        format!("round={ROUND} grid=all format=xlsx households={n_full} numbers=full")
     )));
 }
 
@@ -493,4 +501,65 @@ async fn libreoffice_reads_the_workbook_as_the_csv_says() {
     assert_eq!(read_back[0], headers());
     assert!(expected.len() > 10);
     assert_same_rows(&read_back, &expected);
+}
+
+#[tokio::test]
+async fn a_long_export_streams_a_page_of_grids_at_a_time_and_a_workbook_has_its_limit() {
+    use server::calendar::Calendar;
+    use server::demo::generate::{Size, generate};
+    use server::settings::Settings;
+    use shared::round::Round;
+
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let round = Round::parse(ROUND).unwrap();
+    // A county of some 250 grids, several pages of the export.
+    let made = generate(Size::Sample, 3, round, files.path()).unwrap();
+    let settings = Settings {
+        demo: true,
+        round: Some(round),
+        max_workbook_households: 100,
+        ..Settings::local(crate::helpers::fresh_database(&dir).await)
+    };
+    let app = crate::helpers::serve(settings, Calendar::system_clock(), dir).await;
+    app.login_as("admin").await;
+    for file in &made.files {
+        let csv = std::fs::read_to_string(file).unwrap();
+        assert_eq!(app.import_csv(&csv, "").await.status(), StatusCode::OK);
+    }
+    let demo_rows = {
+        let g1 = export_bytes(&app, &[("format", "csv"), ("grid", "G1")]).await;
+        let g2 = export_bytes(&app, &[("format", "csv"), ("grid", "G2")]).await;
+        csv_records(&g1[BOM.len()..]).len() + csv_records(&g2[BOM.len()..]).len() - 2
+    };
+
+    let all = export_bytes(&app, &[("format", "csv")]).await;
+
+    assert_eq!(&all[..BOM.len()], BOM, "one byte-order mark, at the start");
+    let records = csv_records(&all[BOM.len()..]);
+    assert_eq!(records[0], headers(), "one header row");
+    assert!(records[1..].iter().all(|r| r != &records[0]));
+    assert_eq!(
+        records.len() - 1,
+        demo_rows + made.people,
+        "every person once"
+    );
+    let (grid, person) = (column("网格编号"), column("人员编号"));
+    let people: std::collections::BTreeSet<&str> =
+        records[1..].iter().map(|r| r[person].as_str()).collect();
+    assert_eq!(people.len(), records.len() - 1, "no person twice");
+    let grids: Vec<&str> = records[1..].iter().map(|r| r[grid].as_str()).collect();
+    assert!(
+        grids.windows(2).all(|w| w[0] <= w[1]),
+        "in the order of the grids"
+    );
+
+    // Past the server's limit a workbook is refused with what to do instead.
+    let res = export(&app, &[("format", "xlsx")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "workbook_too_large");
+    assert!(body["message"].as_str().unwrap().contains("CSV"), "{body}");
+    let one_building = [("format", "xlsx"), ("grid", "G1"), ("building", "1号楼")];
+    assert_eq!(export(&app, &one_building).await.status(), StatusCode::OK);
 }
