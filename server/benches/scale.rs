@@ -1,10 +1,11 @@
-//! Importing a generated city or province (`anju generate`) file by file
-//! into the real `anju` binary, as a county would load its roster: each
-//! file's time, the last against the first, and the server's peak memory.
-//! Then the whole ledger's CSV export from a server started afresh on the
-//! same database: rows a second, and that server's peak memory.
+//! A generated city or province (`anju generate`) on the real `anju`
+//! binary. Its roster files imported one after another, as a county would
+//! load its roster: each file's time, the last against the first, and the
+//! server's peak memory. Then, from a server started afresh on the same
+//! database, the whole ledger's CSV export (rows a second, that server's
+//! peak memory) and the whole scope's coverage and indicators.
 //!
-//! `cargo bench -p server --bench import -- [sample|city|province] [DATABASE_URL]`
+//! `cargo bench -p server --bench scale -- [sample|city|province] [DATABASE_URL]`
 //!
 //! The database is a new SQLite file unless a URL names an empty
 //! PostgreSQL database. The server runs the demo, for its administrator.
@@ -86,8 +87,9 @@ fn main() {
     child.wait().expect("anju stopped");
 
     let (mut child, address) =
-        support::start_binary(&["--round", "2026Q4", "--database", &database]);
-    let (rows, bytes, seconds) = runtime.block_on(async {
+        support::start_binary(&["--demo", "--round", "2026Q4", "--database", &database]);
+    let pid = child.id();
+    let (rows, bytes, seconds, export_peak, reads) = runtime.block_on(async {
         let base = format!("http://{address}");
         let client = support::logged_in(&base, "admin").await;
         let started = Instant::now();
@@ -102,9 +104,22 @@ fn main() {
             bytes += chunk.len();
             rows += chunk.iter().filter(|&&b| b == b'\n').count();
         }
-        (rows - 1, bytes, started.elapsed().as_secs_f64())
+        let seconds = started.elapsed().as_secs_f64();
+        let export_peak = support::peak_mb(pid);
+        let mut reads = Vec::new();
+        for path in ["/api/v1/coverage", "/api/v1/indicators"] {
+            let started = Instant::now();
+            let res = client
+                .get(format!("{base}{path}"))
+                .send()
+                .await
+                .expect("read sent");
+            assert!(res.status().is_success(), "{path}: {}", res.status());
+            let body = res.bytes().await.expect("read body");
+            reads.push((path, started.elapsed().as_secs_f64(), body.len()));
+        }
+        (rows - 1, bytes, seconds, export_peak, reads)
     });
-    let export_peak = support::peak_mb(child.id());
     child.kill().expect("stop anju");
     child.wait().expect("anju stopped");
     // Files hold whole areas, so they differ in size: compare per household.
@@ -120,4 +135,7 @@ fn main() {
         bytes as f64 / 1e6,
         rows as f64 / seconds
     );
+    for (path, seconds, bytes) in reads {
+        println!("{path}: {:.0} ms, {bytes} bytes", seconds * 1000.0);
+    }
 }
