@@ -205,7 +205,7 @@ macro_rules! portable_queries {
             let n: i64 = sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM households h WHERE h.removed_at IS NULL AND {} \
                  AND (CAST($2 AS TEXT) IS NULL OR h.building = $2)",
-                in_scope("h.grid", 1)
+                in_scope("h.grid", 1, scope)
             ))
             .bind(grid_list(scope))
             .bind(building)
@@ -305,7 +305,7 @@ macro_rules! portable_queries {
                      OR lower(u.username) LIKE lower($1) ESCAPE '\\' \
                      OR lower(u.display_name) LIKE lower($1) ESCAPE '\\') \
                  AND {} ORDER BY u.username LIMIT $3",
-                in_scope("u.grid", 2)
+                in_scope("u.grid", 2, scope)
             ))
             .bind(pattern)
             .bind(grid_list(scope))
@@ -657,7 +657,7 @@ macro_rules! portable_queries {
         async fn grids(&self, scope: &Scope) -> Result<Vec<GridInfo>, StoreError> {
             let rows: Vec<GridInfoRow> = sqlx::query_as(&format!(
                 "SELECT code, name, area FROM grids WHERE {} ORDER BY code",
-                in_scope("code", 1)
+                in_scope("code", 1, scope)
             ))
             .bind(grid_list(scope))
             .fetch_all(&self.pool)
@@ -673,7 +673,7 @@ macro_rules! portable_queries {
                      WHERE boundary IS NOT NULL \
                      UNION ALL SELECT grid, building, boundary FROM building_boundaries) AS outlines \
                  WHERE {} ORDER BY grid, building IS NOT NULL, building",
-                in_scope("grid", 1)
+                in_scope("grid", 1, scope)
             ))
             .bind(grid_list(scope))
             .fetch_all(&self.pool)
@@ -688,7 +688,7 @@ macro_rules! portable_queries {
         ) -> Result<Vec<HouseholdCode>, StoreError> {
             let codes: Vec<String> = sqlx::query_scalar(&format!(
                 "SELECT DISTINCT code FROM roster_removals WHERE {} AND removed_at > $2 ORDER BY code",
-                in_scope("grid", 1)
+                in_scope("grid", 1, scope)
             ))
             .bind(grid_list(scope))
             .bind(timestamp(since))
@@ -717,7 +717,7 @@ macro_rules! portable_queries {
                       ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
                  FROM households h WHERE h.removed_at IS NULL AND {} \
                  ORDER BY h.grid, h.building, h.floor, h.room",
-                in_scope("h.grid", 2)
+                in_scope("h.grid", 2, scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -734,7 +734,7 @@ macro_rules! portable_queries {
         ) -> Result<Vec<StoredSubmission>, StoreError> {
             let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
                 "{SUBMISSIONS} WHERE s.round = $1 AND {} {NEWEST_FIRST}",
-                in_scope("h.grid", 2)
+                in_scope("h.grid", 2, scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -751,7 +751,7 @@ macro_rules! portable_queries {
             let rows: Vec<(String, String)> = sqlx::query_as(&format!(
                 "SELECT s.id, s.received_at FROM submissions s \
                  JOIN households h ON h.code = s.household WHERE s.round = $1 AND {}",
-                in_scope("h.grid", 2)
+                in_scope("h.grid", 2, scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -774,7 +774,7 @@ macro_rules! portable_queries {
                      SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
                      WHERE w.round = $1 AND {}) \
                  ORDER BY v.visited_at, v.id",
-                in_scope("o.grid", 2)
+                in_scope("o.grid", 2, scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))

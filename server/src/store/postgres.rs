@@ -40,9 +40,12 @@ fn grid_list(scope: &Scope) -> Option<Vec<String>> {
 }
 
 /// The condition that `column` is one of the grids `grid_list` bound as
-/// parameter `$n`.
-fn in_scope(column: &str, n: u8) -> String {
-    format!("(${n}::TEXT[] IS NULL OR {column} = ANY(${n}))")
+/// parameter `$n`, written for `scope`, as SQLite's is.
+fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
+    match scope.grids() {
+        None => format!("${n}::TEXT[] IS NULL"),
+        Some(_) => format!("{column} = ANY(${n})"),
+    }
 }
 
 /// A household's latest return in round `$1` that no submission's base
@@ -78,7 +81,7 @@ impl Postgres {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2));
+        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2, scope));
         let rows: Vec<RosterRow> = sqlx::query_as(&sql)
             .bind(round.to_string())
             .bind(grid_list(scope))

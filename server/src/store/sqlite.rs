@@ -44,9 +44,13 @@ fn grid_list(scope: &Scope) -> Option<String> {
 }
 
 /// The condition that `column` is one of the grids `grid_list` bound as
-/// parameter `$n`.
-fn in_scope(column: &str, n: u8) -> String {
-    format!("(${n} IS NULL OR {column} IN (SELECT value FROM json_each(${n})))")
+/// parameter `$n`, written for `scope`: a test of the parameter beside the
+/// column's would keep SQLite from reading the column's index.
+fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
+    match scope.grids() {
+        None => format!("${n} IS NULL"),
+        Some(_) => format!("{column} IN (SELECT value FROM json_each(${n}))"),
+    }
 }
 
 /// A household's latest return in round `$1` that no submission's base
@@ -98,7 +102,7 @@ impl Sqlite {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2));
+        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2, scope));
         let rows: Vec<RosterRow> = sqlx::query_as(&sql)
             .bind(round.to_string())
             .bind(grid_list(scope))
