@@ -36,25 +36,16 @@ pub fn run(args: &GenerateArgs) -> Result<String, CommandError> {
     };
     std::fs::create_dir_all(&args.out).map_err(failed)?;
     let made = generate(args.size, args.seed, args.round, &args.out).map_err(failed)?;
+    let (files, dir) = (made.files.len(), args.out.display());
+    let (places, grids, households, people) =
+        (made.places, made.grids, made.households, made.people);
     Ok(say(
         lang,
         &format!(
-            "已写入 {} 个名册文件到 {}：{} 个地方（{} 个网格），{} 户，{} 人",
-            made.files.len(),
-            args.out.display(),
-            made.places,
-            made.grids,
-            made.households,
-            made.people
+            "已写入 {files} 个名册文件到 {dir}：{places} 个地方（{grids} 个网格），{households} 户，{people} 人"
         ),
         &format!(
-            "Wrote {} roster files into {}: {} places ({} grids), {} households, {} people",
-            made.files.len(),
-            args.out.display(),
-            made.places,
-            made.grids,
-            made.households,
-            made.people
+            "Wrote {files} roster files into {dir}: {places} places ({grids} grids), {households} households, {people} people"
         ),
     ))
 }
