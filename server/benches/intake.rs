@@ -2,7 +2,10 @@
 //! concurrent clients over loopback HTTP, on SQLite with full durability,
 //! against the raw SQLite insert rate of the same rows in the same run.
 //!
-//! `cargo bench -p server --bench intake -- [clients] [seconds]`
+//! `cargo bench -p server --bench intake -- [clients] [seconds] [POSTGRES_URL]`
+//!
+//! With a PostgreSQL URL (an empty database) it measures instead 1, 2 and
+//! 4 server processes sharing that database.
 //!
 //! The server is the real `anju` binary in its own process, with its default
 //! logging; the clients are plain HTTP/1.1 keep-alive connections, one per
@@ -181,7 +184,7 @@ fn cpu_seconds(pid: &str) -> (f64, f64) {
 async fn client(
     address: String,
     token: String,
-    idx: usize,
+    seed: u64,
     deadline: Instant,
     acked: Arc<AtomicU64>,
 ) {
@@ -189,7 +192,7 @@ async fn client(
     stream.set_nodelay(true).expect("nodelay");
     let (read, mut write) = stream.into_split();
     let mut read = BufReader::new(read);
-    let mut rng = ChaCha8Rng::seed_from_u64(idx as u64);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut line = String::new();
     let mut body = Vec::new();
     while Instant::now() < deadline {
@@ -240,19 +243,34 @@ struct Load {
     own_cpu: (f64, f64),
 }
 
-async fn load(address: &str, server_pid: &str, clients: usize, seconds: u64) -> Load {
-    let token = login(address).await;
+/// `clients` connections spread over the servers at `addresses`, whose
+/// processes are `server_pids`, for `seconds`; run `run` of several on one
+/// database, so that each makes submissions of its own.
+async fn load(
+    addresses: &[String],
+    server_pids: &[String],
+    clients: usize,
+    seconds: u64,
+    run: u64,
+) -> Load {
+    let token = login(&addresses[0]).await;
+    let cpu = || {
+        server_pids.iter().fold((0.0, 0.0), |(all, writer), pid| {
+            let (a, w) = cpu_seconds(pid);
+            (all + a, writer + w)
+        })
+    };
     let acked = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let server_before = cpu_seconds(server_pid);
+    let server_before = cpu();
     let own_before = cpu_seconds("self");
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|idx| {
             tokio::spawn(client(
-                address.to_owned(),
+                addresses[idx % addresses.len()].clone(),
                 token.clone(),
-                idx,
+                run * 1_000_000 + idx as u64,
                 deadline,
                 acked.clone(),
             ))
@@ -272,7 +290,7 @@ async fn load(address: &str, server_pid: &str, clients: usize, seconds: u64) -> 
     Load {
         acked,
         per_second: acked as f64 / elapsed,
-        server_cpu: micros(cpu_seconds(server_pid), server_before),
+        server_cpu: micros(cpu(), server_before),
         own_cpu: micros(cpu_seconds("self"), own_before),
     }
 }
@@ -291,7 +309,7 @@ fn check_stored(database: &str, acked: u64) {
 async fn separate_process(database: &str, clients: usize, seconds: u64) -> Load {
     let (mut child, address) = support::start_binary(&["--round", ROUND, "--database", database]);
     let pid = child.id().to_string();
-    let result = load(&address, &pid, clients, seconds).await;
+    let result = load(&[address], &[pid], clients, seconds, 0).await;
     child.kill().expect("stop anju");
     child.wait().expect("anju stopped");
     check_stored(database, result.acked);
@@ -307,7 +325,7 @@ async fn same_process(database: &str, clients: usize, seconds: u64) -> Load {
     let app = server::build(settings).await.expect("server starts");
     let address = format!("127.0.0.1:{}", app.port());
     let server = tokio::spawn(app.run_until_stopped());
-    let result = load(&address, "self", clients, seconds).await;
+    let result = load(&[address], &["self".to_owned()], clients, seconds, 0).await;
     server.abort();
     check_stored(database, result.acked);
     result
@@ -399,8 +417,12 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let dir = tempfile::tempdir().expect("temp dir");
     let seed = seed();
+    if let Some(url) = args.get(2) {
+        runtime.block_on(postgres(url, &seed, clients, seconds));
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
     let seeded = dir.path().join("seeded.db");
     runtime.block_on(seed_database(&seeded, &seed));
     let database = copy_of(&seeded, dir.path(), "separate.db");
@@ -433,4 +455,42 @@ fn main() {
         "HTTP intake (own process) / raw batched: {:.2}",
         separate.per_second / batched
     );
+}
+
+/// Several servers on one PostgreSQL database at `url` (empty, seeded
+/// here): the same load spread over 1, 2 and 4 `anju` processes, each
+/// count in turn on the database as the last left it.
+async fn postgres(url: &str, seed: &Seed, clients: usize, seconds: u64) {
+    let store = server::store::Postgres::open(url).await.expect("open");
+    store.seed(seed).await.expect("seed");
+    drop(store);
+    println!("PostgreSQL, clients: {clients}, seconds: {seconds}, households of {MEMBERS}");
+    let mut stored = 0;
+    for servers in [1, 2, 4] {
+        let started: Vec<_> = (0..servers)
+            .map(|_| support::start_binary(&["--round", ROUND, "--database", url]))
+            .collect();
+        let addresses: Vec<String> = started.iter().map(|(_, a)| a.clone()).collect();
+        let pids: Vec<String> = started.iter().map(|(c, _)| c.id().to_string()).collect();
+        let result = load(&addresses, &pids, clients, seconds, servers).await;
+        for (mut child, _) in started {
+            child.kill().expect("stop anju");
+            child.wait().expect("anju stopped");
+        }
+        let pool = sqlx::PgPool::connect(url).await.expect("connect");
+        let now: i64 = sqlx::query_scalar("SELECT count(*) FROM submissions")
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        let now = u64::try_from(now).unwrap_or_default();
+        assert!(
+            now - stored >= result.acked,
+            "every acknowledged submission is stored"
+        );
+        stored = now;
+        println!(
+            "{servers} server process(es): {:.0} acknowledged submissions/s (server CPU per submission {:.0} µs)",
+            result.per_second, result.server_cpu.0
+        );
+    }
 }
