@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::{Code, Role, VisitOutcome};
+use shared::place::GridCode;
 use shared::wire::{RosterHousehold, Visit};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -68,11 +69,12 @@ fn matches(household: &RosterHousehold, query: &str) -> bool {
     })
 }
 
-/// One line of the list: households under their building and floor.
+/// One line of the list: households under their building and floor. A
+/// building is its grid's: two grids may each have a 1号楼.
 #[derive(Clone)]
 enum Line {
-    Building(String),
-    Floor(String, i16),
+    Building(GridCode, String),
+    Floor(GridCode, String, i16),
     Household(Box<RosterHousehold>),
 }
 
@@ -82,8 +84,8 @@ impl Line {
     /// from the roster as it is now (`HouseholdRow`).
     fn key(&self) -> String {
         match self {
-            Line::Building(name) => format!("b {name}"),
-            Line::Floor(building, floor) => format!("f {building} {floor}"),
+            Line::Building(grid, name) => format!("b {grid} {name}"),
+            Line::Floor(grid, building, floor) => format!("f {grid} {building} {floor}"),
             Line::Household(h) => format!("h {}", h.code),
         }
     }
@@ -92,16 +94,29 @@ impl Line {
 /// The list in walking order: a heading at each new building and floor.
 fn lines(households: impl Iterator<Item = RosterHousehold>) -> Vec<Line> {
     let mut lines = Vec::new();
-    let mut at: Option<(String, i16)> = None;
+    let mut at: Option<(GridCode, String, i16)> = None;
     for household in households {
-        let building_changed = at.as_ref().is_none_or(|(b, _)| *b != household.building);
+        let building_changed = at
+            .as_ref()
+            .is_none_or(|(g, b, _)| *g != household.grid || *b != household.building);
         if building_changed {
-            lines.push(Line::Building(household.building.clone()));
+            lines.push(Line::Building(
+                household.grid.clone(),
+                household.building.clone(),
+            ));
         }
-        if building_changed || at.as_ref().is_some_and(|(_, f)| *f != household.floor) {
-            lines.push(Line::Floor(household.building.clone(), household.floor));
+        if building_changed || at.as_ref().is_some_and(|(_, _, f)| *f != household.floor) {
+            lines.push(Line::Floor(
+                household.grid.clone(),
+                household.building.clone(),
+                household.floor,
+            ));
         }
-        at = Some((household.building.clone(), household.floor));
+        at = Some((
+            household.grid.clone(),
+            household.building.clone(),
+            household.floor,
+        ));
         lines.push(Line::Household(Box::new(household)));
     }
     lines
@@ -155,10 +170,10 @@ pub fn RosterPage() -> impl IntoView {
             <div class="household-list">
                 <For each=lines key=Line::key let:line>
                     {match line {
-                        Line::Building(name) => view! {
+                        Line::Building(_, name) => view! {
                             <h2 class="building-name" data-testid=format!("building-{name}")>{name.clone()}</h2>
                         }.into_any(),
-                        Line::Floor(_, floor) => view! {
+                        Line::Floor(_, _, floor) => view! {
                             <h3 class="floor-name">{floor}{tr(Msg::Floor)}</h3>
                         }.into_any(),
                         Line::Household(h) => view! { <HouseholdRow household=*h /> }.into_any(),
@@ -331,7 +346,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::place::{GridCode, HouseholdCode};
+    use shared::place::HouseholdCode;
     use shared::wire::RosterMember;
 
     fn household(building: &str, floor: i16, room: &str, name: &str, id: &str) -> RosterHousehold {
@@ -384,14 +399,34 @@ mod tests {
         let shape: Vec<String> = list
             .iter()
             .map(|line| match line {
-                Line::Building(b) => format!("B{b}"),
-                Line::Floor(_, f) => format!("F{f}"),
+                Line::Building(_, b) => format!("B{b}"),
+                Line::Floor(_, _, f) => format!("F{f}"),
                 Line::Household(h) => h.room.clone(),
             })
             .collect();
         assert_eq!(
             shape,
             ["B1", "F1", "101", "102", "F2", "201", "B2", "F2", "201"]
+        );
+    }
+
+    #[test]
+    fn two_grids_each_keep_their_own_building_of_one_name() {
+        let mut other = household("1", 1, "101", "戊", "5");
+        other.grid = GridCode::parse("G2").unwrap();
+        other.code = HouseholdCode::parse("G2-1-101").unwrap();
+        let list = lines([household("1", 1, "101", "甲", "1"), other].into_iter());
+        let keys: Vec<String> = list.iter().map(Line::key).collect();
+        assert_eq!(
+            keys,
+            [
+                "b G1 1",
+                "f G1 1 1",
+                "h H1101",
+                "b G2 1",
+                "f G2 1 1",
+                "h G2-1-101"
+            ]
         );
     }
 
