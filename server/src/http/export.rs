@@ -96,8 +96,6 @@ pub async fn get<S: Store>(
         " format={} households={households}",
         format.extension()
     ));
-    // Audited before a byte leaves, however the download ends.
-    audit_export(&app.store, &caller, &subject).await?;
 
     let pages = Pages {
         grids: app
@@ -126,13 +124,23 @@ pub async fn get<S: Store>(
         // Personal information: not for shared caches or the browser's.
         (CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
-    let body = match format {
-        Format::Csv => Body::from_stream(pages.csv(app.store.clone())),
+    // A workbook is read whole, and refused before it is audited if its
+    // rows pass a sheet's; a CSV is read as it is sent.
+    let workbook = match format {
+        Format::Csv => None,
         Format::Xlsx => {
             let table = pages.whole(&app.store).await?;
-            if table.rows().len() >= usize::try_from(XLSX_MAX_ROWS).unwrap_or(usize::MAX) {
+            if table.rows().len() >= XLSX_MAX_ROWS {
                 return Err(ApiError::WorkbookTooLarge);
             }
+            Some(table)
+        }
+    };
+    // Audited before a byte leaves, however the download ends.
+    audit_export(&app.store, &pages.caller, &subject).await?;
+    let body = match workbook {
+        None => Body::from_stream(pages.csv(app.store.clone())),
+        Some(table) => {
             // A whole area's workbook takes a while to zip; keep it off the async workers.
             let bytes = tokio::task::spawn_blocking(move || format.write(&table))
                 .await
@@ -145,7 +153,7 @@ pub async fn get<S: Store>(
 }
 
 /// A sheet's rows, its header row included.
-const XLSX_MAX_ROWS: u32 = 1_048_576;
+const XLSX_MAX_ROWS: usize = 1_048_576;
 
 /// The scope's grids, this many to a page: a thousand or two households.
 const PAGE_GRIDS: usize = 64;
