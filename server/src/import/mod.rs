@@ -22,6 +22,7 @@ pub mod template;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use shared::codes::Level;
 use shared::extra::ExtraKey;
 use shared::merge::HouseholdLedger;
 use shared::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
@@ -109,13 +110,6 @@ pub struct GridEntry {
     pub boundary: Option<Boundary>,
 }
 
-impl GridEntry {
-    /// The resettlement area's name, where the file gives it.
-    pub fn area(&self) -> Option<&str> {
-        self.upper.get(&Tier::Area).and_then(|a| a.name.as_deref())
-    }
-}
-
 /// A place above a grid as the file names it: by name, by code, or both.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Named {
@@ -191,6 +185,23 @@ pub struct StoredGrid {
     /// The place it lies in: its area, or a grid above it.
     pub parent: Option<PlaceCode>,
     pub boundary: Option<Boundary>,
+}
+
+impl StoredGrid {
+    /// The grid as a place of the tree.
+    pub fn place(&self) -> Place {
+        grid_place(&self.code, &self.name, self.parent.as_ref())
+    }
+}
+
+/// A grid that holds households, as a place of the tree.
+pub fn grid_place(code: &GridCode, name: &str, parent: Option<&PlaceCode>) -> Place {
+    Place {
+        code: PlaceCode::from(code.clone()),
+        level: Level::Grid,
+        name: name.to_owned(),
+        parent: parent.cloned(),
+    }
 }
 
 /// A household as stored, with what the import compares the file with.

@@ -41,8 +41,7 @@ pub fn made_code(level: Level, parent: Option<&PlaceCode>, name: &str) -> PlaceC
     hash.update(parent.map_or("", PlaceCode::as_str));
     hash.update("/");
     hash.update(name);
-    let digest = hash.finalize();
-    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex::encode(&hash.finalize()[..6]);
     PlaceCode::parse(&format!("{}-{hex}", level.code())).expect("a level's code and hex digits")
 }
 
@@ -105,15 +104,9 @@ impl Resolver<'_> {
             .iter()
             .find_map(|t| resolved.get(t))
             .cloned();
-        let area = match grid.upper.get(&Tier::Area) {
-            Some(Named {
-                name: Some(name), ..
-            }) => Some(name.clone()),
-            Some(Named {
-                code: Some(code), ..
-            }) => self.known(code).map(|p| p.name.clone()),
-            _ => None,
-        };
+        let area = (resolved.get(&Tier::Area))
+            .and_then(|code| self.known(code))
+            .map(|area| area.name.clone());
         self.plan
             .grids
             .insert(grid.code.clone(), Placed { parent, area });

@@ -52,12 +52,7 @@ impl TryFrom<TreeRow> for Place {
             level: Level::from_code(&row.level)
                 .ok_or_else(|| corrupt(format!("unknown level {}", row.level)))?,
             name: row.name,
-            parent: row
-                .parent
-                .as_deref()
-                .map(PlaceCode::parse)
-                .transpose()
-                .map_err(corrupt)?,
+            parent: parent_code(row.parent.as_deref())?,
         })
     }
 }
@@ -94,6 +89,11 @@ pub struct HouseholdRow {
     pub previous: Option<String>,
 }
 
+/// A stored parent's code, if there is one.
+fn parent_code(raw: Option<&str>) -> Result<Option<PlaceCode>, StoreError> {
+    raw.map(PlaceCode::parse).transpose().map_err(corrupt)
+}
+
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(err.to_string())
 }
@@ -120,12 +120,7 @@ pub fn stored_roster(
                 code,
                 name: row.name,
                 area: row.area,
-                parent: row
-                    .parent
-                    .as_deref()
-                    .map(PlaceCode::parse)
-                    .transpose()
-                    .map_err(corrupt)?,
+                parent: parent_code(row.parent.as_deref())?,
                 boundary: row.boundary.map(Boundary::from_stored),
             },
         );
@@ -301,7 +296,9 @@ macro_rules! import_steps {
         ) -> Result<(), StoreError> {
             let at = timestamp(import.at);
             let round = import.round.to_string();
-            for place in &plan.places {
+            // Parents first: the places above the grids, then the grids.
+            let grid_places = plan.grids.iter().map(|grid| grid.place());
+            for place in plan.places.iter().cloned().chain(grid_places) {
                 sqlx::query(UPSERT_PLACE)
                     .bind(place.code.as_str())
                     .bind(place.level.code())
@@ -311,13 +308,6 @@ macro_rules! import_steps {
                     .await?;
             }
             for grid in &plan.grids {
-                sqlx::query(UPSERT_PLACE)
-                    .bind(grid.code.as_str())
-                    .bind(Level::Grid.code())
-                    .bind(&grid.name)
-                    .bind(grid.parent.as_ref().map(PlaceCode::as_str))
-                    .execute(&mut **tx)
-                    .await?;
                 sqlx::query(
                     "INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (code) DO UPDATE SET name = $2, area = $3, boundary = $4",

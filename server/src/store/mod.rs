@@ -183,6 +183,13 @@ pub struct GridRow {
     pub boundary: Option<Boundary>,
 }
 
+impl GridRow {
+    /// The grid as a place of the tree.
+    pub fn place(&self) -> Place {
+        crate::import::grid_place(&self.code, &self.name, self.parent.as_ref())
+    }
+}
+
 /// What the database holds before any survey: places and their outlines,
 /// last round's ledger, users.
 #[derive(Clone, Debug, Default)]

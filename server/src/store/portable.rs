@@ -54,7 +54,9 @@ macro_rules! portable_queries {
         async fn seed(&self, seed: &Seed) -> Result<(), StoreError> {
             let seeded_at = timestamp(OffsetDateTime::now_utc());
             let mut tx = self.pool.begin().await?;
-            for place in &seed.places {
+            // Parents first: the places above the grids, then the grids.
+            let grid_places = seed.grids.iter().map(|grid| grid.place());
+            for place in seed.places.iter().cloned().chain(grid_places) {
                 sqlx::query(UPSERT_PLACE)
                     .bind(place.code.as_str())
                     .bind(place.level.code())
@@ -64,13 +66,6 @@ macro_rules! portable_queries {
                     .await?;
             }
             for grid in &seed.grids {
-                sqlx::query(UPSERT_PLACE)
-                    .bind(grid.code.as_str())
-                    .bind(Level::Grid.code())
-                    .bind(&grid.name)
-                    .bind(grid.parent.as_ref().map(PlaceCode::as_str))
-                    .execute(&mut *tx)
-                    .await?;
                 sqlx::query("INSERT INTO grids (code, name, area, boundary) VALUES ($1, $2, $3, $4)")
                     .bind(grid.code.as_str())
                     .bind(&grid.name)

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use shared::codes::{Code, Level, ReviewDecision, Role};
+use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;

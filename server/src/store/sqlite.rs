@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use shared::codes::{Code, Level, ReviewDecision, Role};
+use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::map::GridMap;

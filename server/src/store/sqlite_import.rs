@@ -13,7 +13,7 @@ use super::import_rows::{
 use super::rows::{timestamp, to_json};
 use crate::import::plan::Plan;
 use crate::import::{Imported, RosterImport, StoredRoster};
-use shared::codes::{Code, Level};
+use shared::codes::Code;
 use shared::place::PlaceCode;
 use shared::resident_id::ResidentId;
 
