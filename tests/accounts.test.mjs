@@ -40,7 +40,7 @@ test("an administrator adds an account whose one-time password must be replaced,
   await admin.getByTestId("account-name").fill("赵磊");
   await admin.getByTestId("account-username").fill("zhao.lei");
   await admin.getByTestId("account-role").getByRole("button", { name: "网格员" }).click();
-  await admin.getByTestId("account-grid-code").fill("G2");
+  await admin.getByTestId("account-place").fill("G2");
   await admin.getByTestId("account-add-submit").click();
   const oneTime = (await admin.getByTestId("one-time-password-value").innerText()).trim();
   assert.match(oneTime, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -61,9 +61,9 @@ test("an administrator adds an account whose one-time password must be replaced,
 
   const row = admin.getByTestId("account-zhao.lei");
   await row.getByTestId("account-edit").click();
-  await row.getByTestId("account-grid-code").fill("G1");
+  await row.getByTestId("account-place").fill("G1");
   await row.getByTestId("account-save").click();
-  await row.filter({ hasText: "G1" }).waitFor();
+  await row.filter({ hasText: "第一网格" }).waitFor();
   admin.once("dialog", (dialog) => dialog.accept());
   await row.getByTestId("account-reset").click();
   const reset = (await admin.getByTestId("one-time-password-value").innerText()).trim();

@@ -27,8 +27,9 @@ pub enum DeskMsg {
     AddAccount,
     ShowingFirst,
     RoleCaption,
-    GridCode,
-    AreaCaption,
+    PlaceCaption,
+    SupervisorPlaceCaption,
+    BuildingCaption,
     ConfirmReset,
     AccountIsDisabled,
     MustChangeBadge,
@@ -150,7 +151,7 @@ impl Message for DeskMsg {
             DeskMsg::MyAccount => "我的账号",
             DeskMsg::ImportStaff => "导入人员名单",
             DeskMsg::StaffImportHint => {
-                "按模板填写姓名、手机号码、角色、工作地点（网格编号或安置区）；用户名可留空，按姓名拼音和手机尾号生成。先检查，无误后再导入。"
+                "按模板填写姓名、手机号码、角色、工作地点（地点编号或名称）、楼栋（仅楼栋长）；用户名可留空，按姓名拼音和手机尾号生成。先检查，无误后再导入。"
             }
             DeskMsg::PickStaffFile => "选择人员名单文件",
             DeskMsg::PrintSheet => "打印账号单",
@@ -167,8 +168,9 @@ impl Message for DeskMsg {
             DeskMsg::AddAccount => "新增账号",
             DeskMsg::ShowingFirst => "只显示前 200 个，请输入姓名或用户名搜索。",
             DeskMsg::RoleCaption => "角色",
-            DeskMsg::GridCode => "网格编号",
-            DeskMsg::AreaCaption => "督导的安置区（不填为全县）",
+            DeskMsg::PlaceCaption => "工作地点（编号或名称）",
+            DeskMsg::SupervisorPlaceCaption => "督导的地点（编号或名称，不填为全部）",
+            DeskMsg::BuildingCaption => "楼栋",
             DeskMsg::ConfirmReset => {
                 "重置后，该账号在所有手机上退出登录，须用一次性密码重新登录。确定重置？"
             }
@@ -300,7 +302,7 @@ impl Message for DeskMsg {
             DeskMsg::MyAccount => "My account",
             DeskMsg::ImportStaff => "Import staff",
             DeskMsg::StaffImportHint => {
-                "Fill in the template: name, mobile, role, place (grid code or area); a username left empty is made from the name's pinyin and the number's last four digits. The file is checked before it is imported."
+                "Fill in the template: name, mobile, role, place (code or name), building (building heads only); a username left empty is made from the name's pinyin and the number's last four digits. The file is checked before it is imported."
             }
             DeskMsg::PickStaffFile => "Choose the staff file",
             DeskMsg::PrintSheet => "Print the account sheet",
@@ -319,8 +321,9 @@ impl Message for DeskMsg {
             DeskMsg::AddAccount => "Add account",
             DeskMsg::ShowingFirst => "Only the first 200 are shown; search by name or username.",
             DeskMsg::RoleCaption => "Role",
-            DeskMsg::GridCode => "Grid code",
-            DeskMsg::AreaCaption => "Resettlement area overseen (empty for the whole county)",
+            DeskMsg::PlaceCaption => "Place (code or name)",
+            DeskMsg::SupervisorPlaceCaption => "Place overseen (code or name; empty for everything)",
+            DeskMsg::BuildingCaption => "Building",
             DeskMsg::ConfirmReset => {
                 "After a reset this account is logged out on every phone and logs in with a one-time password. Reset?"
             }

@@ -2,11 +2,11 @@
 //! and `anju user` both apply, so an account made either way is the same.
 
 use rand::Rng;
-use shared::codes::Role;
+use shared::codes::{Level, Role};
 use shared::password::check_password;
 use shared::place::GridCode;
 use shared::validate::{Issue, IssueCode};
-use shared::wire::NewUser;
+use shared::wire::{NewUser, Workplace};
 
 use crate::store::{Credentials, PasswordSetBy, Store, StoreError, User};
 
@@ -38,6 +38,36 @@ pub struct Added {
 /// server chooses a one-time one, which the user must replace at their
 /// first login; a password given stands.
 pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountError> {
+    let workplace = workplace_of_new(store, &new).await?;
+    add_at(store, new, workplace).await
+}
+
+/// Where a new account works, as `workplace` finds it; if it breaks a
+/// rule, so are its username, name and password checked, so that every
+/// mistake is reported at once.
+pub async fn workplace_of_new<S: Store>(
+    store: &S,
+    new: &NewUser,
+) -> Result<Option<Workplace>, AccountError> {
+    let found = workplace(
+        store,
+        new.role,
+        new.place.as_deref(),
+        new.building.as_deref(),
+    )
+    .await;
+    match found {
+        Err(AccountError::Invalid(issues)) => {
+            let mut all = new_user_issues(new);
+            all.extend(issues);
+            Err(AccountError::Invalid(all))
+        }
+        other => other,
+    }
+}
+
+/// What is wrong with a new account's username, name and password.
+fn new_user_issues(new: &NewUser) -> Vec<Issue> {
     let mut issues = Vec::new();
     if !is_username(&new.username) {
         issues.push(issue("username", IssueCode::UsernameFormat));
@@ -52,15 +82,16 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountErro
     {
         issues.push(issue("password", err.into()));
     }
-    let area = area_of(new.area.as_deref());
-    check_scope(
-        store,
-        new.role,
-        new.grid.as_ref(),
-        area.as_deref(),
-        &mut issues,
-    )
-    .await?;
+    issues
+}
+
+/// As `add`, at a workplace `workplace` has found.
+pub async fn add_at<S: Store>(
+    store: &S,
+    new: NewUser,
+    workplace: Option<Workplace>,
+) -> Result<Added, AccountError> {
+    let issues = new_user_issues(&new);
     if !issues.is_empty() {
         return Err(AccountError::Invalid(issues));
     }
@@ -76,8 +107,7 @@ pub async fn add<S: Store>(store: &S, new: NewUser) -> Result<Added, AccountErro
         username: new.username,
         display_name: new.display_name.trim().to_owned(),
         role: new.role,
-        grid: new.grid,
-        area,
+        workplace,
         demo: false,
         disabled: false,
         must_change_password: one_time_password.is_some(),
@@ -208,41 +238,79 @@ pub fn is_username(raw: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
 }
 
-/// An area as given: trimmed, and `None` when blank.
-pub fn area_of(raw: Option<&str>) -> Option<String> {
-    raw.map(str::trim)
-        .filter(|area| !area.is_empty())
-        .map(str::to_owned)
+/// A place or building as given: trimmed, and `None` when blank.
+fn given(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|raw| !raw.is_empty())
 }
 
-/// The rules of a scope: grid-bound roles name an existing grid; only
-/// supervisors oversee an area, and it is the area of at least one grid.
-pub async fn check_scope<S: Store>(
+/// The levels a role may work at; `None` for any.
+fn levels_for(role: Role) -> Option<&'static [Level]> {
+    match role {
+        Role::Admin => Some(&[]),
+        Role::Supervisor => None,
+        Role::Surveyor => Some(&[Level::Area, Level::Grid]),
+        Role::GridMember | Role::BuildingHead => Some(&[Level::Grid]),
+    }
+}
+
+/// Where an account of `role` works, from the place (a code, or a name
+/// only one place has) and building given, or every rule they break: a
+/// team at an area or grid, a grid member at a grid, a building head at a
+/// building of a grid, a supervisor anywhere or everywhere, an
+/// administrator everywhere. Paths are `place` and `building`.
+pub async fn workplace<S: Store>(
     store: &S,
     role: Role,
-    grid: Option<&GridCode>,
-    area: Option<&str>,
-    issues: &mut Vec<Issue>,
-) -> Result<(), StoreError> {
-    match (role, grid) {
-        (Role::Surveyor | Role::GridMember, None) => {
-            issues.push(issue("grid", IssueCode::GridRequired));
+    place: Option<&str>,
+    building: Option<&str>,
+) -> Result<Option<Workplace>, AccountError> {
+    let (place, building) = (given(place), given(building));
+    let mut issues = Vec::new();
+    let found = match place {
+        None => {
+            if !matches!(role, Role::Admin | Role::Supervisor) {
+                issues.push(issue("place", IssueCode::PlaceRequired));
+            }
+            None
         }
-        (_, Some(grid)) if !store.grid_exists(grid).await? => {
-            issues.push(issue("grid", IssueCode::UnknownGrid));
-        }
-        _ => {}
+        Some(raw) => match store.places_called(raw).await?.as_slice() {
+            [] => {
+                issues.push(issue("place", IssueCode::UnknownPlace));
+                None
+            }
+            [place] => Some(place.clone()),
+            _ => {
+                issues.push(issue("place", IssueCode::PlaceAmbiguous));
+                None
+            }
+        },
+    };
+    if let Some(place) = &found
+        && levels_for(role).is_some_and(|levels| !levels.contains(&place.level))
+    {
+        issues.push(issue("place", IssueCode::PlaceLevel));
     }
-    match (role, area) {
-        (_, None) => {}
-        (Role::Supervisor, Some(area)) => {
-            if store.area_grids(area).await?.is_empty() {
-                issues.push(issue("area", IssueCode::UnknownArea));
+    match (role, building) {
+        (Role::BuildingHead, None) => issues.push(issue("building", IssueCode::BuildingRequired)),
+        (Role::BuildingHead, Some(building)) => {
+            if let Some(place) = found.as_ref().filter(|p| p.level == Level::Grid)
+                && !store
+                    .building_exists(&GridCode::from(place.code.clone()), building)
+                    .await?
+            {
+                issues.push(issue("building", IssueCode::UnknownBuilding));
             }
         }
-        (Role::Admin | Role::Surveyor | Role::GridMember, Some(_)) => {
-            issues.push(issue("area", IssueCode::AreaForSupervisors));
-        }
+        (_, Some(_)) => issues.push(issue("building", IssueCode::BuildingForHeads)),
+        (_, None) => {}
     }
-    Ok(())
+    if !issues.is_empty() {
+        return Err(AccountError::Invalid(issues));
+    }
+    Ok(found.map(|place| Workplace {
+        code: place.code,
+        name: place.name,
+        level: place.level,
+        building: building.map(str::to_owned),
+    }))
 }

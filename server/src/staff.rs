@@ -9,7 +9,6 @@ use pinyin::ToPinyin;
 use shared::codes::{Code, Role};
 use shared::kind::ValueError;
 use shared::phone::Phone;
-use shared::place::GridCode;
 
 use crate::export::Table;
 use crate::import::issue::{ImportCode, RowCode, RowIssue};
@@ -25,17 +24,24 @@ pub enum StaffColumn {
     Phone,
     Role,
     Place,
+    Building,
     Username,
 }
 
 impl StaffColumn {
-    pub const ALL: [StaffColumn; 5] = [
+    pub const ALL: [StaffColumn; 6] = [
         StaffColumn::Name,
         StaffColumn::Phone,
         StaffColumn::Role,
         StaffColumn::Place,
+        StaffColumn::Building,
         StaffColumn::Username,
     ];
+
+    /// Whether a file may leave the column out.
+    fn optional(self) -> bool {
+        matches!(self, StaffColumn::Building | StaffColumn::Username)
+    }
 
     /// The column's header, in the template and in error messages.
     pub fn header(self) -> &'static str {
@@ -44,6 +50,7 @@ impl StaffColumn {
             StaffColumn::Phone => "手机号码",
             StaffColumn::Role => "角色",
             StaffColumn::Place => "工作地点",
+            StaffColumn::Building => "楼栋",
             StaffColumn::Username => "用户名",
         }
     }
@@ -53,8 +60,9 @@ impl StaffColumn {
         match self {
             StaffColumn::Name => ["王丽", "刘建国"],
             StaffColumn::Phone => ["13800001111", "13900002222"],
-            StaffColumn::Role => ["驻点工作队", "网格员"],
-            StaffColumn::Place => ["G9", "G9"],
+            StaffColumn::Role => ["驻点工作队", "楼栋长"],
+            StaffColumn::Place => ["城关安置区", "G9"],
+            StaffColumn::Building => ["", "1号楼"],
             StaffColumn::Username => ["", "liujg"],
         }
     }
@@ -82,10 +90,10 @@ pub struct StaffRow {
     pub display_name: String,
     pub phone: Phone,
     pub role: Role,
-    /// The grid of a resident work team or grid member.
-    pub grid: Option<GridCode>,
-    /// The resettlement area of a supervisor of one area.
-    pub area: Option<String>,
+    /// 工作地点 as written: a place's code or name.
+    pub place: Option<String>,
+    /// 楼栋: a building head's building.
+    pub building: Option<String>,
     pub username: String,
 }
 
@@ -123,7 +131,7 @@ pub fn staff_file(sheet: &Sheet) -> Result<StaffFile, Vec<RowIssue>> {
     };
     let required: Vec<(StaffColumn, &str)> = StaffColumn::ALL
         .into_iter()
-        .filter(|&c| c != StaffColumn::Username)
+        .filter(|c| !c.optional())
         .map(|c| (c, c.header()))
         .collect();
     let columns = header_columns(header_row, StaffColumn::named, &required)?;
@@ -195,20 +203,7 @@ fn read_row(
         role
     });
     let place = text(StaffColumn::Place);
-    let grid = match (role, &place) {
-        (Some(Role::Surveyor | Role::GridMember), Some(raw)) => match GridCode::parse(raw) {
-            Ok(grid) => Some(grid),
-            Err(_) => {
-                issues.push(at(StaffColumn::Place, ImportCode::InvalidCode.into()));
-                None
-            }
-        },
-        _ => None,
-    };
-    let area = match role {
-        Some(Role::Supervisor | Role::Admin) => place,
-        _ => None,
-    };
+    let building = text(StaffColumn::Building);
     let (Some(display_name), Some(phone), Some(role)) = (display_name, phone, role) else {
         return None;
     };
@@ -223,8 +218,8 @@ fn read_row(
         display_name,
         phone,
         role,
-        grid,
-        area,
+        place,
+        building,
         username,
     })
 }
@@ -272,13 +267,7 @@ mod tests {
 
         let names: Vec<(&str, Role, Option<&str>)> = rows
             .iter()
-            .map(|r| {
-                (
-                    r.username.as_str(),
-                    r.role,
-                    r.grid.as_ref().map(GridCode::as_str),
-                )
-            })
+            .map(|r| (r.username.as_str(), r.role, r.place.as_deref()))
             .collect();
         assert_eq!(
             names,

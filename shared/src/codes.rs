@@ -159,6 +159,7 @@ closed_list! {
         Supervisor = "supervisor", "督导", "Supervisor";
         Surveyor = "surveyor", "驻点工作队", "Resident work team";
         GridMember = "grid_member", "网格员", "Grid member";
+        BuildingHead = "building_head", "楼栋长", "Building head";
     }
 }
 

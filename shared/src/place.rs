@@ -88,6 +88,14 @@ code_newtype!(
     "place code"
 );
 
+/// A place's code read as a grid's: for a place of level grid, whose
+/// code is the grid's.
+impl From<PlaceCode> for GridCode {
+    fn from(place: PlaceCode) -> GridCode {
+        GridCode(place.0)
+    }
+}
+
 impl From<GridCode> for PlaceCode {
     fn from(grid: GridCode) -> PlaceCode {
         PlaceCode(grid.0)

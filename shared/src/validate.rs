@@ -82,10 +82,13 @@ issue_codes! {
     PasswordCommon = "password_common", "这个密码太常见，容易被猜中，请换一个", "This password is too common and easy to guess; choose another";
     WrongPassword = "wrong_password", "当前密码不正确", "The current password is wrong";
     PasswordHasUsername = "password_has_username", "密码不能包含用户名", "A password must not contain the username";
-    GridRequired = "grid_required", "驻点工作队和网格员必须指定网格", "Resident work teams and grid members need a grid";
-    UnknownGrid = "unknown_grid", "没有这个网格", "There is no such grid";
-    AreaForSupervisors = "area_for_supervisors", "只有督导可以指定所督导的安置区", "Only supervisors oversee a resettlement area";
-    UnknownArea = "unknown_area", "没有网格属于这个安置区", "No grid belongs to this resettlement area";
+    PlaceRequired = "place_required", "驻点工作队、网格员和楼栋长必须指定工作地点", "Resident work teams, grid members and building heads need a place";
+    UnknownPlace = "unknown_place", "没有这个地点，请填写地点的编号或名称", "There is no such place; give its code or name";
+    PlaceAmbiguous = "place_ambiguous", "有多个地点叫这个名字，请填写地点编号", "Several places have this name; give the code";
+    PlaceLevel = "place_level", "这个角色不能指定这一级地点：驻点工作队在安置区或网格，网格员和楼栋长在网格，管理员不指定地点", "This role cannot work at this level: teams at an area or grid, grid members and building heads at a grid, administrators at none";
+    BuildingRequired = "building_required", "楼栋长必须指定楼栋", "A building head needs a building";
+    UnknownBuilding = "unknown_building", "这个网格没有这个楼栋", "This grid has no such building";
+    BuildingForHeads = "building_for_heads", "只有楼栋长指定楼栋", "Only building heads have a building";
     ImplausiblePosition = "implausible_position", "定位数据不合理，请重新定位", "The position is not a plausible place; locate again";
     ReasonRequired = "reason_required", "退回时请填写原因", "Give the reason for returning it";
     ReasonTooLong = "reason_too_long", "退回原因请精简到 200 字以内", "Keep the reason under 200 characters";

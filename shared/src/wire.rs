@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::codes::{ReviewDecision, Role, SubmissionKind, VisitOutcome};
+use crate::codes::{Level, ReviewDecision, Role, SubmissionKind, VisitOutcome};
 use crate::extra::{ExtraField, ExtraWrite, FieldSet};
 use crate::flags::{Fix, Flag};
 use crate::map::{BuildingOutline, Outline};
 use crate::merge::{HouseholdLedger, Provenance};
-use crate::place::{GridCode, HouseholdCode, PersonId, Place};
+use crate::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use crate::privacy::MaskedIds;
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
 use crate::round::Round;
@@ -60,12 +60,10 @@ pub struct SessionInfo {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    /// The grid the user works in; `None` for roles that see more.
-    pub grid: Option<GridCode>,
-    /// The resettlement area a supervisor oversees; `None` for county-wide
-    /// supervisors and every other role.
+    /// Where the user works; `None` for an administrator or a supervisor
+    /// of everything the server holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area: Option<String>,
+    pub workplace: Option<Workplace>,
     pub round: Round,
     /// The password was set by an administrator: nothing but choosing one's
     /// own is allowed until it is changed.
@@ -94,26 +92,51 @@ pub struct NewUser {
     #[serde(default)]
     pub password: Option<String>,
     pub role: Role,
-    /// Required for surveyors and grid members, who work in one grid.
+    /// 工作地点: a place's code, or a name only one place has. A resident
+    /// work team is stationed at a resettlement area (or a grid); a grid
+    /// member works in a grid of any level; a building head in the grid
+    /// that holds their building; a supervisor oversees any place, or
+    /// everything without one. Administrators have none.
     #[serde(default)]
-    pub grid: Option<GridCode>,
-    /// For a supervisor of one resettlement area (a grid's `安置区`), who
-    /// then sees only that area's grids; without it a supervisor sees every
-    /// grid. Only supervisors have one.
+    pub place: Option<String>,
+    /// 楼栋: a building head's building, as the roster names it in `place`.
     #[serde(default)]
-    pub area: Option<String>,
+    pub building: Option<String>,
 }
 
-/// `PATCH /api/v1/users/{username}`: a user's role, grid and area.
+/// `PATCH /api/v1/users/{username}`: a user's role and where they work.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scope {
     pub role: Role,
+    /// As `NewUser::place`.
     #[serde(default)]
-    pub grid: Option<GridCode>,
-    /// As `NewUser::area`.
+    pub place: Option<String>,
+    /// As `NewUser::building`.
     #[serde(default)]
-    pub area: Option<String>,
+    pub building: Option<String>,
+}
+
+/// 工作地点: the place of the tree an account works in, as the API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Workplace {
+    pub code: PlaceCode,
+    pub name: String,
+    pub level: Level,
+    /// A building head's building in that grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building: Option<String>,
+}
+
+impl fmt::Display for Workplace {
+    /// As a person reads it: `凤凰镇`, or `G1 1号楼` for a building.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.building {
+            Some(building) => write!(f, "{} {building}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
 }
 
 /// A user as the API shows one.
@@ -123,9 +146,8 @@ pub struct UserInfo {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub grid: Option<GridCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area: Option<String>,
+    pub workplace: Option<Workplace>,
     /// Cannot log in.
     #[serde(default)]
     pub disabled: bool,
@@ -182,9 +204,7 @@ pub struct StaffAccount {
     pub username: String,
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grid: Option<GridCode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area: Option<String>,
+    pub workplace: Option<Workplace>,
     /// `added`, `updated` (name, role or place) or `unchanged`.
     pub change: String,
     /// A new account's one-time password, to hand over: only in the answer
@@ -998,8 +1018,12 @@ mod tests {
             username: "surveyor".into(),
             display_name: "驻点工作队".into(),
             role: Role::Surveyor,
-            grid: Some(GridCode::parse("G1").unwrap()),
-            area: None,
+            workplace: Some(Workplace {
+                code: PlaceCode::parse("G1").unwrap(),
+                name: "一网格".into(),
+                level: Level::Grid,
+                building: None,
+            }),
             round: Round::parse("2026Q4").unwrap(),
             must_change_password: true,
         };

@@ -1,12 +1,12 @@
-//! Accounts, for administrators and for supervisors (the resident work teams
-//! and grid members of their grids): search, add, move to another grid,
+//! Accounts, for administrators and for supervisors (the resident work
+//! teams, grid members and building heads within their place): search,
+//! add, move to another place,
 //! disable and enable, and reset a password. A password the server chose
 //! is shown once, to be handed to its user, who must replace it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::codes::{Code, Role};
-use shared::place::GridCode;
 use shared::wire::{NewUser, Scope, UserInfo};
 
 use crate::components::fields::{Control, Field};
@@ -110,7 +110,7 @@ pub fn AccountsPage() -> impl IntoView {
             })}
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <ul class="account-list">
-                <For each=move || users.get() key=|u| (u.username.clone(), u.disabled, u.must_change_password, u.grid.clone(), u.role) let:user>
+                <For each=move || users.get() key=|u| (u.username.clone(), u.disabled, u.must_change_password, u.workplace.clone(), u.role) let:user>
                     <AccountRow user on_changed />
                 </For>
             </ul>
@@ -119,12 +119,13 @@ pub fn AccountsPage() -> impl IntoView {
     }
 }
 
-/// The role chips and the grid or area that goes with the role.
+/// The role chips and the place (and for a building head the building)
+/// that goes with the role.
 #[component]
 fn ScopeFields(
     role: RwSignal<Option<Role>>,
-    grid: RwSignal<String>,
-    area: RwSignal<String>,
+    place: RwSignal<String>,
+    building: RwSignal<String>,
 ) -> impl IntoView {
     let options = Role::ALL
         .iter()
@@ -141,34 +142,36 @@ fn ScopeFields(
             })
             testid="account-role".into()
         />
-        {move || match role.get() {
-            Some(Role::Surveyor | Role::GridMember) => view! {
+        {move || {
+            let caption = match role.get() {
+                None | Some(Role::Admin) => return ().into_any(),
+                Some(Role::Supervisor) => DeskMsg::SupervisorPlaceCaption,
+                Some(_) => DeskMsg::PlaceCaption,
+            };
+            view! {
                 <label class="field">
-                    <span class="field-caption">{tr(DeskMsg::GridCode)}</span>
-                    <input class="field-input" data-testid="account-grid-code" autocapitalize="characters" bind:value=grid />
+                    <span class="field-caption">{tr(caption)}</span>
+                    <input class="field-input" data-testid="account-place" bind:value=place />
                 </label>
-            }.into_any(),
-            Some(Role::Supervisor) => view! {
-                <label class="field">
-                    <span class="field-caption">{tr(DeskMsg::AreaCaption)}</span>
-                    <input class="field-input" data-testid="account-area-name" bind:value=area />
-                </label>
-            }.into_any(),
-            _ => ().into_any(),
+            }.into_any()
         }}
+        {move || (role.get() == Some(Role::BuildingHead)).then(|| view! {
+            <label class="field">
+                <span class="field-caption">{tr(DeskMsg::BuildingCaption)}</span>
+                <input class="field-input" data-testid="account-building" bind:value=building />
+            </label>
+        })}
     }
 }
 
-/// The scope as the API takes it; a grid that does not parse is sent as
-/// none, and the server says what is missing.
-fn scope_of(role: Role, grid: &str, area: &str) -> Scope {
-    let grid_bound = matches!(role, Role::Surveyor | Role::GridMember);
+/// The scope as the API takes it: what the role has a use for, trimmed;
+/// the server says what is missing or wrong.
+fn scope_of(role: Role, place: &str, building: &str) -> Scope {
+    let given = |raw: &str| Some(raw.trim().to_owned()).filter(|raw| !raw.is_empty());
     Scope {
         role,
-        grid: grid_bound
-            .then(|| GridCode::parse(grid.trim()).ok())
-            .flatten(),
-        area: (role == Role::Supervisor && !area.trim().is_empty()).then(|| area.trim().to_owned()),
+        place: (role != Role::Admin).then(|| given(place)).flatten(),
+        building: (role == Role::BuildingHead).then(|| given(building)).flatten(),
     }
 }
 
@@ -177,8 +180,8 @@ fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
     let role = RwSignal::new(Some(Role::Surveyor));
-    let grid = RwSignal::new(String::new());
-    let area = RwSignal::new(String::new());
+    let place = RwSignal::new(String::new());
+    let building = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -186,14 +189,14 @@ fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
         let Some(chosen) = role.get_untracked() else {
             return;
         };
-        let scope = scope_of(chosen, &grid.get_untracked(), &area.get_untracked());
+        let scope = scope_of(chosen, &place.get_untracked(), &building.get_untracked());
         let new = NewUser {
             username: username.get_untracked().trim().to_owned(),
             display_name: name.get_untracked(),
             password: None,
             role: scope.role,
-            grid: scope.grid,
-            area: scope.area,
+            place: scope.place,
+            building: scope.building,
         };
         busy.set(true);
         spawn_local(async move {
@@ -214,7 +217,7 @@ fn AddAccount(on_added: Callback<UserInfo>) -> impl IntoView {
                 <span class="field-caption">{tr(Msg::Username)}</span>
                 <input class="field-input" data-testid="account-username" autocapitalize="none" bind:value=username />
             </label>
-            <ScopeFields role grid area />
+            <ScopeFields role place building />
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             <button class="primary" type="submit" data-testid="account-add-submit" disabled=move || busy.get()>
                 {tr(DeskMsg::AddAccount)}
@@ -231,11 +234,11 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
     let own = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.username == username));
     let editing = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let place = match (&user.grid, &user.area) {
-        (Some(grid), _) => grid.as_str().to_owned(),
-        (None, Some(area)) => area.clone(),
-        (None, None) => String::new(),
-    };
+    let shown_place = user
+        .workplace
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     let disabled = user.disabled;
     let toggle = {
         let username = username.clone();
@@ -269,13 +272,16 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
         }
     };
     let role = RwSignal::new(Some(user.role));
-    let grid = RwSignal::new(
-        user.grid
-            .as_ref()
-            .map(|g| g.as_str().to_owned())
+    let place = RwSignal::new(
+        (user.workplace.as_ref())
+            .map(|w| w.code.as_str().to_owned())
             .unwrap_or_default(),
     );
-    let area = RwSignal::new(user.area.clone().unwrap_or_default());
+    let building = RwSignal::new(
+        (user.workplace.as_ref())
+            .and_then(|w| w.building.clone())
+            .unwrap_or_default(),
+    );
     let save = {
         let username = username.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -283,7 +289,7 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
             let Some(chosen) = role.get_untracked() else {
                 return;
             };
-            let scope = scope_of(chosen, &grid.get_untracked(), &area.get_untracked());
+            let scope = scope_of(chosen, &place.get_untracked(), &building.get_untracked());
             let username = username.clone();
             spawn_local(async move {
                 match api::set_scope(&username, &scope).await {
@@ -300,7 +306,7 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
         <li class="account-row" data-testid=format!("account-{username}")>
             <div class="account-line">
                 <strong>{user.display_name.clone()}</strong>
-                <span class="status-line">{username.clone()}" · "{label(user.role)}" "{place}</span>
+                <span class="status-line">{username.clone()}" · "{label(user.role)}" "{shown_place}</span>
                 {disabled.then(|| view! { <span class="badge" data-testid="account-disabled">{tr(DeskMsg::AccountIsDisabled)}</span> })}
                 {user.must_change_password.then(|| view! { <span class="badge">{tr(DeskMsg::MustChangeBadge)}</span> })}
             </div>
@@ -315,7 +321,7 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
             </div>
             {move || editing.get().then(|| view! {
                 <form class="account-form" on:submit=save.clone()>
-                    <ScopeFields role grid area />
+                    <ScopeFields role place building />
                     <button class="primary" type="submit" data-testid="account-save">{tr(DeskMsg::Save)}</button>
                 </form>
             })}

@@ -98,9 +98,9 @@ fn PrintSheet(report: StaffImport) -> impl IntoView {
         .into_iter()
         .map(|a| {
             let place = a
-                .grid
-                .map(|g| g.as_str().to_owned())
-                .or(a.area)
+                .workplace
+                .as_ref()
+                .map(ToString::to_string)
                 .unwrap_or_default();
             view! {
                 <tr data-testid="print-row">

@@ -5,7 +5,6 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use shared::codes::{Code, Role};
-use shared::place::GridCode;
 use shared::validate::Issue;
 use shared::wire::NewUser;
 
@@ -35,16 +34,21 @@ pub enum UserAction {
     /// Create an account; the password is read from standard input.
     Add {
         username: String,
-        /// admin, supervisor, surveyor or grid_member.
+        /// admin, supervisor, surveyor, grid_member or building_head.
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// The name the app shows (显示名); the username if left out.
         #[arg(long)]
         name: Option<String>,
-        /// Where the account works: a grid code for a resident work team
-        /// or grid member, a resettlement area for a supervisor of one area.
+        /// Where the account works (工作地点): a place's code, or a name
+        /// only one place has. A team's area or grid, a grid member's or
+        /// building head's grid, a supervisor's place; none for an
+        /// administrator or a supervisor of everything.
         #[arg(long)]
-        scope: Option<String>,
+        place: Option<String>,
+        /// A building head's building in that grid.
+        #[arg(long)]
+        building: Option<String>,
     },
     /// Set a new password (read from standard input) and end the user's sessions.
     Password { username: String },
@@ -55,7 +59,8 @@ pub enum UserAction {
 }
 
 fn parse_role(raw: &str) -> Result<Role, String> {
-    Role::from_code(raw).ok_or_else(|| "use admin, supervisor, surveyor or grid_member".to_owned())
+    Role::from_code(raw)
+        .ok_or_else(|| "use admin, supervisor, surveyor, grid_member or building_head".to_owned())
 }
 
 /// Runs an `anju user` command and returns what it did, to print.
@@ -84,16 +89,16 @@ async fn act<S: Store>(store: &S, action: UserAction, lang: Lang) -> Result<Stri
             username,
             role,
             name,
-            scope,
+            place,
+            building,
         } => {
-            let (grid, area) = scope_of(role, scope, lang)?;
             let new = NewUser {
                 display_name: name.unwrap_or_else(|| username.clone()),
                 password: Some(read_password(lang)?),
                 username,
                 role,
-                grid,
-                area,
+                place,
+                building,
             };
             let user = accounts::add(store, new).await.map_err(explain)?.user;
             let role_name = match lang {
@@ -156,27 +161,6 @@ async fn set_access<S: Store>(
         Ok(())
     } else {
         Err(CommandError(explain(&AccountError::UnknownUser, lang)))
-    }
-}
-
-/// `--scope` read by role: a grid for those who work in one, an area for a supervisor.
-fn scope_of(
-    role: Role,
-    scope: Option<String>,
-    lang: Lang,
-) -> Result<(Option<GridCode>, Option<String>), CommandError> {
-    match (role, scope) {
-        (_, None) => Ok((None, None)),
-        (Role::Surveyor | Role::GridMember, Some(raw)) => GridCode::parse(&raw)
-            .map(|grid| (Some(grid), None))
-            .map_err(|err| {
-                CommandError(say(
-                    lang,
-                    &format!("网格编号 {raw:?} 不正确：{err}"),
-                    &format!("{raw:?} is not a grid code: {err}"),
-                ))
-            }),
-        (Role::Supervisor | Role::Admin, Some(area)) => Ok((None, Some(area))),
     }
 }
 

@@ -18,6 +18,7 @@ use shared::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use shared::record::{HouseholdRecord, LabourRecord};
 use shared::resident_id::{ResidentId, check_char};
 use shared::round::Round;
+use shared::wire::Workplace;
 use time::{Date, Duration, Month};
 
 use crate::http::auth::hash_password;
@@ -112,27 +113,54 @@ pub fn dataset(round: Round) -> Seed {
         }
     }
     let password_hash = hash_password("demo");
-    let user = |username: &str, display_name: &str, role: Role, grid: Option<&str>| Credentials {
-        user: User {
-            username: username.into(),
-            display_name: display_name.into(),
-            role,
-            grid: grid.map(|g| GridCode::parse(g).expect("demo grid codes are plain")),
-            area: None,
-            demo: true,
-            disabled: false,
-            must_change_password: false,
-        },
-        password_hash: password_hash.clone(),
+    let at = |code: &str, name: &str, level: Level, building: Option<&str>| Workplace {
+        code: PlaceCode::parse(code).expect("demo place codes are plain"),
+        name: name.into(),
+        level,
+        building: building.map(str::to_owned),
     };
-    let mut area_supervisor = user("area", "幸福家园安置区 督导", Role::Supervisor, None);
-    area_supervisor.user.area = Some(AREA.into());
+    let user = |username: &str, display_name: &str, role: Role, workplace: Option<Workplace>| {
+        Credentials {
+            user: User {
+                username: username.into(),
+                display_name: display_name.into(),
+                role,
+                workplace,
+                demo: true,
+                disabled: false,
+                must_change_password: false,
+            },
+            password_hash: password_hash.clone(),
+        }
+    };
+    let grid_1 = |building| at("G1", "第一网格", Level::Grid, building);
     let users = vec![
         user("admin", "系统管理员", Role::Admin, None),
         user("supervisor", "县乡村振兴局 督导", Role::Supervisor, None),
-        area_supervisor,
-        user("surveyor", "驻点工作队 李文华", Role::Surveyor, Some("G1")),
-        user("grid", "网格员 张秀梅", Role::GridMember, Some("G1")),
+        user(
+            "area",
+            "幸福家园安置区 督导",
+            Role::Supervisor,
+            Some(at(AREA_CODE, AREA, Level::Area, None)),
+        ),
+        user(
+            "surveyor",
+            "驻点工作队 李文华",
+            Role::Surveyor,
+            Some(grid_1(None)),
+        ),
+        user(
+            "grid",
+            "网格员 张秀梅",
+            Role::GridMember,
+            Some(grid_1(None)),
+        ),
+        user(
+            "building",
+            "楼栋长 王桂兰",
+            Role::BuildingHead,
+            Some(grid_1(Some("1号楼"))),
+        ),
     ];
     Seed {
         places: places(),

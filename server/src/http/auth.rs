@@ -21,7 +21,7 @@ use crate::accounts;
 use crate::http::AppState;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{Scope, Store, User};
+use crate::store::{HouseholdPlace, Scope, Store, User};
 
 const COOKIE_NAME: &str = "anju_session";
 const SESSION_DAYS: i64 = 30;
@@ -70,8 +70,7 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role,
-        grid: user.grid.clone(),
-        area: user.area.clone(),
+        workplace: user.workplace.clone(),
         round: app.round(),
         must_change_password: user.must_change_password,
     }
@@ -276,18 +275,30 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The grids the caller may see: one grid for resident work teams and
-    /// grid members, one resettlement area's grids for a supervisor with an
-    /// area, every grid for other supervisors and administrators.
+    /// Where the caller may work: the grids under their place (one grid,
+    /// an area's, a township's…), one building for a building head, every
+    /// grid for administrators and supervisors without a place.
     async fn new<S: Store>(store: &S, user: User) -> Result<Caller, ApiError> {
-        let scope = match (user.role, &user.grid, &user.area) {
-            (Role::Surveyor | Role::GridMember, Some(grid), _) => Some(Scope::Grid(grid.clone())),
-            (Role::Surveyor | Role::GridMember, None, _) => None,
-            (Role::Supervisor, _, Some(area)) => Some(Scope::Area {
-                grids: store.area_grids(area).await?,
-                name: area.clone(),
-            }),
-            (Role::Supervisor, _, None) | (Role::Admin, _, _) => Some(Scope::All),
+        let scope = match (user.role, &user.workplace) {
+            (Role::Admin, _) | (Role::Supervisor, None) => Some(Scope::All),
+            (_, None) => None,
+            (Role::BuildingHead, Some(workplace)) => {
+                workplace.building.as_ref().map(|building| Scope::Building {
+                    grid: GridCode::from(workplace.code.clone()),
+                    building: building.clone(),
+                })
+            }
+            (_, Some(workplace)) => {
+                let (places, grids) = store.subtree(&workplace.code).await?;
+                Some(match grids.as_slice() {
+                    [grid] if places.len() == 1 => Scope::Grid(grid.clone()),
+                    _ => Scope::Place {
+                        code: workplace.code.clone(),
+                        grids,
+                        places,
+                    },
+                })
+            }
         };
         Ok(Caller { user, scope })
     }
@@ -315,6 +326,15 @@ impl Caller {
         }
     }
 
+    /// Fails unless the caller may work with a household at `place`.
+    pub fn check_household(&self, place: &HouseholdPlace) -> Result<(), ApiError> {
+        if self.scope()?.covers_household(&place.grid, &place.building) {
+            Ok(())
+        } else {
+            Err(ApiError::OutOfScope)
+        }
+    }
+
     /// The grid a request names in its `grid` parameter, if the caller may
     /// work in it; without one, the caller's whole scope.
     pub fn grid_asked(&self, raw: Option<&str>) -> Result<Scope, ApiError> {
@@ -326,7 +346,11 @@ impl Caller {
             detail: e.to_string(),
         })?;
         self.check_grid(&grid)?;
-        Ok(Scope::Grid(grid))
+        // A building head asking for their grid gets their building.
+        match self.scope()? {
+            scope @ Scope::Building { .. } => Ok(scope.clone()),
+            _ => Ok(Scope::Grid(grid)),
+        }
     }
 }
 

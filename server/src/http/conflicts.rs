@@ -107,7 +107,7 @@ pub async fn resolve<S: Store>(
         .household_state(&request.household, round)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&state.place.grid)?;
+    caller.check_household(&state.place)?;
     // A retry after the resolution was taken in finds the conflict gone:
     // answer it with the first receipt.
     if let Some(stored) = app.store.submission(request.id).await? {

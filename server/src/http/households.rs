@@ -39,7 +39,7 @@ pub async fn get<S: Store>(
         .household_state(&code, round)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&state.place.grid)?;
+    caller.check_household(&state.place)?;
     Ok(Json(
         ledger_out(&app.store, &caller, "household", state.ledger).await?,
     ))
@@ -66,7 +66,7 @@ pub async fn history<S: Store>(
         .household(&code)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&place.grid)?;
+    caller.check_household(&place)?;
     let mut rounds = Vec::new();
     for ledger in app.store.history(&code).await? {
         rounds.push(ledger_out(&app.store, &caller, "history", ledger).await?);

@@ -192,7 +192,7 @@ pub async fn decide<S: Store>(
         .submission(id)
         .await?
         .ok_or(ApiError::UnknownSubmission)?;
-    caller.check_grid(&stored.place.grid)?;
+    caller.check_household(&stored.place)?;
     let review = Review {
         submission: id,
         decision: request.decision,

@@ -36,7 +36,11 @@ fn scope_key(scope: &Scope) -> String {
     match scope {
         Scope::All => "all".into(),
         Scope::Grid(grid) => grid.to_string(),
-        Scope::Area { grids, .. } | Scope::Page(grids) => {
+        Scope::Building { grid, building } => {
+            let digest = Sha256::digest(building.as_bytes());
+            format!("{grid}-b-{}", &hex::encode(digest)[..12])
+        }
+        Scope::Area { grids, .. } | Scope::Page(grids) | Scope::Place { grids, .. } => {
             let mut digest = Sha256::new();
             for grid in grids {
                 digest.update(grid.as_str().as_bytes());

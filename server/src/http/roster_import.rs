@@ -18,7 +18,7 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use shared::codes::Role;
+use shared::codes::{Level, Role};
 use shared::wire::ErrorBody;
 use time::OffsetDateTime;
 
@@ -31,7 +31,7 @@ use crate::import::issue::{RosterRejected, RowIssue};
 use crate::import::parse::roster_file;
 use crate::import::sheet::{Sheet, read};
 use crate::import::template::template;
-use crate::import::{ImportReport, Imported, RosterImport};
+use crate::import::{ImportReport, Imported, RosterImport, Within};
 use crate::store::{Scope, Store};
 
 /// The largest roster file accepted: a county's workbook.
@@ -82,10 +82,13 @@ pub async fn post<S: Store>(
         .map(|set| set.fields)
         .unwrap_or_default();
     let parsed = parse_file(bytes, move |sheet| roster_file(sheet, &fields)).await?;
-    let area = match caller.scope()? {
-        Scope::All => None,
-        Scope::Area { name, .. } => Some(name.clone()),
-        Scope::Grid(_) | Scope::Page(_) => return Err(ApiError::NotPermitted),
+    let within = match (caller.scope()?, &caller.user.workplace) {
+        (Scope::All, _) => None,
+        (Scope::Place { .. }, Some(place)) if place.level == Level::Area => {
+            Some(Within::Area(place.name.clone()))
+        }
+        (Scope::Place { grids, .. }, _) => Some(Within::Grids(grids.iter().cloned().collect())),
+        _ => return Err(ApiError::NotPermitted),
     };
     let file = match parsed {
         Ok(file) => file,
@@ -115,7 +118,7 @@ pub async fn post<S: Store>(
         ),
         at,
         author: caller.user.username.clone(),
-        area,
+        within,
         dry_run,
     };
     match app.store.import_roster(&import).await? {

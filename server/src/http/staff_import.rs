@@ -12,11 +12,11 @@ use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::response::{IntoResponse, Response};
 use shared::codes::{Code, Role};
-use shared::validate::IssueCode;
-use shared::wire::{ErrorBody, StaffAccount, StaffImport};
+use shared::validate::{Issue, IssueCode};
+use shared::wire::{ErrorBody, StaffAccount, StaffImport, Workplace};
 use time::OffsetDateTime;
 
-use crate::accounts::{self, check_scope, is_username, one_time_password};
+use crate::accounts::{self, AccountError, is_username, one_time_password};
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::{ApiError, Lang};
@@ -24,7 +24,7 @@ use crate::http::query::AppQuery;
 use crate::http::roster_import::{
     ImportQuery, TemplateQuery, file_body, parse_file, rejected, template_download,
 };
-use crate::http::users::check_manages;
+use crate::http::users::{check_manages, place_of};
 use crate::import::issue::{ImportCode, RosterRejected, RowIssue};
 use crate::staff::{StaffColumn, StaffRow, staff_file, template};
 use crate::store::{Credentials, Store, User};
@@ -47,13 +47,12 @@ impl Change {
     }
 }
 
-fn user_of(row: &StaffRow) -> User {
+fn user_of(row: &StaffRow, workplace: Option<Workplace>) -> User {
     User {
         username: row.username.clone(),
         display_name: row.display_name.clone(),
         role: row.role,
-        grid: row.grid.clone(),
-        area: row.area.clone(),
+        workplace,
         demo: false,
         disabled: false,
         must_change_password: true,
@@ -65,8 +64,9 @@ fn user_of(row: &StaffRow) -> User {
     params(("dry_run" = Option<bool>, Query, description = "true: check the file and report what would change, writing nothing")),
     request_body(
         description = "The staff file as the template lays it out (GET /api/v1/users/template): 姓名, 手机号码, \
-            角色 (管理员, 督导, 驻点工作队 or 网格员), 工作地点 (a grid code for a team or grid member, a \
-            resettlement area for a supervisor of one area), 用户名 (made from the name's pinyin and the \
+            角色 (管理员, 督导, 驻点工作队, 网格员 or 楼栋长), 工作地点 (a place's code, or a name only one \
+            place has: an area or grid for a team, a grid for a grid member or building head, any place \
+            for a supervisor), 楼栋 (a building head's building, optional column), 用户名 (made from the name's pinyin and the \
             number's last four digits where empty). XLSX or CSV, as for the roster.",
         content(
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -115,38 +115,33 @@ pub async fn post<S: Store>(
     };
     let mut passwords = BTreeMap::new();
     if !dry_run {
-        let added: Vec<&StaffRow> = plan
-            .iter()
-            .filter(|(_, change)| *change == Change::Added)
-            .map(|(row, _)| row)
-            .collect();
+        let added: Vec<&Planned> = plan.iter().filter(|p| p.change == Change::Added).collect();
         let chosen: Vec<String> = added.iter().map(|_| one_time_password()).collect();
         let hashes = accounts::hash_all_one_time(chosen.clone()).await?;
         let credentials: Vec<Credentials> = added
             .iter()
             .zip(hashes)
-            .map(|(row, password_hash)| Credentials {
-                user: user_of(row),
+            .map(|(p, password_hash)| Credentials {
+                user: user_of(&p.row, p.workplace.clone()),
                 password_hash,
             })
             .collect();
         let updated: Vec<User> = plan
             .iter()
-            .filter(|(_, change)| *change == Change::Updated)
-            .map(|(row, _)| user_of(row))
+            .filter(|p| p.change == Change::Updated)
+            .map(|p| user_of(&p.row, p.workplace.clone()))
             .collect();
         if !app.store.apply_staff(&credentials, &updated).await? {
             return Err(ApiError::UsernameTaken);
         }
         passwords = added
             .iter()
-            .map(|row| row.username.clone())
+            .map(|p| p.row.username.clone())
             .zip(chosen)
             .collect();
     }
     let count = |which: Change| {
-        u32::try_from(plan.iter().filter(|(_, change)| *change == which).count())
-            .unwrap_or(u32::MAX)
+        u32::try_from(plan.iter().filter(|p| p.change == which).count()).unwrap_or(u32::MAX)
     };
     let report = StaffImport {
         dry_run,
@@ -155,15 +150,14 @@ pub async fn post<S: Store>(
         unchanged: count(Change::Unchanged),
         accounts: plan
             .into_iter()
-            .map(|(row, change)| StaffAccount {
-                one_time_password: passwords.remove(&row.username),
-                row: row.row,
-                display_name: row.display_name,
-                username: row.username,
-                role: row.role,
-                grid: row.grid,
-                area: row.area,
-                change: change.code().to_owned(),
+            .map(|p| StaffAccount {
+                one_time_password: passwords.remove(&p.row.username),
+                row: p.row.row,
+                display_name: p.row.display_name,
+                username: p.row.username,
+                role: p.row.role,
+                workplace: p.workplace,
+                change: p.change.code().to_owned(),
             })
             .collect(),
     };
@@ -177,18 +171,25 @@ pub async fn post<S: Store>(
     Ok(Json(report).into_response())
 }
 
+/// A row of the file, where it works, and what importing it does.
+struct Planned {
+    row: StaffRow,
+    workplace: Option<Workplace>,
+    change: Change,
+}
+
 /// What each row would do to the stored accounts, or every reason the file
 /// cannot be imported by this caller.
 async fn plan<S: Store>(
     app: &AppState<S>,
     caller: &Caller,
     rows: Vec<StaffRow>,
-) -> Result<Result<Vec<(StaffRow, Change)>, Vec<RowIssue>>, ApiError> {
+) -> Result<Result<Vec<Planned>, Vec<RowIssue>>, ApiError> {
     let mut issues = Vec::new();
     let mut res = Vec::new();
     // Each place is looked up once, however many people work there.
-    let mut places: BTreeMap<(&'static str, Option<String>, Option<String>), Vec<_>> =
-        BTreeMap::new();
+    type Key = (&'static str, Option<String>, Option<String>);
+    let mut places: BTreeMap<Key, Result<Option<Workplace>, Vec<Issue>>> = BTreeMap::new();
     for row in rows {
         let at =
             |column: StaffColumn, code: ImportCode| RowIssue::at(row.row, column.header(), code);
@@ -200,36 +201,41 @@ async fn plan<S: Store>(
                 IssueCode::UsernameFormat,
             ));
         }
-        match check_manages(caller, row.role, row.grid.as_ref()) {
+        let key = (row.role.code(), row.place.clone(), row.building.clone());
+        if !places.contains_key(&key) {
+            let found = accounts::workplace(
+                &app.store,
+                row.role,
+                row.place.as_deref(),
+                row.building.as_deref(),
+            )
+            .await;
+            let found = match found {
+                Ok(workplace) => Ok(workplace),
+                Err(AccountError::Invalid(found)) => Err(found),
+                Err(err) => return Err(err.into()),
+            };
+            places.insert(key.clone(), found);
+        }
+        let workplace = match &places[&key] {
+            Ok(workplace) => workplace.clone(),
+            Err(found) => {
+                for issue in found {
+                    let column = match issue.path.as_str() {
+                        "building" => StaffColumn::Building,
+                        _ => StaffColumn::Place,
+                    };
+                    issues.push(RowIssue::at(row.row, column.header(), issue.code));
+                }
+                continue;
+            }
+        };
+        match check_manages(caller, row.role, workplace.as_ref().map(|w| &w.code)) {
             Ok(()) => {}
             Err(ApiError::OutOfScope) => {
                 issues.push(at(StaffColumn::Place, ImportCode::OutOfScope))
             }
             Err(_) => issues.push(at(StaffColumn::Role, ImportCode::RoleNotYours)),
-        }
-        let key = (
-            row.role.code(),
-            row.grid.as_ref().map(|g| g.as_str().to_owned()),
-            row.area.clone(),
-        );
-        if !places.contains_key(&key) {
-            let mut found = Vec::new();
-            check_scope(
-                &app.store,
-                row.role,
-                row.grid.as_ref(),
-                row.area.as_deref(),
-                &mut found,
-            )
-            .await?;
-            places.insert(key.clone(), found);
-        }
-        for found in places.get(&key).into_iter().flatten() {
-            issues.push(RowIssue::at(
-                row.row,
-                StaffColumn::Place.header(),
-                found.code,
-            ));
         }
         if issues.len() > n_before {
             continue;
@@ -238,14 +244,13 @@ async fn plan<S: Store>(
             None => Change::Added,
             Some(stored) => {
                 // A username of someone else's account is not the file's to change.
-                if check_manages(caller, stored.role, stored.grid.as_ref()).is_err() {
+                if check_manages(caller, stored.role, place_of(&stored)).is_err() {
                     issues.push(at(StaffColumn::Username, ImportCode::OutOfScope));
                     continue;
                 }
                 let same = stored.display_name == row.display_name
                     && stored.role == row.role
-                    && stored.grid == row.grid
-                    && stored.area == row.area;
+                    && stored.workplace == workplace;
                 if same {
                     Change::Unchanged
                 } else {
@@ -253,7 +258,11 @@ async fn plan<S: Store>(
                 }
             }
         };
-        res.push((row, change));
+        res.push(Planned {
+            row,
+            workplace,
+            change,
+        });
     }
     Ok(if issues.is_empty() {
         Ok(res)

@@ -77,7 +77,7 @@ pub async fn intake<S: Store>(
         .household_state(&sub.household, sub.round)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&state.place.grid)?;
+    caller.check_household(&state.place)?;
     // The records this submission leaves behind must pass the same rules the
     // phone checked, as of the day it was captured.
     let on = sub.captured_at.date();

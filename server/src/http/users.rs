@@ -1,5 +1,5 @@
 //! Accounts, managed by administrators, and by supervisors for the resident
-//! work teams and grid members of their own grids: `GET`/`POST
+//! work teams, grid members and building heads within their place: `GET`/`POST
 //! /api/v1/users`, `PATCH /api/v1/users/{username}` (role and scope), and
 //! `POST .../disable`, `.../enable`, `.../password` (a one-time password);
 //! and the audit log, `GET /api/v1/audit`.
@@ -9,12 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::codes::{Code, Role};
-use shared::place::GridCode;
+use shared::place::PlaceCode;
 use shared::wire::ErrorBody;
 use shared::wire::{NewUser, Scope, UserInfo};
 use time::OffsetDateTime;
 
-use crate::accounts::{self, area_of, check_scope};
+use crate::accounts;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
@@ -30,25 +30,38 @@ fn info(user: User, one_time_password: Option<String>) -> UserInfo {
         username: user.username,
         display_name: user.display_name,
         role: user.role,
-        grid: user.grid,
-        area: user.area,
+        workplace: user.workplace,
         disabled: user.disabled,
         must_change_password: user.must_change_password,
         one_time_password,
     }
 }
 
-/// Fails unless the caller may manage an account of `role` in `grid`:
-/// administrators any; supervisors resident work teams and grid members
-/// of the grids they oversee.
-pub fn check_manages(caller: &Caller, role: Role, grid: Option<&GridCode>) -> Result<(), ApiError> {
-    match (caller.user.role, role, grid) {
+/// Fails unless the caller may manage an account of `role` at `place`:
+/// administrators any; supervisors the resident work teams, grid members
+/// and building heads of the places they oversee.
+pub fn check_manages(
+    caller: &Caller,
+    role: Role,
+    place: Option<&PlaceCode>,
+) -> Result<(), ApiError> {
+    match (caller.user.role, role, place) {
         (Role::Admin, _, _) => Ok(()),
-        (Role::Supervisor, Role::Surveyor | Role::GridMember, Some(grid)) => {
-            caller.check_grid(grid)
+        (Role::Supervisor, Role::Surveyor | Role::GridMember | Role::BuildingHead, Some(place)) => {
+            let within = caller.scope()?.places();
+            if within.is_none_or(|places| places.contains(&place.as_str())) {
+                Ok(())
+            } else {
+                Err(ApiError::OutOfScope)
+            }
         }
         _ => Err(ApiError::NotPermitted),
     }
+}
+
+/// The code of a user's place, if any.
+pub fn place_of(user: &User) -> Option<&PlaceCode> {
+    user.workplace.as_ref().map(|w| &w.code)
 }
 
 /// The account `username`, if the caller may manage it.
@@ -62,7 +75,7 @@ async fn managed<S: Store>(
         .user(username)
         .await?
         .ok_or(ApiError::UnknownUser)?;
-    check_manages(caller, user.role, user.grid.as_ref())?;
+    check_manages(caller, user.role, place_of(&user))?;
     Ok(user)
 }
 
@@ -111,7 +124,7 @@ pub async fn list<S: Store>(
     Ok(Json(
         users
             .into_iter()
-            .filter(|u| check_manages(&caller, u.role, u.grid.as_ref()).is_ok())
+            .filter(|u| check_manages(&caller, u.role, place_of(u)).is_ok())
             .map(|u| info(u, None))
             .collect(),
     ))
@@ -123,9 +136,9 @@ pub async fn list<S: Store>(
         (status = 201, description = "Created; without a password in the request, `one_time_password` holds the one \
             the server chose, shown this once, which the user must replace at their first login", body = UserInfo),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
-        (status = 403, description = "Administrators, or supervisors for teams and grid members of their grids", body = ErrorBody),
+        (status = 403, description = "Administrators, or supervisors for teams, grid members and building heads within their place", body = ErrorBody),
         (status = 409, description = "The username is taken", body = ErrorBody),
-        (status = 422, description = "Bad username, password, grid or area", body = ErrorBody),
+        (status = 422, description = "Bad username or password, or a place or building the role cannot work at", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn create<S: Store>(
@@ -133,8 +146,10 @@ pub async fn create<S: Store>(
     caller: Caller,
     AppJson(new): AppJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserInfo>), ApiError> {
-    check_manages(&caller, new.role, new.grid.as_ref())?;
-    let added = accounts::add(&app.store, new).await?;
+    caller.require(&[Role::Admin, Role::Supervisor])?;
+    let workplace = accounts::workplace_of_new(&app.store, &new).await?;
+    check_manages(&caller, new.role, workplace.as_ref().map(|w| &w.code))?;
+    let added = accounts::add_at(&app.store, new, workplace).await?;
     audit(
         &app,
         &caller,
@@ -160,8 +175,8 @@ pub async fn create<S: Store>(
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Not the caller's to manage, before or after", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
-        (status = 422, description = "A grid-bound role without a grid, an unknown grid, an area for a role \
-            other than supervisor, or an area no grid belongs to", body = ErrorBody),
+        (status = 422, description = "A place that is missing, unknown, ambiguous or of a level the role cannot \
+            work at; a building missing for a building head, unknown in the grid, or given for another role", body = ErrorBody),
     ))]
 pub async fn set_scope<S: Store>(
     State(app): State<AppState<S>>,
@@ -171,29 +186,23 @@ pub async fn set_scope<S: Store>(
 ) -> Result<StatusCode, ApiError> {
     caller.require(&[Role::Admin, Role::Supervisor])?;
     managed(&app, &caller, &username).await?;
-    check_manages(&caller, scope.role, scope.grid.as_ref())?;
-    let mut issues = Vec::new();
-    let area = area_of(scope.area.as_deref());
-    check_scope(
+    let workplace = accounts::workplace(
         &app.store,
         scope.role,
-        scope.grid.as_ref(),
-        area.as_deref(),
-        &mut issues,
+        scope.place.as_deref(),
+        scope.building.as_deref(),
     )
     .await?;
-    if !issues.is_empty() {
-        return Err(ApiError::Invalid(issues));
-    }
+    check_manages(&caller, scope.role, workplace.as_ref().map(|w| &w.code))?;
     if !app
         .store
-        .set_scope(&username, scope.role, scope.grid.as_ref(), area.as_deref())
+        .set_scope(&username, scope.role, workplace.as_ref())
         .await?
     {
         return Err(ApiError::UnknownUser);
     }
-    let grid = scope.grid.as_ref().map_or("", GridCode::as_str);
-    let subject = format!("user={username} role={} grid={grid}", scope.role.code());
+    let place = workplace.as_ref().map_or("", |w| w.code.as_str());
+    let subject = format!("user={username} role={} place={place}", scope.role.code());
     audit(&app, &caller, "user_scope", &subject).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -44,7 +44,7 @@ pub async fn post<S: Store>(
     AppJson(visit): AppJson<Visit>,
 ) -> Result<(StatusCode, Json<VisitReceipt>), ApiError> {
     // Grid members and resident work teams call on households.
-    caller.require(&[Role::GridMember, Role::Surveyor])?;
+    caller.require(&[Role::GridMember, Role::BuildingHead, Role::Surveyor])?;
     if !visit.position.is_plausible() {
         return Err(ApiError::Invalid(vec![Issue {
             path: "position".into(),
@@ -56,7 +56,7 @@ pub async fn post<S: Store>(
         .household(&visit.household)
         .await?
         .ok_or(ApiError::UnknownHousehold)?;
-    caller.check_grid(&place.grid)?;
+    caller.check_household(&place)?;
 
     let mut visit = visit;
     visit.visited_at = visit.visited_at.to_offset(UtcOffset::UTC);

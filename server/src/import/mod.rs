@@ -19,7 +19,7 @@ pub mod plan;
 pub mod sheet;
 pub mod template;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use shared::codes::Level;
@@ -170,10 +170,20 @@ pub struct RosterImport {
     pub at: OffsetDateTime,
     /// The user importing, named in the values' provenance and the audit log.
     pub author: String,
-    /// For a supervisor of one resettlement area: every grid the file names
-    /// must be that area's, as stored and as the file gives it.
-    pub area: Option<String>,
+    /// Where a supervisor with a place may import; `None` for everywhere.
+    pub within: Option<Within>,
     pub dry_run: bool,
+}
+
+/// The part of the tree a supervisor's file may touch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Within {
+    /// One resettlement area, by name: every grid the file names must be
+    /// that area's, as stored and as the file gives it; it may add grids.
+    Area(String),
+    /// The stored grids under a township, county or city: the file names
+    /// only these.
+    Grids(BTreeSet<GridCode>),
 }
 
 /// A grid as stored.

@@ -27,7 +27,7 @@ use super::columns::{Column, Tier};
 use super::issue::{ImportCode, RowIssue};
 use super::places::{PlacePlan, plan_places};
 use super::{
-    Counts, HouseholdEntry, ImportReport, MemberKey, RosterImport, StoredGrid, StoredRoster,
+    Counts, HouseholdEntry, ImportReport, MemberKey, RosterImport, StoredGrid, StoredRoster, Within,
 };
 use crate::store::HouseholdPlace;
 
@@ -113,7 +113,13 @@ pub fn plan(import: &RosterImport, stored: &StoredRoster) -> Result<Plan, Vec<Ro
             let column = file.header(Column::Grid);
             issues.push(RowIssue::at(entry.row, column, ImportCode::PlaceCodeTaken));
         }
-        if let Some(area) = &import.area {
+        if let Some(Within::Grids(grids)) = &import.within
+            && !grids.contains(&entry.code)
+        {
+            let column = file.header(Column::Grid);
+            issues.push(RowIssue::at(entry.row, column, ImportCode::OutOfScope));
+        }
+        if let Some(Within::Area(area)) = &import.within {
             let stored_area = stored.grids.get(&entry.code).map(|grid| &grid.area);
             if stored_area.is_some_and(|stored| stored != area) {
                 let column = file.header(Column::Grid);

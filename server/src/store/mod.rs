@@ -24,7 +24,9 @@ use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
-use shared::wire::{GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt};
+use shared::wire::{
+    GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt, Workplace,
+};
 use time::OffsetDateTime;
 
 use crate::import::boundary::Boundary;
@@ -56,9 +58,9 @@ pub struct User {
     pub username: String,
     pub display_name: String,
     pub role: Role,
-    pub grid: Option<GridCode>,
-    /// The resettlement area a supervisor oversees; `None` for county-wide.
-    pub area: Option<String>,
+    /// Where the user works; `None` for administrators and supervisors of
+    /// everything.
+    pub workplace: Option<Workplace>,
     pub demo: bool,
     /// Cannot log in; sessions it holds are refused.
     pub disabled: bool,
@@ -102,8 +104,17 @@ pub enum Scope {
     /// The grids of one resettlement area (安置区), as they were when the
     /// request was made.
     Area { name: String, grids: Vec<GridCode> },
+    /// The grids under one place of the tree, and every place under it
+    /// (itself too), as they were when the request was made.
+    Place {
+        code: PlaceCode,
+        grids: Vec<GridCode>,
+        places: Vec<PlaceCode>,
+    },
     /// One grid.
     Grid(GridCode),
+    /// One building of a grid: a building head's.
+    Building { grid: GridCode, building: String },
     /// Some grids of a wider scope: one page of a long read.
     Page(Vec<GridCode>),
 }
@@ -113,9 +124,35 @@ impl Scope {
     pub fn grids(&self) -> Option<&[GridCode]> {
         match self {
             Scope::All => None,
-            Scope::Area { grids, .. } | Scope::Page(grids) => Some(grids),
-            Scope::Grid(grid) => Some(std::slice::from_ref(grid)),
+            Scope::Area { grids, .. } | Scope::Page(grids) | Scope::Place { grids, .. } => {
+                Some(grids)
+            }
+            Scope::Grid(grid) | Scope::Building { grid, .. } => Some(std::slice::from_ref(grid)),
         }
+    }
+
+    /// The places covered, as codes, for what is kept by place (accounts);
+    /// `None` for every place.
+    pub fn places(&self) -> Option<Vec<&str>> {
+        match self {
+            Scope::Place { places, .. } => Some(places.iter().map(PlaceCode::as_str).collect()),
+            _ => self
+                .grids()
+                .map(|grids| grids.iter().map(GridCode::as_str).collect()),
+        }
+    }
+
+    /// The one building covered, for a building head.
+    pub fn building(&self) -> Option<&str> {
+        match self {
+            Scope::Building { building, .. } => Some(building),
+            _ => None,
+        }
+    }
+
+    /// Whether a household of `grid` and `building` is covered.
+    pub fn covers_household(&self, grid: &GridCode, building: &str) -> bool {
+        self.covers(grid) && self.building().is_none_or(|b| b == building)
     }
 
     /// Whether `grid` is covered.
@@ -130,7 +167,9 @@ impl fmt::Display for Scope {
         match self {
             Scope::All => f.write_str("grid=all"),
             Scope::Area { name, .. } => write!(f, "area={name}"),
+            Scope::Place { code, .. } => write!(f, "place={code}"),
             Scope::Grid(grid) => write!(f, "grid={grid}"),
+            Scope::Building { grid, building } => write!(f, "grid={grid} building={building}"),
             Scope::Page(grids) => write!(f, "grids={}", grids.len()),
         }
     }
@@ -378,8 +417,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         username: &str,
         role: Role,
-        grid: Option<&GridCode>,
-        area: Option<&str>,
+        workplace: Option<&Workplace>,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Stores a new password hash and ends the user's sessions; `false` if
@@ -403,7 +441,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// How busy the store is now.
     fn load(&self) -> StoreLoad;
 
-    /// Adds the `added` accounts and sets the name, role, grid and area of
+    /// Adds the `added` accounts and sets the name, role and workplace of
     /// the `updated` ones, all or none; `false` (and nothing written) if a
     /// username to add was taken meanwhile.
     fn apply_staff(
@@ -412,9 +450,25 @@ pub trait Store: Clone + Send + Sync + 'static {
         updated: &[User],
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Whether a grid exists.
-    fn grid_exists(&self, grid: &GridCode)
-    -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The places whose code is `raw`, or else those named `raw`.
+    fn places_called(
+        &self,
+        raw: &str,
+    ) -> impl Future<Output = Result<Vec<Place>, StoreError>> + Send;
+
+    /// The places under `code` (itself too), and the grids among them that
+    /// hold households.
+    fn subtree(
+        &self,
+        code: &PlaceCode,
+    ) -> impl Future<Output = Result<(Vec<PlaceCode>, Vec<GridCode>), StoreError>> + Send;
+
+    /// Whether a grid holds a household in `building`.
+    fn building_exists(
+        &self,
+        grid: &GridCode,
+        building: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// The grids of a resettlement area, by code; none if no grid names it.
     fn area_grids(

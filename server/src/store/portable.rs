@@ -8,6 +8,8 @@
 //! where it expands, so each backend imports the row types these use; the
 //! compiler checks the methods once per backend.
 
+use super::{Scope, User};
+
 /// A submission with its household's place and the decision on it.
 pub const SUBMISSIONS: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, s.id, s.body, \
          s.received_at, r.decision, r.reason, r.reviewer, r.reviewed_at \
@@ -35,11 +37,46 @@ pub fn latest_rows_sql(open_return: &str, in_scope: &str) -> String {
     )
 }
 
-/// Adds a user: username, display name, password hash, role, grid, area,
-/// demo, disabled, must change password; nothing if the username is taken.
+/// Adds a user: username, display name, password hash, role, place,
+/// building, demo, disabled, must change password; nothing if the username
+/// is taken.
 pub const INSERT_USER: &str = "INSERT INTO users \
-         (username, display_name, password_hash, role, grid, area, demo, disabled, must_change_password) \
+         (username, display_name, password_hash, role, place, building, demo, disabled, must_change_password) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (username) DO NOTHING";
+
+/// A user's columns as `UserRow` reads them, with the name and level of
+/// their place, from `users u` joined by `USER_PLACE`.
+pub const USER_COLUMNS: &str = "u.username, u.display_name, u.role, u.place, \
+     wp.name AS place_name, wp.level AS place_level, u.building, u.demo, u.disabled, \
+     u.must_change_password";
+pub const USER_PLACE: &str = "LEFT JOIN places wp ON wp.code = u.place";
+
+/// The places under `$1`, itself too, each with its code again where it is
+/// a grid that holds households.
+pub const SUBTREE: &str = "WITH RECURSIVE under(code) AS ( \
+         SELECT code FROM places WHERE code = $1 \
+         UNION ALL SELECT p.code FROM places p JOIN under ON p.parent = under.code) \
+     SELECT under.code, g.code AS grid FROM under LEFT JOIN grids g ON g.code = under.code \
+     ORDER BY under.code";
+
+/// The test that a household (`{alias}.building`) is the building a
+/// building head's scope names; nothing for other scopes. The name is
+/// written as an SQL string, its quotes doubled, which both databases read
+/// the same way.
+pub fn in_building(alias: &str, scope: &Scope) -> String {
+    match scope.building() {
+        Some(building) => format!(" AND {alias}.building = '{}'", building.replace('\'', "''")),
+        None => String::new(),
+    }
+}
+
+/// A user's place code and building, as `INSERT_USER` and updates bind them.
+pub fn workplace_binds(user: &User) -> (Option<&str>, Option<&str>) {
+    match &user.workplace {
+        Some(w) => (Some(w.code.as_str()), w.building.as_deref()),
+        None => (None, None),
+    }
+}
 
 macro_rules! portable_queries {
     () => {
@@ -121,8 +158,8 @@ macro_rules! portable_queries {
                 .bind(&c.user.display_name)
                 .bind(&c.password_hash)
                 .bind(c.user.role.code())
-                .bind(c.user.grid.as_ref().map(GridCode::as_str))
-                .bind(c.user.area.as_deref())
+                .bind(workplace_binds(&c.user).0)
+                .bind(workplace_binds(&c.user).1)
                 .bind(c.user.demo)
                 .bind(c.user.disabled)
                 .bind(c.user.must_change_password)
@@ -134,7 +171,9 @@ macro_rules! portable_queries {
         }
 
         async fn credentials(&self, username: &str) -> Result<Option<Credentials>, StoreError> {
-            let row: Option<CredentialsRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
+            let row: Option<CredentialsRow> = sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS}, u.password_hash FROM users u {USER_PLACE} WHERE u.username = $1"
+            ))
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -198,9 +237,10 @@ macro_rules! portable_queries {
 
         async fn count_households(&self, scope: &Scope, building: Option<&str>) -> Result<u64, StoreError> {
             let n: i64 = sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM households h WHERE h.removed_at IS NULL AND {} \
+                "SELECT count(*) FROM households h WHERE h.removed_at IS NULL AND {}{} \
                  AND (CAST($2 AS TEXT) IS NULL OR h.building = $2)",
-                in_scope("h.grid", 1, scope)
+                in_scope("h.grid", 1, scope),
+                in_building("h", scope)
             ))
             .bind(grid_list(scope))
             .bind(building)
@@ -295,15 +335,15 @@ macro_rules! portable_queries {
                 format!("%{escaped}%")
             });
             let rows: Vec<UserRow> = sqlx::query_as(&format!(
-                "SELECT * FROM users u \
+                "SELECT {USER_COLUMNS} FROM users u {USER_PLACE} \
                  WHERE (CAST($1 AS TEXT) IS NULL \
                      OR lower(u.username) LIKE lower($1) ESCAPE '\\' \
                      OR lower(u.display_name) LIKE lower($1) ESCAPE '\\') \
                  AND {} ORDER BY u.username LIMIT $3",
-                in_scope("u.grid", 2, scope)
+                in_scope("u.place", 2, scope)
             ))
             .bind(pattern)
-            .bind(grid_list(scope))
+            .bind(place_list(scope))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
@@ -311,7 +351,9 @@ macro_rules! portable_queries {
         }
 
         async fn user(&self, username: &str) -> Result<Option<User>, StoreError> {
-            let row: Option<UserRow> = sqlx::query_as("SELECT * FROM users WHERE username = $1")
+            let row: Option<UserRow> = sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users u {USER_PLACE} WHERE u.username = $1"
+            ))
                 .bind(username)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -324,8 +366,8 @@ macro_rules! portable_queries {
             .bind(&c.user.display_name)
             .bind(&c.password_hash)
             .bind(c.user.role.code())
-            .bind(c.user.grid.as_ref().map(GridCode::as_str))
-            .bind(c.user.area.as_deref())
+            .bind(workplace_binds(&c.user).0)
+            .bind(workplace_binds(&c.user).1)
             .bind(c.user.demo)
             .bind(c.user.disabled)
             .bind(c.user.must_change_password)
@@ -339,14 +381,13 @@ macro_rules! portable_queries {
             &self,
             username: &str,
             role: Role,
-            grid: Option<&GridCode>,
-            area: Option<&str>,
+            workplace: Option<&shared::wire::Workplace>,
         ) -> Result<bool, StoreError> {
             let updated =
-                sqlx::query("UPDATE users SET role = $1, grid = $2, area = $3 WHERE username = $4")
+                sqlx::query("UPDATE users SET role = $1, place = $2, building = $3 WHERE username = $4")
                     .bind(role.code())
-                    .bind(grid.map(GridCode::as_str))
-                    .bind(area)
+                    .bind(workplace.map(|w| w.code.as_str()))
+                    .bind(workplace.and_then(|w| w.building.as_deref()))
                     .bind(username)
                     .execute(&self.pool)
                     .await?
@@ -386,8 +427,8 @@ macro_rules! portable_queries {
                 .bind(&c.user.display_name)
                 .bind(&c.password_hash)
                 .bind(c.user.role.code())
-                .bind(c.user.grid.as_ref().map(GridCode::as_str))
-                .bind(c.user.area.as_deref())
+                .bind(workplace_binds(&c.user).0)
+                .bind(workplace_binds(&c.user).1)
                 .bind(c.user.demo)
                 .bind(c.user.disabled)
                 .bind(c.user.must_change_password)
@@ -401,12 +442,12 @@ macro_rules! portable_queries {
             }
             for u in updated {
                 sqlx::query(
-                    "UPDATE users SET display_name = $1, role = $2, grid = $3, area = $4 WHERE username = $5",
+                    "UPDATE users SET display_name = $1, role = $2, place = $3, building = $4 WHERE username = $5",
                 )
                 .bind(&u.display_name)
                 .bind(u.role.code())
-                .bind(u.grid.as_ref().map(GridCode::as_str))
-                .bind(u.area.as_deref())
+                .bind(workplace_binds(u).0)
+                .bind(workplace_binds(u).1)
                 .bind(&u.username)
                 .execute(&mut *tx)
                 .await?;
@@ -425,11 +466,44 @@ macro_rules! portable_queries {
             Ok(updated == 1)
         }
 
-        async fn grid_exists(&self, grid: &GridCode) -> Result<bool, StoreError> {
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM grids WHERE code = $1")
-                .bind(grid.as_str())
-                .fetch_one(&self.pool)
+        async fn places_called(&self, raw: &str) -> Result<Vec<Place>, StoreError> {
+            let rows: Vec<TreeRow> = sqlx::query_as(&format!(
+                "{PLACES} WHERE code = $1 UNION ALL {PLACES} WHERE name = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM places WHERE code = $1) ORDER BY code"
+            ))
+            .bind(raw)
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(Place::try_from).collect()
+        }
+
+        async fn subtree(
+            &self,
+            code: &PlaceCode,
+        ) -> Result<(Vec<PlaceCode>, Vec<GridCode>), StoreError> {
+            let rows: Vec<(String, Option<String>)> = sqlx::query_as(SUBTREE)
+                .bind(code.as_str())
+                .fetch_all(&self.pool)
                 .await?;
+            let mut places = Vec::with_capacity(rows.len());
+            let mut grids = Vec::new();
+            for (place, grid) in rows {
+                places.push(PlaceCode::parse(&place).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+                if let Some(grid) = grid {
+                    grids.push(GridCode::parse(&grid).map_err(|e| StoreError::Corrupt(e.to_string()))?);
+                }
+            }
+            Ok((places, grids))
+        }
+
+        async fn building_exists(&self, grid: &GridCode, building: &str) -> Result<bool, StoreError> {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM households WHERE grid = $1 AND building = $2 AND removed_at IS NULL",
+            )
+            .bind(grid.as_str())
+            .bind(building)
+            .fetch_one(&self.pool)
+            .await?;
             Ok(n > 0)
         }
 
@@ -710,9 +784,10 @@ macro_rules! portable_queries {
                       ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_visit, \
                      (SELECT v.author FROM visits v WHERE v.household = h.code \
                       ORDER BY v.visited_at DESC, v.id LIMIT 1) AS last_author \
-                 FROM households h WHERE h.removed_at IS NULL AND {} \
+                 FROM households h WHERE h.removed_at IS NULL AND {}{} \
                  ORDER BY h.grid, h.building, h.floor, h.room",
-                in_scope("h.grid", 2, scope)
+                in_scope("h.grid", 2, scope),
+                in_building("h", scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -728,8 +803,9 @@ macro_rules! portable_queries {
             scope: &Scope,
         ) -> Result<Vec<StoredSubmission>, StoreError> {
             let rows: Vec<SubmissionRow> = sqlx::query_as(&format!(
-                "{SUBMISSIONS} WHERE s.round = $1 AND {} {NEWEST_FIRST}",
-                in_scope("h.grid", 2, scope)
+                "{SUBMISSIONS} WHERE s.round = $1 AND {}{} {NEWEST_FIRST}",
+                in_scope("h.grid", 2, scope),
+                in_building("h", scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -745,8 +821,9 @@ macro_rules! portable_queries {
         ) -> Result<BTreeMap<SubmissionId, OffsetDateTime>, StoreError> {
             let rows: Vec<(String, String)> = sqlx::query_as(&format!(
                 "SELECT s.id, s.received_at FROM submissions s \
-                 JOIN households h ON h.code = s.household WHERE s.round = $1 AND {}",
-                in_scope("h.grid", 2, scope)
+                 JOIN households h ON h.code = s.household WHERE s.round = $1 AND {}{}",
+                in_scope("h.grid", 2, scope),
+                in_building("h", scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -767,9 +844,10 @@ macro_rules! portable_queries {
                 "SELECT v.body, v.author, h.grid FROM visits v JOIN households h ON h.code = v.household \
                  WHERE v.round = $1 AND v.author IN ( \
                      SELECT w.author FROM visits w JOIN households o ON o.code = w.household \
-                     WHERE w.round = $1 AND {}) \
+                     WHERE w.round = $1 AND {}{}) \
                  ORDER BY v.visited_at, v.id",
-                in_scope("o.grid", 2, scope)
+                in_scope("o.grid", 2, scope),
+                in_building("o", scope)
             ))
             .bind(round.to_string())
             .bind(grid_list(scope))

@@ -18,7 +18,10 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
-use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
+use super::portable::{
+    INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, in_building,
+    latest_rows_sql, portable_queries, workplace_binds,
+};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -37,6 +40,14 @@ fn grid_list(scope: &Scope) -> Option<Vec<String>> {
     scope
         .grids()
         .map(|grids| grids.iter().map(|g| g.as_str().to_owned()).collect())
+}
+
+/// A scope's places as one parameter, read by `in_scope` for what is kept
+/// by place: an array, or NULL for every place.
+fn place_list(scope: &Scope) -> Option<Vec<String>> {
+    scope
+        .places()
+        .map(|places| places.into_iter().map(str::to_owned).collect())
 }
 
 /// The condition that `column` is one of the grids `grid_list` bound as
@@ -81,7 +92,10 @@ impl Postgres {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2, scope));
+        let sql = latest_rows_sql(
+            OPEN_RETURN,
+            &(in_scope("h.grid", 2, scope) + &in_building("h", scope)),
+        );
         let rows: Vec<RosterRow> = sqlx::query_as(&sql)
             .bind(round.to_string())
             .bind(grid_list(scope))
@@ -137,10 +151,10 @@ impl Store for Postgres {
         now: OffsetDateTime,
     ) -> Result<Option<User>, StoreError> {
         // RFC 3339 in UTC sorts as text in time order.
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT u.* FROM sessions s JOIN users u ON u.username = s.username \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.username = s.username \
+                 {USER_PLACE} WHERE s.token_hash = $1 AND s.expires_at > $2"
+        ))
         .bind(token_hash)
         .bind(timestamp(now))
         .fetch_optional(&self.pool)

@@ -1,15 +1,16 @@
 //! Rows as both backends read them, and their conversion into domain types
 //! through the same `parse` constructors the API uses.
 
-use shared::codes::{Code, ReviewDecision, Role};
+use shared::codes::{Code, Level, ReviewDecision, Role};
 use shared::coverage::{HouseholdStatus, LastVisit};
 use shared::map::{BuildingOutline, GridMap, Outline};
 use shared::merge::{Accepted, HouseholdLedger, merge_household};
-use shared::place::{GridCode, HouseholdCode};
+use shared::place::{GridCode, HouseholdCode, PlaceCode};
 use shared::privacy::MaskedIds;
 use shared::round::Round;
 use shared::wire::{
     GridInfo, Receipt, Review, RosterHousehold, RosterMember, SubmissionId, Visit, VisitReceipt,
+    Workplace,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -48,8 +49,10 @@ pub struct UserRow {
     pub username: String,
     pub display_name: String,
     pub role: String,
-    pub grid: Option<String>,
-    pub area: Option<String>,
+    pub place: Option<String>,
+    pub place_name: Option<String>,
+    pub place_level: Option<String>,
+    pub building: Option<String>,
     pub demo: bool,
     pub disabled: bool,
     pub must_change_password: bool,
@@ -58,17 +61,21 @@ pub struct UserRow {
 impl TryFrom<UserRow> for User {
     type Error = StoreError;
     fn try_from(row: UserRow) -> Result<User, StoreError> {
+        let workplace = match (row.place, row.place_name, row.place_level) {
+            (Some(code), Some(name), Some(level)) => Some(Workplace {
+                code: PlaceCode::parse(&code).map_err(corrupt)?,
+                name,
+                level: Level::from_code(&level).ok_or_else(|| corrupt(&level))?,
+                building: row.building,
+            }),
+            (None, ..) => None,
+            (Some(code), ..) => return Err(corrupt(format!("user at unknown place {code}"))),
+        };
         Ok(User {
             role: Role::from_code(&row.role).ok_or_else(|| corrupt(&row.role))?,
-            grid: row
-                .grid
-                .as_deref()
-                .map(GridCode::parse)
-                .transpose()
-                .map_err(corrupt)?,
+            workplace,
             username: row.username,
             display_name: row.display_name,
-            area: row.area,
             demo: row.demo,
             disabled: row.disabled,
             must_change_password: row.must_change_password,

@@ -20,7 +20,10 @@ use time::OffsetDateTime;
 use tracing::instrument;
 
 use super::import_rows::{ADD_PERSON_ID, PLACES, TreeRow, UPSERT_PLACE};
-use super::portable::{INSERT_USER, NEWEST_FIRST, SUBMISSIONS, latest_rows_sql, portable_queries};
+use super::portable::{
+    INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, in_building,
+    latest_rows_sql, portable_queries, workplace_binds,
+};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -41,6 +44,12 @@ fn grid_list(scope: &Scope) -> Option<String> {
     scope
         .grids()
         .map(|grids| to_json(&grids.iter().map(GridCode::as_str).collect::<Vec<_>>()))
+}
+
+/// A scope's places as one parameter, read by `in_scope` for what is kept
+/// by place: a JSON array, or NULL for every place.
+fn place_list(scope: &Scope) -> Option<String> {
+    scope.places().map(|places| to_json(&places))
 }
 
 /// The condition that `column` is one of the grids `grid_list` bound as
@@ -102,7 +111,10 @@ impl Sqlite {
         scope: &Scope,
         since: Option<OffsetDateTime>,
     ) -> Result<Vec<RosterRow>, StoreError> {
-        let sql = latest_rows_sql(OPEN_RETURN, &in_scope("h.grid", 2, scope));
+        let sql = latest_rows_sql(
+            OPEN_RETURN,
+            &(in_scope("h.grid", 2, scope) + &in_building("h", scope)),
+        );
         let rows: Vec<RosterRow> = sqlx::query_as(&sql)
             .bind(round.to_string())
             .bind(grid_list(scope))

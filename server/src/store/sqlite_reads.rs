@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use shared::round::Round;
 use time::OffsetDateTime;
 
+use super::portable::{USER_COLUMNS, USER_PLACE};
 use super::rows::{PlaceRow, StateRow, UserRow, timestamp};
 use super::{HouseholdState, StoreError, User};
 
@@ -70,22 +71,22 @@ impl Readers {
     ) -> Result<Option<User>, StoreError> {
         // RFC 3339 in UTC sorts as text in time order.
         let row = self.with(|conn| {
-            conn.prepare_cached(
-                "SELECT u.username, u.display_name, u.role, u.grid, u.area, u.demo, u.disabled, \
-                     u.must_change_password \
-                 FROM sessions s JOIN users u ON u.username = s.username \
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-            )?
+            conn.prepare_cached(&format!(
+                "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.username = s.username \
+                     {USER_PLACE} WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+            ))?
             .query_row((token_hash, timestamp(now)), |row| {
                 Ok(UserRow {
                     username: row.get(0)?,
                     display_name: row.get(1)?,
                     role: row.get(2)?,
-                    grid: row.get(3)?,
-                    area: row.get(4)?,
-                    demo: row.get(5)?,
-                    disabled: row.get(6)?,
-                    must_change_password: row.get(7)?,
+                    place: row.get(3)?,
+                    place_name: row.get(4)?,
+                    place_level: row.get(5)?,
+                    building: row.get(6)?,
+                    demo: row.get(7)?,
+                    disabled: row.get(8)?,
+                    must_change_password: row.get(9)?,
                 })
             })
             .optional()

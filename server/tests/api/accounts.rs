@@ -92,7 +92,7 @@ async fn a_weak_password_is_refused_in_the_shells_language() {
         "li.na",
         "--role",
         "grid_member",
-        "--scope",
+        "--place",
         "G1",
     ];
 
@@ -100,7 +100,7 @@ async fn a_weak_password_is_refused_in_the_shells_language() {
     let in_english = anju(&add, &database, "li.na-2026-ok\n", "en_US.UTF-8");
     let bad_grid = anju(
         &[
-            "user", "add", "zhou", "--role", "surveyor", "--scope", "G77",
+            "user", "add", "zhou", "--role", "surveyor", "--place", "G77",
         ],
         &database,
         "river-bend-4417\n",
@@ -121,7 +121,7 @@ async fn a_weak_password_is_refused_in_the_shells_language() {
     );
     assert!(!bad_grid.status.success());
     assert!(
-        said(&bad_grid).contains("no such grid"),
+        said(&bad_grid).contains("no such place"),
         "{}",
         said(&bad_grid)
     );

@@ -66,8 +66,11 @@ async fn the_session_names_the_supervisors_area() {
     app.login_as("supervisor").await;
     let county: Value = app.get("/api/v1/session").await.json().await.unwrap();
 
-    assert_eq!(area["area"], "宁武县幸福家园安置区");
-    assert_eq!(county.get("area"), None);
+    assert_eq!(
+        area["workplace"],
+        serde_json::json!({ "code": "XFJY", "name": "宁武县幸福家园安置区", "level": "area" })
+    );
+    assert_eq!(county.get("workplace"), None);
 }
 
 async fn import_csv(app: &TestApp, rows: &str) -> reqwest::Response {
@@ -141,11 +144,10 @@ async fn post_user(app: &TestApp, body: &Value) -> reqwest::Response {
 async fn an_admin_gives_a_supervisor_an_area_and_takes_it_away() {
     let app = spawn_app().await;
     add_other_area(&app).await;
-    let new = |username: &str, role: &str, area: &str| {
+    let new = |username: &str, role: &str, place: &str| {
         json!({
             "username": username, "display_name": "督导", "password": "s3cret-pass",
-            "role": role, "grid": if role == "supervisor" { Value::Null } else { json!("G1") },
-            "area": area,
+            "role": role, "place": place,
         })
     };
 
@@ -153,14 +155,12 @@ async fn an_admin_gives_a_supervisor_an_area_and_takes_it_away() {
     let not_a_supervisor = post_user(&app, &new("qian", "grid_member", "测试安置区")).await;
     let created = post_user(&app, &new("sun", "supervisor", " 测试安置区 ")).await;
 
-    assert_eq!(field_codes(unknown).await, ["unknown_area"]);
-    assert_eq!(
-        field_codes(not_a_supervisor).await,
-        ["area_for_supervisors"]
-    );
+    assert_eq!(field_codes(unknown).await, ["unknown_place"]);
+    assert_eq!(field_codes(not_a_supervisor).await, ["place_level"]);
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
-    assert_eq!(created["area"], "测试安置区");
+    assert_eq!(created["workplace"]["name"], "测试安置区");
+    assert_eq!(created["workplace"]["level"], "area");
     app.login("sun", "s3cret-pass").await;
     let roster = app.roster().await;
     assert_eq!(

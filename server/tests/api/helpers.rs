@@ -298,7 +298,7 @@ pub async fn add_teammate(app: &TestApp) {
             "/api/v1/users",
             &json!({
                 "username": TEAMMATE, "display_name": "驻点工作队 王丽", "password": TEAMMATE_PASSWORD,
-                "role": "surveyor", "grid": "G1",
+                "role": "surveyor", "place": "G1",
             }),
         )
         .await;

@@ -22,6 +22,7 @@ mod permissions;
 mod personal;
 mod places;
 mod review;
+mod scopes;
 mod session;
 mod staff;
 mod submissions;

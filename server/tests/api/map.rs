@@ -200,7 +200,7 @@ async fn pace_counts_the_authors_visits_outside_the_scope_asked_for() {
     let moved = app
         .client
         .patch(format!("{}/api/v1/users/grid", app.address))
-        .json(&json!({ "role": "grid_member", "grid": "G2" }))
+        .json(&json!({ "role": "grid_member", "place": "G2" }))
         .send()
         .await
         .unwrap();

@@ -1,9 +1,11 @@
-//! Who may do what: every role against every endpoint, inside and outside
-//! their scope, with the status each must get. Grid 1 is the resident work
-//! team's and the grid member's; grids 1 and 2 are the area supervisor's
-//! area; grid 9 is another area, which only the county-wide supervisor and
-//! the administrator reach. Supervisors manage the accounts of resident
-//! work teams and grid members in their own grids.
+//! Who may do what: every role, at each level of the tree, against every
+//! endpoint, inside and outside their scope, with the status each must get.
+//! Building 1 of grid 1 is the building head's; grid 1 is the surveyor's
+//! and the grid member's; grids 1 and 2 make the area, where a team is
+//! stationed and which the area supervisor oversees, and they are all of
+//! the township; grid 9 is another area, which only the supervisor of
+//! everything and the administrator reach. Supervisors manage the accounts
+//! of teams, grid members and building heads within their place.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -12,8 +14,10 @@ use crate::helpers::{ROUND, TestApp, add_other_area, spawn_app, submission};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Place {
-    /// Grid 1.
+    /// Building 1 of grid 1.
     Inside,
+    /// Another building of grid 1.
+    OtherBuilding,
     /// Grid 2, of the same area.
     Outside,
     /// Grid 9, of another area.
@@ -67,7 +71,7 @@ fn request(endpoint: &str, household: &Value, n: u128) -> (Method, String, Optio
         "create user" => {
             let body = json!({
                 "username": format!("u{n}"), "display_name": "新用户", "password": "long-enough",
-                "role": "grid_member", "grid": household["grid"],
+                "role": "grid_member", "place": household["grid"],
             });
             (Method::POST, "/api/v1/users".into(), Some(body))
         }
@@ -115,91 +119,285 @@ fn review_target(household: &Value) -> String {
 }
 
 /// The status each role must get: (endpoint, place, [anonymous, admin,
-/// supervisor, area supervisor, surveyor, grid member]).
-const MATRIX: &[(&str, Place, [u16; 6])] = &[
-    ("roster", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("places", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("coverage", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("indicators", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("gaps", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("gaps", Place::Outside, [401, 200, 200, 200, 403, 403]),
-    ("gaps", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
-    ("export", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("export", Place::Outside, [401, 200, 200, 200, 403, 403]),
-    ("export", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
-    ("household", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("household", Place::Outside, [401, 200, 200, 200, 403, 403]),
+/// supervisor, area supervisor, township supervisor, surveyor of grid 1,
+/// team of the area, grid member, building head]).
+const MATRIX: &[(&str, Place, [u16; 9])] = &[
+    (
+        "roster",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "places",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "coverage",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "indicators",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "gaps",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "gaps",
+        Place::OtherBuilding,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "gaps",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
+    (
+        "gaps",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "export",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "export",
+        Place::OtherBuilding,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "export",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
+    (
+        "export",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "household",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "household",
+        Place::OtherBuilding,
+        [401, 200, 200, 200, 200, 200, 200, 200, 403],
+    ),
+    (
+        "household",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
     (
         "household",
         Place::OtherArea,
-        [401, 200, 200, 403, 403, 403],
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
     ),
-    ("history", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("history", Place::Outside, [401, 200, 200, 200, 403, 403]),
-    ("history", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
-    ("submit", Place::Inside, [401, 403, 201, 201, 201, 403]),
-    ("submit", Place::Outside, [401, 403, 201, 201, 403, 403]),
-    ("submit", Place::OtherArea, [401, 403, 201, 403, 403, 403]),
-    ("visit", Place::Inside, [401, 403, 403, 403, 201, 201]),
-    ("visit", Place::Outside, [401, 403, 403, 403, 403, 403]),
-    ("visit", Place::OtherArea, [401, 403, 403, 403, 403, 403]),
-    ("visits", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("visits", Place::Outside, [401, 200, 200, 200, 403, 403]),
-    ("visits", Place::OtherArea, [401, 200, 200, 403, 403, 403]),
-    ("list users", Place::Inside, [401, 200, 200, 200, 403, 403]),
-    ("create user", Place::Inside, [401, 201, 201, 201, 403, 403]),
+    (
+        "history",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "history",
+        Place::OtherBuilding,
+        [401, 200, 200, 200, 200, 200, 200, 200, 403],
+    ),
+    (
+        "history",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
+    (
+        "history",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "submit",
+        Place::Inside,
+        [401, 403, 201, 201, 201, 201, 201, 403, 403],
+    ),
+    (
+        "submit",
+        Place::OtherBuilding,
+        [401, 403, 201, 201, 201, 201, 201, 403, 403],
+    ),
+    (
+        "submit",
+        Place::Outside,
+        [401, 403, 201, 201, 201, 403, 201, 403, 403],
+    ),
+    (
+        "submit",
+        Place::OtherArea,
+        [401, 403, 201, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "visit",
+        Place::Inside,
+        [401, 403, 403, 403, 403, 201, 201, 201, 201],
+    ),
+    (
+        "visit",
+        Place::OtherBuilding,
+        [401, 403, 403, 403, 403, 201, 201, 201, 403],
+    ),
+    (
+        "visit",
+        Place::Outside,
+        [401, 403, 403, 403, 403, 403, 201, 403, 403],
+    ),
+    (
+        "visit",
+        Place::OtherArea,
+        [401, 403, 403, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "visits",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "visits",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
+    (
+        "visits",
+        Place::OtherArea,
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "list users",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 403, 403, 403, 403],
+    ),
+    (
+        "create user",
+        Place::Inside,
+        [401, 201, 201, 201, 201, 403, 403, 403, 403],
+    ),
     (
         "create user",
         Place::Outside,
-        [401, 201, 201, 201, 403, 403],
+        [401, 201, 201, 201, 201, 403, 403, 403, 403],
     ),
     (
         "create user",
         Place::OtherArea,
-        [401, 201, 201, 403, 403, 403],
+        [401, 201, 201, 403, 403, 403, 403, 403, 403],
     ),
-    ("review list", Place::Inside, [401, 200, 200, 200, 403, 403]),
+    (
+        "review list",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 403, 403, 403, 403],
+    ),
     (
         "review list",
         Place::Outside,
-        [401, 200, 200, 200, 403, 403],
+        [401, 200, 200, 200, 200, 403, 403, 403, 403],
     ),
     (
         "review list",
         Place::OtherArea,
-        [401, 200, 200, 403, 403, 403],
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
     ),
     // Approving is final: the admin approves first, supervisors get it again.
-    ("review", Place::Inside, [401, 201, 200, 200, 403, 403]),
-    ("review", Place::Outside, [401, 201, 200, 200, 403, 403]),
-    ("review", Place::OtherArea, [401, 201, 200, 403, 403, 403]),
-    ("conflicts", Place::Inside, [401, 200, 200, 200, 200, 200]),
-    ("conflicts", Place::Outside, [401, 200, 200, 200, 403, 403]),
+    (
+        "review",
+        Place::Inside,
+        [401, 201, 200, 200, 200, 403, 403, 403, 403],
+    ),
+    (
+        "review",
+        Place::Outside,
+        [401, 201, 200, 200, 200, 403, 403, 403, 403],
+    ),
+    (
+        "review",
+        Place::OtherArea,
+        [401, 201, 200, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "conflicts",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
+    (
+        "conflicts",
+        Place::Outside,
+        [401, 200, 200, 200, 200, 403, 200, 403, 403],
+    ),
     (
         "conflicts",
         Place::OtherArea,
-        [401, 200, 200, 403, 403, 403],
+        [401, 200, 200, 403, 403, 403, 403, 403, 403],
     ),
     // No conflict is open, so a supervisor gets past the role and scope to 404.
-    ("resolve", Place::Inside, [401, 403, 404, 404, 403, 403]),
-    ("resolve", Place::Outside, [401, 403, 404, 404, 403, 403]),
-    ("resolve", Place::OtherArea, [401, 403, 404, 403, 403, 403]),
-    ("fields", Place::Inside, [401, 200, 200, 200, 200, 200]),
+    (
+        "resolve",
+        Place::Inside,
+        [401, 403, 404, 404, 404, 403, 403, 403, 403],
+    ),
+    (
+        "resolve",
+        Place::Outside,
+        [401, 403, 404, 404, 404, 403, 403, 403, 403],
+    ),
+    (
+        "resolve",
+        Place::OtherArea,
+        [401, 403, 404, 403, 403, 403, 403, 403, 403],
+    ),
+    (
+        "fields",
+        Place::Inside,
+        [401, 200, 200, 200, 200, 200, 200, 200, 200],
+    ),
     (
         "define fields",
         Place::Inside,
-        [401, 422, 403, 403, 403, 403],
+        [401, 422, 403, 403, 403, 403, 403, 403, 403],
     ),
 ];
 
-const ROLES: [Option<&str>; 6] = [
+const ROLES: [Option<&str>; 9] = [
     None,
     Some("admin"),
     Some("supervisor"),
     Some("area"),
+    Some("town"),
     Some("surveyor"),
+    Some("team"),
     Some("grid"),
+    Some("building"),
 ];
+
+/// The password of the accounts this test adds; the demo's are "demo".
+const PASSWORD: &str = "stairwell-7-north";
+
+fn password_of(username: &str) -> &'static str {
+    if ["town", "team"].contains(&username) {
+        PASSWORD
+    } else {
+        "demo"
+    }
+}
+
+/// The demo's township, above its area.
+const TOWNSHIP: &str = "140925100000";
+/// The demo's resettlement area.
+const AREA: &str = "XFJY";
 
 async fn send(
     app: &TestApp,
@@ -226,11 +424,28 @@ async fn every_role_gets_exactly_what_it_may() {
     app.login_as("supervisor").await;
     let all = app.roster().await["households"].as_array().unwrap().clone();
     let inside = all.iter().find(|h| h["grid"] == "G1").unwrap().clone();
+    assert_eq!(inside["building"], "1号楼");
+    let other_building = (all.iter())
+        .find(|h| h["grid"] == "G1" && h["building"] != "1号楼")
+        .unwrap()
+        .clone();
     let outside = all.iter().find(|h| h["grid"] == "G2").unwrap().clone();
     let other_area = all.iter().find(|h| h["grid"] == "G9").unwrap().clone();
     for household in [&inside, &outside, &other_area] {
         let res = app
             .post_submission(&submission(&review_target(household), household, 10))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+
+    app.login_as("admin").await;
+    for (username, role, place) in [("town", "supervisor", TOWNSHIP), ("team", "surveyor", AREA)] {
+        let res = app
+            .post_json(
+                "/api/v1/users",
+                &json!({ "username": username, "display_name": username, "password": PASSWORD,
+                    "role": role, "place": place }),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
     }
@@ -245,7 +460,7 @@ async fn every_role_gets_exactly_what_it_may() {
         if let Some(username) = role {
             let res = client
                 .post(format!("{}/api/v1/session", app.address))
-                .json(&json!({ "username": username, "password": "demo" }))
+                .json(&json!({ "username": username, "password": password_of(username) }))
                 .send()
                 .await
                 .unwrap();
@@ -255,6 +470,7 @@ async fn every_role_gets_exactly_what_it_may() {
             n += 1;
             let household = match place {
                 Place::Inside => &inside,
+                Place::OtherBuilding => &other_building,
                 Place::Outside => &outside,
                 Place::OtherArea => &other_area,
             };

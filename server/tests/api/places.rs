@@ -246,6 +246,14 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
             "INSERT INTO users (username, display_name, password_hash, role) \
              VALUES ('old.admin', '老管理员', '{hash}', 'admin')"
         ),
+        format!(
+            "INSERT INTO users (username, display_name, password_hash, role, grid) \
+             VALUES ('old.team', '老工作队', '{hash}', 'surveyor', 'OLD-G')"
+        ),
+        format!(
+            "INSERT INTO users (username, display_name, password_hash, role, area) \
+             VALUES ('old.area', '老督导', '{hash}', 'supervisor', '老安置区')"
+        ),
     ];
     if url.starts_with("sqlite") {
         let options: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
@@ -281,6 +289,24 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
     assert_eq!(path(&all, "OLD-G"), ["老网格", "老安置区"]);
     let area = all["OLD-G"].2.clone().unwrap();
     assert_eq!(all[&area].0, "area");
+    // The grid and area accounts had become their places.
+    for (username, workplace) in [("old.team", "OLD-G"), ("old.area", area.as_str())] {
+        let login: serde_json::Value = app
+            .login(username, "old-password-1")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            login["session"]["workplace"]["code"], workplace,
+            "{username}"
+        );
+        assert!(
+            in_roster(&app.roster().await, "OLD-1").is_some(),
+            "{username}"
+        );
+    }
+    app.login("old.admin", "old-password-1").await;
     let household = app.get_ok("/api/v1/households/OLD-1").await;
     assert_eq!(household["household"], "OLD-1");
     assert_eq!(household["round"], ROUND);

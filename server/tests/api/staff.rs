@@ -66,7 +66,7 @@ async fn a_staff_file_is_checked_then_imported_once_with_one_time_passwords() {
         .await
         .unwrap();
     assert_eq!(login["session"]["role"], "surveyor");
-    assert_eq!(login["session"]["grid"], "G1");
+    assert_eq!(login["session"]["workplace"]["code"], "G1");
     assert_eq!(login["session"]["must_change_password"], true);
 }
 
@@ -93,7 +93,7 @@ async fn a_changed_role_or_place_updates_the_account_and_keeps_its_password() {
     assert_eq!(report["accounts"][1]["change"], "updated");
     let login: Value = app.login("liujg", &password).await.json().await.unwrap();
     assert_eq!(login["session"]["role"], "surveyor");
-    assert_eq!(login["session"]["grid"], "G1");
+    assert_eq!(login["session"]["workplace"]["code"], "G1");
 }
 
 #[tokio::test]
@@ -113,9 +113,9 @@ async fn every_error_is_reported_by_row_and_column_and_nothing_is_imported() {
         (3, "姓名", "required"),
         (3, "手机号码", "invalid_phone"),
         (3, "角色", "invalid_role"),
-        (4, "工作地点", "unknown_grid"),
-        (5, "工作地点", "grid_required"),
-        (6, "工作地点", "unknown_area"),
+        (4, "工作地点", "unknown_place"),
+        (5, "工作地点", "place_required"),
+        (6, "工作地点", "unknown_place"),
         (6, "用户名", "username_format"),
         (7, "用户名", "username_format"),
     ];
@@ -165,7 +165,7 @@ async fn the_staff_template_has_the_columns_the_import_reads() {
 
     assert!(
         csv.trim_start_matches('\u{feff}')
-            .starts_with("姓名,手机号码,角色,工作地点,用户名")
+            .starts_with("姓名,手机号码,角色,工作地点,楼栋,用户名")
     );
     assert_eq!(xlsx.status(), StatusCode::OK);
     let bytes = xlsx.bytes().await.unwrap();
@@ -179,6 +179,9 @@ async fn the_staff_template_has_the_columns_the_import_reads() {
         .json()
         .await
         .unwrap();
-    // The example's grid G9 is not the demo's: the template is read, and refused only for that.
-    assert_eq!(filled["errors"][0]["code"], "unknown_grid");
+    // The examples' places are not the demo's: the template is read, and refused only for that.
+    let codes: Vec<&str> = (filled["errors"].as_array().unwrap().iter())
+        .map(|e| e["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["unknown_place", "unknown_place"]);
 }

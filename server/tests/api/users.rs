@@ -9,7 +9,7 @@ async fn an_admin_creates_a_user_who_can_then_log_in_in_their_grid() {
     app.login_as("admin").await;
     let new = json!({
         "username": "wang.li", "display_name": "王丽", "password": "s3cret-pass",
-        "role": "surveyor", "grid": "G2",
+        "role": "surveyor", "place": "G2",
     });
 
     let created = app
@@ -47,7 +47,7 @@ async fn a_new_user_needs_a_proper_name_password_and_grid() {
     app.login_as("admin").await;
     let bad = json!({
         "username": "X", "display_name": " ", "password": "short",
-        "role": "grid_member", "grid": "G9",
+        "role": "grid_member", "place": "G9",
     });
 
     let res = app
@@ -72,7 +72,7 @@ async fn a_new_user_needs_a_proper_name_password_and_grid() {
             "username_format",
             "required",
             "password_too_short",
-            "unknown_grid"
+            "unknown_place"
         ]
     );
 }
@@ -85,14 +85,14 @@ async fn an_admin_moves_a_user_to_another_grid() {
     let moved = app
         .client
         .patch(format!("{}/api/v1/users/surveyor", app.address))
-        .json(&json!({ "role": "surveyor", "grid": "G2" }))
+        .json(&json!({ "role": "surveyor", "place": "G2" }))
         .send()
         .await
         .unwrap();
     let missing = app
         .client
         .patch(format!("{}/api/v1/users/nobody", app.address))
-        .json(&json!({ "role": "surveyor", "grid": "G2" }))
+        .json(&json!({ "role": "surveyor", "place": "G2" }))
         .send()
         .await
         .unwrap();
@@ -148,7 +148,7 @@ async fn an_account_added_without_a_password_gets_a_one_time_one_to_replace_firs
     let created = app
         .post_json(
             "/api/v1/users",
-            &json!({ "username": "zhao.lei", "display_name": "赵磊", "role": "grid_member", "grid": "G2" }),
+            &json!({ "username": "zhao.lei", "display_name": "赵磊", "role": "grid_member", "place": "G2" }),
         )
         .await;
 
@@ -215,7 +215,7 @@ async fn a_supervisor_manages_the_teams_and_grid_members_of_their_own_grids_only
     let app = spawn_app().await;
     crate::helpers::add_other_area(&app).await;
     let elsewhere =
-        json!({ "username": "qian", "display_name": "钱", "role": "surveyor", "grid": "G9" });
+        json!({ "username": "qian", "display_name": "钱", "role": "surveyor", "place": "G9" });
     app.post_json("/api/v1/users", &elsewhere).await;
     app.login_as("area").await;
 
@@ -230,13 +230,13 @@ async fn a_supervisor_manages_the_teams_and_grid_members_of_their_own_grids_only
     let other_area = app
         .post_json(
             "/api/v1/users",
-            &json!({ "username": "sun", "display_name": "孙", "role": "surveyor", "grid": "G9" }),
+            &json!({ "username": "sun", "display_name": "孙", "role": "surveyor", "place": "G9" }),
         )
         .await;
     let own_grid = app
         .post_json(
             "/api/v1/users",
-            &json!({ "username": "li.ming", "display_name": "李明", "role": "surveyor", "grid": "G2" }),
+            &json!({ "username": "li.ming", "display_name": "李明", "role": "surveyor", "place": "G2" }),
         )
         .await;
     let disabled = app
@@ -249,7 +249,7 @@ async fn a_supervisor_manages_the_teams_and_grid_members_of_their_own_grids_only
         .post_json("/api/v1/users/area/disable", &json!({}))
         .await;
 
-    assert_eq!(listed, ["grid", "surveyor"]);
+    assert_eq!(listed, ["building", "grid", "surveyor"]);
     assert_eq!(searched, ["grid"]);
     assert_eq!(admin.status(), StatusCode::FORBIDDEN);
     assert_eq!(other_area.status(), StatusCode::FORBIDDEN);
