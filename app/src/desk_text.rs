@@ -322,7 +322,9 @@ impl Message for DeskMsg {
             DeskMsg::ShowingFirst => "Only the first 200 are shown; search by name or username.",
             DeskMsg::RoleCaption => "Role",
             DeskMsg::PlaceCaption => "Place (code or name)",
-            DeskMsg::SupervisorPlaceCaption => "Place overseen (code or name; empty for everything)",
+            DeskMsg::SupervisorPlaceCaption => {
+                "Place overseen (code or name; empty for everything)"
+            }
             DeskMsg::BuildingCaption => "Building",
             DeskMsg::ConfirmReset => {
                 "After a reset this account is logged out on every phone and logs in with a one-time password. Reset?"

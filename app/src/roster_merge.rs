@@ -102,6 +102,7 @@ mod tests {
             masked_phone: None,
             members: Vec::new(),
             surveyed: false,
+            surveyed_by: None,
             visited: false,
             conflicted: false,
             returned: None,

@@ -282,6 +282,10 @@ pub struct RosterHousehold {
     pub members: Vec<RosterMember>,
     /// Whether this round's ledger already holds a submission.
     pub surveyed: bool,
+    /// The username of whoever sent this round's latest submission, so
+    /// that a team's members see who surveyed what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surveyed_by: Option<String>,
     /// Whether anyone recorded a visit this round.
     #[serde(default)]
     pub visited: bool,
@@ -951,6 +955,7 @@ mod tests {
                         masked: MaskedIds::default(),
                     }],
                     surveyed: true,
+                    surveyed_by: Some("surveyor".into()),
                     visited: true,
                     conflicted: false,
                     returned: Some(Returned {

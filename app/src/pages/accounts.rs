@@ -171,7 +171,9 @@ fn scope_of(role: Role, place: &str, building: &str) -> Scope {
     Scope {
         role,
         place: (role != Role::Admin).then(|| given(place)).flatten(),
-        building: (role == Role::BuildingHead).then(|| given(building)).flatten(),
+        building: (role == Role::BuildingHead)
+            .then(|| given(building))
+            .flatten(),
     }
 }
 

@@ -303,9 +303,14 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
     let sync: Sync = expect_context();
     // Grid members and work teams call on households; supervisors do not.
     let visits = session.with_untracked(|s| {
-        s.as_ref()
-            .is_some_and(|s| matches!(s.role, Role::GridMember | Role::Surveyor))
+        s.as_ref().is_some_and(|s| {
+            matches!(
+                s.role,
+                Role::GridMember | Role::BuildingHead | Role::Surveyor
+            )
+        })
     });
+    let me = session.with_untracked(|s| s.as_ref().map(|s| s.username.clone()));
     let RosterCache(cache) = expect_context();
     // The household as the roster has it now: a return answered, a visit
     // or a conflict recorded since the list was drawn. Looked up once per
@@ -324,6 +329,11 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
     let state = Memo::new(move |_| now.with(|h| sync.outbox.with(|o| state_of(h, o))));
     let head = move || now.with(head_of);
     let count = move || now.with(|h| h.members.len());
+    // A teammate's survey, once synced, says whose it was.
+    let by = move || {
+        now.with(|h| h.surveyed_by.clone())
+            .filter(|by| Some(by) != me.as_ref())
+    };
     view! {
         <div class="household-item">
             <a
@@ -337,6 +347,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
                 <span class=move || state.get().class() data-testid="household-state">
                     {move || state.get().text()}
                 </span>
+                {move || by().map(|by| view! { <span class="by" data-testid="surveyed-by">{by}</span> })}
             </a>
             {visits.then(|| view! { <VisitMarker household=household.clone() /> })}
         </div>
@@ -367,6 +378,7 @@ mod tests {
             masked_phone: None,
             members: vec![member],
             surveyed: false,
+            surveyed_by: None,
             visited: false,
             conflicted: false,
             returned: None,

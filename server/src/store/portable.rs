@@ -27,7 +27,9 @@ pub fn latest_rows_sql(open_return: &str, in_scope: &str) -> String {
     format!(
         "SELECT h.code, h.grid, h.building, h.floor, h.room, l.body, \
              EXISTS (SELECT 1 FROM visits v WHERE v.household = h.code AND v.round = $1) AS visited, \
-             ({open_return}) AS returned \
+             ({open_return}) AS returned, \
+             (SELECT s.author FROM submissions s WHERE s.household = h.code AND s.round = $1 \
+              ORDER BY s.received_at DESC LIMIT 1) AS surveyed_by \
          FROM households h \
          LEFT JOIN ledgers l ON l.household = h.code AND l.round = ( \
              SELECT max(round) FROM ledgers WHERE household = h.code AND round <= $1) \

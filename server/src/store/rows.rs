@@ -207,6 +207,8 @@ pub struct RosterRow {
     pub visited: bool,
     /// Its latest return this round not yet answered, as a JSON `Returned`.
     pub returned: Option<String>,
+    /// Who sent this round's latest submission.
+    pub surveyed_by: Option<String>,
 }
 
 impl RosterRow {
@@ -217,6 +219,7 @@ impl RosterRow {
         let ledger = ledger_in(&place.code, round, self.body.as_deref())?;
         Ok(RosterHousehold {
             surveyed: ledger.is_surveyed(),
+            surveyed_by: self.surveyed_by,
             visited: self.visited,
             conflicted: !ledger.conflicts.is_empty(),
             returned: self.returned.as_deref().map(from_json).transpose()?,

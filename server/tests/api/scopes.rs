@@ -233,3 +233,34 @@ async fn a_township_supervisor_manages_accounts_within_the_township() {
     assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN);
     assert_eq!(listed, ["building", "grid", "head1", "surveyor", "team1"]);
 }
+
+#[tokio::test]
+async fn a_team_stationed_at_an_area_sees_who_surveyed_each_household() {
+    let app = spawn_app().await;
+    add(&app, "team.a", "surveyor", "XFJY", None).await;
+    add(&app, "team.b", "surveyor", "宁武县幸福家园安置区", None).await;
+    app.login("team.a", PASSWORD).await;
+    let roster = app.roster().await;
+    let in_g2 = (roster["households"].as_array().unwrap().iter())
+        .find(|h| h["grid"] == "G2")
+        .unwrap()
+        .clone();
+    assert!(in_g2.get("surveyed_by").is_none());
+
+    let sent = app
+        .post_submission(&crate::helpers::submission(
+            &uuid::Uuid::from_u128(0xC001).to_string(),
+            &in_g2,
+            1,
+        ))
+        .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    app.login("team.b", PASSWORD).await;
+    let roster = app.roster().await;
+
+    let seen = (roster["households"].as_array().unwrap().iter())
+        .find(|h| h["code"] == in_g2["code"])
+        .unwrap();
+    assert_eq!(seen["surveyed"], true);
+    assert_eq!(seen["surveyed_by"], "team.a");
+}
