@@ -107,7 +107,7 @@ test("every main screen fits 360 px with thumb-sized controls", async () => {
   const page2 = await supervisor.newPage();
   await page2.goto(server.url);
   await new LoginPage(page2).logIn("supervisor");
-  await page2.getByTestId("coverage-G1").waitFor();
+  await page2.getByTestId("coverage-140900000000").waitFor();
   assert.deepEqual(await layoutProblems(page2), [], "coverage");
   assert.deepEqual(await lowContrast(page2), [], "coverage contrast");
 

@@ -1,5 +1,5 @@
-// A township supervisor checks the round on a phone: coverage by grid and
-// building, the households still missing, the indicators with their
+// A supervisor checks the round on a phone: coverage from the city down to
+// a building, the households still missing, the indicators with their
 // charts, and the ledger downloaded as a spreadsheet.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -21,28 +21,37 @@ after(async () => {
   await server?.stop();
 });
 
-test("coverage drills down to buildings and the missing households", async () => {
+test("a supervisor drills down from the city to a building and its missing households", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
   await page.goto(server.url);
   await new LoginPage(page).logIn("supervisor");
-  const g1 = page.getByTestId("coverage-G1");
-  await g1.waitFor();
-  const total = Number(await g1.getByTestId("coverage-households").innerText());
-  // The demo's one area heads its grids with their sum.
-  const area = page.locator("[data-testid^='coverage-area-']");
-  assert.equal(await area.count(), 1);
-  const all = Number(await page.getByTestId("coverage-total").getByTestId("coverage-households").innerText());
-  assert.equal(Number(await area.getByTestId("coverage-households").innerText()), all);
-  // Its line opens the area's missing households: every household, as none is surveyed.
-  await area.click();
-  const inArea = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
-  await inArea.first().waitFor();
-  assert.equal(await inArea.count(), all);
-  assert.match(await page.locator("h1").innerText(), /幸福家园安置区/);
-  await page.goBack();
-  await g1.waitFor();
+  const households = async (scope) => Number(await scope.getByTestId("coverage-households").first().innerText());
+  const all = await households(page.getByTestId("coverage-total"));
 
+  // City, county, township, area: one level at a time, each line the sum below it.
+  const levels = ["140900000000", "140925000000", "140925100000", "XFJY", "G1"];
+  for (const [n, code] of levels.slice(0, -1).entries()) {
+    const line = page.getByTestId(`coverage-${code}`);
+    assert.equal(await households(line), all, code);
+    await line.click();
+    await page.getByTestId(`coverage-${levels[n + 1]}`).waitFor();
+  }
+  const grids = page.locator("[data-testid^='coverage-G']");
+  const perGrid = await grids.evaluateAll((rows) =>
+    rows.map((r) => Number(r.querySelector("[data-testid=coverage-households]").innerText)),
+  );
+  assert.equal(perGrid.length, 2);
+  assert.equal(perGrid.reduce((a, b) => a + b, 0), all);
+  const wide = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(wide <= 360, `nothing is wider than the screen (${wide} px)`);
+  // The search narrows the level as it is typed.
+  await page.getByTestId("place-search").fill("第一");
+  await page.getByTestId("coverage-G2").waitFor({ state: "detached" });
+  await page.getByTestId("place-search").fill("");
+
+  const g1 = page.getByTestId("coverage-G1");
+  const total = await households(g1);
   await g1.click();
   const buildings = page.locator("[data-testid^='coverage-G1-']");
   await buildings.first().waitFor();
@@ -51,15 +60,14 @@ test("coverage drills down to buildings and the missing households", async () =>
   );
   assert.equal(perBuilding.length, 3, "grid 1 has three buildings");
   assert.equal(perBuilding.reduce((a, b) => a + b, 0), total);
-  const [cell, table] = await page.evaluate(() => {
-    const td = document.querySelector(".grid-actions td");
-    return [td.getBoundingClientRect().width, td.closest("table").getBoundingClientRect().width];
-  });
-  assert.ok(cell > table * 0.9, `the grid's lists and exports span the table (${cell} of ${table} px)`);
+  assert.deepEqual(
+    await page.locator(".crumbs a").evaluateAll((links) => links.map((a) => a.dataset.testid)),
+    ["crumb-top", "crumb-140900000000", "crumb-140925000000", "crumb-140925100000", "crumb-XFJY"],
+  );
   await screenshot(page, "coverage-drill");
 
   // A building's line opens that building's missing households.
-  const first = page.locator("[data-testid^='coverage-G1-']").first();
+  const first = buildings.first();
   const name = (await first.getAttribute("data-testid")).replace("coverage-G1-", "");
   await first.click();
   const inBuilding = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
@@ -67,7 +75,6 @@ test("coverage drills down to buildings and the missing households", async () =>
   assert.equal(await inBuilding.count(), perBuilding[0]);
   assert.ok((await page.getByTestId("not-surveyed").innerText()).includes(name));
   await page.goBack();
-  await page.getByTestId("coverage-G1").click();
 
   await page.getByTestId("gaps-G1").click();
   const missing = page.getByTestId("not-surveyed").locator("[data-testid^='gap-']");
@@ -75,15 +82,16 @@ test("coverage drills down to buildings and the missing households", async () =>
   assert.equal(await missing.count(), total, "nothing surveyed yet: every household is missing");
   assert.match(await missing.first().innerText(), /本季度尚未走访/);
   assert.ok(!(await page.getByTestId("not-surveyed").innerText()).includes("4号楼"), "only grid 1");
+  await page.goBack();
 
-  // The ledger downloads as a real spreadsheet.
-  await page.goto(`${server.url}/coverage`);
-  await page.getByTestId("coverage-G1").click();
+  // The way back up, and the grid's ledger as a real spreadsheet.
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByTestId("export-xlsx-G1").click(),
   ]);
   assert.match(download.suggestedFilename(), /^anju-2026Q4-G1\.xlsx$/);
+  await page.getByTestId("crumb-XFJY").click();
+  await page.getByTestId("coverage-G2").waitFor();
   await context.close();
 });
 

@@ -4,12 +4,11 @@ use gloo_net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::codes::VisitOutcome;
-use shared::coverage::Coverage;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
     ConflictList, DefinedFields, ErrorBody, FieldsView, Login, LoginRequest, NewUser,
-    PasswordChange, ResolveConflict, ReviewList, ReviewRequest, Roster, Scope, SessionInfo,
-    StaffImport, SubmissionId, UserInfo, VisitList,
+    PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster, Scope,
+    SessionInfo, StaffImport, SubmissionId, UserInfo, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -165,8 +164,11 @@ pub async fn post_raw(path: &str, body: &str) -> Result<(), ApiError> {
     error_of(res).await
 }
 
-pub async fn coverage() -> Result<Coverage, ApiError> {
-    read(Request::get("/api/v1/coverage").send().await).await
+/// One place's figures and those one level down; the caller's own place
+/// without one.
+pub async fn summary(place: Option<String>) -> Result<PlaceSummary, ApiError> {
+    let asked: Vec<(&str, String)> = place.into_iter().map(|p| ("place", p)).collect();
+    read(Request::get("/api/v1/summary").query(asked).send().await).await
 }
 
 /// What the missing-households list reads of `shared::coverage::Gaps`:

@@ -59,7 +59,7 @@ impl Calendar {
     /// The day a round's ledger is read as of (ages, for one): its last
     /// day, or today in China while it is still running.
     pub fn as_of(&self, round: Round) -> Date {
-        round.last_day().min(self.now().to_offset(CHINA).date())
+        round.as_of(self.now().to_offset(CHINA).date())
     }
 
     /// Whether `round` takes surveys now.

@@ -212,6 +212,17 @@ async fn build_with<S: Store>(
         https: tls.is_some(),
         max_workbook_households: settings.max_workbook_households,
     };
+    // Figures not kept yet (a database from before they were) are computed
+    // once, off the requests' path; a read that needs them first does it.
+    let store = state.store.clone();
+    let as_of = state.calendar.as_of(round);
+    tokio::spawn(async move {
+        match store.refresh_figures(round, as_of).await {
+            Ok(0) => {}
+            Ok(households) => tracing::info!(households, "household figures computed"),
+            Err(err) => tracing::warn!(%err, "household figures not computed"),
+        }
+    });
     let mut router = http::router(state);
     if tls.is_some() {
         router = router.layer(SetResponseHeaderLayer::if_not_present(

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::codes::{Channel, EmploymentStatus, Training, WorkPlace};
+use crate::codes::{Channel, EmploymentStatus, WorkPlace};
 use crate::extra::{ExtraField, ExtraKey, ExtraKind, ExtraValue, Target};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode};
 use crate::record::LabourRecord;
 use crate::round::Round;
+use crate::tally::Figures;
 use crate::validate::WORKING_AGE;
 
 /// Datong's line for observing relapse into poverty: 8,500 yuan a year per person.
@@ -179,7 +180,8 @@ pub fn is_labourer(record: &LabourRecord, on: Date) -> bool {
         && record.employment != Some(EmploymentStatus::Student)
 }
 
-fn annual_income(member: &MemberLedger) -> u32 {
+/// A member's wages this year: months worked times monthly income.
+pub(crate) fn annual_income(member: &MemberLedger) -> u32 {
     let record = &member.record;
     match (record.months_worked, record.monthly_income) {
         (Some(months), Some(income)) => u32::from(months).saturating_mul(income),
@@ -219,14 +221,8 @@ pub fn indicators(
             }
         }
         res.households += 1;
-        let members: Vec<&MemberLedger> = ledger.present_members().collect();
-        let labourers: Vec<&MemberLedger> = members
-            .iter()
-            .copied()
-            .filter(|m| is_labourer(&m.record, on))
-            .collect();
-        let employed = members.iter().filter(|m| m.record.is_employed()).count() as u32;
-        for member in members.iter().filter(|m| m.record.is_employed()) {
+        let figures = Figures::of(ledger, on);
+        for member in ledger.present_members().filter(|m| m.record.is_employed()) {
             if let Some(channel) = member.record.channel {
                 *res.by_channel.entry(channel).or_default() += 1;
             }
@@ -234,38 +230,25 @@ pub fn indicators(
                 *res.by_work_place.entry(place).or_default() += 1;
             }
         }
-        for labourer in &labourers {
-            res.labourers += 1;
-            if labourer.record.is_employed() {
-                res.employed_labourers += 1;
-            }
-            if labourer.record.willing_to_train == Some(true) {
-                res.willing_to_train += 1;
-                if labourer
-                    .record
-                    .training
-                    .is_some_and(|t| t != Training::None)
-                {
-                    res.trained_of_willing += 1;
-                }
-            }
-        }
-        if !labourers.is_empty() {
+        res.labourers += figures.labourers;
+        res.employed_labourers += figures.employed_labourers;
+        res.willing_to_train += figures.willing_to_train;
+        res.trained_of_willing += figures.trained_of_willing;
+        if figures.labour_household {
             res.labour_households += 1;
-            res.employed_in_labour_households += employed;
-            if employed == 0 {
-                res.zero_employment.push(ledger.household.clone());
-            }
+            res.employed_in_labour_households += figures.employed;
         }
-        if !members.is_empty() {
-            let total: u32 = members.iter().map(|m| annual_income(m)).sum();
-            let per_capita = total / members.len() as u32;
-            if per_capita < low_income_line {
-                res.low_income.push(LowIncome {
-                    household: ledger.household.clone(),
-                    per_capita,
-                });
-            }
+        if figures.zero_employment {
+            res.zero_employment.push(ledger.household.clone());
+        }
+        if let Some(per_capita) = figures
+            .per_capita
+            .filter(|_| figures.is_low_income(low_income_line))
+        {
+            res.low_income.push(LowIncome {
+                household: ledger.household.clone(),
+                per_capita,
+            });
         }
     }
     res.zero_employment.sort();
@@ -278,7 +261,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::codes::{LabourCapacity, LeaveReason};
+    use crate::codes::{LabourCapacity, LeaveReason, Training};
     use crate::merge::merge_household;
     use crate::place::PersonId;
     use crate::round::Round;

@@ -20,5 +20,6 @@ pub mod record;
 pub mod resident_id;
 pub mod review;
 pub mod round;
+pub mod tally;
 pub mod validate;
 pub mod wire;

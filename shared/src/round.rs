@@ -109,6 +109,12 @@ impl Round {
         }
     }
 
+    /// The day the round's ledgers are read as of (ages, for one): its
+    /// last day, or `today` while it is still running.
+    pub fn as_of(self, today: Date) -> Date {
+        self.last_day().min(today)
+    }
+
     /// The last day of the quarter.
     pub fn last_day(self) -> Date {
         let (month, day) = match self.quarter {

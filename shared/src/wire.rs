@@ -16,6 +16,7 @@ use crate::place::{GridCode, HouseholdCode, PersonId, Place, PlaceCode};
 use crate::privacy::MaskedIds;
 use crate::record::{FieldWrite, HouseholdRecord, HouseholdWrite, LabourRecord, Membership};
 use crate::round::Round;
+use crate::tally::Tally;
 
 /// A submission's identifier, made by the phone that captured it, so that a
 /// retry is recognised as the same submission.
@@ -262,6 +263,36 @@ pub struct GridInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlaceList {
     pub places: Vec<Place>,
+}
+
+/// `GET /api/v1/summary`: one place's figures this round, and those of the
+/// places one level down (a grid's buildings), worst covered first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceSummary {
+    pub round: Round,
+    /// The place summed; `None` for everything the caller sees.
+    pub place: Option<Place>,
+    /// The places above it the caller may open, from the top down: the
+    /// way back up.
+    pub path: Vec<Place>,
+    pub total: Tally,
+    pub children: Vec<SummaryLine>,
+}
+
+/// One place one level down, or one building of a grid, with its figures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SummaryLine {
+    /// The place's code, to open it; `None` for a building.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<PlaceCode>,
+    /// A building's grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<GridCode>,
+    pub name: String,
+    pub level: Level,
+    pub tally: Tally,
 }
 
 /// A household as the survey form starts from it: its members' latest known

@@ -1,14 +1,18 @@
-//! Supervisors: this round's coverage, the scope, each grid and, one tap
-//! further, each building; from a grid, the households still missing and
-//! the ledger to download.
+//! Supervisors: this round, one level of the tree at a time. The place
+//! being looked at (the caller's own at first), its coverage and main
+//! indicators, and the places one level down, the least surveyed first,
+//! each a tap away; a grid's buildings open their missing households. The
+//! server sums each level, so a city's screen reads a few dozen lines.
 
 use leptos::prelude::*;
-use shared::coverage::{Counts, Coverage};
+use leptos_router::hooks::use_query_map;
+use shared::tally::Tally;
+use shared::wire::{PlaceSummary, SummaryLine};
 
 use crate::api;
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
-use crate::i18n::{Msg, tr};
+use crate::i18n::{Msg, label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
 /// `part` of `whole` as a percentage with one decimal.
@@ -19,149 +23,117 @@ pub fn percent(part: u32, whole: u32) -> String {
     format!("{:.1}%", f64::from(part) * 100.0 / f64::from(whole))
 }
 
-/// One row of the table: a grid, a building or the whole scope.
+/// Households, surveyed (with the share and a bar), visited and missed,
+/// and the two indicators a supervisor acts on.
 #[component]
-fn CountsRow(
-    name: String,
-    counts: Counts,
-    testid: String,
-    #[prop(optional)] class: &'static str,
-    #[prop(optional)] on_tap: Option<Callback<()>>,
-) -> impl IntoView {
+fn Figures(tally: Tally) -> impl IntoView {
+    let share = tally.surveyed_share().unwrap_or(0.0) * 100.0;
     view! {
-        <tr data-testid=testid class=class on:click=move |_| {
-            if let Some(tap) = on_tap {
-                tap.run(())
-            }
-        }>
-            <td>{name}</td>
-            <td data-testid="coverage-households">{counts.households}</td>
-            <td data-testid="coverage-surveyed">{counts.surveyed}</td>
-            <td>{percent(counts.surveyed, counts.households)}</td>
-            <td data-testid="coverage-visited">{counts.visited}</td>
-            <td data-testid="coverage-missed">{counts.missed}</td>
-        </tr>
+        <div class="bar" role="presentation"><span style=format!("width:{share:.0}%")></span></div>
+        <p class="figures">
+            <span>{tr(DeskMsg::SurveyedThisRound)}" "
+                <b data-testid="coverage-surveyed">{tally.surveyed}</b>"/"
+                <b data-testid="coverage-households">{tally.households}</b>" "
+                {percent(tally.surveyed, tally.households)}</span>
+            <span>{tr(Msg::VisitedThisRound)}" "<b data-testid="coverage-visited">{tally.visited}</b></span>
+            <span>{tr(DeskMsg::Missed)}" "<b data-testid="coverage-missed">{tally.missed}</b></span>
+        </p>
+        <p class="figures">
+            <span>{tr(DeskMsg::EmploymentRate)}" "
+                <b>{percent(tally.employed_labourers, tally.labourers)}</b></span>
+            <span>{tr(DeskMsg::ZeroEmployment)}" "<b data-testid="coverage-zero">{tally.zero_employment}</b></span>
+        </p>
+    }
+}
+
+/// Where a line leads: the place one level down, or a building's missing
+/// households.
+fn link_of(line: &SummaryLine) -> (String, String) {
+    match (&line.code, &line.grid) {
+        (Some(code), _) => (
+            format!("/coverage?place={code}"),
+            format!("coverage-{code}"),
+        ),
+        (None, grid) => {
+            let grid = grid.as_ref().map(ToString::to_string).unwrap_or_default();
+            (
+                format!("/gaps?grid={grid}&building={}", line.name),
+                format!("coverage-{grid}-{}", line.name),
+            )
+        }
+    }
+}
+
+#[component]
+fn Line(line: SummaryLine) -> impl IntoView {
+    let (href, testid) = link_of(&line);
+    view! {
+        <li>
+            <a class="place-line" href=href data-testid=testid>
+                <span class="place-name">{line.name.clone()}" "<small>{label(line.level)}</small></span>
+                <Figures tally=line.tally />
+            </a>
+        </li>
     }
 }
 
 #[component]
 pub fn CoveragePage() -> impl IntoView {
-    let coverage = RwSignal::new(None::<Coverage>);
+    let query = use_query_map();
+    let place = Memo::new(move |_| query.with(|q| q.get("place")));
+    let summary = RwSignal::new(None::<PlaceSummary>);
     let error = RwSignal::new(None::<String>);
-    let open = RwSignal::new(None::<String>);
-    let navigate = leptos_router::hooks::use_navigate();
-    let load = move || fetch_into(api::coverage(), coverage, error);
-    load();
-    let table = move || {
-        coverage.get().map(|c| {
-            // Each area's line heads its grids, which come in area order.
-            let mut areas = c.areas.clone().into_iter().peekable();
-            let to_gaps = navigate.clone();
-            let mut area_row = move |area: &str| {
-                areas.next_if(|a| a.area == area && !a.area.is_empty()).map(|a| {
-                    // An area's line opens its missing households.
-                    let to = format!("/gaps?area={}", a.area);
-                    let navigate = to_gaps.clone();
-                    let tap = Callback::new(move |()| navigate(&to, Default::default()));
-                    view! {
-                        <tbody>
-                            <CountsRow
-                                name=a.area.clone()
-                                counts=a.counts
-                                testid=format!("coverage-area-{}", a.area)
-                                class="area-row"
-                                on_tap=tap
-                            />
-                        </tbody>
-                    }
-                })
+    let search = RwSignal::new(String::new());
+    let load = move || fetch_into(api::summary(place.get_untracked()), summary, error);
+    Effect::new(move |_| {
+        place.track();
+        search.set(String::new());
+        load();
+    });
+    let body = move || {
+        summary.get().map(|s| {
+            let mut crumbs = vec![view! {
+                <a href="/coverage" data-testid="crumb-top">{tr(DeskMsg::Everything)}</a>
+            }
+            .into_any()];
+            for p in &s.path {
+                crumbs.push(view! {
+                    <a href=format!("/coverage?place={}", p.code) data-testid=format!("crumb-{}", p.code)>{p.name.clone()}</a>
+                }.into_any());
+            }
+            let title = s.place.as_ref().map_or_else(|| tr(DeskMsg::Everything).to_owned(), |p| p.name.clone());
+            let grid = s.children.first().and_then(|l| l.grid.clone());
+            let lines = s.children.clone();
+            let shown = move || {
+                let wanted = search.get();
+                let wanted = wanted.trim();
+                lines
+                    .iter()
+                    .filter(|l| wanted.is_empty() || l.name.contains(wanted))
+                    .cloned()
+                    .map(|line| view! { <Line line /> })
+                    .collect_view()
             };
-            let rows = c
-                .grids
-                .into_iter()
-                .map(|g| {
-                    let heading = area_row(&g.area);
-                    let code = g.grid.to_string();
-                    let shown = {
-                        let code = code.clone();
-                        move || open.get().as_deref() == Some(code.as_str())
-                    };
-                    let toggle = {
-                        let code = code.clone();
-                        Callback::new(move |()| {
-                            open.update(|o| *o = if o.as_deref() == Some(&code) { None } else { Some(code.clone()) })
-                        })
-                    };
-                    let buildings = {
-                        let (list, code) = (g.buildings.clone(), code.clone());
-                        let navigate = navigate.clone();
-                        move || {
-                            list.iter()
-                                .map(|b| {
-                                    // A building's line opens its missing households.
-                                    let to = format!("/gaps?grid={code}&building={}", b.building);
-                                    let navigate = navigate.clone();
-                                    let tap = Callback::new(move |()| navigate(&to, Default::default()));
-                                    view! {
-                                        <CountsRow
-                                            name=b.building.clone()
-                                            counts=b.counts
-                                            testid=format!("coverage-{code}-{}", b.building)
-                                            class="building-row"
-                                            on_tap=tap
-                                        />
-                                    }
-                                })
-                                .collect_view()
-                        }
-                    };
-                    let gaps = format!("/gaps?grid={code}");
-                    let xlsx = format!("/api/v1/export?format=xlsx&grid={code}");
-                    let csv = format!("/api/v1/export?format=csv&grid={code}");
-                    view! {
-                        {heading}
-                        <tbody>
-                            <CountsRow
-                                name=format!("{} ▾", g.name)
-                                counts=g.counts
-                                testid=format!("coverage-{code}")
-                                class="grid-row"
-                                on_tap=toggle
-                            />
-                            {move || shown().then(|| view! {
-                                {buildings.clone()}
-                                <tr class="grid-actions">
-                                    <td colspan="6">
-                                        <div class="links">
-                                            <a class="secondary" href=gaps.clone() data-testid=format!("gaps-{code}")>{tr(DeskMsg::MissingList)}</a>
-                                            <a class="secondary" href=xlsx.clone() download data-testid=format!("export-xlsx-{code}")>{tr(DeskMsg::ExportXlsx)}</a>
-                                            <a class="secondary" href=csv.clone() download>{tr(DeskMsg::ExportCsv)}</a>
-                                        </div>
-                                    </td>
-                                </tr>
-                            })}
-                        </tbody>
-                    }
-                })
-                .collect_view();
             view! {
-                <table class="coverage-table">
-                    <thead>
-                        <tr>
-                            <th>{tr(DeskMsg::Grid)}</th>
-                            <th>{tr(DeskMsg::HouseholdsInRoster)}</th>
-                            <th>{tr(DeskMsg::SurveyedThisRound)}</th>
-                            <th>"%"</th>
-                            <th>{tr(Msg::VisitedThisRound)}</th>
-                            <th>{tr(DeskMsg::Missed)}</th>
-                        </tr>
-                    </thead>
-                    {rows}
-                    <tfoot>
-                        <CountsRow name=tr(DeskMsg::Total).to_owned() counts=c.total testid="coverage-total".into() />
-                    </tfoot>
-                </table>
-                <p class="status">{tr(DeskMsg::TapGrid)}</p>
+                <nav class="crumbs" aria-label=tr(DeskMsg::Path)>{crumbs}</nav>
+                <h2 class="place-title">{title}</h2>
+                <div class="place-total" data-testid="coverage-total"><Figures tally=s.total /></div>
+                {grid.map(|grid| view! {
+                    <div class="links">
+                        <a class="secondary" href=format!("/gaps?grid={grid}") data-testid=format!("gaps-{grid}")>{tr(DeskMsg::MissingList)}</a>
+                        <a class="secondary" href=format!("/api/v1/export?format=xlsx&grid={grid}") download data-testid=format!("export-xlsx-{grid}")>{tr(DeskMsg::ExportXlsx)}</a>
+                        <a class="secondary" href=format!("/api/v1/export?format=csv&grid={grid}") download>{tr(DeskMsg::ExportCsv)}</a>
+                    </div>
+                })}
+                <input
+                    class="search"
+                    type="search"
+                    data-testid="place-search"
+                    placeholder=tr(DeskMsg::SearchPlaces)
+                    aria-label=tr(DeskMsg::SearchPlaces)
+                    bind:value=search
+                />
+                <ul class="place-list">{shown}</ul>
             }
         })
     };
@@ -170,7 +142,7 @@ pub fn CoveragePage() -> impl IntoView {
         <section class="coverage">
             <h1 class="page-title">{tr(Msg::Coverage)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
-            {table}
+            {body}
             <div class="page-actions">
                 <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(DeskMsg::MissingList)}</a>
                 <a class="secondary" href="/map" data-testid="to-map">{tr(Msg::Map)}</a>

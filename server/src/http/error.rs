@@ -77,6 +77,9 @@ pub enum ApiError {
     /// 404: no grid names this resettlement area.
     #[error("no grid belongs to this resettlement area")]
     UnknownArea,
+    /// 404: no place has this code.
+    #[error("no place has this code")]
+    UnknownPlace,
     /// 404: no such route.
     #[error("no such endpoint")]
     NoRoute,
@@ -145,9 +148,10 @@ impl ApiError {
             ApiError::UnknownUser => StatusCode::NOT_FOUND,
             ApiError::UsernameTaken | ApiError::VersionTaken => StatusCode::CONFLICT,
             ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::UnknownHousehold | ApiError::UnknownArea | ApiError::NoRoute => {
-                StatusCode::NOT_FOUND
-            }
+            ApiError::UnknownHousehold
+            | ApiError::UnknownArea
+            | ApiError::UnknownPlace
+            | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::IdReused => StatusCode::CONFLICT,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Malformed { .. }
@@ -176,6 +180,7 @@ impl ApiError {
             ApiError::TooManyAttempts => "too_many_attempts",
             ApiError::UnknownHousehold => "unknown_household",
             ApiError::UnknownArea => "unknown_area",
+            ApiError::UnknownPlace => "unknown_place",
             ApiError::NoRoute => "no_route",
             ApiError::IdReused => "submission_id_reused",
             ApiError::TooLarge => "too_large",
@@ -206,6 +211,7 @@ impl ApiError {
             ApiError::TooManyAttempts => "登录失败次数过多，请 15 分钟后再试".into(),
             ApiError::UnknownHousehold => "找不到该户".into(),
             ApiError::UnknownArea => "没有属于这个安置区的网格".into(),
+            ApiError::UnknownPlace => "没有这个地点".into(),
             ApiError::NoRoute => "没有这个接口".into(),
             ApiError::IdReused => "该提交编号已用于另一份内容不同的提交".into(),
             ApiError::TooLarge => "提交内容过大".into(),

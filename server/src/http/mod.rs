@@ -19,6 +19,7 @@ pub mod roster;
 pub mod roster_import;
 pub mod staff_import;
 pub mod submissions;
+pub mod summary;
 pub mod users;
 pub mod visits;
 
@@ -96,6 +97,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/session/password", put(auth::change_password::<S>))
         .route("/roster", get(roster::get::<S>))
         .route("/places", get(places::list::<S>))
+        .route("/summary", get(summary::get::<S>))
         .route(
             "/roster/import",
             post(roster_import::post::<S>)

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 
 use crate::http::{
     auth, conflicts, coverage, export, field_defs, households, places, review, roster,
-    roster_import, staff_import, submissions, users, visits,
+    roster_import, staff_import, submissions, summary, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +46,7 @@ use crate::http::{
         field_defs::post,
         field_defs::template_file,
         places::list,
+        summary::get,
         review::list,
         review::decide,
         conflicts::list,

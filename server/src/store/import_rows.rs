@@ -380,6 +380,10 @@ macro_rules! import_steps {
                 .bind(to_json(&ledger))
                 .execute(&mut **tx)
                 .await?;
+                let figures = KeptFigures::now(&ledger);
+                set_figures(place.code.as_str(), &figures, None)
+                    .execute(&mut **tx)
+                    .await?;
                 sqlx::query(CLEAR_PERSON_IDS)
                     .bind(place.code.as_str())
                     .execute(&mut **tx)

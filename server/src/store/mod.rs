@@ -1,6 +1,7 @@
 //! Storage: one trait, one implementation per database. Only this module
 //! contains SQL.
 
+pub mod figures;
 mod import_rows;
 mod portable;
 mod postgres;
@@ -24,10 +25,11 @@ use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
+use shared::tally::Tally;
 use shared::wire::{
     GridInfo, Receipt, Review, RosterHousehold, SubmissionId, Visit, VisitReceipt, Workplace,
 };
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::import::boundary::Boundary;
 use crate::import::{Imported, RosterImport};
@@ -173,6 +175,14 @@ impl fmt::Display for Scope {
             Scope::Page(grids) => write!(f, "grids={}", grids.len()),
         }
     }
+}
+
+/// The figures of a grid's households, or of one building's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GridTally {
+    pub grid: GridCode,
+    pub building: Option<String>,
+    pub tally: Tally,
 }
 
 /// A stored user with their password hash, for logging in.
@@ -462,6 +472,26 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         code: &PlaceCode,
     ) -> impl Future<Output = Result<(Vec<PlaceCode>, Vec<GridCode>), StoreError>> + Send;
+
+    /// Computes the figures of every household whose kept ones are stale
+    /// as of `on` (see `figures::STALE`); a household without a ledger
+    /// gets empty figures of `round`. Returns how many were computed.
+    fn refresh_figures(
+        &self,
+        round: Round,
+        on: Date,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The kept figures of the households of `scope` for `round`, the round
+    /// in progress, with households under `low_income_line` counted: one
+    /// sum per grid, or per building of each grid with `by_building`.
+    fn tallies(
+        &self,
+        round: Round,
+        low_income_line: u32,
+        scope: &Scope,
+        by_building: bool,
+    ) -> impl Future<Output = Result<Vec<GridTally>, StoreError>> + Send;
 
     /// Whether a grid holds a household in `building`.
     fn building_exists(

@@ -146,6 +146,17 @@ macro_rules! portable_queries {
                 .bind(to_json(ledger))
                 .execute(&mut *tx)
                 .await?;
+                let figures = KeptFigures::now(ledger);
+                set_figures(ledger.household.as_str(), &figures, None)
+                    .execute(&mut *tx)
+                    .await?;
+                if ledger.is_surveyed() {
+                    sqlx::query(MARK_SURVEYED)
+                        .bind(ledger.round.to_string())
+                        .bind(ledger.household.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for id in ledger.present_ids() {
                     sqlx::query(ADD_PERSON_ID)
                         .bind(ledger.household.as_str())
@@ -498,6 +509,64 @@ macro_rules! portable_queries {
             Ok((places, grids))
         }
 
+        async fn refresh_figures(&self, round: Round, on: Date) -> Result<u64, StoreError> {
+            let day = on;
+            let on = on.to_string();
+            let codes: Vec<String> = sqlx::query_scalar(STALE)
+                .bind(&on)
+                .fetch_all(&self.pool)
+                .await?;
+            for chunk in codes.chunks(REFRESH_CHUNK) {
+                let mut tx = self.pool.begin().await?;
+                for code in chunk {
+                    let body: Option<String> = sqlx::query_scalar(LATEST_LEDGER)
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let ledger = ledger_of(body.as_deref())?;
+                    let of = ledger.as_ref().map_or(round, |l| l.round);
+                    let figures = KeptFigures::of(ledger.as_ref(), of, day);
+                    set_figures(code, &figures, Some(&on)).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+            }
+            Ok(codes.len() as u64)
+        }
+
+        async fn tallies(
+            &self,
+            round: Round,
+            low_income_line: u32,
+            scope: &Scope,
+            by_building: bool,
+        ) -> Result<Vec<GridTally>, StoreError> {
+            let (building, group) = if by_building {
+                ("h.building", "h.grid, h.building")
+            } else {
+                ("CAST(NULL AS TEXT)", "h.grid")
+            };
+            let rows: Vec<SumsRow> = sqlx::query_as(&format!(
+                "SELECT h.grid, {building} AS building, {SUMS} FROM households h \
+                 WHERE h.removed_at IS NULL AND {}{} GROUP BY {group} ORDER BY {group}",
+                in_scope("h.grid", 2, scope),
+                in_building("h", scope)
+            ))
+            .bind(round.to_string())
+            .bind(grid_list(scope))
+            .bind(i64::from(low_income_line))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|row| {
+                    Ok(GridTally {
+                        grid: GridCode::parse(&row.grid).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                        tally: row.tally(),
+                        building: row.building,
+                    })
+                })
+                .collect()
+        }
+
         async fn building_exists(&self, grid: &GridCode, building: &str) -> Result<bool, StoreError> {
             let n: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM households WHERE grid = $1 AND building = $2 AND removed_at IS NULL",
@@ -596,6 +665,11 @@ macro_rules! portable_queries {
                 sqlx::query("UPDATE households SET changed_at = $2 WHERE code = $1")
                     .bind(visit.household.as_str())
                     .bind(timestamp(stored.received_at))
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(MARK_VISITED)
+                    .bind(stored.round.to_string())
+                    .bind(visit.household.as_str())
                     .execute(&mut *tx)
                     .await?;
             }

@@ -14,9 +14,13 @@ use shared::round::Round;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::figures::{
+    KeptFigures, LATEST_LEDGER, MARK_SURVEYED, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow,
+    ledger_of, set_figures,
+};
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, in_building,
@@ -28,9 +32,9 @@ use super::rows::{
     receipt_of, remerge, timestamp, to_json, visit_receipt,
 };
 use super::{
-    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PasswordSetBy, PlacedVisit,
-    Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit,
-    User,
+    Access, AuditEntry, Credentials, GridTally, HouseholdPlace, HouseholdState, PasswordSetBy,
+    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission,
+    StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -264,6 +268,17 @@ impl Store for Postgres {
         .bind(to_json(&ledger))
         .execute(&mut *tx)
         .await?;
+        let figures = KeptFigures::now(&ledger);
+        set_figures(sub.household.as_str(), &figures, None)
+            .execute(&mut *tx)
+            .await?;
+        if ledger.is_surveyed() {
+            sqlx::query(MARK_SURVEYED)
+                .bind(&round)
+                .bind(sub.household.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         // The ID numbers the roster import checks against, where this
         // submission may have changed them.
         if sub.touches_resident_ids() {

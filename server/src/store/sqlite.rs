@@ -16,9 +16,13 @@ use shared::round::Round;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::figures::{
+    KeptFigures, LATEST_LEDGER, MARK_SURVEYED, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow,
+    ledger_of, set_figures,
+};
 use super::import_rows::{ADD_PERSON_ID, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, in_building,
@@ -32,9 +36,9 @@ use super::rows::{
 use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
-    Access, AuditEntry, Credentials, HouseholdPlace, HouseholdState, PasswordSetBy, PlacedVisit,
-    Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission, StoredVisit,
-    User,
+    Access, AuditEntry, Credentials, GridTally, HouseholdPlace, HouseholdState, PasswordSetBy,
+    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission,
+    StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 

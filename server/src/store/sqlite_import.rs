@@ -6,6 +6,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use tracing::instrument;
 
 use super::StoreError;
+use super::figures::{KeptFigures, set_figures};
 use super::import_rows::{
     ADD_PERSON_ID, AUDIT_ACTION, BoundaryRow, CLEAR_PERSON_IDS, GridRow, HouseholdRow, IdRow,
     PLACES, TreeRow, UPSERT_PLACE, import_steps, ledger_over, outcome, plan_import, stored_roster,

@@ -32,6 +32,7 @@ use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
+use super::figures::{KeptFigures, MARK_SURVEYED, SET_FIGURES};
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS};
 use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
@@ -345,6 +346,8 @@ fn commit_batch(
              ON CONFLICT (household, round) DO UPDATE \
              SET surveyed = excluded.surveyed, body = excluded.body",
         )?;
+        let mut figures = tx.prepare_cached(SET_FIGURES)?;
+        let mut surveyed = tx.prepare_cached(MARK_SURVEYED)?;
         for ((household, round), ledger) in &merged {
             upsert.execute(params![
                 household,
@@ -352,6 +355,25 @@ fn commit_batch(
                 ledger.is_surveyed(),
                 to_json(ledger)
             ])?;
+            let f = KeptFigures::now(ledger);
+            figures.execute(params![
+                f.round,
+                f.on,
+                f.until,
+                f.labourers,
+                f.employed_labourers,
+                f.employed,
+                f.willing_to_train,
+                f.trained_of_willing,
+                f.labour_household,
+                f.zero_employment,
+                f.per_capita,
+                household,
+                None::<String>,
+            ])?;
+            if ledger.is_surveyed() {
+                surveyed.execute(params![round, household])?;
+            }
         }
         // The ID numbers the roster import checks against, where a
         // submission may have changed them.

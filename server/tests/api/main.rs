@@ -26,6 +26,7 @@ mod scopes;
 mod session;
 mod staff;
 mod submissions;
+mod summary;
 mod supervision;
 mod transfer;
 mod two_servers;

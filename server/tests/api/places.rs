@@ -307,6 +307,10 @@ async fn a_database_from_before_the_tree_upgrades_with_everything_kept() {
         );
     }
     app.login("old.admin", "old-password-1").await;
+    // Its figures are computed from the ledger it had.
+    let summary = app.get_ok("/api/v1/summary").await;
+    assert_eq!(summary["total"]["households"], 1);
+    assert_eq!(summary["children"][0]["name"], "老安置区");
     let household = app.get_ok("/api/v1/households/OLD-1").await;
     assert_eq!(household["household"], "OLD-1");
     assert_eq!(household["round"], ROUND);

@@ -1,0 +1,29 @@
+-- What each household adds to its places' figures (`shared::tally`), kept
+-- beside it as each ledger and visit is written, so that the coverage and
+-- indicators of a city or a province are one indexed sum.
+-- `figures_round` is the round of the ledger they come from (NULL: not
+-- computed yet, which the server does at start), `figures_on` the day they
+-- are as of, `figures_until` the day a member comes of working age and
+-- they may change with no write.
+ALTER TABLE households ADD COLUMN figures_round TEXT;
+ALTER TABLE households ADD COLUMN figures_on TEXT;
+ALTER TABLE households ADD COLUMN figures_until TEXT;
+ALTER TABLE households ADD COLUMN labourers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN employed_labourers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN employed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN willing_to_train INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN trained_of_willing INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE households ADD COLUMN labour_household BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE households ADD COLUMN zero_employment BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE households ADD COLUMN per_capita INTEGER;
+-- The latest round the household was surveyed in, and visited in.
+ALTER TABLE households ADD COLUMN surveyed_round TEXT;
+ALTER TABLE households ADD COLUMN visited_round TEXT;
+
+UPDATE households SET
+    surveyed_round = (SELECT max(l.round) FROM ledgers l WHERE l.household = households.code AND l.surveyed),
+    visited_round = (SELECT max(v.round) FROM visits v WHERE v.household = households.code);
+
+CREATE INDEX households_figures_round ON households (figures_round);
+CREATE INDEX households_figures_on ON households (figures_on);
+CREATE INDEX households_figures_until ON households (figures_until);

@@ -1,0 +1,203 @@
+//! `GET /api/v1/summary`: one place's coverage and main indicators, and
+//! those of the places one level down (a grid's buildings), worst covered
+//! first, with the way back up: what a supervisor drills down through. For
+//! the round in progress the figures are the ones kept beside each
+//! household (`store::figures`), summed by grid in one read; for an
+//! earlier round they are computed from its ledgers.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use shared::codes::Level;
+use shared::coverage::HouseholdStatus;
+use shared::indicators::LOW_INCOME_LINE;
+use shared::place::{HouseholdCode, Place, PlaceCode, above};
+use shared::round::Round;
+use shared::tally::{Figures, Tally, roll_up};
+use shared::wire::{ErrorBody, PlaceSummary, SummaryLine};
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::ApiError;
+use super::query::{AppQuery, RoundQuery};
+use crate::store::{GridTally, Scope, Store};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SummaryQuery {
+    /// A place's code; without one, the caller's own place, or the top of
+    /// the tree for those who see everything.
+    pub place: Option<String>,
+    /// Like 2026Q4; the round in progress by default.
+    pub round: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/summary", tag = "supervision",
+    params(SummaryQuery),
+    responses(
+        (status = 200, description = "The place's figures, the path above it, and the figures of each place one \
+            level down (of each building, for a grid), the least surveyed first", body = PlaceSummary),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A place outside the caller's", body = ErrorBody),
+        (status = 404, description = "No place has this code", body = ErrorBody),
+        (status = 422, description = "A malformed round", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppQuery(query): AppQuery<SummaryQuery>,
+) -> Result<Json<PlaceSummary>, ApiError> {
+    let round = RoundQuery {
+        round: query.round.clone(),
+    }
+    .round_or(app.round())?;
+    let scope = caller.scope()?;
+    let places: BTreeMap<PlaceCode, Place> = (app.store.places().await?.into_iter())
+        .map(|p| (p.code.clone(), p))
+        .collect();
+    let top = caller.user.workplace.as_ref().map(|w| w.code.clone());
+    let at = match query.place.as_deref() {
+        None => top.clone(),
+        Some(raw) => {
+            let code = PlaceCode::parse(raw).map_err(|_| ApiError::UnknownPlace)?;
+            if !places.contains_key(&code) {
+                return Err(ApiError::UnknownPlace);
+            }
+            let within = top.as_ref().is_none_or(|top| {
+                *top == code || above(&places, &code).iter().any(|p| p.code == *top)
+            });
+            if !within {
+                return Err(ApiError::OutOfScope);
+            }
+            Some(code)
+        }
+    };
+    let read = match (&at, scope) {
+        (None, _) | (_, Scope::Building { .. }) => scope.clone(),
+        (Some(code), _) => {
+            let (under, grids) = app.store.subtree(code).await?;
+            Scope::Place {
+                code: code.clone(),
+                grids,
+                places: under,
+            }
+        }
+    };
+    let by_building = at
+        .as_ref()
+        .is_some_and(|code| !places.values().any(|p| p.parent.as_ref() == Some(code)));
+    let tallies = if round == app.round() {
+        app.store
+            .refresh_figures(round, app.calendar.as_of(round))
+            .await?;
+        (app.store)
+            .tallies(round, LOW_INCOME_LINE, &read, by_building)
+            .await?
+    } else {
+        computed(&app, round, &read, by_building).await?
+    };
+
+    let mut total = Tally::default();
+    for t in &tallies {
+        total += t.tally;
+    }
+    let mut children: Vec<SummaryLine> = if by_building {
+        (tallies.into_iter())
+            .map(|t| SummaryLine {
+                code: None,
+                grid: Some(t.grid),
+                name: t.building.unwrap_or_default(),
+                level: Level::Building,
+                tally: t.tally,
+            })
+            .collect()
+    } else {
+        roll_up(
+            &places,
+            at.as_ref(),
+            tallies.iter().map(|t| (&t.grid, t.tally)),
+        )
+        .into_iter()
+        .map(|(code, tally)| {
+            let place = &places[&code];
+            SummaryLine {
+                name: place.name.clone(),
+                level: place.level,
+                code: Some(code),
+                grid: None,
+                tally,
+            }
+        })
+        .collect()
+    };
+    children.sort_by(worst_first);
+    let path = match &at {
+        None => Vec::new(),
+        Some(code) => {
+            let above = above(&places, code);
+            // Only as high as the caller's own place.
+            let from = match &top {
+                None => Some(0),
+                Some(top) => above.iter().position(|p| p.code == *top),
+            };
+            from.map(|n| above[n..].iter().map(|p| (*p).clone()).collect())
+                .unwrap_or_default()
+        }
+    };
+    Ok(Json(PlaceSummary {
+        round,
+        place: at.map(|code| places[&code].clone()),
+        path,
+        total,
+        children,
+    }))
+}
+
+/// The least surveyed share first; places with no household last; then by name.
+fn worst_first(a: &SummaryLine, b: &SummaryLine) -> Ordering {
+    let share = |l: &SummaryLine| l.tally.surveyed_share().unwrap_or(f64::INFINITY);
+    share(a)
+        .total_cmp(&share(b))
+        .then_with(|| a.name.cmp(&b.name))
+}
+
+/// An earlier round's figures, from its ledgers and visits, by grid or by
+/// building.
+async fn computed<S: Store>(
+    app: &AppState<S>,
+    round: Round,
+    scope: &Scope,
+    by_building: bool,
+) -> Result<Vec<GridTally>, ApiError> {
+    let on = app.calendar.as_of(round);
+    let statuses: BTreeMap<HouseholdCode, HouseholdStatus> =
+        (app.store.household_status(round, scope).await?.into_iter())
+            .map(|s| (s.code.clone(), s))
+            .collect();
+    let mut sums: BTreeMap<(_, Option<String>), Tally> = BTreeMap::new();
+    for state in app.store.household_states(round, scope).await? {
+        let Some(status) = statuses.get(&state.place.code) else {
+            continue;
+        };
+        let figures = Figures::of(&state.ledger, on);
+        let tally = Tally::household(
+            &figures,
+            status.surveyed,
+            status.visits > 0,
+            figures.is_low_income(LOW_INCOME_LINE),
+        );
+        let building = by_building.then_some(state.place.building);
+        *sums.entry((state.place.grid, building)).or_default() += tally;
+    }
+    Ok(sums
+        .into_iter()
+        .map(|((grid, building), tally)| GridTally {
+            grid,
+            building,
+            tally,
+        })
+        .collect())
+}

@@ -1,0 +1,187 @@
+//! Each household's figures (`shared::tally::Figures`), kept in its
+//! `households` row as its ledgers and visits are written, and summed per
+//! grid or building in one read. Both backends and every write path use
+//! these texts (`$1`-style parameters in order, which rusqlite binds by
+//! position too).
+
+use shared::merge::HouseholdLedger;
+use shared::round::Round;
+use shared::tally::{Figures, Tally};
+use time::{Date, OffsetDateTime};
+
+use super::StoreError;
+use shared::round::CHINA;
+
+/// Sets a household's figures from a ledger of round `$1`, unless they
+/// come from a later round's already: round, as of, until, labourers,
+/// employed labourers, employed, willing to train, trained of willing,
+/// labour household, zero employment, per capita, code; and, for a
+/// refresh, the day `$13` they must still be stale as of, so that a
+/// refresh never overwrites what a write just set.
+pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
+     figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
+     willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
+     zero_employment = $10, per_capita = $11 \
+     WHERE code = $12 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($13 AS TEXT) IS NULL OR figures_round IS NULL OR figures_on > $13 \
+         OR figures_until <= $13)";
+
+/// Marks household `$2` surveyed in round `$1`.
+pub const MARK_SURVEYED: &str = "UPDATE households SET surveyed_round = $1 \
+     WHERE code = $2 AND (surveyed_round IS NULL OR surveyed_round < $1)";
+
+/// Marks household `$2` visited in round `$1`.
+pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
+     WHERE code = $2 AND (visited_round IS NULL OR visited_round < $1)";
+
+/// The households whose figures need computing as of `$1`: never
+/// computed, computed as of a later day, or changed by age since. Each
+/// test reads its own index.
+pub const STALE: &str = "SELECT code FROM households WHERE figures_round IS NULL \
+     UNION SELECT code FROM households WHERE figures_on > $1 \
+     UNION SELECT code FROM households WHERE figures_until <= $1";
+
+/// A household's latest ledger.
+pub const LATEST_LEDGER: &str =
+    "SELECT body FROM ledgers WHERE household = $1 ORDER BY round DESC LIMIT 1";
+
+/// The sums of `Tally`, for round `$1` and the low-income line `$3`, over
+/// households `h` (the scope's grids bound as `$2`); the caller adds the
+/// scope's test and the grouping.
+pub const SUMS: &str = "count(*) AS households, \
+     sum(CASE WHEN h.surveyed_round = $1 THEN 1 ELSE 0 END) AS surveyed, \
+     sum(CASE WHEN h.visited_round = $1 THEN 1 ELSE 0 END) AS visited, \
+     sum(CASE WHEN (h.surveyed_round IS NULL OR h.surveyed_round <> $1) \
+         AND (h.visited_round IS NULL OR h.visited_round <> $1) THEN 1 ELSE 0 END) AS missed, \
+     sum(CASE WHEN h.labour_household THEN 1 ELSE 0 END) AS labour_households, \
+     sum(h.labourers) AS labourers, \
+     sum(h.employed_labourers) AS employed_labourers, \
+     sum(CASE WHEN h.labour_household THEN h.employed ELSE 0 END) AS employed_in_labour_households, \
+     sum(h.willing_to_train) AS willing_to_train, \
+     sum(h.trained_of_willing) AS trained_of_willing, \
+     sum(CASE WHEN h.zero_employment THEN 1 ELSE 0 END) AS zero_employment, \
+     sum(CASE WHEN h.per_capita < $3 THEN 1 ELSE 0 END) AS low_income";
+
+/// One group's sums as `SUMS` reads them, with its grid and, when grouped
+/// by building, its building.
+#[derive(sqlx::FromRow)]
+pub struct SumsRow {
+    pub grid: String,
+    pub building: Option<String>,
+    pub households: i64,
+    pub surveyed: Option<i64>,
+    pub visited: Option<i64>,
+    pub missed: Option<i64>,
+    pub labour_households: Option<i64>,
+    pub labourers: Option<i64>,
+    pub employed_labourers: Option<i64>,
+    pub employed_in_labour_households: Option<i64>,
+    pub willing_to_train: Option<i64>,
+    pub trained_of_willing: Option<i64>,
+    pub zero_employment: Option<i64>,
+    pub low_income: Option<i64>,
+}
+
+impl SumsRow {
+    pub fn tally(&self) -> Tally {
+        let n = |v: Option<i64>| u32::try_from(v.unwrap_or(0)).unwrap_or(u32::MAX);
+        Tally {
+            households: n(Some(self.households)),
+            surveyed: n(self.surveyed),
+            visited: n(self.visited),
+            missed: n(self.missed),
+            labour_households: n(self.labour_households),
+            labourers: n(self.labourers),
+            employed_labourers: n(self.employed_labourers),
+            employed_in_labour_households: n(self.employed_in_labour_households),
+            willing_to_train: n(self.willing_to_train),
+            trained_of_willing: n(self.trained_of_willing),
+            zero_employment: n(self.zero_employment),
+            low_income: n(self.low_income),
+        }
+    }
+}
+
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$11`.
+#[derive(Clone, Debug)]
+pub struct KeptFigures {
+    pub round: String,
+    pub on: String,
+    pub until: Option<String>,
+    pub labourers: i64,
+    pub employed_labourers: i64,
+    pub employed: i64,
+    pub willing_to_train: i64,
+    pub trained_of_willing: i64,
+    pub labour_household: bool,
+    pub zero_employment: bool,
+    pub per_capita: Option<i64>,
+}
+
+impl KeptFigures {
+    /// The figures of `ledger` (of `round`; `None` for a household with
+    /// no ledger) as of `on`.
+    pub fn of(ledger: Option<&HouseholdLedger>, round: Round, on: Date) -> KeptFigures {
+        let figures = ledger.map(|l| Figures::of(l, on)).unwrap_or_default();
+        let until = ledger.and_then(|l| Figures::until(l, on));
+        KeptFigures {
+            round: round.to_string(),
+            on: on.to_string(),
+            until: until.map(|d| d.to_string()),
+            labourers: figures.labourers.into(),
+            employed_labourers: figures.employed_labourers.into(),
+            employed: figures.employed.into(),
+            willing_to_train: figures.willing_to_train.into(),
+            trained_of_willing: figures.trained_of_willing.into(),
+            labour_household: figures.labour_household,
+            zero_employment: figures.zero_employment,
+            per_capita: figures.per_capita.map(i64::from),
+        }
+    }
+
+    /// The figures of a ledger being written now.
+    pub fn now(ledger: &HouseholdLedger) -> KeptFigures {
+        let today = OffsetDateTime::now_utc().to_offset(CHINA).date();
+        KeptFigures::of(Some(ledger), ledger.round, ledger.round.as_of(today))
+    }
+}
+
+/// `SET_FIGURES` for household `code`, bound, on either database; with
+/// `stale_on`, only if its figures are still stale as of that day.
+pub fn set_figures<'q, DB>(
+    code: &'q str,
+    f: &'q KeptFigures,
+    stale_on: Option<&'q str>,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'q str>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(SET_FIGURES)
+        .bind(f.round.as_str())
+        .bind(f.on.as_str())
+        .bind(f.until.as_deref())
+        .bind(f.labourers)
+        .bind(f.employed_labourers)
+        .bind(f.employed)
+        .bind(f.willing_to_train)
+        .bind(f.trained_of_willing)
+        .bind(f.labour_household)
+        .bind(f.zero_employment)
+        .bind(f.per_capita)
+        .bind(code)
+        .bind(stale_on)
+}
+
+/// A stored ledger's text, read.
+pub fn ledger_of(body: Option<&str>) -> Result<Option<HouseholdLedger>, StoreError> {
+    body.map(super::rows::from_json).transpose()
+}
+
+/// Households refreshed in one transaction, so that a refresh of many
+/// never holds up the submissions' writer for long.
+pub const REFRESH_CHUNK: usize = 500;

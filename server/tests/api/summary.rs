@@ -1,0 +1,216 @@
+//! `GET /api/v1/summary`: a place's figures and those one level down, as a
+//! supervisor drills from the top to a building.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{ROUND, TestApp, add_other_area, spawn_underway_app, submission};
+
+/// The (code or name, households, surveyed) of each line, in order.
+fn lines(summary: &Value) -> Vec<(String, u64, u64)> {
+    (summary["children"].as_array().unwrap().iter())
+        .map(|l| {
+            let name = l["code"].as_str().unwrap_or(l["name"].as_str().unwrap());
+            let t = &l["tally"];
+            (
+                name.to_owned(),
+                t["households"].as_u64().unwrap(),
+                t["surveyed"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn path(summary: &Value) -> Vec<String> {
+    (summary["path"].as_array().unwrap().iter())
+        .map(|p| p["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The summary's total against the coverage (of the caller's whole scope,
+/// or of `grid`) and indicators the server computes from every ledger.
+async fn agrees_with_the_ledgers(app: &TestApp, round: &str, grid: Option<&str>) {
+    let query = match grid {
+        None => format!("?round={round}"),
+        Some(grid) => format!("?round={round}&grid={grid}"),
+    };
+    let place = grid.map_or(String::new(), |g| format!("&place={g}"));
+    let summary = app
+        .get_ok(&format!("/api/v1/summary?round={round}{place}"))
+        .await;
+    let coverage = app.get_ok(&format!("/api/v1/coverage?round={round}")).await;
+    let report = app.get_ok(&format!("/api/v1/indicators{query}")).await;
+    let counts = match grid {
+        None => coverage["total"].clone(),
+        Some(grid) => (coverage["grids"].as_array().unwrap().iter())
+            .find(|g| g["grid"] == grid)
+            .unwrap()
+            .clone(),
+    };
+    let total = &summary["total"];
+    for count in ["households", "surveyed", "visited", "missed"] {
+        assert_eq!(total[count], counts[count], "{count} {query}");
+    }
+    let indicators = &report["indicators"];
+    for count in [
+        "labour_households",
+        "labourers",
+        "employed_labourers",
+        "employed_in_labour_households",
+        "willing_to_train",
+        "trained_of_willing",
+    ] {
+        assert_eq!(total[count], indicators[count], "{count} {query}");
+    }
+    let listed = |key: &str| indicators[key].as_array().unwrap().len() as u64;
+    assert_eq!(
+        total["zero_employment"].as_u64(),
+        Some(listed("zero_employment"))
+    );
+    assert_eq!(total["low_income"].as_u64(), Some(listed("low_income")));
+}
+
+#[tokio::test]
+async fn the_kept_figures_agree_with_the_ledgers_and_follow_each_survey_and_visit() {
+    let app = spawn_underway_app().await;
+    app.login_as("supervisor").await;
+    agrees_with_the_ledgers(&app, ROUND, None).await;
+    let before = app.get_ok("/api/v1/summary").await["total"].clone();
+
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let fresh = (roster["households"].as_array().unwrap().iter())
+        .find(|h| h["surveyed"] == false && h["visited"] == false)
+        .unwrap()
+        .clone();
+    let sent = app
+        .post_submission(&submission(
+            &uuid::Uuid::from_u128(0xD001).to_string(),
+            &fresh,
+            4,
+        ))
+        .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    let other = (roster["households"].as_array().unwrap().iter())
+        .find(|h| h["surveyed"] == false && h["visited"] == false && h["code"] != fresh["code"])
+        .unwrap()
+        .clone();
+    let visit = json!({
+        "id": uuid::Uuid::from_u128(0xD002).to_string(), "household": other["code"],
+        "outcome": "not_home", "visited_at": "2026-11-23T10:00:00+08:00",
+        "position": { "kind": "unavailable" },
+    });
+    assert_eq!(
+        app.post_json("/api/v1/visits", &visit).await.status(),
+        StatusCode::CREATED
+    );
+
+    app.login_as("supervisor").await;
+    let after = app.get_ok("/api/v1/summary").await["total"].clone();
+    assert_eq!(
+        after["surveyed"].as_u64(),
+        before["surveyed"].as_u64().map(|n| n + 1)
+    );
+    assert_eq!(
+        after["visited"].as_u64(),
+        before["visited"].as_u64().map(|n| n + 1)
+    );
+    assert_eq!(
+        after["missed"].as_u64(),
+        before["missed"].as_u64().map(|n| n - 2)
+    );
+    agrees_with_the_ledgers(&app, ROUND, None).await;
+    agrees_with_the_ledgers(&app, "2026Q3", None).await;
+}
+
+#[tokio::test]
+async fn a_supervisor_drills_down_from_the_top_to_a_grids_buildings() {
+    let app = spawn_underway_app().await;
+    add_other_area(&app).await;
+    app.login_as("supervisor").await;
+
+    let top = app.get_ok("/api/v1/summary").await;
+    let city = app.get_ok("/api/v1/summary?place=140900000000").await;
+    let area = app.get_ok("/api/v1/summary?place=XFJY").await;
+    let grid = app.get_ok("/api/v1/summary?place=G1").await;
+
+    assert_eq!(top["place"], Value::Null);
+    let top_lines: Vec<String> = lines(&top).into_iter().map(|l| l.0).collect();
+    assert_eq!(top_lines.len(), 2);
+    assert!(
+        top_lines.contains(&"140900000000".to_owned()),
+        "{top_lines:?}"
+    );
+    assert_eq!(
+        lines(&city)
+            .iter()
+            .map(|l| l.0.as_str())
+            .collect::<Vec<_>>(),
+        ["140925000000"]
+    );
+    assert_eq!(
+        path(&area),
+        ["140900000000", "140925000000", "140925100000"]
+    );
+    let grids: Vec<String> = lines(&area).into_iter().map(|l| l.0).collect();
+    assert_eq!(grids.len(), 2);
+    assert_eq!(grid["place"]["code"], "G1");
+    assert_eq!(
+        path(&grid),
+        ["140900000000", "140925000000", "140925100000", "XFJY"]
+    );
+    let buildings: Vec<(String, u64, u64)> = lines(&grid);
+    let mut names: Vec<&str> = buildings.iter().map(|b| b.0.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["1号楼", "2号楼", "3号楼"]);
+    assert!(
+        grid["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|b| b["level"] == "building")
+    );
+    // Each level's lines add up to its total, and the least surveyed come first.
+    for summary in [&top, &city, &area, &grid] {
+        let sum: u64 = lines(summary).iter().map(|l| l.1).sum();
+        assert_eq!(Some(sum), summary["total"]["households"].as_u64());
+        let shares: Vec<f64> = lines(summary)
+            .iter()
+            .map(|l| l.2 as f64 / l.1 as f64)
+            .collect();
+        assert!(shares.windows(2).all(|w| w[0] <= w[1]), "{shares:?}");
+    }
+    agrees_with_the_ledgers(&app, ROUND, Some("G1")).await;
+    agrees_with_the_ledgers(&app, ROUND, Some("G9")).await;
+}
+
+#[tokio::test]
+async fn a_supervisor_starts_at_their_own_place_and_goes_no_higher() {
+    let app = spawn_underway_app().await;
+    add_other_area(&app).await;
+    app.login_as("area").await;
+
+    let own = app.get_ok("/api/v1/summary").await;
+    let above = app.get("/api/v1/summary?place=140925100000").await;
+    let other = app.get("/api/v1/summary?place=G9").await;
+    let unknown = app.get("/api/v1/summary?place=NOWHERE").await;
+    let grid = app.get_ok("/api/v1/summary?place=G2").await;
+
+    assert_eq!(own["place"]["code"], "XFJY");
+    assert_eq!(path(&own), Vec::<String>::new());
+    assert_eq!(above.status(), StatusCode::FORBIDDEN);
+    assert_eq!(other.status(), StatusCode::FORBIDDEN);
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert_eq!(path(&grid), ["XFJY"]);
+
+    // A building head's summary is their building alone.
+    app.login_as("building").await;
+    let building = app.get_ok("/api/v1/summary").await;
+    assert_eq!(
+        lines(&building)
+            .iter()
+            .map(|l| l.0.as_str())
+            .collect::<Vec<_>>(),
+        ["1号楼"]
+    );
+}

@@ -1,0 +1,331 @@
+//! A place's figures, summed from its households: coverage (surveyed,
+//! visited, missed) and the main indicators. What one household adds is
+//! `Figures`, computed here from its ledger, so that the server can keep it
+//! beside the household as each ledger is written and sum a city's in one
+//! indexed read, and the indicators (`crate::indicators`) count the same.
+
+use std::collections::BTreeMap;
+use std::ops::AddAssign;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::codes::Training;
+use crate::indicators::{annual_income, is_labourer};
+use crate::merge::{HouseholdLedger, MemberLedger};
+use crate::place::{GridCode, Place, PlaceCode, above};
+use crate::validate::WORKING_AGE;
+
+/// What one household's ledger adds to the indicators, as of a day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figures {
+    pub labourers: u32,
+    pub employed_labourers: u32,
+    /// Members employed, labourers or not (户均就业人数 counts them all).
+    pub employed: u32,
+    pub willing_to_train: u32,
+    pub trained_of_willing: u32,
+    /// At least one labourer (有劳动力家庭).
+    pub labour_household: bool,
+    /// A labour household in which nobody works (零就业家庭).
+    pub zero_employment: bool,
+    /// Per-capita annual income, when anyone is in the household.
+    pub per_capita: Option<u32>,
+}
+
+impl Figures {
+    /// The figures of `ledger` as of `on`.
+    pub fn of(ledger: &HouseholdLedger, on: Date) -> Figures {
+        let members: Vec<&MemberLedger> = ledger.present_members().collect();
+        let mut res = Figures {
+            employed: members.iter().filter(|m| m.record.is_employed()).count() as u32,
+            ..Figures::default()
+        };
+        for labourer in members.iter().filter(|m| is_labourer(&m.record, on)) {
+            res.labourers += 1;
+            res.employed_labourers += u32::from(labourer.record.is_employed());
+            if labourer.record.willing_to_train == Some(true) {
+                res.willing_to_train += 1;
+                let trained = (labourer.record.training).is_some_and(|t| t != Training::None);
+                res.trained_of_willing += u32::from(trained);
+            }
+        }
+        res.labour_household = res.labourers > 0;
+        res.zero_employment = res.labour_household && res.employed == 0;
+        if !members.is_empty() {
+            let total: u32 = members.iter().map(|m| annual_income(m)).sum();
+            res.per_capita = Some(total / members.len() as u32);
+        }
+        res
+    }
+
+    /// Whether the household is under `line` a year per person.
+    pub fn is_low_income(&self, line: u32) -> bool {
+        self.per_capita.is_some_and(|p| p < line)
+    }
+
+    /// The first day after `on` on which these figures may change with no
+    /// new write: a member who counts but for their age comes of working
+    /// age. `None` if that never happens.
+    pub fn until(ledger: &HouseholdLedger, on: Date) -> Option<Date> {
+        ledger
+            .present_members()
+            .filter(|m| !is_labourer(&m.record, on))
+            .filter_map(|m| {
+                let birth = m.record.birth_date.or_else(|| {
+                    (m.record.resident_id.as_ref()).map(crate::resident_id::ResidentId::birth_date)
+                })?;
+                let of_age = coming_of_age(birth)?;
+                // Only if age alone keeps them out.
+                (of_age > on && is_labourer(&m.record, of_age)).then_some(of_age)
+            })
+            .min()
+    }
+}
+
+/// The day someone born on `birth` turns `WORKING_AGE` (a 29 February
+/// birthday counts from 1 March).
+fn coming_of_age(birth: Date) -> Option<Date> {
+    let year = birth.year() + i32::try_from(WORKING_AGE).ok()?;
+    Date::from_calendar_date(year, birth.month(), birth.day())
+        .ok()
+        .or_else(|| Date::from_calendar_date(year, time::Month::March, 1).ok())
+}
+
+/// The figures of a place: its households, surveyed, visited and missed
+/// this round, and the main indicators' counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tally {
+    pub households: u32,
+    pub surveyed: u32,
+    pub visited: u32,
+    /// Neither surveyed nor visited.
+    pub missed: u32,
+    pub labour_households: u32,
+    pub labourers: u32,
+    pub employed_labourers: u32,
+    pub employed_in_labour_households: u32,
+    pub willing_to_train: u32,
+    pub trained_of_willing: u32,
+    pub zero_employment: u32,
+    pub low_income: u32,
+}
+
+impl Tally {
+    /// One household: its figures, whether it was surveyed and visited
+    /// this round, and whether it is under the low-income line.
+    pub fn household(figures: &Figures, surveyed: bool, visited: bool, low_income: bool) -> Tally {
+        Tally {
+            households: 1,
+            surveyed: u32::from(surveyed),
+            visited: u32::from(visited),
+            missed: u32::from(!surveyed && !visited),
+            labour_households: u32::from(figures.labour_household),
+            labourers: figures.labourers,
+            employed_labourers: figures.employed_labourers,
+            employed_in_labour_households: if figures.labour_household {
+                figures.employed
+            } else {
+                0
+            },
+            willing_to_train: figures.willing_to_train,
+            trained_of_willing: figures.trained_of_willing,
+            zero_employment: u32::from(figures.zero_employment),
+            low_income: u32::from(low_income),
+        }
+    }
+
+    /// The share of households surveyed this round.
+    pub fn surveyed_share(&self) -> Option<f64> {
+        ratio(self.surveyed, self.households)
+    }
+
+    /// 人均就业率: employed labourers per labourer.
+    pub fn employment_rate(&self) -> Option<f64> {
+        ratio(self.employed_labourers, self.labourers)
+    }
+
+    /// 户均就业人数: employed persons per labour household.
+    pub fn employed_per_labour_household(&self) -> Option<f64> {
+        ratio(self.employed_in_labour_households, self.labour_households)
+    }
+}
+
+impl AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.households += other.households;
+        self.surveyed += other.surveyed;
+        self.visited += other.visited;
+        self.missed += other.missed;
+        self.labour_households += other.labour_households;
+        self.labourers += other.labourers;
+        self.employed_labourers += other.employed_labourers;
+        self.employed_in_labour_households += other.employed_in_labour_households;
+        self.willing_to_train += other.willing_to_train;
+        self.trained_of_willing += other.trained_of_willing;
+        self.zero_employment += other.zero_employment;
+        self.low_income += other.low_income;
+    }
+}
+
+fn ratio(num: u32, den: u32) -> Option<f64> {
+    (den > 0).then(|| f64::from(num) / f64::from(den))
+}
+
+/// Grids' tallies summed into the places one level under `at` (under the
+/// top of the tree when `None`) that hold them; grids not under `at` are
+/// left out. In the order of the places' codes.
+pub fn roll_up<'a>(
+    places: &BTreeMap<PlaceCode, Place>,
+    at: Option<&PlaceCode>,
+    grids: impl IntoIterator<Item = (&'a GridCode, Tally)>,
+) -> Vec<(PlaceCode, Tally)> {
+    let mut sums: BTreeMap<PlaceCode, Tally> = BTreeMap::new();
+    for (grid, tally) in grids {
+        let grid = PlaceCode::from(grid.clone());
+        let mut chain: Vec<&PlaceCode> =
+            above(places, &grid).into_iter().map(|p| &p.code).collect();
+        chain.push(&grid);
+        let child = match at {
+            None => chain.first().copied(),
+            Some(at) => (chain.iter())
+                .position(|code| *code == at)
+                .and_then(|n| chain.get(n + 1).copied()),
+        };
+        if let Some(child) = child {
+            *sums.entry(child.clone()).or_default() += tally;
+        }
+    }
+    sums.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::codes::{EmploymentStatus, LabourCapacity};
+    use crate::merge::merge_household;
+    use crate::place::{HouseholdCode, PersonId};
+    use crate::record::LabourRecord;
+    use crate::round::Round;
+
+    fn ledger(people: &[(Date, Option<EmploymentStatus>)]) -> HouseholdLedger {
+        let code = HouseholdCode::parse("H1").unwrap();
+        let mut ledger = merge_household(&code, Round::parse("2026Q4").unwrap(), None, &[]);
+        for (n, (birth, employment)) in people.iter().enumerate() {
+            let mut member = MemberLedger::new(PersonId::parse(&format!("P{n}")).unwrap());
+            member.record = LabourRecord {
+                birth_date: Some(*birth),
+                capacity: Some(LabourCapacity::Ordinary),
+                employment: *employment,
+                ..LabourRecord::default()
+            };
+            ledger.members.push(member);
+        }
+        ledger
+    }
+
+    #[test]
+    fn a_household_whose_labourers_do_not_work_is_zero_employment() {
+        let on = date!(2026 - 11 - 23);
+        let idle = ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Unemployed))]);
+        let working = ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Employed))]);
+
+        let (idle, working) = (Figures::of(&idle, on), Figures::of(&working, on));
+
+        assert!(idle.labour_household && idle.zero_employment);
+        assert!(working.labour_household && !working.zero_employment);
+        assert_eq!((working.labourers, working.employed_labourers), (1, 1));
+    }
+
+    #[test]
+    fn figures_hold_until_a_member_comes_of_working_age() {
+        let on = date!(2026 - 11 - 23);
+        let household = ledger(&[
+            (date!(1980 - 01 - 01), Some(EmploymentStatus::Employed)),
+            (date!(2011 - 02 - 10), None),
+            (date!(2012 - 05 - 01), None),
+        ]);
+
+        let until = Figures::until(&household, on);
+
+        assert_eq!(until, Some(date!(2027 - 02 - 10)));
+        assert_eq!(Figures::of(&household, on).labourers, 1);
+        assert_eq!(Figures::of(&household, until.unwrap()).labourers, 2);
+        assert_eq!(
+            Figures::until(&household, until.unwrap()),
+            Some(date!(2028 - 05 - 01))
+        );
+    }
+
+    #[test]
+    fn grids_roll_up_into_the_places_one_level_down() {
+        use crate::codes::Level;
+        let place = |code: &str, level, parent: Option<&str>| Place {
+            code: PlaceCode::parse(code).unwrap(),
+            level,
+            name: code.into(),
+            parent: parent.map(|p| PlaceCode::parse(p).unwrap()),
+        };
+        let places: BTreeMap<PlaceCode, Place> = [
+            place("C", Level::County, None),
+            place("A1", Level::Area, Some("C")),
+            place("A2", Level::Area, Some("C")),
+            place("G1", Level::Grid, Some("A1")),
+            place("G2", Level::Grid, Some("A1")),
+            place("G3", Level::Grid, Some("A2")),
+        ]
+        .into_iter()
+        .map(|p| (p.code.clone(), p))
+        .collect();
+        let one = Tally {
+            households: 1,
+            ..Tally::default()
+        };
+        let grids: Vec<GridCode> = ["G1", "G2", "G3"]
+            .iter()
+            .map(|g| GridCode::parse(g).unwrap())
+            .collect();
+        let sums = |at: Option<&str>| {
+            let at = at.map(|a| PlaceCode::parse(a).unwrap());
+            roll_up(&places, at.as_ref(), grids.iter().map(|g| (g, one)))
+                .into_iter()
+                .map(|(code, t)| (code.to_string(), t.households))
+                .collect::<Vec<_>>()
+        };
+
+        assert_eq!(sums(None), [("C".to_owned(), 3)]);
+        assert_eq!(
+            sums(Some("C")),
+            [("A1".to_owned(), 2), ("A2".to_owned(), 1)]
+        );
+        assert_eq!(
+            sums(Some("A1")),
+            [("G1".to_owned(), 1), ("G2".to_owned(), 1)]
+        );
+    }
+
+    #[test]
+    fn tallies_sum_and_give_the_shares() {
+        let on = date!(2026 - 11 - 23);
+        let working = Figures::of(
+            &ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Employed))]),
+            on,
+        );
+        let idle = Figures::of(
+            &ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Unemployed))]),
+            on,
+        );
+
+        let mut total = Tally::household(&working, true, false, false);
+        total += Tally::household(&idle, false, false, true);
+
+        assert_eq!((total.households, total.surveyed, total.missed), (2, 1, 1));
+        assert_eq!(total.employment_rate(), Some(0.5));
+        assert_eq!(total.zero_employment, 1);
+        assert_eq!(total.low_income, 1);
+        assert_eq!(total.surveyed_share(), Some(0.5));
+    }
+}
