@@ -3,7 +3,8 @@
 //! load its roster: each file's time, the last against the first, and the
 //! server's peak memory. Then, from a server started afresh on the same
 //! database, the whole ledger's CSV export (rows a second, that server's
-//! peak memory) and the whole scope's coverage and indicators.
+//! peak memory), the whole scope's coverage and indicators, and the
+//! drill-down's summaries of the whole scope, a city and a county.
 //!
 //! `cargo bench -p server --bench scale -- [sample|city|province] [DATABASE_URL]`
 //!
@@ -116,7 +117,36 @@ fn main() {
                 .expect("read sent");
             assert!(res.status().is_success(), "{path}: {}", res.status());
             let body = res.bytes().await.expect("read body");
-            reads.push((path, started.elapsed().as_secs_f64(), body.len()));
+            reads.push((path.to_owned(), started.elapsed().as_secs_f64(), body.len()));
+        }
+        // The drill-down: the whole scope, then its first city (for a
+        // province) and that one's first county, each read three times.
+        let mut place: Option<String> = None;
+        for _ in 0..3 {
+            let path = match &place {
+                None => "/api/v1/summary".to_owned(),
+                Some(code) => format!("/api/v1/summary?place={code}"),
+            };
+            let mut best = f64::INFINITY;
+            let mut body = Value::Null;
+            for _ in 0..3 {
+                let started = Instant::now();
+                let res = client
+                    .get(format!("{base}{path}"))
+                    .send()
+                    .await
+                    .expect("read sent");
+                assert!(res.status().is_success(), "{path}: {}", res.status());
+                body = res.json().await.expect("summary");
+                best = best.min(started.elapsed().as_secs_f64());
+            }
+            let households = body["total"]["households"].as_u64().unwrap_or(0);
+            let level = body["place"]["level"].as_str().unwrap_or("all").to_owned();
+            reads.push((format!("{path} ({level}, {households} households)"), best, 0));
+            place = body["children"][0]["code"].as_str().map(str::to_owned);
+            if place.is_none() {
+                break;
+            }
         }
         (rows - 1, bytes, seconds, export_peak, reads)
     });
