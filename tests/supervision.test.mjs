@@ -92,6 +92,16 @@ test("a supervisor drills down from the city to a building and its missing house
   assert.match(download.suggestedFilename(), /^anju-2026Q4-G1\.xlsx$/);
   await page.getByTestId("crumb-XFJY").click();
   await page.getByTestId("coverage-G2").waitFor();
+
+  // The server finds a household anywhere in the scope by the last digits of an ID number.
+  const wanted = await page.evaluate(async () => {
+    const roster = await (await fetch("/api/v1/roster")).json();
+    const h = roster.households.find((h) => h.members[0]?.record.resident_id);
+    return { code: h.code, id: h.members[0].record.resident_id };
+  });
+  await page.getByTestId("household-search").fill(wanted.id.slice(-6));
+  await page.getByTestId(`hit-${wanted.code}`).click();
+  await page.waitForURL(new RegExp(`/households/${wanted.code}`));
   await context.close();
 });
 

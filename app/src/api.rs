@@ -164,6 +164,17 @@ pub async fn post_raw(path: &str, body: &str) -> Result<(), ApiError> {
     error_of(res).await
 }
 
+/// A page of the households of the caller's scope that `term` finds.
+pub async fn search_households(term: String) -> Result<HouseholdSearch, ApiError> {
+    read(
+        Request::get("/api/v1/households")
+            .query([("q", term)])
+            .send()
+            .await,
+    )
+    .await
+}
+
 /// One place's figures and those one level down; the caller's own place
 /// without one.
 pub async fn summary(place: Option<String>) -> Result<PlaceSummary, ApiError> {

@@ -119,8 +119,8 @@ fn main() {
             let body = res.bytes().await.expect("read body");
             reads.push((path.to_owned(), started.elapsed().as_secs_f64(), body.len()));
         }
-        // The drill-down: the whole scope, then its first city (for a
-        // province) and that one's first county, each read three times.
+        // The drill-down: the whole scope, then its largest city (for a
+        // province) and that one's largest county, each read three times.
         let mut place: Option<String> = None;
         for _ in 0..3 {
             let path = match &place {
@@ -142,8 +142,16 @@ fn main() {
             }
             let households = body["total"]["households"].as_u64().unwrap_or(0);
             let level = body["place"]["level"].as_str().unwrap_or("all").to_owned();
-            reads.push((format!("{path} ({level}, {households} households)"), best, 0));
-            place = body["children"][0]["code"].as_str().map(str::to_owned);
+            reads.push((
+                format!("{path} ({level}, {households} households)"),
+                best,
+                0,
+            ));
+            // Down into the largest place of the level.
+            place = (body["children"].as_array().into_iter().flatten())
+                .max_by_key(|line| line["tally"]["households"].as_u64())
+                .and_then(|line| line["code"].as_str())
+                .map(str::to_owned);
             if place.is_none() {
                 break;
             }

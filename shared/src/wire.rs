@@ -280,6 +280,31 @@ pub struct PlaceSummary {
     pub children: Vec<SummaryLine>,
 }
 
+/// `GET /api/v1/households?q=`: a page of the households a search found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HouseholdSearch {
+    pub hits: Vec<HouseholdHit>,
+    /// Where the next page starts (`after=`); absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<HouseholdCode>,
+}
+
+/// A household a search found: where it is, who heads it, and whether it
+/// is surveyed this round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HouseholdHit {
+    pub code: HouseholdCode,
+    pub grid: GridCode,
+    pub building: String,
+    pub room: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    pub members: u32,
+    pub surveyed: bool,
+}
+
 /// One place one level down, or one building of a grid, with its figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

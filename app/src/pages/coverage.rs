@@ -5,9 +5,10 @@
 //! server sums each level, so a city's screen reads a few dozen lines.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::tally::Tally;
-use shared::wire::{PlaceSummary, SummaryLine};
+use shared::wire::{HouseholdSearch, PlaceSummary, SummaryLine};
 
 use crate::api;
 use crate::components::header::Header;
@@ -77,6 +78,67 @@ fn Line(line: SummaryLine) -> impl IntoView {
     }
 }
 
+/// The server's search of the supervisor's whole scope: by a name, a
+/// household code, or the last digits of an ID or phone number. Each
+/// answer replaces the one before only if it is for what is typed now.
+#[component]
+fn HouseholdFinder() -> impl IntoView {
+    let term = RwSignal::new(String::new());
+    let hits = RwSignal::new(None::<HouseholdSearch>);
+    let error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let asked = term.get().trim().to_owned();
+        if asked.chars().count() < 2 {
+            hits.set(None);
+            return;
+        }
+        spawn_local(async move {
+            let answer = api::search_households(asked.clone()).await;
+            if term.with_untracked(|t| t.trim() != asked) {
+                return;
+            }
+            match answer {
+                Ok(found) => {
+                    error.set(None);
+                    hits.set(Some(found));
+                }
+                Err(err) => error.set(Some(err.message())),
+            }
+        });
+    });
+    view! {
+        <input
+            class="search"
+            type="search"
+            data-testid="household-search"
+            placeholder=tr(DeskMsg::SearchHouseholds)
+            aria-label=tr(DeskMsg::SearchHouseholds)
+            bind:value=term
+        />
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {move || hits.get().map(|found| {
+            let more = found.next.is_some();
+            view! {
+                <ul class="place-list" data-testid="household-hits">
+                    {found.hits.into_iter().map(|h| view! {
+                        <li>
+                            <a class="place-line" href=format!("/households/{}", h.code) data-testid=format!("hit-{}", h.code)>
+                                <span class="place-name">{h.head.clone().unwrap_or_default()}" "<small>{h.code.to_string()}</small></span>
+                                <p class="figures">
+                                    <span>{h.grid.to_string()}" "{h.building.clone()}" "{h.room.clone()}</span>
+                                    <span>{h.members}{tr(Msg::People)}</span>
+                                    <span>{if h.surveyed { tr(Msg::Surveyed) } else { tr(Msg::NotSurveyed) }}</span>
+                                </p>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                {more.then(|| view! { <p class="hint">{tr(DeskMsg::MoreHits)}</p> })}
+            }
+        })}
+    }
+}
+
 #[component]
 pub fn CoveragePage() -> impl IntoView {
     let query = use_query_map();
@@ -142,6 +204,7 @@ pub fn CoveragePage() -> impl IntoView {
         <section class="coverage">
             <h1 class="page-title">{tr(Msg::Coverage)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
+            <HouseholdFinder />
             {body}
             <div class="page-actions">
                 <a class="secondary" href="/gaps" data-testid="gaps-all">{tr(DeskMsg::MissingList)}</a>

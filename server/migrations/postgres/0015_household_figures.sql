@@ -16,6 +16,9 @@ ALTER TABLE households ADD COLUMN trained_of_willing INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE households ADD COLUMN labour_household BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE households ADD COLUMN zero_employment BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE households ADD COLUMN per_capita INTEGER;
+-- What a supervisor's search matches: the code, and each member's name,
+-- ID number and phone, lowercased, from the same ledger.
+ALTER TABLE households ADD COLUMN search_text TEXT;
 -- The latest round the household was surveyed in, and visited in.
 ALTER TABLE households ADD COLUMN surveyed_round TEXT;
 ALTER TABLE households ADD COLUMN visited_round TEXT;
@@ -24,6 +27,12 @@ UPDATE households SET
     surveyed_round = (SELECT max(l.round) FROM ledgers l WHERE l.household = households.code AND l.surveyed),
     visited_round = (SELECT max(v.round) FROM visits v WHERE v.household = households.code);
 
+-- Every column a place's sums read, so that they read the index alone.
+CREATE INDEX households_tally ON households (
+    grid, building, surveyed_round, visited_round, labour_household, labourers,
+    employed_labourers, employed, willing_to_train, trained_of_willing, zero_employment,
+    per_capita
+) WHERE removed_at IS NULL;
 CREATE INDEX households_figures_round ON households (figures_round);
 CREATE INDEX households_figures_on ON households (figures_on);
 CREATE INDEX households_figures_until ON households (figures_until);

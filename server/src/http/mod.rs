@@ -127,6 +127,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         )
         .route("/audit", get(users::audit_log::<S>))
         .route("/openapi.json", get(openapi::document))
+        .route("/households", get(households::search::<S>))
         .route("/households/{code}", get(households::get::<S>))
         .route("/households/{code}/history", get(households::history::<S>))
         .route("/coverage", get(coverage::get::<S>))

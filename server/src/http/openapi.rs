@@ -47,6 +47,7 @@ use crate::http::{
         field_defs::template_file,
         places::list,
         summary::get,
+        households::search,
         review::list,
         review::decide,
         conflicts::list,

@@ -5,6 +5,7 @@
 //! position too).
 
 use shared::merge::HouseholdLedger;
+use shared::place::HouseholdCode;
 use shared::round::Round;
 use shared::tally::{Figures, Tally};
 use time::{Date, OffsetDateTime};
@@ -15,16 +16,16 @@ use shared::round::CHINA;
 /// Sets a household's figures from a ledger of round `$1`, unless they
 /// come from a later round's already: round, as of, until, labourers,
 /// employed labourers, employed, willing to train, trained of willing,
-/// labour household, zero employment, per capita, code; and, for a
-/// refresh, the day `$13` they must still be stale as of, so that a
+/// labour household, zero employment, per capita, search text, code; and, for a
+/// refresh, the day `$14` they must still be stale as of, so that a
 /// refresh never overwrites what a write just set.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
-     zero_employment = $10, per_capita = $11 \
-     WHERE code = $12 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($13 AS TEXT) IS NULL OR figures_round IS NULL OR figures_on > $13 \
-         OR figures_until <= $13)";
+     zero_employment = $10, per_capita = $11, search_text = $12 \
+     WHERE code = $13 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($14 AS TEXT) IS NULL OR figures_round IS NULL OR figures_on > $14 \
+         OR figures_until <= $14)";
 
 /// Marks household `$2` surveyed in round `$1`.
 pub const MARK_SURVEYED: &str = "UPDATE households SET surveyed_round = $1 \
@@ -102,7 +103,7 @@ impl SumsRow {
     }
 }
 
-/// A household's figures as `SET_FIGURES` binds them, `$1` to `$11`.
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$12`.
 #[derive(Clone, Debug)]
 pub struct KeptFigures {
     pub round: String,
@@ -116,12 +117,18 @@ pub struct KeptFigures {
     pub labour_household: bool,
     pub zero_employment: bool,
     pub per_capita: Option<i64>,
+    pub search: String,
 }
 
 impl KeptFigures {
     /// The figures of `ledger` (of `round`; `None` for a household with
     /// no ledger) as of `on`.
-    pub fn of(ledger: Option<&HouseholdLedger>, round: Round, on: Date) -> KeptFigures {
+    pub fn of(
+        code: &HouseholdCode,
+        ledger: Option<&HouseholdLedger>,
+        round: Round,
+        on: Date,
+    ) -> KeptFigures {
         let figures = ledger.map(|l| Figures::of(l, on)).unwrap_or_default();
         let until = ledger.and_then(|l| Figures::until(l, on));
         KeptFigures {
@@ -136,13 +143,19 @@ impl KeptFigures {
             labour_household: figures.labour_household,
             zero_employment: figures.zero_employment,
             per_capita: figures.per_capita.map(i64::from),
+            search: search_text(code, ledger),
         }
     }
 
     /// The figures of a ledger being written now.
     pub fn now(ledger: &HouseholdLedger) -> KeptFigures {
         let today = OffsetDateTime::now_utc().to_offset(CHINA).date();
-        KeptFigures::of(Some(ledger), ledger.round, ledger.round.as_of(today))
+        KeptFigures::of(
+            &ledger.household,
+            Some(ledger),
+            ledger.round,
+            ledger.round.as_of(today),
+        )
     }
 }
 
@@ -173,8 +186,26 @@ where
         .bind(f.labour_household)
         .bind(f.zero_employment)
         .bind(f.per_capita)
+        .bind(f.search.as_str())
         .bind(code)
         .bind(stale_on)
+}
+
+/// What a search matches in a household, one term a line, lowercased:
+/// its code, its phone, and each present member's name, ID number and
+/// phone.
+pub fn search_text(code: &HouseholdCode, ledger: Option<&HouseholdLedger>) -> String {
+    let mut terms = vec![code.as_str().to_owned()];
+    if let Some(ledger) = ledger {
+        terms.extend(ledger.record.phone.as_ref().map(|p| p.as_str().to_owned()));
+        for member in ledger.present_members() {
+            let record = &member.record;
+            terms.extend(record.name.clone());
+            terms.extend(record.resident_id.as_ref().map(|id| id.as_str().to_owned()));
+            terms.extend(record.phone.as_ref().map(|p| p.as_str().to_owned()));
+        }
+    }
+    terms.join("\n").to_lowercase()
 }
 
 /// A stored ledger's text, read.

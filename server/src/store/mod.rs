@@ -493,6 +493,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         by_building: bool,
     ) -> impl Future<Output = Result<Vec<GridTally>, StoreError>> + Send;
 
+    /// The households of `scope` whose code, phone, or a member's name, ID
+    /// number or phone contains `term` (lowercased), by code, after
+    /// `after`, at most `limit`.
+    fn search_households(
+        &self,
+        scope: &Scope,
+        term: &str,
+        after: Option<&HouseholdCode>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
+
     /// Whether a grid holds a household in `building`.
     fn building_exists(
         &self,

@@ -525,7 +525,9 @@ macro_rules! portable_queries {
                         .await?;
                     let ledger = ledger_of(body.as_deref())?;
                     let of = ledger.as_ref().map_or(round, |l| l.round);
-                    let figures = KeptFigures::of(ledger.as_ref(), of, day);
+                    let household = HouseholdCode::parse(code)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    let figures = KeptFigures::of(&household, ledger.as_ref(), of, day);
                     set_figures(code, &figures, Some(&on)).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
@@ -565,6 +567,36 @@ macro_rules! portable_queries {
                     })
                 })
                 .collect()
+        }
+
+        async fn search_households(
+            &self,
+            scope: &Scope,
+            term: &str,
+            after: Option<&HouseholdCode>,
+            limit: u32,
+        ) -> Result<Vec<HouseholdPlace>, StoreError> {
+            // LIKE's own wildcards in what was typed match themselves.
+            let escaped = term
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let rows: Vec<PlaceRow> = sqlx::query_as(&format!(
+                "SELECT h.code, h.grid, h.building, h.floor, h.room FROM households h \
+                 WHERE h.removed_at IS NULL AND {}{} \
+                 AND h.search_text LIKE $1 ESCAPE '\\' \
+                 AND (CAST($3 AS TEXT) IS NULL OR h.code > $3) ORDER BY h.code LIMIT $4",
+                in_scope("h.grid", 2, scope),
+                in_building("h", scope)
+            ))
+            .bind(format!("%{escaped}%"))
+            .bind(grid_list(scope))
+            .bind(after.map(HouseholdCode::as_str))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
         async fn building_exists(&self, grid: &GridCode, building: &str) -> Result<bool, StoreError> {

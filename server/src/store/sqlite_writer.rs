@@ -368,6 +368,7 @@ fn commit_batch(
                 f.labour_household,
                 f.zero_employment,
                 f.per_capita,
+                f.search,
                 household,
                 None::<String>,
             ])?;

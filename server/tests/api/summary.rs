@@ -214,3 +214,63 @@ async fn a_supervisor_starts_at_their_own_place_and_goes_no_higher() {
         ["1号楼"]
     );
 }
+
+/// The codes a search finds, and where its next page starts.
+async fn found(app: &TestApp, query: &str) -> (Vec<String>, Option<String>) {
+    let page = app.get_ok(&format!("/api/v1/households?{query}")).await;
+    let codes = (page["hits"].as_array().unwrap().iter())
+        .map(|h| h["code"].as_str().unwrap().to_owned())
+        .collect();
+    (codes, page["next"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn a_supervisor_finds_a_household_by_name_code_id_or_phone_a_page_at_a_time() {
+    let app = spawn_underway_app().await;
+    add_other_area(&app).await;
+    app.login_as("supervisor").await;
+    let roster = app.roster().await;
+    let household = (roster["households"].as_array().unwrap().iter())
+        .find(|h| h["members"][0]["record"]["phone"].is_string())
+        .unwrap()
+        .clone();
+    let code = household["code"].as_str().unwrap().to_owned();
+    let head = &household["members"][0]["record"];
+    let id = head["resident_id"].as_str().unwrap();
+    let phone = head["phone"].as_str().unwrap();
+    let name = head["name"].as_str().unwrap();
+
+    for term in [name, &id[id.len() - 6..], &phone[phone.len() - 5..], &code] {
+        let query = format!("q={}", urlencoding(term));
+        let (codes, _) = found(&app, &query).await;
+        assert!(codes.contains(&code), "{term}: {codes:?}");
+    }
+    // Every household's code starts "XF-": two pages of 50, then the rest.
+    let (first, next) = found(&app, "q=xf-").await;
+    assert_eq!(first.len(), 50);
+    let (second, _) = found(&app, &format!("q=xf-&after={}", next.unwrap())).await;
+    assert!(second.first() > first.last(), "pages follow each other");
+    // Only within the caller's scope, and only for supervisors.
+    app.login_as("area").await;
+    assert_eq!(found(&app, "q=T-1-0101").await.0, Vec::<String>::new());
+    app.login_as("supervisor").await;
+    assert_eq!(found(&app, "q=T-1-0101").await.0, ["T-1-0101"]);
+    assert_eq!(
+        app.get("/api/v1/households?q=x").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.login_as("grid").await;
+    assert_eq!(
+        app.get("/api/v1/households?q=xf").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+fn urlencoding(term: &str) -> String {
+    term.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
