@@ -6,9 +6,9 @@ use serde::de::DeserializeOwned;
 use shared::codes::VisitOutcome;
 use shared::indicators::IndicatorReport;
 use shared::wire::{
-    ConflictList, DefinedFields, ErrorBody, FieldsView, Login, LoginRequest, NewUser,
-    PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster, Scope,
-    SessionInfo, StaffImport, SubmissionId, UserInfo, VisitList,
+    ConflictList, DefinedFields, ErrorBody, FieldsView, HouseholdSearch, Login, LoginRequest,
+    NewUser, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster,
+    Scope, SessionInfo, StaffImport, SubmissionId, UserInfo, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
