@@ -105,20 +105,28 @@ test("a supervisor drills down from the city to a building and its missing house
   await context.close();
 });
 
-test("indicators show each grid in charts and the households to follow up", async () => {
+test("indicators go down a level at a time, and list the households to follow up from an area", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
   await page.goto(server.url);
   await new LoginPage(page).logIn("supervisor");
   await page.getByTestId("nav-indicators").click();
+  for (const code of ["140900000000", "140925000000", "140925100000", "XFJY"]) {
+    await page.getByTestId(`indicators-${code}`).click();
+    await page.waitForURL(new RegExp(`place=${code}`));
+  }
   const rateChart = page.getByTestId("chart-rate");
-  await rateChart.waitFor();
-  const report = await page.evaluate(async () => (await fetch("/api/v1/indicators")).json());
+  await page.getByTestId("zero-list").waitFor();
+  const [summary, report] = await page.evaluate(async () => [
+    await (await fetch("/api/v1/summary?place=XFJY")).json(),
+    await (await fetch("/api/v1/indicators?place=XFJY")).json(),
+  ]);
 
   const bars = await rateChart.locator("g").evaluateAll((gs) => gs.map((g) => g.dataset.label));
-  assert.deepEqual(bars, report.by_grid.map((g) => g.grid));
+  assert.deepEqual(bars, summary.children.map((l) => l.name));
+  assert.equal(bars.length, 2, "the area's two grids");
   const widths = await page.getByTestId("chart-zero").locator("rect").evaluateAll((rs) => rs.map((r) => Number(r.getAttribute("width"))));
-  const counts = report.by_grid.map((g) => g.zero_employment);
+  const counts = summary.children.map((l) => l.tally.zero_employment);
   const longest = counts.indexOf(Math.max(...counts));
   assert.equal(widths.indexOf(Math.max(...widths)), longest, "the longest bar is the grid with most zero-employment households");
 
@@ -126,6 +134,7 @@ test("indicators show each grid in charts and the households to follow up", asyn
   assert.match(await page.getByTestId("figure-employment-rate").innerText(), new RegExp(rate.replace(".", "\\.")));
   assert.equal(await page.getByTestId("zero-list").locator("li").count(), report.indicators.zero_employment.length);
   assert.equal(await page.getByTestId("low-income-list").locator("li").count(), report.indicators.low_income.length);
+  assert.equal(Number(await page.getByTestId("figure-zero-employment").locator(".figure-value").innerText()), report.indicators.zero_employment.length);
   await screenshot(page, "indicators");
   await context.close();
 });

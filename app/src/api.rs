@@ -214,8 +214,11 @@ pub async fn gaps(asked: Vec<(&'static str, String)>) -> Result<GapsView, ApiErr
     read(req.send().await).await
 }
 
-pub async fn indicators() -> Result<IndicatorReport, ApiError> {
-    read(Request::get("/api/v1/indicators").send().await).await
+/// The indicators of one place (the caller's whole scope without one),
+/// with the households to follow up.
+pub async fn indicators(place: Option<String>) -> Result<IndicatorReport, ApiError> {
+    let asked: Vec<(&str, String)> = place.into_iter().map(|p| ("place", p)).collect();
+    read(Request::get("/api/v1/indicators").query(asked).send().await).await
 }
 
 /// A page of the round's submissions in review, of one state or all,

@@ -1,8 +1,15 @@
-//! Supervisors: the round's indicators for the scope, each grid side by
-//! side in charts, and the households to follow up.
+//! Supervisors: the round's indicators, one level of the tree at a time,
+//! as the coverage screen goes: the place's figures and, side by side in
+//! charts, those of each place one level down, from the sums the server
+//! keeps (`GET /api/v1/summary`). From a resettlement area down, where
+//! they are a few hundred, the households to follow up and the charts by
+//! channel and by added field (`GET /api/v1/indicators?place=`).
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use shared::codes::Level;
 use shared::indicators::IndicatorReport;
+use shared::wire::PlaceSummary;
 
 use crate::api;
 use crate::components::chart::{Bar, BarChart};
@@ -15,54 +22,92 @@ fn rate(value: Option<f64>) -> String {
     value.map_or_else(|| "–".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// Whether a place is small enough for its households to be listed: a
+/// resettlement area or anything under one.
+fn lists_households(summary: &PlaceSummary) -> bool {
+    summary
+        .place
+        .as_ref()
+        .is_some_and(|p| matches!(p.level, Level::Area | Level::Grid | Level::Building))
+}
+
 #[component]
 pub fn IndicatorsPage() -> impl IntoView {
+    let query = use_query_map();
+    let place = Memo::new(move |_| query.with(|q| q.get("place")));
+    let summary = RwSignal::new(None::<PlaceSummary>);
     let report = RwSignal::new(None::<IndicatorReport>);
     let error = RwSignal::new(None::<String>);
-    let load = move || fetch_into(api::indicators(), report, error);
-    load();
+    let load = move || {
+        report.set(None);
+        fetch_into(api::summary(place.get_untracked()), summary, error);
+    };
+    Effect::new(move |_| {
+        place.track();
+        load();
+    });
+    // The households to follow up, once the place is known to be small.
+    Effect::new(move |_| {
+        let small = summary.with(|s| s.as_ref().is_some_and(lists_households));
+        let code = summary.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.place.as_ref())
+                .map(|p| p.code.to_string())
+        });
+        if let (true, Some(code)) = (small, code) {
+            fetch_into(api::indicators(Some(code)), report, error);
+        }
+    });
     view! {
         <Header />
         <section class="indicators">
             <h1 class="page-title">{tr(Msg::Indicators)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
+            {move || summary.get().map(|s| view! { <Levels summary=s /> })}
             {move || report.get().map(|r| view! { <Report report=r /> })}
+            {move || summary.with(|s| s.as_ref().is_some_and(|s| !lists_households(s))).then(|| view! {
+                <p class="hint">{tr(DeskMsg::OpenAnArea)}</p>
+            })}
         </section>
     }
 }
 
+/// The place's figures and the charts of the places one level down, each
+/// bar a tap away.
 #[component]
-fn Report(report: IndicatorReport) -> impl IntoView {
-    let i = &report.indicators;
+fn Levels(summary: PlaceSummary) -> impl IntoView {
+    let t = summary.total;
+    let per_household = t
+        .employed_per_labour_household()
+        .map_or_else(|| "–".into(), |v| format!("{v:.2}"));
+    let training = if t.willing_to_train == 0 {
+        None
+    } else {
+        Some(f64::from(t.trained_of_willing) / f64::from(t.willing_to_train))
+    };
     let figures = [
         (
             DeskMsg::EmploymentRate,
-            rate(report.employment_rate),
+            rate(t.employment_rate()),
             "employment-rate",
         ),
         (
             DeskMsg::EmployedPerHousehold,
-            report
-                .employed_per_labour_household
-                .map_or_else(|| "–".into(), |v| format!("{v:.2}")),
+            per_household,
             "employed-per-household",
         ),
         (
             DeskMsg::ZeroEmployment,
-            i.zero_employment.len().to_string(),
+            t.zero_employment.to_string(),
             "zero-employment",
         ),
-        (
-            DeskMsg::LowIncome,
-            i.low_income.len().to_string(),
-            "low-income",
-        ),
+        (DeskMsg::LowIncome, t.low_income.to_string(), "low-income"),
         (
             DeskMsg::TrainingCoverage,
-            rate(report.training_coverage),
+            rate(training),
             "training-coverage",
         ),
-        (DeskMsg::Labourers, i.labourers.to_string(), "labourers"),
+        (DeskMsg::Labourers, t.labourers.to_string(), "labourers"),
     ]
     .into_iter()
     .map(|(caption, value, id)| {
@@ -74,24 +119,58 @@ fn Report(report: IndicatorReport) -> impl IntoView {
         }
     })
     .collect_view();
-    let by_rate: Vec<Bar> = report
-        .by_grid
-        .iter()
-        .map(|g| Bar {
-            label: g.grid.to_string(),
-            value: g.employment_rate.unwrap_or(0.0),
-            text: rate(g.employment_rate),
+    let mut crumbs = vec![
+        view! {
+            <a href="/indicators" data-testid="crumb-top">{tr(DeskMsg::Everything)}</a>
+        }
+        .into_any(),
+    ];
+    for p in &summary.path {
+        crumbs.push(view! {
+            <a href=format!("/indicators?place={}", p.code) data-testid=format!("crumb-{}", p.code)>{p.name.clone()}</a>
+        }.into_any());
+    }
+    let title = summary
+        .place
+        .as_ref()
+        .map_or_else(|| tr(DeskMsg::Everything).to_owned(), |p| p.name.clone());
+    let by_rate: Vec<Bar> = (summary.children.iter())
+        .map(|l| Bar {
+            label: l.name.clone(),
+            value: l.tally.employment_rate().unwrap_or(0.0),
+            text: rate(l.tally.employment_rate()),
         })
         .collect();
-    let by_zero: Vec<Bar> = report
-        .by_grid
-        .iter()
-        .map(|g| Bar {
-            label: g.grid.to_string(),
-            value: f64::from(g.zero_employment),
-            text: g.zero_employment.to_string(),
+    let by_zero: Vec<Bar> = (summary.children.iter())
+        .map(|l| Bar {
+            label: l.name.clone(),
+            value: f64::from(l.tally.zero_employment),
+            text: l.tally.zero_employment.to_string(),
         })
         .collect();
+    let down = (summary.children.iter())
+        .filter_map(|l| {
+            let code = l.code.clone()?;
+            Some(view! {
+                <a class="secondary" href=format!("/indicators?place={code}") data-testid=format!("indicators-{code}")>
+                    {l.name.clone()}" "<small>{label(l.level)}</small>
+                </a>
+            })
+        })
+        .collect_view();
+    view! {
+        <nav class="crumbs" aria-label=tr(DeskMsg::Path)>{crumbs}</nav>
+        <h2 class="place-title">{title}</h2>
+        <div class="figures">{figures}</div>
+        <BarChart title=tr(DeskMsg::EmploymentRateByPlace).to_owned() bars=by_rate testid="chart-rate".into() />
+        <BarChart title=tr(DeskMsg::ZeroEmploymentByPlace).to_owned() bars=by_zero testid="chart-zero".into() />
+        <div class="links">{down}</div>
+    }
+}
+
+#[component]
+fn Report(report: IndicatorReport) -> impl IntoView {
+    let i = &report.indicators;
     let by_channel: Vec<Bar> = i
         .by_channel
         .iter()
@@ -135,9 +214,6 @@ fn Report(report: IndicatorReport) -> impl IntoView {
         .map(|l| view! { <li class="code-chip">{l.household.to_string()}" · "{l.per_capita}{tr(Msg::YuanUnit)}</li> })
         .collect_view();
     view! {
-        <div class="figures">{figures}</div>
-        <BarChart title=tr(DeskMsg::EmploymentRateByGrid).to_owned() bars=by_rate testid="chart-rate".into() />
-        <BarChart title=tr(DeskMsg::ZeroEmploymentByGrid).to_owned() bars=by_zero testid="chart-zero".into() />
         <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
         {added}
         <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>

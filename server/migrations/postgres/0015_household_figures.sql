@@ -27,11 +27,12 @@ UPDATE households SET
     surveyed_round = (SELECT max(l.round) FROM ledgers l WHERE l.household = households.code AND l.surveyed),
     visited_round = (SELECT max(v.round) FROM visits v WHERE v.household = households.code);
 
--- Every column a place's sums read, so that they read the index alone.
+-- Every column a place's sums read, removed_at too, so that they read
+-- the index alone.
 CREATE INDEX households_tally ON households (
     grid, building, surveyed_round, visited_round, labour_household, labourers,
     employed_labourers, employed, willing_to_train, trained_of_willing, zero_employment,
-    per_capita
+    per_capita, removed_at
 ) WHERE removed_at IS NULL;
 CREATE INDEX households_figures_round ON households (figures_round);
 CREATE INDEX households_figures_on ON households (figures_on);

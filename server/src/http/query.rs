@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use shared::place::PlaceCode;
 use shared::round::Round;
 
 use crate::http::AppState;
@@ -51,8 +52,9 @@ impl RoundQuery {
 
 /// The caller, with the round (`?round=`, the one in progress by default)
 /// and the scope a read asks for: `?grid=`, one grid the caller may work
-/// in, or `?area=`, one resettlement area's grids within the caller's
-/// scope; the caller's whole scope by default. Other parameters are left
+/// in, `?area=`, one resettlement area's grids within the caller's scope,
+/// or `?place=`, the grids under one place within it; the caller's whole
+/// scope by default. Other parameters are left
 /// to the handler's own `AppQuery`.
 pub struct Asked {
     pub caller: Caller,
@@ -70,6 +72,9 @@ pub struct AskedQuery {
     grid: Option<String>,
     /// One resettlement area's grids within the caller's scope, instead of a grid.
     area: Option<String>,
+    /// The code of a place of the tree: its grids within the caller's
+    /// scope, instead of a grid or an area.
+    place: Option<String>,
 }
 
 impl<S: Store> FromRequestParts<AppState<S>> for Asked {
@@ -82,15 +87,20 @@ impl<S: Store> FromRequestParts<AppState<S>> for Asked {
         let caller = Caller::from_request_parts(parts, app).await?;
         let AppQuery(asked) = AppQuery::<AskedQuery>::from_request_parts(parts, app).await?;
         let round = RoundQuery { round: asked.round }.round_or(app.round())?;
-        let scope = match asked.area {
-            None => caller.grid_asked(asked.grid.as_deref())?,
-            Some(_) if asked.grid.is_some() => {
-                return Err(ApiError::Malformed {
-                    path: "area".into(),
-                    detail: "a grid or an area, not both".into(),
-                });
-            }
-            Some(area) => area_asked(&app.store, &caller, area).await?,
+        let given = [&asked.grid, &asked.area, &asked.place]
+            .iter()
+            .filter(|p| p.is_some())
+            .count();
+        if given > 1 {
+            return Err(ApiError::Malformed {
+                path: "area".into(),
+                detail: "a grid, an area or a place, not two".into(),
+            });
+        }
+        let scope = match (asked.area, asked.place) {
+            (Some(area), _) => area_asked(&app.store, &caller, area).await?,
+            (_, Some(place)) => place_asked(&app.store, &caller, &place).await?,
+            (None, None) => caller.grid_asked(asked.grid.as_deref())?,
         };
         Ok(Asked {
             caller,
@@ -98,6 +108,34 @@ impl<S: Store> FromRequestParts<AppState<S>> for Asked {
             scope,
         })
     }
+}
+
+/// The grids under `place` the caller may see; 404 for a code no place
+/// has, 403 for a place wholly outside the caller's scope.
+async fn place_asked<S: Store>(store: &S, caller: &Caller, place: &str) -> Result<Scope, ApiError> {
+    let code = PlaceCode::parse(place).map_err(|_| ApiError::UnknownPlace)?;
+    let (places, all) = store.subtree(&code).await?;
+    if places.is_empty() {
+        return Err(ApiError::UnknownPlace);
+    }
+    let scope = caller.scope()?;
+    // A building head reads their building, if the place holds it.
+    if let Scope::Building { grid, .. } = scope {
+        return if all.contains(grid) {
+            Ok(scope.clone())
+        } else {
+            Err(ApiError::OutOfScope)
+        };
+    }
+    let grids: Vec<_> = all.into_iter().filter(|g| scope.covers(g)).collect();
+    if grids.is_empty() {
+        return Err(ApiError::OutOfScope);
+    }
+    Ok(Scope::Place {
+        code,
+        grids,
+        places,
+    })
 }
 
 /// The grids of `area` the caller may see; 404 for an area no grid names,

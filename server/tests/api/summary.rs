@@ -274,3 +274,39 @@ fn urlencoding(term: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn reads_of_many_households_take_a_place() {
+    let app = spawn_underway_app().await;
+    add_other_area(&app).await;
+    app.login_as("supervisor").await;
+
+    let by_place = app.get_ok("/api/v1/indicators?place=XFJY").await;
+    let by_area = app
+        .get_ok("/api/v1/indicators?area=%E5%AE%81%E6%AD%A6%E5%8E%BF%E5%B9%B8%E7%A6%8F%E5%AE%B6%E5%9B%AD%E5%AE%89%E7%BD%AE%E5%8C%BA")
+        .await;
+    let county = app
+        .get("/api/v1/export?format=csv&place=140925000000")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(by_place["indicators"], by_area["indicators"]);
+    assert!(county.contains("XF-1-0101") && !county.contains("T-1-0101"));
+    assert_eq!(
+        app.get("/api/v1/gaps?place=NOWHERE").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/gaps?place=XFJY&grid=G1").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.login_as("area").await;
+    let township = app.get_ok("/api/v1/gaps?place=140925100000").await;
+    assert!(!township["not_surveyed"].as_array().unwrap().is_empty());
+    assert_eq!(
+        app.get("/api/v1/gaps?place=G9").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
