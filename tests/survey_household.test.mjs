@@ -82,7 +82,7 @@ test("a household surveyed on a phone lands in the ledger and the coverage", asy
   await logOut(page);
   await new LoginPage(page).logIn("supervisor");
   const coverage = new CoveragePage(page);
-  await coverage.open();
+  await coverage.open("XFJY");
   assert.equal(await coverage.surveyed("G1"), 1);
   assert.equal(await coverage.surveyed("G2"), 0);
   await screenshot(page, "coverage");

@@ -107,8 +107,13 @@ export class CoveragePage {
     this.page = page;
   }
 
-  async open() {
+  /** Opens coverage at the place of code `place`: its lines are the places one level down. */
+  async open(place) {
     await this.page.getByTestId("nav-coverage").click();
+    await this.page.getByTestId("coverage-total").waitFor();
+    if (place) {
+      await this.page.goto(new URL(`/coverage?place=${place}`, this.page.url()).href);
+    }
   }
 
   async surveyed(grid) {
