@@ -189,6 +189,9 @@ pub async fn summary(place: Option<String>) -> Result<PlaceSummary, ApiError> {
 pub struct GapsView {
     pub not_surveyed: Vec<GapRow>,
     pub not_visited: Vec<GapRow>,
+    /// Where the next page of grids starts.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 #[derive(Clone, Deserialize)]

@@ -166,6 +166,10 @@ pub struct Gaps {
     pub round: Round,
     pub not_surveyed: Vec<HouseholdStatus>,
     pub not_visited: Vec<HouseholdStatus>,
+    /// The last grid of this page, where the next starts (`after=`);
+    /// absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<GridCode>,
 }
 
 /// The gaps among `households`, optionally of one building.
@@ -179,6 +183,7 @@ pub fn gaps(round: Round, households: &[HouseholdStatus], building: Option<&str>
         round,
         not_surveyed: chosen().filter(|h| !h.surveyed).cloned().collect(),
         not_visited: chosen().filter(|h| h.visits == 0).cloned().collect(),
+        next: None,
     }
 }
 

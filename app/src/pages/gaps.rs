@@ -25,6 +25,31 @@ pub fn GapsPage() -> impl IntoView {
         move || fetch_into(api::gaps(asked.clone()), gaps, error)
     };
     load();
+    // A page covers some grids; the next is added below it.
+    let more = RwSignal::new(None::<GapsView>);
+    let load_more = {
+        let asked = asked.clone();
+        move |_| {
+            let Some(next) = gaps.with_untracked(|g| g.as_ref().and_then(|g| g.next.clone()))
+            else {
+                return;
+            };
+            let mut asked = asked.clone();
+            asked.push(("after", next));
+            fetch_into(api::gaps(asked), more, error);
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(page) = more.get() {
+            gaps.update(|g| {
+                if let Some(g) = g {
+                    g.not_surveyed.extend(page.not_surveyed);
+                    g.not_visited.extend(page.not_visited);
+                    g.next = page.next;
+                }
+            });
+        }
+    });
     let title = std::iter::once(tr(DeskMsg::MissingList).to_owned())
         .chain(asked.into_iter().map(|(_, value)| value))
         .collect::<Vec<_>>()
@@ -37,6 +62,11 @@ pub fn GapsPage() -> impl IntoView {
             {move || gaps.get().map(|g| view! {
                 <GapList title=tr(DeskMsg::NotSurveyedList) households=g.not_surveyed testid="not-surveyed" />
                 <GapList title=tr(DeskMsg::NotVisitedList) households=g.not_visited testid="not-visited" />
+            })}
+            {move || gaps.with(|g| g.as_ref().is_some_and(|g| g.next.is_some())).then(|| view! {
+                <button class="secondary wide" data-testid="gaps-more" on:click=load_more.clone()>
+                    {tr(DeskMsg::MoreGaps)}
+                </button>
             })}
         </section>
     }

@@ -1,10 +1,11 @@
 -- What each household adds to its places' figures (`shared::tally`), kept
 -- beside it as each ledger and visit is written, so that the coverage and
 -- indicators of a city or a province are one indexed sum.
--- `figures_round` is the round of the ledger they come from (NULL: not
--- computed yet, which the server does at start), `figures_on` the day they
--- are as of, `figures_until` the day a member comes of working age and
--- they may change with no write.
+-- `figures_round` is the round of the ledger they come from, `figures_on`
+-- the day they are as of (NULL: not computed yet, which the server does at
+-- start), `figures_until` the day a member comes of working age and they
+-- may change with no write. The sums read the grid's index; these two are
+-- indexed for finding the stale.
 ALTER TABLE households ADD COLUMN figures_round TEXT;
 ALTER TABLE households ADD COLUMN figures_on TEXT;
 ALTER TABLE households ADD COLUMN figures_until TEXT;
@@ -27,13 +28,5 @@ UPDATE households SET
     surveyed_round = (SELECT max(l.round) FROM ledgers l WHERE l.household = households.code AND l.surveyed),
     visited_round = (SELECT max(v.round) FROM visits v WHERE v.household = households.code);
 
--- Every column a place's sums read, removed_at too, so that they read
--- the index alone.
-CREATE INDEX households_tally ON households (
-    grid, building, surveyed_round, visited_round, labour_household, labourers,
-    employed_labourers, employed, willing_to_train, trained_of_willing, zero_employment,
-    per_capita, removed_at
-) WHERE removed_at IS NULL;
-CREATE INDEX households_figures_round ON households (figures_round);
 CREATE INDEX households_figures_on ON households (figures_on);
 CREATE INDEX households_figures_until ON households (figures_until);

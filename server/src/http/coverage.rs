@@ -14,7 +14,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery};
-use crate::store::Store;
+use crate::store::{Scope, Store};
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
     params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
@@ -39,15 +39,21 @@ pub async fn get<S: Store>(
 #[derive(Debug, Deserialize)]
 pub struct GapsQuery {
     pub building: Option<String>,
+    pub after: Option<String>,
 }
+
+/// Grids a page of gaps covers: a few hundred households.
+pub const GAP_GRIDS: usize = 16;
 
 #[utoipa::path(get, path = "/api/v1/gaps", tag = "supervision",
     params(
         AskedQuery,
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
+        ("after" = Option<String>, Query, description = "The `next` of the page before: the grid this page starts after"),
     ),
     responses(
-        (status = 200, description = "Households not yet surveyed and not yet visited, each with its last visit", body = Gaps),
+        (status = 200, description = "Households not yet surveyed and not yet visited, each with its last visit, \
+            16 grids to a page, in the order of their codes", body = Gaps),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
@@ -59,8 +65,30 @@ pub async fn gaps_of<S: Store>(
     Asked { round, scope, .. }: Asked,
     AppQuery(query): AppQuery<GapsQuery>,
 ) -> Result<Json<Gaps>, ApiError> {
-    let households = app.store.household_status(round, &scope).await?;
-    Ok(Json(gaps(round, &households, query.building.as_deref())))
+    let after = (query.after.as_deref())
+        .map(GridCode::parse)
+        .transpose()
+        .map_err(|e| ApiError::Malformed {
+            path: "after".into(),
+            detail: e.to_string(),
+        })?;
+    let rest: Vec<GridCode> = (app.store.grids(&scope).await?.into_iter())
+        .map(|g| g.code)
+        .filter(|g| after.as_ref().is_none_or(|after| g > after))
+        .collect();
+    let page: Vec<GridCode> = rest.iter().take(GAP_GRIDS).cloned().collect();
+    let next = (rest.len() > GAP_GRIDS)
+        .then(|| page.last().cloned())
+        .flatten();
+    // A building head's scope keeps its building.
+    let read = match scope {
+        Scope::Building { .. } => scope,
+        _ => Scope::Page(page),
+    };
+    let households = app.store.household_status(round, &read).await?;
+    let mut found = gaps(round, &households, query.building.as_deref());
+    found.next = next;
+    Ok(Json(found))
 }
 
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "supervision",

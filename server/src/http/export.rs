@@ -112,6 +112,7 @@ pub async fn get<S: Store>(
         on: app.calendar.as_of(round),
         round,
         building,
+        head_building: scope.building().map(str::to_owned),
         caller,
     };
     let file_name = format!("{stem}.{}", format.extension());
@@ -167,6 +168,8 @@ struct Pages {
     on: Date,
     round: Round,
     building: Option<String>,
+    /// A building head's own building: pages are read by grid.
+    head_building: Option<String>,
     caller: Caller,
 }
 
@@ -176,7 +179,7 @@ impl Pages {
         let mut states = store
             .household_states(self.round, &Scope::Page(grids.to_vec()))
             .await?;
-        if let Some(building) = &self.building {
+        for building in [&self.building, &self.head_building].into_iter().flatten() {
             states.retain(|s| &s.place.building == building);
         }
         let views = export_views(&self.caller, states);

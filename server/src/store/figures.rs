@@ -16,30 +16,29 @@ use shared::round::CHINA;
 /// Sets a household's figures from a ledger of round `$1`, unless they
 /// come from a later round's already: round, as of, until, labourers,
 /// employed labourers, employed, willing to train, trained of willing,
-/// labour household, zero employment, per capita, search text, code; and, for a
-/// refresh, the day `$14` they must still be stale as of, so that a
-/// refresh never overwrites what a write just set.
+/// labour household, zero employment, per capita, search text, whether the
+/// ledger is surveyed (then so is the household in that round), code; and,
+/// for a refresh, the day `$15` they must still be stale as of, so that a
+/// refresh never overwrites what a write just set. Parameters first appear
+/// in order, as rusqlite binds them.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
-     zero_employment = $10, per_capita = $11, search_text = $12 \
-     WHERE code = $13 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($14 AS TEXT) IS NULL OR figures_round IS NULL OR figures_on > $14 \
-         OR figures_until <= $14)";
-
-/// Marks household `$2` surveyed in round `$1`.
-pub const MARK_SURVEYED: &str = "UPDATE households SET surveyed_round = $1 \
-     WHERE code = $2 AND (surveyed_round IS NULL OR surveyed_round < $1)";
+     zero_employment = $10, per_capita = $11, search_text = $12, \
+     surveyed_round = CASE WHEN $13 AND (surveyed_round IS NULL OR surveyed_round < $1) \
+         THEN $1 ELSE surveyed_round END \
+     WHERE code = $14 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($15 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $15 \
+         OR figures_until <= $15)";
 
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
      WHERE code = $2 AND (visited_round IS NULL OR visited_round < $1)";
 
 /// The households whose figures need computing as of `$1`: never
-/// computed, computed as of a later day, or changed by age since. Each
-/// test reads its own index.
-pub const STALE: &str = "SELECT code FROM households WHERE figures_round IS NULL \
-     UNION SELECT code FROM households WHERE figures_on > $1 \
+/// computed (no day), computed as of a later day, or changed by age
+/// since. Each test reads an index.
+pub const STALE: &str = "SELECT code FROM households WHERE figures_on IS NULL OR figures_on > $1 \
      UNION SELECT code FROM households WHERE figures_until <= $1";
 
 /// A household's latest ledger.
@@ -103,7 +102,7 @@ impl SumsRow {
     }
 }
 
-/// A household's figures as `SET_FIGURES` binds them, `$1` to `$12`.
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$13`.
 #[derive(Clone, Debug)]
 pub struct KeptFigures {
     pub round: String,
@@ -118,6 +117,7 @@ pub struct KeptFigures {
     pub zero_employment: bool,
     pub per_capita: Option<i64>,
     pub search: String,
+    pub surveyed: bool,
 }
 
 impl KeptFigures {
@@ -144,6 +144,7 @@ impl KeptFigures {
             zero_employment: figures.zero_employment,
             per_capita: figures.per_capita.map(i64::from),
             search: search_text(code, ledger),
+            surveyed: ledger.is_some_and(HouseholdLedger::is_surveyed),
         }
     }
 
@@ -187,6 +188,7 @@ where
         .bind(f.zero_employment)
         .bind(f.per_capita)
         .bind(f.search.as_str())
+        .bind(f.surveyed)
         .bind(code)
         .bind(stale_on)
 }

@@ -150,13 +150,6 @@ macro_rules! portable_queries {
                 set_figures(ledger.household.as_str(), &figures, None)
                     .execute(&mut *tx)
                     .await?;
-                if ledger.is_surveyed() {
-                    sqlx::query(MARK_SURVEYED)
-                        .bind(ledger.round.to_string())
-                        .bind(ledger.household.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
                 for id in ledger.present_ids() {
                     sqlx::query(ADD_PERSON_ID)
                         .bind(ledger.household.as_str())

@@ -18,8 +18,8 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    KeptFigures, LATEST_LEDGER, MARK_SURVEYED, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow,
-    ledger_of, set_figures,
+    KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow, ledger_of,
+    set_figures,
 };
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{
@@ -272,13 +272,6 @@ impl Store for Postgres {
         set_figures(sub.household.as_str(), &figures, None)
             .execute(&mut *tx)
             .await?;
-        if ledger.is_surveyed() {
-            sqlx::query(MARK_SURVEYED)
-                .bind(&round)
-                .bind(sub.household.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
         // The ID numbers the roster import checks against, where this
         // submission may have changed them.
         if sub.touches_resident_ids() {

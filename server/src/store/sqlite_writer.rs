@@ -32,7 +32,7 @@ use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use super::figures::{KeptFigures, MARK_SURVEYED, SET_FIGURES};
+use super::figures::{KeptFigures, SET_FIGURES};
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS};
 use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
@@ -347,7 +347,6 @@ fn commit_batch(
              SET surveyed = excluded.surveyed, body = excluded.body",
         )?;
         let mut figures = tx.prepare_cached(SET_FIGURES)?;
-        let mut surveyed = tx.prepare_cached(MARK_SURVEYED)?;
         for ((household, round), ledger) in &merged {
             upsert.execute(params![
                 household,
@@ -369,12 +368,10 @@ fn commit_batch(
                 f.zero_employment,
                 f.per_capita,
                 f.search,
+                f.surveyed,
                 household,
                 None::<String>,
             ])?;
-            if ledger.is_surveyed() {
-                surveyed.execute(params![round, household])?;
-            }
         }
         // The ID numbers the roster import checks against, where a
         // submission may have changed them.

@@ -264,3 +264,20 @@ async fn a_team_stationed_at_an_area_sees_who_surveyed_each_household() {
     assert_eq!(seen["surveyed"], true);
     assert_eq!(seen["surveyed_by"], "team.a");
 }
+
+#[tokio::test]
+async fn a_building_heads_export_holds_their_building_alone() {
+    let app = spawn_app().await;
+    app.login_as("building").await;
+
+    let csv = app
+        .get("/api/v1/export?format=csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r.contains("XF-1-")), "{}", rows[0]);
+}

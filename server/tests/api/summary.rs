@@ -310,3 +310,48 @@ async fn reads_of_many_households_take_a_place() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn the_missing_households_come_a_page_of_grids_at_a_time() {
+    let app = spawn_underway_app().await;
+    // Twenty more grids of one household each, in an area of their own.
+    let mut csv =
+        String::from("\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名\r\n");
+    for n in 0..20 {
+        csv.push_str(&format!(
+            "P-{n:02},P{n:02},第{n}网格,分页安置区,1号楼,1,101,P-{n:02}-1,住户{n}\r\n"
+        ));
+    }
+    app.login_as("admin").await;
+    assert_eq!(app.import_csv(&csv, "").await.status(), StatusCode::OK);
+    app.login_as("supervisor").await;
+
+    let mut codes = Vec::new();
+    let mut pages = 0;
+    let mut after: Option<String> = None;
+    loop {
+        let query = after
+            .as_ref()
+            .map_or(String::new(), |a| format!("?after={a}"));
+        let page = app.get_ok(&format!("/api/v1/gaps{query}")).await;
+        pages += 1;
+        codes.extend(
+            (page["not_surveyed"].as_array().unwrap().iter())
+                .map(|h| h["code"].as_str().unwrap().to_owned()),
+        );
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => break,
+        }
+    }
+
+    let coverage = app.get_ok("/api/v1/coverage").await;
+    let missing = coverage["total"]["households"].as_u64().unwrap()
+        - coverage["total"]["surveyed"].as_u64().unwrap();
+    assert_eq!(pages, 2, "22 grids, 16 to a page");
+    assert_eq!(codes.len() as u64, missing);
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), codes.len(), "no household twice");
+}
