@@ -14,7 +14,7 @@ use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode};
 use crate::record::LabourRecord;
 use crate::round::Round;
-use crate::tally::Figures;
+use crate::tally::{Figures, Tally};
 use crate::validate::WORKING_AGE;
 
 /// Datong's line for observing relapse into poverty: 8,500 yuan a year per person.
@@ -98,19 +98,21 @@ impl AddedCount {
 }
 
 impl Indicators {
-    /// 户均就业人数: employed persons per labour household.
-    pub fn employed_per_labour_household(&self) -> Option<f64> {
-        ratio(self.employed_in_labour_households, self.labour_households)
-    }
-
-    /// 人均就业率: the share of labourers in work.
-    pub fn employment_rate(&self) -> Option<f64> {
-        ratio(self.employed_labourers, self.labourers)
-    }
-
-    /// The share of those able and willing to train who received training.
-    pub fn training_coverage(&self) -> Option<f64> {
-        ratio(self.trained_of_willing, self.willing_to_train)
+    /// The counts as a place's `Tally` (coverage left at zero), whose
+    /// ratios are the indicators'.
+    pub fn tally(&self) -> Tally {
+        Tally {
+            households: self.households,
+            labour_households: self.labour_households,
+            labourers: self.labourers,
+            employed_labourers: self.employed_labourers,
+            employed_in_labour_households: self.employed_in_labour_households,
+            willing_to_train: self.willing_to_train,
+            trained_of_willing: self.trained_of_willing,
+            zero_employment: self.zero_employment.len() as u32,
+            low_income: self.low_income.len() as u32,
+            ..Tally::default()
+        }
     }
 }
 
@@ -147,7 +149,7 @@ impl GridFigures {
         GridFigures {
             grid,
             households: indicators.households,
-            employment_rate: indicators.employment_rate(),
+            employment_rate: indicators.tally().employment_rate(),
             zero_employment: indicators.zero_employment.len() as u32,
             low_income: indicators.low_income.len() as u32,
         }
@@ -159,17 +161,13 @@ impl IndicatorReport {
         IndicatorReport {
             round,
             low_income_line,
-            employed_per_labour_household: indicators.employed_per_labour_household(),
-            employment_rate: indicators.employment_rate(),
-            training_coverage: indicators.training_coverage(),
+            employed_per_labour_household: indicators.tally().employed_per_labour_household(),
+            employment_rate: indicators.tally().employment_rate(),
+            training_coverage: indicators.tally().training_coverage(),
             indicators,
             by_grid: Vec::new(),
         }
     }
-}
-
-fn ratio(num: u32, den: u32) -> Option<f64> {
-    (den > 0).then(|| f64::from(num) / f64::from(den))
 }
 
 /// Whether a person counts as labour on `on`: able, of working age (or of
@@ -392,8 +390,8 @@ mod tests {
         assert_eq!(res.labourers, 3);
         assert_eq!(res.employed_labourers, 1);
         assert_eq!(codes(&res.zero_employment), ["H2"]);
-        assert_eq!(res.employed_per_labour_household(), Some(0.5));
-        assert_eq!(res.employment_rate(), Some(1.0 / 3.0));
+        assert_eq!(res.tally().employed_per_labour_household(), Some(0.5));
+        assert_eq!(res.tally().employment_rate(), Some(1.0 / 3.0));
     }
 
     #[test]
@@ -450,7 +448,7 @@ mod tests {
             &[],
         );
         assert_eq!((res.willing_to_train, res.trained_of_willing), (2, 1));
-        assert_eq!(res.training_coverage(), Some(0.5));
+        assert_eq!(res.tally().training_coverage(), Some(0.5));
     }
 
     #[test]
@@ -491,7 +489,7 @@ mod tests {
     #[test]
     fn no_households_means_no_ratios() {
         let res = indicators(&[], ON, LOW_INCOME_LINE, &[]);
-        assert_eq!(res.employment_rate(), None);
-        assert_eq!(res.employed_per_labour_household(), None);
+        assert_eq!(res.tally().employment_rate(), None);
+        assert_eq!(res.tally().employed_per_labour_household(), None);
     }
 }

@@ -150,6 +150,11 @@ impl Tally {
     pub fn employed_per_labour_household(&self) -> Option<f64> {
         ratio(self.employed_in_labour_households, self.labour_households)
     }
+
+    /// The share of those able and willing to train who received training.
+    pub fn training_coverage(&self) -> Option<f64> {
+        ratio(self.trained_of_willing, self.willing_to_train)
+    }
 }
 
 impl AddAssign for Tally {

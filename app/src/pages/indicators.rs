@@ -80,11 +80,6 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
     let per_household = t
         .employed_per_labour_household()
         .map_or_else(|| "–".into(), |v| format!("{v:.2}"));
-    let training = if t.willing_to_train == 0 {
-        None
-    } else {
-        Some(f64::from(t.trained_of_willing) / f64::from(t.willing_to_train))
-    };
     let figures = [
         (
             DeskMsg::EmploymentRate,
@@ -104,7 +99,7 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         (DeskMsg::LowIncome, t.low_income.to_string(), "low-income"),
         (
             DeskMsg::TrainingCoverage,
-            rate(training),
+            rate(t.training_coverage()),
             "training-coverage",
         ),
         (DeskMsg::Labourers, t.labourers.to_string(), "labourers"),
