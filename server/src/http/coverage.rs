@@ -13,7 +13,7 @@ use shared::wire::ErrorBody;
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
-use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery};
+use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery, parsed};
 use crate::store::{Scope, Store};
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
@@ -65,13 +65,7 @@ pub async fn gaps_of<S: Store>(
     Asked { round, scope, .. }: Asked,
     AppQuery(query): AppQuery<GapsQuery>,
 ) -> Result<Json<Gaps>, ApiError> {
-    let after = (query.after.as_deref())
-        .map(GridCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::Malformed {
-            path: "after".into(),
-            detail: e.to_string(),
-        })?;
+    let after = parsed(query.after.as_deref(), "after", GridCode::parse)?;
     let rest: Vec<GridCode> = (app.store.grids(&scope).await?.into_iter())
         .map(|g| g.code)
         .filter(|g| after.as_ref().is_none_or(|after| g > after))

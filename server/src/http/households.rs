@@ -13,7 +13,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::ledger_out;
-use crate::http::query::{AppQuery, RoundQuery};
+use crate::http::query::{AppQuery, RoundQuery, parsed};
 use crate::store::Store;
 
 /// Households a search answers at a time.
@@ -51,13 +51,7 @@ pub async fn search<S: Store>(
             detail: "a search has at least two characters".into(),
         });
     }
-    let after = (query.after.as_deref())
-        .map(HouseholdCode::parse)
-        .transpose()
-        .map_err(|e| ApiError::Malformed {
-            path: "after".into(),
-            detail: e.to_string(),
-        })?;
+    let after = parsed(query.after.as_deref(), "after", HouseholdCode::parse)?;
     let found = (app.store)
         .search_households(caller.scope()?, term, after.as_ref(), SEARCH_PAGE + 1)
         .await?;

@@ -31,6 +31,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
     }
 }
 
+/// A query parameter named `path`, read by `parse` when present; a value
+/// it refuses is a 422 naming the parameter.
+pub fn parsed<T, E: std::fmt::Display>(
+    raw: Option<&str>,
+    path: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, ApiError> {
+    raw.map(parse).transpose().map_err(|e| ApiError::Malformed {
+        path: path.into(),
+        detail: e.to_string(),
+    })
+}
+
 /// `?round=`, like 2026Q4.
 #[derive(Debug, Deserialize)]
 pub struct RoundQuery {

@@ -354,4 +354,6 @@ async fn the_missing_households_come_a_page_of_grids_at_a_time() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), codes.len(), "no household twice");
+    let bad = app.get("/api/v1/gaps?after=not%20a%20grid").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
