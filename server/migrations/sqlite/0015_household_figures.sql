@@ -20,6 +20,8 @@ ALTER TABLE households ADD COLUMN per_capita INTEGER;
 -- What a supervisor's search matches: the code, and each member's name,
 -- ID number and phone, lowercased, from the same ledger.
 ALTER TABLE households ADD COLUMN search_text TEXT;
+-- Whether the latest ledger holds a conflict a supervisor must resolve.
+ALTER TABLE households ADD COLUMN conflicted BOOLEAN NOT NULL DEFAULT FALSE;
 -- The latest round the household was surveyed in, and visited in.
 ALTER TABLE households ADD COLUMN surveyed_round TEXT;
 ALTER TABLE households ADD COLUMN visited_round TEXT;
@@ -29,4 +31,5 @@ UPDATE households SET
     visited_round = (SELECT max(v.round) FROM visits v WHERE v.household = households.code);
 
 CREATE INDEX households_figures_on ON households (figures_on);
+CREATE INDEX households_conflicted ON households (grid) WHERE conflicted;
 CREATE INDEX households_figures_until ON households (figures_until);

@@ -7,6 +7,8 @@
 //! intake as any other, so it is stored, merged and audited the same way,
 //! and the trail keeps every earlier value.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -48,14 +50,31 @@ pub async fn list<S: Store>(
         scope,
     }: Asked,
 ) -> Result<Json<ConflictList>, ApiError> {
-    let mut states = app.store.household_states(round, &scope).await?;
+    // In the round in progress each household says whether it holds a
+    // conflict, so only those are read; an earlier round reads them all.
+    let (mut states, received) = if round == app.round() {
+        let mut states = Vec::new();
+        let mut received = BTreeMap::new();
+        for code in app.store.conflicted_households(&scope).await? {
+            let Some(state) = app.store.household_state(&code, round).await? else {
+                continue;
+            };
+            for stored in app.store.household_submissions(&code, round).await? {
+                received.insert(stored.accepted.submission.id, stored.received_at);
+            }
+            states.push(state);
+        }
+        (states, received)
+    } else {
+        let states = app.store.household_states(round, &scope).await?;
+        (states, app.store.received_times(round, &scope).await?)
+    };
     states.retain(|s| !s.ledger.conflicts.is_empty());
     if !states.is_empty() {
         let subject = format!("round={round} {scope} households={}", states.len());
         conflicts_out(&app.store, &caller, &mut states, &subject).await?;
     }
 
-    let received = app.store.received_times(round, &scope).await?;
     let names = display_names(&app.store).await?;
     let info = SideInfo {
         received: &received,

@@ -16,20 +16,20 @@ use shared::round::CHINA;
 /// Sets a household's figures from a ledger of round `$1`, unless they
 /// come from a later round's already: round, as of, until, labourers,
 /// employed labourers, employed, willing to train, trained of willing,
-/// labour household, zero employment, per capita, search text, whether the
-/// ledger is surveyed (then so is the household in that round), code; and,
-/// for a refresh, the day `$15` they must still be stale as of, so that a
-/// refresh never overwrites what a write just set. Parameters first appear
-/// in order, as rusqlite binds them.
+/// labour household, zero employment, per capita, search text, whether it
+/// holds conflicts, whether the ledger is surveyed (then so is the
+/// household in that round), code; and, for a refresh, the day `$16` they
+/// must still be stale as of, so that a refresh never overwrites what a
+/// write just set. Parameters first appear in order, as rusqlite binds them.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
-     zero_employment = $10, per_capita = $11, search_text = $12, \
-     surveyed_round = CASE WHEN $13 AND (surveyed_round IS NULL OR surveyed_round < $1) \
+     zero_employment = $10, per_capita = $11, search_text = $12, conflicted = $13, \
+     surveyed_round = CASE WHEN $14 AND (surveyed_round IS NULL OR surveyed_round < $1) \
          THEN $1 ELSE surveyed_round END \
-     WHERE code = $14 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($15 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $15 \
-         OR figures_until <= $15)";
+     WHERE code = $15 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($16 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $16 \
+         OR figures_until <= $16)";
 
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
@@ -40,6 +40,11 @@ pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
 /// since. Each test reads an index.
 pub const STALE: &str = "SELECT code FROM households WHERE figures_on IS NULL OR figures_on > $1 \
      UNION SELECT code FROM households WHERE figures_until <= $1";
+
+/// The households of the scope (`$1`, tested by the caller) whose latest
+/// ledger holds a conflict.
+pub const CONFLICTED: &str = "SELECT h.code FROM households h \
+     WHERE h.conflicted AND h.removed_at IS NULL AND ";
 
 /// A household's latest ledger.
 pub const LATEST_LEDGER: &str =
@@ -102,7 +107,7 @@ impl SumsRow {
     }
 }
 
-/// A household's figures as `SET_FIGURES` binds them, `$1` to `$13`.
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$14`.
 #[derive(Clone, Debug)]
 pub struct KeptFigures {
     pub round: String,
@@ -117,6 +122,7 @@ pub struct KeptFigures {
     pub zero_employment: bool,
     pub per_capita: Option<i64>,
     pub search: String,
+    pub conflicted: bool,
     pub surveyed: bool,
 }
 
@@ -144,6 +150,7 @@ impl KeptFigures {
             zero_employment: figures.zero_employment,
             per_capita: figures.per_capita.map(i64::from),
             search: search_text(code, ledger),
+            conflicted: ledger.is_some_and(|l| !l.conflicts.is_empty()),
             surveyed: ledger.is_some_and(HouseholdLedger::is_surveyed),
         }
     }
@@ -188,6 +195,7 @@ where
         .bind(f.zero_employment)
         .bind(f.per_capita)
         .bind(f.search.as_str())
+        .bind(f.conflicted)
         .bind(f.surveyed)
         .bind(code)
         .bind(stale_on)

@@ -504,6 +504,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
 
+    /// The households of `scope` whose latest ledger holds a conflict, by code.
+    fn conflicted_households(
+        &self,
+        scope: &Scope,
+    ) -> impl Future<Output = Result<Vec<HouseholdCode>, StoreError>> + Send;
+
     /// Whether a grid holds a household in `building`.
     fn building_exists(
         &self,

@@ -592,6 +592,21 @@ macro_rules! portable_queries {
             rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
+        async fn conflicted_households(&self, scope: &Scope) -> Result<Vec<HouseholdCode>, StoreError> {
+            let codes: Vec<String> = sqlx::query_scalar(&format!(
+                "{CONFLICTED}{}{} ORDER BY h.code",
+                in_scope("h.grid", 1, scope),
+                in_building("h", scope)
+            ))
+            .bind(grid_list(scope))
+            .fetch_all(&self.pool)
+            .await?;
+            codes
+                .iter()
+                .map(|c| HouseholdCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        }
+
         async fn building_exists(&self, grid: &GridCode, building: &str) -> Result<bool, StoreError> {
             let n: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM households WHERE grid = $1 AND building = $2 AND removed_at IS NULL",

@@ -18,8 +18,8 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow, ledger_of,
-    set_figures,
+    CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow,
+    ledger_of, set_figures,
 };
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{

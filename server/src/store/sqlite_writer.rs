@@ -368,6 +368,7 @@ fn commit_batch(
                 f.zero_employment,
                 f.per_capita,
                 f.search,
+                f.conflicted,
                 f.surveyed,
                 household,
                 None::<String>,
