@@ -14,7 +14,7 @@ use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery, parsed};
-use crate::store::{Scope, Store};
+use crate::store::Store;
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
     params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
@@ -74,11 +74,7 @@ pub async fn gaps_of<S: Store>(
     let next = (rest.len() > GAP_GRIDS)
         .then(|| page.last().cloned())
         .flatten();
-    // A building head's scope keeps its building.
-    let read = match scope {
-        Scope::Building { .. } => scope,
-        _ => Scope::Page(page),
-    };
+    let read = scope.page(page);
     let households = app.store.household_status(round, &read).await?;
     let mut found = gaps(round, &households, query.building.as_deref());
     found.next = next;

@@ -112,7 +112,7 @@ pub async fn get<S: Store>(
         on: app.calendar.as_of(round),
         round,
         building,
-        head_building: scope.building().map(str::to_owned),
+        scope: scope.clone(),
         caller,
     };
     let file_name = format!("{stem}.{}", format.extension());
@@ -168,8 +168,8 @@ struct Pages {
     on: Date,
     round: Round,
     building: Option<String>,
-    /// A building head's own building: pages are read by grid.
-    head_building: Option<String>,
+    /// What was asked, which each page narrows.
+    scope: Scope,
     caller: Caller,
 }
 
@@ -177,9 +177,9 @@ impl Pages {
     /// The rows of one page of grids, numbers masked as the caller sees them.
     async fn table<S: Store>(&self, store: &S, grids: &[GridCode]) -> Result<Table, StoreError> {
         let mut states = store
-            .household_states(self.round, &Scope::Page(grids.to_vec()))
+            .household_states(self.round, &self.scope.page(grids.to_vec()))
             .await?;
-        for building in [&self.building, &self.head_building].into_iter().flatten() {
+        if let Some(building) = &self.building {
             states.retain(|s| &s.place.building == building);
         }
         let views = export_views(&self.caller, states);

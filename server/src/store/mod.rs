@@ -152,6 +152,15 @@ impl Scope {
         }
     }
 
+    /// This scope narrowed to `grids`, some of its own, for one page of a
+    /// long read: a building head's stays their building.
+    pub fn page(&self, grids: Vec<GridCode>) -> Scope {
+        match self {
+            Scope::Building { .. } => self.clone(),
+            _ => Scope::Page(grids),
+        }
+    }
+
     /// Whether a household of `grid` and `building` is covered.
     pub fn covers_household(&self, grid: &GridCode, building: &str) -> bool {
         self.covers(grid) && self.building().is_none_or(|b| b == building)

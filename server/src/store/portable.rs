@@ -72,6 +72,16 @@ pub fn in_building(alias: &str, scope: &Scope) -> String {
     }
 }
 
+/// A LIKE pattern that finds `term` anywhere, its own wildcards (and the
+/// escape) matching themselves; read with `ESCAPE '\\'`.
+pub fn containing(term: &str) -> String {
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// A user's place code and building, as `INSERT_USER` and updates bind them.
 pub fn workplace_binds(user: &User) -> (Option<&str>, Option<&str>) {
     match &user.workplace {
@@ -335,11 +345,7 @@ macro_rules! portable_queries {
             scope: &Scope,
             limit: u32,
         ) -> Result<Vec<User>, StoreError> {
-            // LIKE's own wildcards in what was typed match themselves.
-            let pattern = search.map(|s| {
-                let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                format!("%{escaped}%")
-            });
+            let pattern = search.map(containing);
             let rows: Vec<UserRow> = sqlx::query_as(&format!(
                 "SELECT {USER_COLUMNS} FROM users u {USER_PLACE} \
                  WHERE (CAST($1 AS TEXT) IS NULL \
@@ -569,12 +575,6 @@ macro_rules! portable_queries {
             after: Option<&HouseholdCode>,
             limit: u32,
         ) -> Result<Vec<HouseholdPlace>, StoreError> {
-            // LIKE's own wildcards in what was typed match themselves.
-            let escaped = term
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
             let rows: Vec<PlaceRow> = sqlx::query_as(&format!(
                 "SELECT h.code, h.grid, h.building, h.floor, h.room FROM households h \
                  WHERE h.removed_at IS NULL AND {}{} \
@@ -583,7 +583,7 @@ macro_rules! portable_queries {
                 in_scope("h.grid", 2, scope),
                 in_building("h", scope)
             ))
-            .bind(format!("%{escaped}%"))
+            .bind(containing(&term.to_lowercase()))
             .bind(grid_list(scope))
             .bind(after.map(HouseholdCode::as_str))
             .bind(i64::from(limit))

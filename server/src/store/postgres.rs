@@ -23,8 +23,8 @@ use super::figures::{
 };
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{
-    INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, in_building,
-    latest_rows_sql, portable_queries, workplace_binds,
+    INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, containing,
+    in_building, latest_rows_sql, portable_queries, workplace_binds,
 };
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
