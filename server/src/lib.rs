@@ -10,6 +10,7 @@ pub mod export;
 pub mod fields;
 pub mod http;
 pub mod import;
+pub mod kept_tree;
 pub mod settings;
 pub mod staff;
 pub mod store;
@@ -20,6 +21,7 @@ use std::net::SocketAddr;
 
 use axum::http::header::STRICT_TRANSPORT_SECURITY;
 use axum_server::tls_rustls::RustlsConfig;
+use shared::indicators::LOW_INCOME_LINE;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -211,16 +213,22 @@ async fn build_with<S: Store>(
         metrics: http::metrics::Metrics::new(),
         https: tls.is_some(),
         max_workbook_households: settings.max_workbook_households,
+        tree: kept_tree::KeptTree::default(),
     };
     // Figures not kept yet (a database from before they were) are computed
     // once, off the requests' path; a read that needs them first does it.
+    // Then the place tree and the grids' sums are read for the first summary.
     let store = state.store.clone();
+    let tree = state.tree.clone();
     let as_of = state.calendar.as_of(round);
     tokio::spawn(async move {
         match store.refresh_figures(round, as_of).await {
             Ok(0) => {}
             Ok(households) => tracing::info!(households, "household figures computed"),
             Err(err) => tracing::warn!(%err, "household figures not computed"),
+        }
+        if let Err(err) = tree.sums(&store, round, as_of, LOW_INCOME_LINE).await {
+            tracing::warn!(%err, "the grids' figures not summed");
         }
     });
     let mut router = http::router(state);

@@ -174,6 +174,16 @@ impl AddAssign for Tally {
     }
 }
 
+impl std::iter::Sum for Tally {
+    fn sum<I: Iterator<Item = Tally>>(iter: I) -> Tally {
+        let mut total = Tally::default();
+        for tally in iter {
+            total += tally;
+        }
+        total
+    }
+}
+
 fn ratio(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| f64::from(num) / f64::from(den))
 }

@@ -337,7 +337,10 @@ struct Batch {
 
 impl Batch {
     fn write(&self, dir: &Path, n: usize, on: Date) -> std::io::Result<PathBuf> {
-        let table = ledger_table(&self.households, &self.places, &[], on);
+        let tree = (self.places.iter())
+            .map(|p| (p.code.clone(), p.clone()))
+            .collect();
+        let table = ledger_table(&self.households, &tree, &[], on);
         let bytes = Format::Csv.write(&table).map_err(std::io::Error::other)?;
         let path = dir.join(format!("roster-{n:03}.csv"));
         std::fs::write(&path, bytes)?;

@@ -31,22 +31,20 @@ pub struct PlacedLedger {
 }
 
 /// The table of `households`, with the names of the places they lie in
-/// (`places`: the tree, down to the grids) and ages as of `on`. A household
+/// (`tree`: the places by code, down to the grids) and ages as of `on`. A household
 /// without members still has its row, with the person's columns empty.
 pub fn ledger_table(
     households: &[PlacedLedger],
-    places: &[Place],
+    tree: &BTreeMap<PlaceCode, Place>,
     fields: &[ExtraField],
     on: Date,
 ) -> Table {
     let columns = columns(fields);
-    let tree: BTreeMap<PlaceCode, Place> =
-        places.iter().map(|p| (p.code.clone(), p.clone())).collect();
     let mut grids: BTreeMap<GridCode, GridColumns> = BTreeMap::new();
     let mut rows = Vec::new();
     for household in households {
         let grid = (grids.entry(household.place.grid.clone()))
-            .or_insert_with_key(|code| GridColumns::of(&tree, code));
+            .or_insert_with_key(|code| GridColumns::of(tree, code));
         let line = |member| Line {
             household,
             grid,
@@ -344,7 +342,8 @@ mod tests {
                 parent: Some(PlaceCode::parse("A1").unwrap()),
             },
         ];
-        let table = ledger_table(households, &places, &[], date!(2026 - 12 - 31));
+        let tree = places.into_iter().map(|p| (p.code.clone(), p)).collect();
+        let table = ledger_table(households, &tree, &[], date!(2026 - 12 - 31));
         assert_eq!(table.rows().len(), expected.len(), "rows");
         for (row, expected) in table.rows().iter().zip(expected) {
             assert_eq!(row.len(), table.headers().len());
@@ -361,7 +360,7 @@ mod tests {
 
     #[test]
     fn every_record_field_has_a_column() {
-        let table = ledger_table(&[], &[], &[], date!(2026 - 12 - 31));
+        let table = ledger_table(&[], &BTreeMap::new(), &[], date!(2026 - 12 - 31));
 
         let n_fixed = 8 + Tier::ALL.len() + 2 + 1;
         assert_eq!(

@@ -48,16 +48,23 @@ impl Format {
     /// The file's bytes.
     pub fn write(self, table: &Table) -> Result<Vec<u8>, ExportError> {
         match self {
-            Format::Xlsx => Ok(xlsx::write(table)?),
+            Format::Xlsx => xlsx::write(table, SHEET_ROWS),
             Format::Csv => Ok(csv::write(table)?),
         }
     }
 }
 
+/// The rows of an Excel sheet, its header row included.
+pub const SHEET_ROWS: usize = 1_048_576;
+
 /// Writing the file failed: only past a format's own limits (Excel's
 /// 1,048,576 rows), since every value is written as text, number or date.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// A workbook past a sheet's rows gets a sheet per county; this
+    /// county alone passes one.
+    #[error("county {0} alone has more rows than one Excel sheet holds")]
+    CountyTooLarge(String),
     #[error("could not write the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("could not write the CSV: {0}")]

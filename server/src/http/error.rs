@@ -101,6 +101,12 @@ pub enum ApiError {
     /// 422: a workbook asked for more rows than one sheet holds.
     #[error("too many rows for one Excel sheet: export a county or less, or choose CSV")]
     WorkbookTooLarge,
+    /// 422: a workbook past a sheet's rows, one of whose counties alone
+    /// passes a sheet's rows.
+    #[error(
+        "county {0} alone has more rows than one Excel sheet holds: export a township or less, or choose CSV"
+    )]
+    CountyTooLarge(String),
     /// 404: no such submission.
     #[error("no such submission")]
     UnknownSubmission,
@@ -157,7 +163,8 @@ impl ApiError {
             ApiError::Malformed { .. }
             | ApiError::Invalid(_)
             | ApiError::UnsupportedFormat
-            | ApiError::WorkbookTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+            | ApiError::WorkbookTooLarge
+            | ApiError::CountyTooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnknownSubmission | ApiError::UnknownConflict => StatusCode::NOT_FOUND,
             ApiError::ReviewConflict | ApiError::NotReturnable => StatusCode::CONFLICT,
             ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
@@ -187,7 +194,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed",
             ApiError::Invalid(_) => "invalid",
             ApiError::UnsupportedFormat => "unsupported_format",
-            ApiError::WorkbookTooLarge => "workbook_too_large",
+            ApiError::WorkbookTooLarge | ApiError::CountyTooLarge(_) => "workbook_too_large",
             ApiError::UnknownSubmission => "unknown_submission",
             ApiError::ReviewConflict => "review_conflict",
             ApiError::NotReturnable => "not_returnable",
@@ -222,6 +229,9 @@ impl ApiError {
                 "数据超过一个 Excel 工作表的行数上限，请按县或更小的范围导出，或改用 CSV 格式"
                     .into()
             }
+            ApiError::CountyTooLarge(county) => format!(
+                "{county}的数据超过一个 Excel 工作表的行数上限，请按乡镇或更小的范围导出该县，或改用 CSV 格式"
+            ),
             ApiError::UnknownSubmission => "找不到该提交".into(),
             ApiError::ReviewConflict => "该提交已有不同的审核结论".into(),
             ApiError::NotReturnable => "只能退回驻点工作队的入户调查，且须在其更新之前".into(),
@@ -253,7 +263,9 @@ impl ApiError {
                 code: "malformed".into(),
                 message: detail.clone(),
             }],
-            ApiError::UnsupportedFormat | ApiError::WorkbookTooLarge => vec![FieldErrorBody {
+            ApiError::UnsupportedFormat
+            | ApiError::WorkbookTooLarge
+            | ApiError::CountyTooLarge(_) => vec![FieldErrorBody {
                 path: "format".into(),
                 code: self.code().into(),
                 message: match lang {

@@ -13,18 +13,19 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::extra::ExtraField;
-use shared::place::{GridCode, Place};
+use shared::place::GridCode;
 use shared::round::Round;
 use shared::wire::ErrorBody;
 use time::Date;
 
 use crate::export::ledger::ledger_table;
-use crate::export::{Format, Table, csv};
+use crate::export::{ExportError, Format, Table, csv};
 use crate::http::AppState;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::personal::{audit_export, export_views};
 use crate::http::query::{AppQuery, Asked, AskedQuery};
+use crate::kept_tree::Tree;
 use crate::store::{Scope, Store, StoreError};
 
 #[derive(Debug, Deserialize)]
@@ -55,7 +56,9 @@ pub struct ExportQuery {
         (status = 403, description = "A grid outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No grid belongs to the area asked for", body = ErrorBody),
         (status = 422, description = "A format other than xlsx or csv; a workbook of more households than one is made for \
-            (`--max-workbook-households`, a city's by default: export a county or less, or CSV, which streams any size); or a malformed round, grid or query", body = ErrorBody),
+            (`--max-workbook-households`, a city's by default: export a county or less, or CSV, which streams any size); \
+            a workbook past a sheet's 1,048,576 rows one of whose counties alone passes them (a workbook past a sheet's rows \
+            has a sheet per county); or a malformed round, grid or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(households = tracing::field::Empty))]
 pub async fn get<S: Store>(
@@ -105,7 +108,7 @@ pub async fn get<S: Store>(
             .into_iter()
             .map(|g| g.code)
             .collect(),
-        places: app.store.places().await?,
+        places: app.tree.tree(&app.store).await?,
         fields: (app.fields.of_round(&app.store, round).await?)
             .map(|set| set.fields)
             .unwrap_or_default(),
@@ -125,36 +128,32 @@ pub async fn get<S: Store>(
         // Personal information: not for shared caches or the browser's.
         (CACHE_CONTROL, HeaderValue::from_static("no-store")),
     ];
-    // A workbook is read whole, and refused before it is audited if its
-    // rows pass a sheet's; a CSV is read as it is sent.
+    // A workbook is read and written whole, and refused before it is
+    // audited if one county passes a sheet's rows; a CSV is read as it is
+    // sent.
     let workbook = match format {
         Format::Csv => None,
         Format::Xlsx => {
             let table = pages.whole(&app.store).await?;
-            if table.rows().len() >= XLSX_MAX_ROWS {
-                return Err(ApiError::WorkbookTooLarge);
-            }
-            Some(table)
+            // A whole area's workbook takes a while to zip; keep it off the async workers.
+            let bytes = tokio::task::spawn_blocking(move || format.write(&table))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(|e| match e {
+                    ExportError::CountyTooLarge(county) => ApiError::CountyTooLarge(county),
+                    e => ApiError::Internal(e.to_string()),
+                })?;
+            Some(bytes)
         }
     };
     // Audited before a byte leaves, however the download ends.
     audit_export(&app.store, &pages.caller, &subject).await?;
     let body = match workbook {
         None => Body::from_stream(pages.csv(app.store.clone())),
-        Some(table) => {
-            // A whole area's workbook takes a while to zip; keep it off the async workers.
-            let bytes = tokio::task::spawn_blocking(move || format.write(&table))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            Body::from(bytes)
-        }
+        Some(bytes) => Body::from(bytes),
     };
     Ok((headers, body).into_response())
 }
-
-/// A sheet's rows, its header row included.
-const XLSX_MAX_ROWS: usize = 1_048_576;
 
 /// The scope's grids, this many to a page: a thousand or two households.
 const PAGE_GRIDS: usize = 64;
@@ -163,7 +162,7 @@ const PAGE_GRIDS: usize = 64;
 struct Pages {
     /// The scope's grids.
     grids: Vec<GridCode>,
-    places: Vec<Place>,
+    places: Tree,
     fields: Vec<ExtraField>,
     on: Date,
     round: Round,

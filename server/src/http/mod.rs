@@ -58,6 +58,8 @@ pub struct AppState<S> {
     pub fields: FieldSets,
     /// The most households an Excel export is made for.
     pub max_workbook_households: u64,
+    /// The place tree and the grids' figures, between summaries.
+    pub tree: crate::kept_tree::KeptTree,
 }
 
 impl<S> AppState<S> {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use shared::codes::Level;
 use shared::coverage::HouseholdStatus;
 use shared::indicators::LOW_INCOME_LINE;
-use shared::place::{HouseholdCode, Place, PlaceCode, above};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode, above};
 use shared::round::Round;
 use shared::tally::{Figures, Tally, roll_up};
 use shared::wire::{ErrorBody, PlaceSummary, SummaryLine};
@@ -55,9 +55,9 @@ pub async fn get<S: Store>(
     }
     .round_or(app.round())?;
     let scope = caller.scope()?;
-    let places: BTreeMap<PlaceCode, Place> = (app.store.places().await?.into_iter())
-        .map(|p| (p.code.clone(), p))
-        .collect();
+    let current = round == app.round();
+    let on = app.calendar.as_of(round);
+    let places = app.tree.tree(&app.store).await?;
     let top = caller.user.workplace.as_ref().map(|w| w.code.clone());
     let at = match query.place.as_deref() {
         None => top.clone(),
@@ -75,69 +75,97 @@ pub async fn get<S: Store>(
             Some(code)
         }
     };
-    let read = match (&at, scope) {
-        (None, _) | (_, Scope::Building { .. }) => scope.clone(),
-        (Some(code), _) => {
-            let (under, grids) = app.store.subtree(code).await?;
-            Scope::Place {
-                code: code.clone(),
-                grids,
-                places: under,
-            }
-        }
-    };
     let by_building = at
         .as_ref()
         .is_some_and(|code| !places.values().any(|p| p.parent.as_ref() == Some(code)));
-    let tallies = if round == app.round() {
-        app.store
-            .refresh_figures(round, app.calendar.as_of(round))
-            .await?;
-        (app.store)
-            .tallies(round, LOW_INCOME_LINE, &read, by_building)
-            .await?
-    } else {
-        computed(&app, round, &read, by_building).await?
-    };
-
-    let mut total = Tally::default();
-    for t in &tallies {
-        total += t.tally;
+    if current && app.store.refresh_figures(round, on).await? > 0 {
+        app.tree.forget_sums().await;
     }
-    let mut children: Vec<SummaryLine> = if by_building {
-        (tallies.into_iter())
-            .map(|t| SummaryLine {
-                code: None,
-                grid: Some(t.grid),
-                name: t.building.unwrap_or_default(),
-                level: Level::Building,
-                tally: t.tally,
-            })
-            .collect()
-    } else {
-        roll_up(
-            &places,
-            at.as_ref(),
-            tallies.iter().map(|t| (&t.grid, t.tally)),
-        )
-        .into_iter()
-        .map(|(code, tally)| {
-            let place = &places[&code];
-            SummaryLine {
-                name: place.name.clone(),
-                level: place.level,
-                code: Some(code),
-                grid: None,
-                tally,
+    // The round in progress by place is summed from every grid's kept
+    // figures; a grid's buildings, a building head's own building and an
+    // earlier round are read for what was asked.
+    let grid_sums: Vec<(GridCode, Tally)> =
+        if current && !by_building && !matches!(scope, Scope::Building { .. }) {
+            let kept = (app.tree)
+                .sums(&app.store, round, on, LOW_INCOME_LINE)
+                .await?;
+            // Without a place, only the caller's own scope (everything, for
+            // those who have no place).
+            (kept.iter())
+                .filter(|(grid, _)| at.is_some() || scope.covers(grid))
+                .map(|(grid, tally)| (grid.clone(), *tally))
+                .collect()
+        } else {
+            let read = match (&at, scope) {
+                (None, _) | (_, Scope::Building { .. }) => scope.clone(),
+                (Some(code), _) => {
+                    let (under, grids) = app.store.subtree(code).await?;
+                    Scope::Place {
+                        code: code.clone(),
+                        grids,
+                        places: under,
+                    }
+                }
+            };
+            let tallies = if current {
+                (app.store)
+                    .tallies(round, LOW_INCOME_LINE, &read, by_building)
+                    .await?
+            } else {
+                computed(&app, round, &read, by_building).await?
+            };
+            if by_building {
+                let total = tallies.iter().map(|t| t.tally).sum();
+                let children = (tallies.into_iter())
+                    .map(|t| SummaryLine {
+                        code: None,
+                        grid: Some(t.grid),
+                        name: t.building.unwrap_or_default(),
+                        level: Level::Building,
+                        tally: t.tally,
+                    })
+                    .collect();
+                return Ok(Json(answer(&places, top, at, round, total, children)));
             }
-        })
-        .collect()
-    };
+            tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
+        };
+    // Grids outside the place asked are left out.
+    let children: Vec<SummaryLine> = roll_up(
+        &places,
+        at.as_ref(),
+        grid_sums.iter().map(|(grid, tally)| (grid, *tally)),
+    )
+    .into_iter()
+    .map(|(code, tally)| {
+        let place = &places[&code];
+        SummaryLine {
+            name: place.name.clone(),
+            level: place.level,
+            code: Some(code),
+            grid: None,
+            tally,
+        }
+    })
+    .collect();
+    let total = children.iter().map(|c| c.tally).sum();
+    Ok(Json(answer(&places, top, at, round, total, children)))
+}
+
+/// The summary of `at` for a caller whose own place is `top`: its
+/// figures, the path above it up to `top`, and `children` worst first.
+fn answer(
+    places: &BTreeMap<PlaceCode, Place>,
+    top: Option<PlaceCode>,
+    at: Option<PlaceCode>,
+    round: Round,
+    total: Tally,
+    mut children: Vec<SummaryLine>,
+) -> PlaceSummary {
     children.sort_by(worst_first);
     let path = match &at {
         None => Vec::new(),
         Some(code) => {
-            let above = above(&places, code);
+            let above = above(places, code);
             // Only as high as the caller's own place.
             let from = match &top {
                 None => Some(0),
@@ -147,13 +175,13 @@ pub async fn get<S: Store>(
                 .unwrap_or_default()
         }
     };
-    Ok(Json(PlaceSummary {
+    PlaceSummary {
         round,
         place: at.map(|code| places[&code].clone()),
         path,
         total,
         children,
-    }))
+    }
 }
 
 /// The least surveyed share first; places with no household last; then by name.

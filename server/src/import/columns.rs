@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn every_export_header_names_a_column() {
-        let table = ledger_table(&[], &[], &[], date!(2026 - 12 - 31));
+        let table = ledger_table(&[], &Default::default(), &[], date!(2026 - 12 - 31));
 
         for header in table.headers() {
             assert!(column_named(header, &[]).is_some(), "{header}");

@@ -46,6 +46,12 @@ pub const STALE: &str = "SELECT code FROM households WHERE figures_on IS NULL OR
 pub const CONFLICTED: &str = "SELECT h.code FROM households h \
      WHERE h.conflicted AND h.removed_at IS NULL AND ";
 
+/// The grid of each household changed after `$1`. In the order of the
+/// change times, so that it reads their index: asked for distinct grids,
+/// SQLite walks the grids' index instead.
+pub const CHANGED_GRIDS: &str =
+    "SELECT grid FROM households WHERE changed_at > $1 ORDER BY changed_at";
+
 /// A household's latest ledger.
 pub const LATEST_LEDGER: &str =
     "SELECT body FROM ledgers WHERE household = $1 ORDER BY round DESC LIMIT 1";

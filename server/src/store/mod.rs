@@ -491,6 +491,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         on: Date,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
+    /// The grids of the households whose roster entry, ledger or visits
+    /// changed after `since`.
+    fn changed_grids(
+        &self,
+        since: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<GridCode>, StoreError>> + Send;
+
+    /// How many roster imports were ever run: it changes with each one,
+    /// whichever server ran it.
+    fn roster_imports(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// The kept figures of the households of `scope` for `round`, the round
     /// in progress, with households under `low_income_line` counted: one
     /// sum per grid, or per building of each grid with `by_building`.

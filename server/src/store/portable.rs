@@ -534,6 +534,27 @@ macro_rules! portable_queries {
             Ok(codes.len() as u64)
         }
 
+        async fn changed_grids(&self, since: OffsetDateTime) -> Result<Vec<GridCode>, StoreError> {
+            let grids: std::collections::BTreeSet<String> = sqlx::query_scalar(CHANGED_GRIDS)
+                .bind(timestamp(since))
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .collect();
+            grids
+                .iter()
+                .map(|g| GridCode::parse(g).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .collect()
+        }
+
+        async fn roster_imports(&self) -> Result<u64, StoreError> {
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = $1")
+                .bind(AUDIT_ACTION)
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        }
+
         async fn tallies(
             &self,
             round: Round,

@@ -18,10 +18,12 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE, SUMS, SumsRow,
-    ledger_of, set_figures,
+    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
+    SUMS, SumsRow, ledger_of, set_figures,
 };
-use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE};
+use super::import_rows::{
+    ADD_PERSON_ID, AUDIT_ACTION, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE,
+};
 use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, containing,
     in_building, latest_rows_sql, portable_queries, workplace_binds,

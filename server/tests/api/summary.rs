@@ -357,3 +357,48 @@ async fn the_missing_households_come_a_page_of_grids_at_a_time() {
     let bad = app.get("/api/v1/gaps?after=not%20a%20grid").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_figures_follow_imports_that_add_places_and_move_households() {
+    let app = spawn_underway_app().await;
+    app.login_as("supervisor").await;
+    let before = app.get_ok("/api/v1/summary").await;
+    assert_eq!(lines(&before).len(), 1);
+
+    add_other_area(&app).await;
+    app.login_as("supervisor").await;
+    let added = app.get_ok("/api/v1/summary").await;
+    assert_eq!(lines(&added).len(), 2, "{added}");
+    assert_eq!(
+        added["total"]["households"].as_u64(),
+        before["total"]["households"].as_u64().map(|n| n + 1)
+    );
+    let g9 = app.get_ok("/api/v1/summary?place=G9").await;
+    assert_eq!(g9["total"]["households"], 1);
+
+    // The new household moves to a new grid of its area.
+    let area = (lines(&added).into_iter())
+        .map(|l| l.0)
+        .find(|code| code != "140900000000")
+        .unwrap();
+    let csv = "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名\r\n\
+               T-1-0101,G8,第八网格,测试安置区,1号楼,1,101,T-1-0101-1,王大山\r\n";
+    app.login_as("admin").await;
+    let res = app.import_csv(csv, "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    app.login_as("supervisor").await;
+    let moved = app.get_ok(&format!("/api/v1/summary?place={area}")).await;
+    let by_grid: Vec<(String, u64)> = (lines(&moved).into_iter())
+        .map(|l| (l.0, l.1))
+        .filter(|l| l.1 > 0)
+        .collect();
+    assert_eq!(by_grid, [("G8".to_owned(), 1)]);
+    let g9 = app.get_ok("/api/v1/summary?place=G9").await;
+    assert_eq!(g9["total"]["households"], 0);
+    agrees_with_the_ledgers(&app, ROUND, None).await;
+}
