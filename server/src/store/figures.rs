@@ -18,18 +18,21 @@ use shared::round::CHINA;
 /// employed labourers, employed, willing to train, trained of willing,
 /// labour household, zero employment, per capita, search text, whether it
 /// holds conflicts, whether the ledger is surveyed (then so is the
-/// household in that round), code; and, for a refresh, the day `$16` they
-/// must still be stale as of, so that a refresh never overwrites what a
-/// write just set. Parameters first appear in order, as rusqlite binds them.
+/// household in that round); its change time `$15` if given (a write sets
+/// it here rather than in a statement of its own); code `$16`; and, for a
+/// refresh, the day `$17` they must still be stale as of, so that a
+/// refresh never overwrites what a write just set. Parameters first appear
+/// in order, as rusqlite binds them.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
      zero_employment = $10, per_capita = $11, search_text = $12, conflicted = $13, \
      surveyed_round = CASE WHEN $14 AND (surveyed_round IS NULL OR surveyed_round < $1) \
-         THEN $1 ELSE surveyed_round END \
-     WHERE code = $15 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($16 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $16 \
-         OR figures_until <= $16)";
+         THEN $1 ELSE surveyed_round END, \
+     changed_at = COALESCE(CAST($15 AS TEXT), changed_at) \
+     WHERE code = $16 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($17 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $17 \
+         OR figures_until <= $17)";
 
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
@@ -203,6 +206,7 @@ where
         .bind(f.search.as_str())
         .bind(f.conflicted)
         .bind(f.surveyed)
+        .bind(None::<&str>)
         .bind(code)
         .bind(stale_on)
 }

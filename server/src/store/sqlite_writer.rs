@@ -20,7 +20,7 @@
 //! once the WAL has grown past `WAL_RESTART_FRAMES`, the writer copies the
 //! last few frames itself between two commits, after answering the first.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -346,7 +346,13 @@ fn commit_batch(
              ON CONFLICT (household, round) DO UPDATE \
              SET surveyed = excluded.surveyed, body = excluded.body",
         )?;
+        // Each household is marked changed, for the phones' delta sync, in
+        // the statement that sets its figures; by itself where a later
+        // round's figures are kept already.
+        let latest = batch.iter().map(|j| j.received_at).max().map(timestamp);
         let mut figures = tx.prepare_cached(SET_FIGURES)?;
+        let mut changed =
+            tx.prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")?;
         for ((household, round), ledger) in &merged {
             upsert.execute(params![
                 household,
@@ -355,7 +361,7 @@ fn commit_batch(
                 to_json(ledger)
             ])?;
             let f = KeptFigures::now(ledger);
-            figures.execute(params![
+            let set = figures.execute(params![
                 f.round,
                 f.on,
                 f.until,
@@ -370,9 +376,13 @@ fn commit_batch(
                 f.search,
                 f.conflicted,
                 f.surveyed,
+                latest,
                 household,
                 None::<String>,
             ])?;
+            if set == 0 {
+                changed.execute(params![latest, household])?;
+            }
         }
         // The ID numbers the roster import checks against, where a
         // submission may have changed them.
@@ -388,19 +398,6 @@ fn commit_batch(
             clear.execute(params![key.0])?;
             for id in ledger.present_ids() {
                 add.execute(params![key.0, id.as_str()])?;
-            }
-        }
-        // Mark the touched households changed, for the phones' delta sync.
-        if let Some(latest) = batch.iter().map(|j| j.received_at).max() {
-            let latest = timestamp(latest);
-            let mut changed =
-                tx.prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")?;
-            let touched: BTreeSet<&str> = merged
-                .iter()
-                .map(|((household, _), _)| household.as_str())
-                .collect();
-            for household in touched {
-                changed.execute(params![latest, household])?;
             }
         }
     }
