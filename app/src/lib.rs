@@ -23,8 +23,7 @@ use shared::wire::{Roster, SessionInfo};
 
 use crate::device::Store;
 use crate::i18n::{Msg, tr};
-use crate::pages::desk::{self, Screen};
-use crate::pages::household::HouseholdPage;
+use crate::pages::desk::{self, HouseholdScreen, Screen};
 use crate::pages::login::LoginPage;
 use crate::pages::roster::RosterPage;
 use crate::sync::Sync;
@@ -162,7 +161,7 @@ pub fn App() -> impl IntoView {
                         <Routes fallback=|| view! { <Home /> }>
                             <Route path=path!("/") view=Home />
                             <Route path=path!("/households") view=RosterPage />
-                            <Route path=path!("/households/:code") view=HouseholdPage />
+                            <Route path=path!("/households/:code") view=HouseholdScreen />
                             <Route path=path!("/:page") view=DeskOrHome />
                         </Routes>
                     }.into_any(),

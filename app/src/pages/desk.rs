@@ -1,5 +1,6 @@
-//! The supervisors' screens, the user's own account and the outbox, loaded
-//! the first time one is opened: each view is a `#[lazy]` function, which
+//! The supervisors' screens, the user's own account, the outbox, the
+//! survey of a household and a large area's list, loaded the first time
+//! one is opened: each view is a `#[lazy]` function, which
 //! the build splits into a module of its own, so the first download of a
 //! phone that only surveys stays small (the service worker still keeps
 //! them all, so they open offline). One route (`/:page`) leads to them
@@ -10,10 +11,12 @@ use leptos::prelude::*;
 
 use crate::pages::account::AccountPage;
 use crate::pages::accounts::AccountsPage;
+use crate::pages::area_list::AreaList;
 use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
 use crate::pages::fields::FieldsPage;
 use crate::pages::gaps::GapsPage;
+use crate::pages::household::HouseholdPage;
 use crate::pages::import::ImportPage;
 use crate::pages::indicators::IndicatorsPage;
 use crate::pages::map::MapPage;
@@ -109,6 +112,29 @@ fn fields_view() -> AnyView {
 #[lazy]
 fn outbox_view() -> AnyView {
     view! { <OutboxPage /> }.into_any()
+}
+
+#[lazy]
+fn household_view() -> AnyView {
+    view! { <HouseholdPage /> }.into_any()
+}
+
+/// A household's survey, once its module is loaded: kept out of the shell
+/// like the other screens, and like them kept by the service worker, so
+/// that it opens offline.
+#[component]
+pub fn HouseholdScreen() -> impl IntoView {
+    Suspend::new(async move { household_view().await })
+}
+
+#[lazy]
+fn area_list_view() -> AnyView {
+    view! { <AreaList /> }.into_any()
+}
+
+/// A team's list for an area of many households, once its module is loaded.
+pub fn area_list() -> impl IntoView {
+    Suspend::new(async move { area_list_view().await })
 }
 
 /// The screen, once its module is loaded.

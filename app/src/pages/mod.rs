@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod area_list;
 pub mod conflicts;
 pub mod coverage;
 pub mod desk;

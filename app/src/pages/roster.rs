@@ -12,6 +12,7 @@ use uuid::Uuid;
 use crate::components::header::Header;
 use crate::i18n::{Msg, label, tr};
 use crate::outbox::{Entry, State, state_of};
+use crate::pages::desk;
 use crate::sync::Sync;
 use crate::{RosterCache, Session, position};
 
@@ -43,7 +44,7 @@ impl State {
 
 /// Whether `household` matches what was typed: a name, a room number, or
 /// the last digits of an ID number.
-fn matches(household: &RosterHousehold, query: &str) -> bool {
+pub fn matches(household: &RosterHousehold, query: &str) -> bool {
     let query = query.trim();
     if query.is_empty() {
         return true;
@@ -72,7 +73,7 @@ fn matches(household: &RosterHousehold, query: &str) -> bool {
 /// One line of the list: households under their building and floor. A
 /// building is its grid's: two grids may each have a 1号楼.
 #[derive(Clone)]
-enum Line {
+pub enum Line {
     Building(GridCode, String),
     Floor(GridCode, String, i16),
     Household(Box<RosterHousehold>),
@@ -92,7 +93,7 @@ impl Line {
 }
 
 /// The list in walking order: a heading at each new building and floor.
-fn lines(households: impl Iterator<Item = RosterHousehold>) -> Vec<Line> {
+pub fn lines(households: impl Iterator<Item = RosterHousehold>) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut at: Option<(GridCode, String, i16)> = None;
     for household in households {
@@ -122,12 +123,46 @@ fn lines(households: impl Iterator<Item = RosterHousehold>) -> Vec<Line> {
     lines
 }
 
+/// From this many households on, the list goes by building
+/// (`area_list.rs`): a small grid's list stays whole.
+pub const BUILDINGS_FROM: usize = 400;
+
 #[component]
 pub fn RosterPage() -> impl IntoView {
     let RosterCache(cache) = expect_context();
     let sync: Sync = expect_context();
-    let query = RwSignal::new(String::new());
     sync.kick();
+    let large = Memo::new(move |_| {
+        cache.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| r.households.len() >= BUILDINGS_FROM)
+        })
+    });
+    view! {
+        <Header />
+        <section class="roster">
+            {move || sync.roster_error.get().map(|message| view! {
+                <div class="error" role="alert">
+                    <p>{message}</p>
+                    <button on:click=move |_| sync.kick()>{tr(Msg::Retry)}</button>
+                </div>
+            })}
+            <p
+                class="status"
+                class:hidden=move || cache.with(Option::is_some) || sync.roster_error.with(Option::is_some)
+            >
+                {tr(Msg::Loading)}
+            </p>
+            {move || if large.get() { desk::area_list().into_any() } else { view! { <WholeList /> }.into_any() }}
+        </section>
+    }
+}
+
+/// Every household of a small grid, with a search.
+#[component]
+fn WholeList() -> impl IntoView {
+    let RosterCache(cache) = expect_context();
+    let query = RwSignal::new(String::new());
     let lines = move || {
         let query = query.get();
         cache.with(|roster| {
@@ -144,43 +179,42 @@ pub fn RosterPage() -> impl IntoView {
         cache.with(|r| r.is_some()) && !query.with(|q| q.trim().is_empty()) && lines().is_empty()
     };
     view! {
-        <Header />
-        <section class="roster">
-            {move || sync.roster_error.get().map(|message| view! {
-                <div class="error" role="alert">
-                    <p>{message}</p>
-                    <button on:click=move |_| sync.kick()>{tr(Msg::Retry)}</button>
-                </div>
-            })}
-            <p
-                class="status"
-                class:hidden=move || cache.with(Option::is_some) || sync.roster_error.with(Option::is_some)
-            >
-                {tr(Msg::Loading)}
-            </p>
-            <input
-                class="search"
-                type="search"
-                data-testid="search"
-                placeholder=tr(Msg::SearchHint)
-                aria-label=tr(Msg::SearchHint)
-                bind:value=query
-            />
-            <p class="status" class:hidden=move || !nothing_found()>{tr(Msg::NothingFound)}</p>
-            <div class="household-list">
-                <For each=lines key=Line::key let:line>
-                    {match line {
-                        Line::Building(_, name) => view! {
-                            <h2 class="building-name" data-testid=format!("building-{name}")>{name.clone()}</h2>
-                        }.into_any(),
-                        Line::Floor(_, _, floor) => view! {
-                            <h3 class="floor-name">{floor}{tr(Msg::Floor)}</h3>
-                        }.into_any(),
-                        Line::Household(h) => view! { <HouseholdRow household=*h /> }.into_any(),
-                    }}
-                </For>
-            </div>
-        </section>
+        <input
+            class="search"
+            type="search"
+            data-testid="search"
+            placeholder=tr(Msg::SearchHint)
+            aria-label=tr(Msg::SearchHint)
+            bind:value=query
+        />
+        <p class="status" class:hidden=move || !nothing_found()>{tr(Msg::NothingFound)}</p>
+        <div class="household-list">
+            <For each=lines key=Line::key let:line>
+                {line_view(line)}
+            </For>
+        </div>
+    }
+}
+
+/// Households under their building and floor headings, as drawn once.
+#[component]
+pub fn RosterLines(lines: Vec<Line>) -> impl IntoView {
+    view! {
+        <div class="household-list">{lines.into_iter().map(line_view).collect_view()}</div>
+    }
+}
+
+fn line_view(line: Line) -> AnyView {
+    match line {
+        Line::Building(_, name) => view! {
+            <h2 class="building-name" data-testid=format!("building-{name}")>{name.clone()}</h2>
+        }
+        .into_any(),
+        Line::Floor(_, _, floor) => view! {
+            <h3 class="floor-name">{floor}{tr(Msg::Floor)}</h3>
+        }
+        .into_any(),
+        Line::Household(h) => view! { <HouseholdRow household=*h /> }.into_any(),
     }
 }
 
