@@ -39,6 +39,9 @@ pub struct Sync {
     pub roster_error: RwSignal<Option<String>>,
     /// Whether the browser agreed to keep the app's data.
     pub persistent: RwSignal<Option<bool>>,
+    /// A supervisor's phone fetches the roster of its scope (a whole city,
+    /// perhaps) only once a screen needs it: a household or the map.
+    roster_wanted: RwSignal<bool>,
     busy: RwSignal<bool>,
     again: RwSignal<bool>,
     failures: RwSignal<u32>,
@@ -60,6 +63,7 @@ impl Sync {
             online: RwSignal::new(device::is_online()),
             roster_error: RwSignal::new(None),
             persistent: RwSignal::new(None),
+            roster_wanted: RwSignal::new(false),
             busy: RwSignal::new(false),
             again: RwSignal::new(false),
             failures: RwSignal::new(0),
@@ -290,11 +294,26 @@ impl Sync {
         }
     }
 
+    /// Asks for the roster on a supervisor's phone, from a screen that
+    /// reads it.
+    pub fn want_roster(self) {
+        if !self.roster_wanted.get_untracked() {
+            self.roster_wanted.set(true);
+            self.kick();
+        }
+    }
+
     /// Fetches what changed in the roster; false if the server was not reached.
     async fn refresh_roster(self) -> bool {
-        let Some(round) = self.session.with_untracked(|s| s.as_ref().map(|s| s.round)) else {
+        let Some((round, role)) = self
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| (s.round, s.role)))
+        else {
             return true;
         };
+        if matches!(role, Role::Admin | Role::Supervisor) && !self.roster_wanted.get_untracked() {
+            return true;
+        }
         let since = self.roster.with_untracked(|r| {
             r.as_ref()
                 .filter(|r| r.round == round && !r.cursor.is_empty())

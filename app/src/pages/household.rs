@@ -37,6 +37,7 @@ pub fn HouseholdPage() -> impl IntoView {
         SubmissionKind::Survey
     };
     let sync: Sync = expect_context();
+    sync.want_roster();
     let error = sync.roster_error;
     // Tracks only whether the household is loaded and found, so that the
     // cache updating after a submit does not reset the form.

@@ -33,6 +33,7 @@ const MARGIN: f64 = 24.0;
 pub fn MapPage() -> impl IntoView {
     let RosterCache(cache) = expect_context();
     let sync: Sync = expect_context();
+    sync.want_roster();
     let visits = RwSignal::new(None::<VisitList>);
     let chosen = RwSignal::new(None::<VisitPoint>);
     let Session(session) = expect_context();
