@@ -22,7 +22,7 @@ const { anju, startServer } = await import("../tests/support/server.mjs");
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const CPU_SLOWDOWN = 4;
-const PASSWORD = "city-phone-figures-1";
+const PASSWORD = "stairwell-figures-71";
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -101,8 +101,8 @@ for (const name of readdirSync(files).sort()) {
 rmSync(files, { recursive: true, force: true });
 const [largest, households] = [...counts].sort((a, b) => b[1] - a[1])[0];
 const city = largest.match(/^第\d+市/)[0];
-anju(["user", "add", "team", "--role", "surveyor", "--place", largest, "--database", server.database], `${PASSWORD}\n`);
-anju(["user", "add", "city", "--role", "supervisor", "--place", city, "--database", server.database], `${PASSWORD}\n`);
+anju(["user", "add", "li.qiang", "--role", "surveyor", "--place", largest, "--database", server.database], `${PASSWORD}\n`);
+anju(["user", "add", "zhou", "--role", "supervisor", "--place", city, "--database", server.database], `${PASSWORD}\n`);
 console.log(`${largest}: ${households} households; supervisor of ${city}`);
 
 const browser = await launchBrowser();
@@ -114,7 +114,7 @@ try {
     let context = await newPhone(browser);
     let page = await context.newPage();
     await page.goto(server.url);
-    await new LoginPage(page).logIn("team", PASSWORD);
+    await new LoginPage(page).logIn("li.qiang", PASSWORD);
     await page.locator("li.building").first().waitFor({ timeout: 120_000 });
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
     await page.locator(".sync-bar, [data-testid='sync-state']").first().waitFor().catch(() => {});
@@ -153,7 +153,7 @@ try {
     context = await newPhone(browser);
     page = await context.newPage();
     await page.goto(server.url);
-    await new LoginPage(page).logIn("city", PASSWORD);
+    await new LoginPage(page).logIn("zhou", PASSWORD);
     await page.getByTestId("coverage-total").waitFor({ timeout: 120_000 });
     await page.close();
     page = await context.newPage();
