@@ -240,8 +240,11 @@ pub async fn decide(submission: SubmissionId, request: &ReviewRequest) -> Result
     post_raw(&format!("/api/v1/submissions/{submission}/review"), &body).await
 }
 
-pub async fn conflicts() -> Result<ConflictList, ApiError> {
-    read(Request::get("/api/v1/conflicts").send().await).await
+/// A page of the round's open conflicts: the first, or the one after the
+/// household `after`.
+pub async fn conflicts(after: Option<String>) -> Result<ConflictList, ApiError> {
+    let asked: Vec<(&str, String)> = after.into_iter().map(|a| ("after", a)).collect();
+    read(Request::get("/api/v1/conflicts").query(asked).send().await).await
 }
 
 /// Settles a conflict by the side chosen; `choice.id` makes a retry safe.

@@ -785,6 +785,9 @@ pub struct ConflictList {
     /// the form names them, choices included.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<ExtraField>,
+    /// More households hold conflicts: the next page is `?after=` this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<HouseholdCode>,
 }
 
 /// `POST /api/v1/conflicts/resolve`: settle one conflict by choosing a

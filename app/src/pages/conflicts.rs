@@ -24,8 +24,25 @@ use crate::pages::review::millis;
 pub fn ConflictsPage() -> impl IntoView {
     let list = RwSignal::new(None::<ConflictList>);
     let error = RwSignal::new(None::<String>);
-    let load = move || fetch_into(api::conflicts(), list, error);
+    let load = move || fetch_into(api::conflicts(None), list, error);
     load();
+    // A page covers some households; the next is added below it.
+    let more = RwSignal::new(None::<ConflictList>);
+    let load_more = move |_| {
+        if let Some(next) = list.with_untracked(|l| l.as_ref().and_then(|l| l.next.clone())) {
+            fetch_into(api::conflicts(Some(next.to_string())), more, error);
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(page) = more.get() {
+            list.update(|l| {
+                if let Some(l) = l {
+                    l.conflicts.extend(page.conflicts);
+                    l.next = page.next;
+                }
+            });
+        }
+    });
     view! {
         <Header />
         <section class="conflicts">
@@ -45,6 +62,11 @@ pub fn ConflictsPage() -> impl IntoView {
                                 <ConflictRow conflict fields=fields.clone() />
                             }).collect_view()}
                         </ul>
+                        {list.next.is_some().then(|| view! {
+                            <button class="secondary wide" data-testid="conflicts-more" on:click=load_more>
+                                {tr(DeskMsg::MoreConflicts)}
+                            </button>
+                        })}
                     }.into_any()
                 }
             }}

@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
 use shared::codes::Role;
+use shared::place::HouseholdCode;
 use shared::review::{ResolveError, SideInfo, open_conflicts, resolution, resolves};
 use shared::validate::{Issue, IssueCode};
 use shared::wire::{ConflictList, ErrorBody, OpenConflict, Receipt, ResolveConflict};
@@ -23,17 +25,27 @@ use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
 use crate::http::personal::conflicts_out;
-use crate::http::query::{Asked, AskedQuery};
+use crate::http::query::{AppQuery, Asked, AskedQuery, parsed};
 use crate::http::review::{display_names, place_of};
 use crate::http::submissions::intake;
 use crate::store::Store;
 
+#[derive(Debug, Deserialize)]
+pub struct ConflictsQuery {
+    pub after: Option<String>,
+}
+
+/// Households a page of conflicts covers.
+pub const CONFLICT_PAGE: usize = 50;
+
 #[utoipa::path(get, path = "/api/v1/conflicts", tag = "review", operation_id = "list_conflicts",
     params(
         AskedQuery,
+        ("after" = Option<String>, Query, description = "The `next` of the page before: the household this page starts after"),
     ),
     responses(
-        (status = 200, description = "Every open conflict in the caller's scope, by household, with each side's value, \
+        (status = 200, description = "The open conflicts in the caller's scope of 50 households at a time, in the order \
+            of their codes, with each side's value, \
             submission, author, capture and arrival times, and which one stands for now. Conflicts over resident ID \
             and phone numbers are left out for roles that see those masked; a full read is audited.", body = ConflictList),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
@@ -49,13 +61,19 @@ pub async fn list<S: Store>(
         round,
         scope,
     }: Asked,
+    AppQuery(query): AppQuery<ConflictsQuery>,
 ) -> Result<Json<ConflictList>, ApiError> {
+    let after = parsed(query.after.as_deref(), "after", HouseholdCode::parse)?;
     // In the round in progress each household says whether it holds a
-    // conflict, so only those are read; an earlier round reads them all.
+    // conflict, so only a page of those is read; an earlier round reads
+    // the scope's ledgers, and gives them a page at a time too.
     let (mut states, received) = if round == app.round() {
         let mut states = Vec::new();
         let mut received = BTreeMap::new();
-        for code in app.store.conflicted_households(&scope).await? {
+        let page = (app.store)
+            .conflicted_households(&scope, after.as_ref(), CONFLICT_PAGE as u32 + 1)
+            .await?;
+        for code in page {
             let Some(state) = app.store.household_state(&code, round).await? else {
                 continue;
             };
@@ -69,7 +87,12 @@ pub async fn list<S: Store>(
         let states = app.store.household_states(round, &scope).await?;
         (states, app.store.received_times(round, &scope).await?)
     };
-    states.retain(|s| !s.ledger.conflicts.is_empty());
+    states.retain(|s| {
+        !s.ledger.conflicts.is_empty() && after.as_ref().is_none_or(|after| s.place.code > *after)
+    });
+    states.sort_by(|a, b| a.place.code.cmp(&b.place.code));
+    let next = (states.len() > CONFLICT_PAGE).then(|| states[CONFLICT_PAGE - 1].place.code.clone());
+    states.truncate(CONFLICT_PAGE);
     if !states.is_empty() {
         let subject = format!("round={round} {scope} households={}", states.len());
         conflicts_out(&app.store, &caller, &mut states, &subject).await?;
@@ -95,6 +118,7 @@ pub async fn list<S: Store>(
         round,
         conflicts,
         fields,
+        next,
     }))
 }
 

@@ -524,10 +524,13 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
 
-    /// The households of `scope` whose latest ledger holds a conflict, by code.
+    /// The households of `scope` whose latest ledger holds a conflict, by
+    /// code: at most `limit`, from the first after `after`.
     fn conflicted_households(
         &self,
         scope: &Scope,
+        after: Option<&HouseholdCode>,
+        limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdCode>, StoreError>> + Send;
 
     /// Whether a grid holds a household in `building`.

@@ -613,13 +613,20 @@ macro_rules! portable_queries {
             rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
-        async fn conflicted_households(&self, scope: &Scope) -> Result<Vec<HouseholdCode>, StoreError> {
+        async fn conflicted_households(
+            &self,
+            scope: &Scope,
+            after: Option<&HouseholdCode>,
+            limit: u32,
+        ) -> Result<Vec<HouseholdCode>, StoreError> {
             let codes: Vec<String> = sqlx::query_scalar(&format!(
-                "{CONFLICTED}{}{} ORDER BY h.code",
+                "{CONFLICTED}{}{} AND (CAST($2 AS TEXT) IS NULL OR h.code > $2) ORDER BY h.code LIMIT $3",
                 in_scope("h.grid", 1, scope),
                 in_building("h", scope)
             ))
             .bind(grid_list(scope))
+            .bind(after.map(HouseholdCode::as_str))
+            .bind(i64::from(limit))
             .fetch_all(&self.pool)
             .await?;
             codes

@@ -258,3 +258,50 @@ async fn resolving_needs_a_supervisor_an_open_conflict_and_one_of_its_sides() {
         1
     );
 }
+
+/// The households whose conflicts a list holds.
+fn households_in(list: &Value) -> std::collections::BTreeSet<String> {
+    (list["conflicts"].as_array().unwrap().iter())
+        .map(|c| c["household"]["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn conflicts_come_fifty_households_to_a_page() {
+    let app = spawn_app().await;
+    add_teammate(&app).await;
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let households = &roster["households"].as_array().unwrap()[..52];
+    for (n, household) in households.iter().enumerate() {
+        let id = format!("6a1b2c3d-4e5f-4a6b-8c7d-{n:012x}");
+        let res = app.post_submission(&submission(&id, household, 10)).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    login_teammate(&app).await;
+    for (n, household) in households.iter().enumerate() {
+        let id = format!("7b2c3d4e-5f6a-4b7c-9d8e-{n:012x}");
+        let res = app.post_submission(&submission(&id, household, 11)).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    app.login_as("supervisor").await;
+
+    let first = app.conflicts(&format!("round={ROUND}")).await;
+    assert_eq!(households_in(&first).len(), 50);
+    let next = first["next"].as_str().expect("a next page").to_owned();
+    assert_eq!(households_in(&first).last(), Some(&next));
+    let second = app.conflicts(&format!("round={ROUND}&after={next}")).await;
+    assert_eq!(households_in(&second).len(), 2);
+    assert!(second.get("next").is_none(), "{second}");
+    let all: std::collections::BTreeSet<String> = households_in(&first)
+        .union(&households_in(&second))
+        .cloned()
+        .collect();
+    let expected: std::collections::BTreeSet<String> = (households.iter())
+        .map(|h| h["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(all, expected);
+
+    let res = app.get("/api/v1/conflicts?after=%E4%B8%80").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
