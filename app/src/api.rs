@@ -4,7 +4,7 @@ use gloo_net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::codes::VisitOutcome;
-use shared::indicators::IndicatorReport;
+use shared::indicators::{FollowUp, FollowUpPage, IndicatorReport};
 use shared::wire::{
     ConflictList, DefinedFields, ErrorBody, FieldsView, HouseholdSearch, Login, LoginRequest,
     NewUser, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster,
@@ -222,6 +222,20 @@ pub async fn gaps(asked: Vec<(&'static str, String)>) -> Result<GapsView, ApiErr
 pub async fn indicators(place: Option<String>) -> Result<IndicatorReport, ApiError> {
     let asked: Vec<(&str, String)> = place.into_iter().map(|p| ("place", p)).collect();
     read(Request::get("/api/v1/indicators").query(asked).send().await).await
+}
+
+/// A page of a follow-up list of the place (the caller's whole scope
+/// without one), after the household `after`.
+pub async fn follow_up(
+    list: FollowUp,
+    place: Option<String>,
+    after: Option<String>,
+) -> Result<FollowUpPage, ApiError> {
+    let asked: Vec<(&str, String)> = std::iter::once(("list", list.name().to_owned()))
+        .chain(place.map(|p| ("place", p)))
+        .chain(after.map(|a| ("after", a)))
+        .collect();
+    read(Request::get("/api/v1/follow-up").query(asked).send().await).await
 }
 
 /// A page of the round's submissions in review, of one state or all,

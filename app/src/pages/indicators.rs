@@ -1,14 +1,17 @@
 //! Supervisors: the round's indicators, one level of the tree at a time,
 //! as the coverage screen goes: the place's figures and, side by side in
 //! charts, those of each place one level down, from the sums the server
-//! keeps (`GET /api/v1/summary`). From a resettlement area down, where
-//! they are a few hundred, the households to follow up and the charts by
-//! channel and by added field (`GET /api/v1/indicators?place=`).
+//! keeps (`GET /api/v1/summary`), and the households to follow up a page
+//! at a time (`GET /api/v1/follow-up`). From a resettlement area down,
+//! where they are a few hundred, the charts by channel and by added field
+//! (`GET /api/v1/indicators?place=`).
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::codes::Level;
-use shared::indicators::IndicatorReport;
+use shared::indicators::{
+    FollowUp, FollowUpHousehold, FollowUpPage, IndicatorReport, LOW_INCOME_LINE,
+};
 use shared::wire::PlaceSummary;
 
 use crate::api;
@@ -68,6 +71,15 @@ pub fn IndicatorsPage() -> impl IntoView {
             {move || summary.with(|s| s.as_ref().is_some_and(|s| !lists_households(s))).then(|| view! {
                 <p class="hint">{tr(DeskMsg::OpenAnArea)}</p>
             })}
+            {move || {
+                let at = place.get();
+                summary.with(Option::is_some).then(|| view! {
+                    <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
+                    <FollowUpList list=FollowUp::ZeroEmployment place=at.clone() testid="zero-list" />
+                    <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{LOW_INCOME_LINE}{tr(Msg::YuanUnit)}")"</h2>
+                    <FollowUpList list=FollowUp::LowIncome place=at testid="low-income-list" />
+                })
+            }}
         </section>
     }
 }
@@ -198,22 +210,46 @@ fn Report(report: IndicatorReport) -> impl IntoView {
             view! { <BarChart title bars testid=format!("chart-{}", count.key) /> }
         })
         .collect_view();
-    let zero = i
-        .zero_employment
-        .iter()
-        .map(|h| view! { <li class="code-chip">{h.to_string()}</li> })
-        .collect_view();
-    let low = i
-        .low_income
-        .iter()
-        .map(|l| view! { <li class="code-chip">{l.household.to_string()}" · "{l.per_capita}{tr(Msg::YuanUnit)}</li> })
-        .collect_view();
     view! {
         <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
         {added}
-        <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
-        <ul class="code-list" data-testid="zero-list">{zero}</ul>
-        <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{report.low_income_line}{tr(Msg::YuanUnit)}")"</h2>
-        <ul class="code-list" data-testid="low-income-list">{low}</ul>
+    }
+}
+
+/// A follow-up list of the place, a page at a time (`GET /api/v1/follow-up`).
+#[component]
+fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> impl IntoView {
+    let page = RwSignal::new(None::<FollowUpPage>);
+    let error = RwSignal::new(None::<String>);
+    let households = RwSignal::new(Vec::<FollowUpHousehold>::new());
+    let next = RwSignal::new(None::<String>);
+    let load = move |after: Option<String>| {
+        fetch_into(api::follow_up(list, place.clone(), after), page, error);
+    };
+    load(None);
+    Effect::new(move |_| {
+        if let Some(p) = page.get() {
+            households.update(|h| h.extend(p.households));
+            next.set(p.next.map(|n| n.to_string()));
+        }
+    });
+    view! {
+        <ErrorBanner error on_retry=Callback::new({ let load = load.clone(); move |()| load(next.get_untracked()) }) />
+        <ul class="code-list" data-testid=testid>
+            <For each=move || households.get() key=|h| h.code.clone() let:h>
+                <li class="code-chip">
+                    {h.code.to_string()}
+                    {h.per_capita.filter(|_| list == FollowUp::LowIncome).map(|p| format!(" · {p}{}", tr(Msg::YuanUnit)))}
+                </li>
+            </For>
+        </ul>
+        {move || next.get().map(|after| {
+            let load = load.clone();
+            view! {
+                <button class="secondary wide" data-testid=format!("{testid}-more") on:click=move |_| load(Some(after.clone()))>
+                    {tr(DeskMsg::MoreHouseholds)}
+                </button>
+            }
+        })}
     }
 }

@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod error;
 pub mod export;
 pub mod field_defs;
+pub mod follow_up;
 pub mod households;
 pub mod json;
 pub mod metrics;
@@ -135,6 +136,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/coverage", get(coverage::get::<S>))
         .route("/gaps", get(coverage::gaps_of::<S>))
         .route("/indicators", get(coverage::indicators_of::<S>))
+        .route("/follow-up", get(follow_up::get::<S>))
         .route("/export", get(export::get::<S>))
         .route("/review", get(review::list::<S>))
         .route("/submissions/{id}/review", post(review::decide::<S>))

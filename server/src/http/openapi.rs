@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, field_defs, households, places, review, roster,
+    auth, conflicts, coverage, export, field_defs, follow_up, households, places, review, roster,
     roster_import, staff_import, submissions, summary, users, visits,
 };
 
@@ -33,6 +33,7 @@ use crate::http::{
         coverage::get,
         coverage::gaps_of,
         coverage::indicators_of,
+        follow_up::get,
         users::list,
         users::create,
         users::set_scope,

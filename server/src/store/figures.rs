@@ -55,6 +55,18 @@ pub const CONFLICTED: &str = "SELECT h.code FROM households h \
 pub const CHANGED_GRIDS: &str =
     "SELECT grid FROM households WHERE changed_at > $1 ORDER BY changed_at";
 
+/// The households of a follow-up list: the columns read, before the
+/// scope's test of `$1`.
+pub const FOLLOW_UP: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, h.per_capita \
+     FROM households h WHERE h.removed_at IS NULL AND ";
+
+/// After the scope's test: the households after `$2` on list `$3`
+/// (`FollowUp::name`: `zero_employment`, or `low_income`: under the line
+/// `$4`), by code, at most `$5`.
+pub const FOLLOW_UP_PAGE: &str = " AND (CAST($2 AS TEXT) IS NULL OR h.code > $2) \
+     AND (($3 = 'zero_employment' AND h.zero_employment) \
+         OR ($3 = 'low_income' AND h.per_capita < $4)) ORDER BY h.code LIMIT $5";
+
 /// A household's latest ledger.
 pub const LATEST_LEDGER: &str =
     "SELECT body FROM ledgers WHERE household = $1 ORDER BY round DESC LIMIT 1";

@@ -21,6 +21,7 @@ use std::future::Future;
 use shared::codes::Role;
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
+use shared::indicators::FollowUp;
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -523,6 +524,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         after: Option<&HouseholdCode>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
+
+    /// The households of `scope` on follow-up list `list` by their kept
+    /// figures (the round in progress), with households under
+    /// `low_income_line` low-income: at most `limit`, from the first after
+    /// `after`, by code, each with its per-capita income.
+    fn follow_up(
+        &self,
+        scope: &Scope,
+        list: FollowUp,
+        low_income_line: u32,
+        after: Option<&HouseholdCode>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<(HouseholdPlace, Option<i64>)>, StoreError>> + Send;
 
     /// The households of `scope` whose latest ledger holds a conflict, by
     /// code: at most `limit`, from the first after `after`.

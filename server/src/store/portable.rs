@@ -613,6 +613,34 @@ macro_rules! portable_queries {
             rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
+        async fn follow_up(
+            &self,
+            scope: &Scope,
+            list: FollowUp,
+            low_income_line: u32,
+            after: Option<&HouseholdCode>,
+            limit: u32,
+        ) -> Result<Vec<(HouseholdPlace, Option<i64>)>, StoreError> {
+            let rows: Vec<(String, String, String, i16, String, Option<i64>)> = sqlx::query_as(&format!(
+                "{FOLLOW_UP}{}{}{FOLLOW_UP_PAGE}",
+                in_scope("h.grid", 1, scope),
+                in_building("h", scope)
+            ))
+            .bind(grid_list(scope))
+            .bind(after.map(HouseholdCode::as_str))
+            .bind(list.name())
+            .bind(i64::from(low_income_line))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+            rows.into_iter()
+                .map(|(code, grid, building, floor, room, per_capita)| {
+                    let place = HouseholdPlace::try_from(PlaceRow { code, grid, building, floor, room })?;
+                    Ok((place, per_capita))
+                })
+                .collect()
+        }
+
         async fn conflicted_households(
             &self,
             scope: &Scope,

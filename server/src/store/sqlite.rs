@@ -9,6 +9,7 @@ use std::time::Duration;
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
+use shared::indicators::FollowUp;
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -20,8 +21,8 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
-    SUMS, SumsRow, ledger_of, set_figures,
+    CHANGED_GRIDS, CONFLICTED, FOLLOW_UP, FOLLOW_UP_PAGE, KeptFigures, LATEST_LEDGER, MARK_VISITED,
+    REFRESH_CHUNK, STALE, SUMS, SumsRow, ledger_of, set_figures,
 };
 use super::import_rows::{ADD_PERSON_ID, AUDIT_ACTION, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{

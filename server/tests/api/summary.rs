@@ -402,3 +402,87 @@ async fn the_figures_follow_imports_that_add_places_and_move_households() {
     assert_eq!(g9["total"]["households"], 0);
     agrees_with_the_ledgers(&app, ROUND, None).await;
 }
+
+/// Every page of a follow-up list: the households' codes, and their
+/// per-capita incomes, in order.
+async fn follow_up(app: &TestApp, query: &str) -> (Vec<String>, Vec<Value>, usize) {
+    let (mut codes, mut incomes, mut pages) = (Vec::new(), Vec::new(), 0);
+    let mut after: Option<String> = None;
+    loop {
+        let cursor = after
+            .as_ref()
+            .map_or(String::new(), |a| format!("&after={a}"));
+        let page = app
+            .get_ok(&format!("/api/v1/follow-up?{query}{cursor}"))
+            .await;
+        pages += 1;
+        for h in page["households"].as_array().unwrap() {
+            codes.push(h["code"].as_str().unwrap().to_owned());
+            incomes.push(h["per_capita"].clone());
+        }
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return (codes, incomes, pages),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_follow_up_lists_come_a_page_at_a_time_and_agree_with_the_indicators() {
+    let app = spawn_underway_app().await;
+    app.login_as("supervisor").await;
+    for round in [ROUND, "2026Q3"] {
+        let report = app
+            .get_ok(&format!("/api/v1/indicators?round={round}"))
+            .await;
+        let indicators = &report["indicators"];
+        let mut zero: Vec<String> = (indicators["zero_employment"].as_array().unwrap().iter())
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect();
+        zero.sort();
+        let mut low: Vec<(String, Value)> = (indicators["low_income"].as_array().unwrap().iter())
+            .map(|l| {
+                (
+                    l["household"].as_str().unwrap().to_owned(),
+                    l["per_capita"].clone(),
+                )
+            })
+            .collect();
+        low.sort_by(|a, b| a.0.cmp(&b.0));
+
+        let (codes, _, _) = follow_up(&app, &format!("round={round}&list=zero_employment")).await;
+        assert_eq!(codes, zero, "{round}");
+        let (codes, incomes, _) = follow_up(&app, &format!("round={round}&list=low_income")).await;
+        let got: Vec<(String, Value)> = codes.into_iter().zip(incomes).collect();
+        assert_eq!(got, low, "{round}");
+        let (codes, _, pages) =
+            follow_up(&app, &format!("round={round}&list=low_income&limit=7")).await;
+        assert_eq!(codes, low.iter().map(|l| l.0.clone()).collect::<Vec<_>>());
+        assert!(
+            low.len() > 7,
+            "the demo's low-income households fill more than a page"
+        );
+        assert_eq!(pages, low.len().div_ceil(7), "{round}");
+    }
+    let one_grid = follow_up(&app, &format!("round={ROUND}&list=low_income&grid=G1"))
+        .await
+        .0;
+    assert!(
+        !one_grid.is_empty()
+            && one_grid.iter().all(|c| c.starts_with("XF-1-")
+                || c.starts_with("XF-2-")
+                || c.starts_with("XF-3-")),
+        "{one_grid:?}"
+    );
+
+    for bad in [
+        "list=everyone",
+        "",
+        "list=low_income&after=%E4%B8%80",
+        "list=low_income&limit=101",
+        "list=low_income&limit=0",
+    ] {
+        let res = app.get(&format!("/api/v1/follow-up?{bad}")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}
