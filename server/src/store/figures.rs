@@ -55,9 +55,11 @@ pub const CONFLICTED: &str = "SELECT h.code FROM households h \
 pub const CHANGED_GRIDS: &str =
     "SELECT grid FROM households WHERE changed_at > $1 ORDER BY changed_at";
 
-/// The households of a follow-up list: the columns read, before the
-/// scope's test of `$1`.
-pub const FOLLOW_UP: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, h.per_capita \
+/// The households of a follow-up list: the columns read (the income as
+/// BIGINT, which PostgreSQL's INTEGER column is not), before the scope's
+/// test of `$1`.
+pub const FOLLOW_UP: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, \
+     CAST(h.per_capita AS BIGINT) \
      FROM households h WHERE h.removed_at IS NULL AND ";
 
 /// After the scope's test: the households after `$2` on list `$3`
