@@ -42,6 +42,9 @@ pub struct Sync {
     /// A supervisor's phone fetches the roster of its scope (a whole city,
     /// perhaps) only once a screen needs it: a household or the map.
     roster_wanted: RwSignal<bool>,
+    /// Whether the roster kept on the phone for this user has been read:
+    /// until then a sync would not know its cursor and fetch it whole.
+    roster_read: RwSignal<bool>,
     busy: RwSignal<bool>,
     again: RwSignal<bool>,
     failures: RwSignal<u32>,
@@ -64,6 +67,7 @@ impl Sync {
             roster_error: RwSignal::new(None),
             persistent: RwSignal::new(None),
             roster_wanted: RwSignal::new(false),
+            roster_read: RwSignal::new(false),
             busy: RwSignal::new(false),
             again: RwSignal::new(false),
             failures: RwSignal::new(0),
@@ -311,7 +315,10 @@ impl Sync {
         else {
             return true;
         };
-        if matches!(role, Role::Admin | Role::Supervisor) && !self.roster_wanted.get_untracked() {
+        if !self.roster_read.get_untracked()
+            || (matches!(role, Role::Admin | Role::Supervisor)
+                && !self.roster_wanted.get_untracked())
+        {
             return true;
         }
         let since = self.roster.with_untracked(|r| {
@@ -423,10 +430,12 @@ impl Sync {
 
     /// Shows the roster kept on the phone for `user` until the server answers.
     pub async fn load_roster(self, user: &str) {
+        self.roster_read.set(false);
         let kept: Option<Roster> = device::get(Store::State, &roster_key(user)).await;
         if kept.is_some() {
             self.roster.set(kept);
         }
+        self.roster_read.set(true);
     }
 }
 
