@@ -37,9 +37,10 @@ struct Building {
     visited: usize,
 }
 
-/// Where the list was, kept while the app runs.
+/// Where the list was, kept while the app runs, for the user it was.
 #[derive(Clone)]
 struct Kept {
+    user: ArcRwSignal<Option<String>>,
     open: ArcRwSignal<Option<BuildingKey>>,
     query: ArcRwSignal<String>,
     today_only: ArcRwSignal<bool>,
@@ -51,6 +52,7 @@ struct Kept {
 fn kept() -> Kept {
     static KEPT: OnceLock<Kept> = OnceLock::new();
     KEPT.get_or_init(|| Kept {
+        user: ArcRwSignal::new(None),
         open: ArcRwSignal::new(None),
         query: ArcRwSignal::new(String::new()),
         today_only: ArcRwSignal::new(false),
@@ -115,11 +117,19 @@ pub fn AreaList() -> impl IntoView {
     let Session(session) = expect_context();
     let sync: Sync = expect_context();
     let kept = kept();
+    let username = session.with_untracked(|s| s.as_ref().map(|s| s.username.clone()));
+    // Another user on the same phone starts from the top of their own list.
+    if kept.user.get_untracked() != username {
+        kept.user.set(username.clone());
+        kept.open.set(None);
+        kept.query.set(String::new());
+        kept.today_only.set(false);
+        kept.scroll.set(0.0);
+    }
     let open: RwSignal<Option<BuildingKey>> = kept.open.into();
     let query: RwSignal<String> = kept.query.into();
     let today_only: RwSignal<bool> = kept.today_only.into();
     let scroll: RwSignal<f64> = kept.scroll.into();
-    let username = session.with_untracked(|s| s.as_ref().map(|s| s.username.clone()));
     let stored_at = StoredValue::new(today_key(&username.unwrap_or_default()));
     let today = RwSignal::new(stored_at.with_value(|key| load_today(key)));
     let toggle_today = move |key: String| {
