@@ -129,3 +129,46 @@ test("a team works through a building of a large area and comes back to where it
   assert.ok(wide <= 360, `the page is ${wide} px wide`);
   assert.deepEqual(pageErrors, []);
 });
+
+test("opened again offline, the list first draws each building's progress as it was left, a waiting survey included", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("team7", PASSWORD);
+  await building(page, 5).waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const before = (await building(page, 5).getByTestId("progress").innerText()).trim();
+
+  // Offline, a survey of building 5 waits on the phone.
+  await context.setOffline(true);
+  await building(page, 5).getByRole("button", { name: /5号楼/ }).click();
+  await page.getByTestId("household-N-5-203").click();
+  await page.getByTestId("household-title").waitFor();
+  const household = new HouseholdPage(page);
+  const [person] = await household.members().evaluateAll((cards) => cards.map((c) => c.dataset.testid.replace(/^member-/, "")));
+  await household.setEmployment(person, "employed");
+  await household.setChannel(person, "workshop");
+  await household.setWorkPlace(person, "in_county");
+  await household.setMonthsAndIncome(person, 6, 2100);
+  await household.submitOnPhone();
+  await page.goBack();
+  const [done, all] = before.split("/").map(Number);
+  const waiting = `${done + 1}/${all}`;
+  await building(page, 5).getByTestId("progress").filter({ hasText: waiting }).waitFor();
+
+  // Every progress the page draws while opening again, in order.
+  await page.addInitScript(() => {
+    window.__drawn = [];
+    new MutationObserver(() => {
+      const progress = document.querySelector("[data-testid='building-5号楼'] [data-testid='progress']");
+      const text = progress?.textContent.trim();
+      if (text && window.__drawn.at(-1) !== text) window.__drawn.push(text);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  await page.reload();
+  await building(page, 5).getByTestId("progress").filter({ hasText: waiting }).waitFor();
+  await page.getByRole("button", { name: /5号楼/ }).click();
+  await page.getByTestId("household-N-5-203").getByTestId("household-state").filter({ hasText: /待发送/ }).waitFor();
+  assert.deepEqual(await page.evaluate(() => window.__drawn), [waiting], "never an older progress first");
+  await context.close();
+});

@@ -168,3 +168,12 @@ export async function chosen_file_text(input) {
   input.value = "";
   return text;
 }
+
+// Resolves once what the page holds now has been painted (or after a
+// moment, where a hidden page paints nothing).
+export function after_paint() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 200);
+  });
+}

@@ -22,6 +22,8 @@ extern "C" {
     #[wasm_bindgen(js_name = save_file)]
     async fn save_file_js(name: &str, text: &str) -> JsValue;
     async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> JsValue;
+    /// Resolves once what the page holds now has been painted.
+    pub async fn after_paint();
 }
 
 /// The object stores of the app's database.

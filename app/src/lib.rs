@@ -6,6 +6,7 @@ mod desk_text;
 mod device;
 pub mod i18n;
 mod leaving;
+mod list_face;
 mod loading;
 mod outbox;
 mod pages;

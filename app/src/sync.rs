@@ -14,7 +14,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::device::{self, StorageError, Store};
+use crate::list_face::{self, Building, ListFace};
 use crate::outbox::{self, Entry, Kind, State, state_of};
+use crate::pages::desk;
 use crate::roster_merge::merge_roster;
 use crate::{RosterCache, Session, SessionEnded};
 
@@ -45,6 +47,8 @@ pub struct Sync {
     /// Whether the roster kept on the phone for this user has been read:
     /// until then a sync would not know its cursor and fetch it whole.
     roster_read: RwSignal<bool>,
+    /// A large area's list as it was last shown, until the roster is read.
+    pub face: RwSignal<Option<Vec<Building>>>,
     busy: RwSignal<bool>,
     again: RwSignal<bool>,
     failures: RwSignal<u32>,
@@ -68,6 +72,7 @@ impl Sync {
             persistent: RwSignal::new(None),
             roster_wanted: RwSignal::new(false),
             roster_read: RwSignal::new(false),
+            face: RwSignal::new(None),
             busy: RwSignal::new(false),
             again: RwSignal::new(false),
             failures: RwSignal::new(0),
@@ -431,10 +436,20 @@ impl Sync {
     /// Shows the roster kept on the phone for `user` until the server answers.
     pub async fn load_roster(self, user: &str) {
         self.roster_read.set(false);
+        let round = self.session.with_untracked(|s| s.as_ref().map(|s| s.round));
+        let face: Option<ListFace> = device::get(Store::State, &list_face::key(user)).await;
+        if let Some(face) = face.filter(|f| Some(f.round) == round) {
+            // The list draws from its face first: its module loads and the
+            // page paints before decoding the roster holds the main thread.
+            self.face.set(Some(face.buildings));
+            desk::preload_area_list().await;
+            device::after_paint().await;
+        }
         let kept: Option<Roster> = device::get(Store::State, &roster_key(user)).await;
         if kept.is_some() {
             self.roster.set(kept);
         }
+        self.face.set(None);
         self.roster_read.set(true);
     }
 }

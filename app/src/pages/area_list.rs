@@ -10,12 +10,13 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
-use shared::place::GridCode;
 use shared::round::CHINA;
 use shared::wire::RosterHousehold;
 use time::OffsetDateTime;
 
-use crate::i18n::both;
+use crate::device::{self, Store};
+use crate::i18n::{Msg, both, tr};
+use crate::list_face::{self, Building, BuildingKey, ListFace};
 use crate::outbox::{Entry, State, state_of};
 use crate::pages::roster::{Line, RosterLines, lines, matches};
 use crate::sync::Sync;
@@ -23,19 +24,6 @@ use crate::{RosterCache, Session};
 
 /// The most households a search shows at once: type more to narrow it.
 const SHOWN_FOUND: usize = 60;
-
-/// A building of a grid: two grids may each have a 1号楼.
-type BuildingKey = (GridCode, String);
-
-/// One building's line: its households, how many are surveyed (or on
-/// their way), and how many visited.
-#[derive(Clone, PartialEq)]
-struct Building {
-    key: BuildingKey,
-    households: usize,
-    surveyed: usize,
-    visited: usize,
-}
 
 /// Where the list was, kept while the app runs, for the user it was.
 #[derive(Clone)]
@@ -141,14 +129,26 @@ pub fn AreaList() -> impl IntoView {
         today.with_untracked(|t| stored_at.with_value(|key| save_today(key, t)));
     };
 
+    // From the roster, or from the list's face until the roster is read.
     let all = Memo::new(move |_| {
-        cache.with(|r| {
-            sync.outbox.with(|o| {
-                r.as_ref()
-                    .map(|r| buildings(&r.households, o))
-                    .unwrap_or_default()
-            })
+        cache.with(|r| match r {
+            Some(r) => sync.outbox.with(|o| buildings(&r.households, o)),
+            None => sync.face.get().unwrap_or_default(),
         })
+    });
+    // What the list shows is its face for the next opening.
+    Effect::new(move |_| {
+        let shown = all.get();
+        let user = session.with_untracked(|s| s.as_ref().map(|s| (s.username.clone(), s.round)));
+        if let (true, Some((user, round))) = (cache.with_untracked(Option::is_some), user) {
+            let face = ListFace {
+                round,
+                buildings: shown,
+            };
+            leptos::task::spawn_local(async move {
+                let _ = device::put(Store::State, &list_face::key(&user), &face).await;
+            });
+        }
     });
     let shown = move || {
         let only = today_only.get() && today.with(|t| !t.is_empty());
@@ -237,6 +237,9 @@ pub fn AreaList() -> impl IntoView {
                     }.into_any();
                 }
                 let more = n.saturating_sub(hits.len());
+                if cache.with(Option::is_none) {
+                    return view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any();
+                }
                 view! {
                     <p class="status" class:hidden={n > 0}>{both("没有找到符合的住户", "No household matches")}</p>
                     <RosterLines lines=lines(hits.into_iter()) />
@@ -343,7 +346,7 @@ fn BuildingItem(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::place::HouseholdCode;
+    use shared::place::{GridCode, HouseholdCode};
 
     fn household(
         grid: &str,

@@ -132,6 +132,11 @@ fn area_list_view() -> AnyView {
     view! { <AreaList /> }.into_any()
 }
 
+/// Loads the module of a team's list for an area of many households.
+pub async fn preload_area_list() {
+    __preload_area_list_view().await
+}
+
 /// A team's list for an area of many households, once its module is loaded.
 pub fn area_list() -> impl IntoView {
     Suspend::new(async move { area_list_view().await })

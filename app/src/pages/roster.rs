@@ -132,10 +132,11 @@ pub fn RosterPage() -> impl IntoView {
     let RosterCache(cache) = expect_context();
     let sync: Sync = expect_context();
     sync.kick();
+    // Large by the roster, or, until it is read, by the list's face.
     let large = Memo::new(move |_| {
-        cache.with(|r| {
-            r.as_ref()
-                .is_some_and(|r| r.households.len() >= BUILDINGS_FROM)
+        cache.with(|r| match r {
+            Some(r) => r.households.len() >= BUILDINGS_FROM,
+            None => sync.face.with(Option::is_some),
         })
     });
     view! {
@@ -149,7 +150,7 @@ pub fn RosterPage() -> impl IntoView {
             })}
             <p
                 class="status"
-                class:hidden=move || cache.with(Option::is_some) || sync.roster_error.with(Option::is_some)
+                class:hidden=move || large.get() || cache.with(Option::is_some) || sync.roster_error.with(Option::is_some)
             >
                 {tr(Msg::Loading)}
             </p>
