@@ -25,6 +25,7 @@ use crate::pages::review::ReviewPage;
 
 /// A screen reached through this module, by its path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Screen {
     Coverage,
     Gaps,
@@ -59,54 +60,29 @@ impl Screen {
     }
 }
 
+/// The supervisors' screens, in one module: a module for each made the
+/// build cut their shared code into dozens of small ones, each fetched
+/// and compiled in turn on opening any screen.
 #[lazy]
-fn coverage_view() -> AnyView {
-    view! { <CoveragePage /> }.into_any()
+fn desk_view(screen: Screen) -> AnyView {
+    match screen {
+        Screen::Coverage => view! { <CoveragePage /> }.into_any(),
+        Screen::Gaps => view! { <GapsPage /> }.into_any(),
+        Screen::Indicators => view! { <IndicatorsPage /> }.into_any(),
+        Screen::Review => view! { <ReviewPage /> }.into_any(),
+        Screen::Conflicts => view! { <ConflictsPage /> }.into_any(),
+        Screen::Import => view! { <ImportPage /> }.into_any(),
+        Screen::Accounts => view! { <AccountsPage /> }.into_any(),
+        Screen::Fields => view! { <FieldsPage /> }.into_any(),
+        Screen::Map => view! { <MapPage /> }.into_any(),
+        Screen::Account | Screen::Outbox => ().into_any(),
+    }
 }
 
-#[lazy]
-fn gaps_view() -> AnyView {
-    view! { <GapsPage /> }.into_any()
-}
-
-#[lazy]
-fn indicators_view() -> AnyView {
-    view! { <IndicatorsPage /> }.into_any()
-}
-
-#[lazy]
-fn review_view() -> AnyView {
-    view! { <ReviewPage /> }.into_any()
-}
-
-#[lazy]
-fn conflicts_view() -> AnyView {
-    view! { <ConflictsPage /> }.into_any()
-}
-
-#[lazy]
-fn import_view() -> AnyView {
-    view! { <ImportPage /> }.into_any()
-}
-
-#[lazy]
-fn map_view() -> AnyView {
-    view! { <MapPage /> }.into_any()
-}
-
+// A team's own screens, apart from the supervisors'.
 #[lazy]
 fn account_view() -> AnyView {
     view! { <AccountPage /> }.into_any()
-}
-
-#[lazy]
-fn accounts_view() -> AnyView {
-    view! { <AccountsPage /> }.into_any()
-}
-
-#[lazy]
-fn fields_view() -> AnyView {
-    view! { <FieldsPage /> }.into_any()
 }
 
 #[lazy]
@@ -146,17 +122,9 @@ pub fn area_list() -> impl IntoView {
 pub fn open(screen: Screen) -> impl IntoView {
     Suspend::new(async move {
         match screen {
-            Screen::Coverage => coverage_view().await,
-            Screen::Gaps => gaps_view().await,
-            Screen::Indicators => indicators_view().await,
-            Screen::Review => review_view().await,
-            Screen::Conflicts => conflicts_view().await,
-            Screen::Import => import_view().await,
-            Screen::Map => map_view().await,
             Screen::Account => account_view().await,
-            Screen::Accounts => accounts_view().await,
-            Screen::Fields => fields_view().await,
             Screen::Outbox => outbox_view().await,
+            _ => desk_view(screen).await,
         }
     })
 }
