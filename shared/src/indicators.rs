@@ -223,12 +223,16 @@ impl IndicatorReport {
     }
 }
 
-/// Whether a person counts as labour on `on`: able, of working age (or of
-/// unknown age) and not in school.
+/// Whether a person counts as labour (劳动力) on `on`: of working age (or
+/// of unknown age), able (技能、普通、弱劳动力或半劳动力), and neither in
+/// school nor retired or outside working age (退休或不在劳动年龄).
 pub fn is_labourer(record: &LabourRecord, on: Date) -> bool {
     record.has_labour_capacity()
         && record.age_on(on).is_none_or(|a| a >= WORKING_AGE)
-        && record.employment != Some(EmploymentStatus::Student)
+        && !matches!(
+            record.employment,
+            Some(EmploymentStatus::Student | EmploymentStatus::Retired)
+        )
 }
 
 /// A member's wages this year: months worked times monthly income.

@@ -27,7 +27,7 @@ pub struct Figures {
     pub trained_of_willing: u32,
     /// At least one labourer (有劳动力家庭).
     pub labour_household: bool,
-    /// A labour household in which nobody works (零就业家庭).
+    /// A labour household in which no labourer works (零就业家庭).
     pub zero_employment: bool,
     /// Per-capita annual income, when anyone is in the household.
     pub per_capita: Option<u32>,
@@ -51,7 +51,7 @@ impl Figures {
             }
         }
         res.labour_household = res.labourers > 0;
-        res.zero_employment = res.labour_household && res.employed == 0;
+        res.zero_employment = res.labour_household && res.employed_labourers == 0;
         if !members.is_empty() {
             let total: u32 = members.iter().map(|m| annual_income(m)).sum();
             res.per_capita = Some(total / members.len() as u32);
@@ -220,7 +220,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::codes::{EmploymentStatus, LabourCapacity};
+    use crate::codes::{Code, EmploymentStatus, LabourCapacity};
     use crate::merge::merge_household;
     use crate::place::{HouseholdCode, PersonId};
     use crate::record::LabourRecord;
@@ -253,6 +253,121 @@ mod tests {
         assert!(idle.labour_household && idle.zero_employment);
         assert!(working.labour_household && !working.zero_employment);
         assert_eq!((working.labourers, working.employed_labourers), (1, 1));
+    }
+
+    /// A household of people each born in `birth`, able as `capacity`,
+    /// and in `employment`.
+    fn household(people: &[(i32, LabourCapacity, Option<EmploymentStatus>)]) -> HouseholdLedger {
+        let mut ledger = ledger(&[]);
+        for (n, (birth, capacity, employment)) in people.iter().enumerate() {
+            let mut member = MemberLedger::new(PersonId::parse(&format!("P{n}")).unwrap());
+            member.record = LabourRecord {
+                birth_date: Date::from_ordinal_date(*birth, 1).ok(),
+                capacity: Some(*capacity),
+                employment: *employment,
+                ..LabourRecord::default()
+            };
+            ledger.members.push(member);
+        }
+        ledger
+    }
+
+    #[test]
+    fn retired_people_and_students_are_no_labourers() {
+        use EmploymentStatus::{Employed, Retired, Student, Unemployed};
+        use LabourCapacity::{None as NoLabour, Ordinary, Weak};
+        let on = date!(2026 - 11 - 23);
+        // Grandparents retired (one still able on paper), a son out of
+        // work, a granddaughter at college.
+        let family = Figures::of(
+            &household(&[
+                (1956, Weak, Some(Retired)),
+                (1958, NoLabour, Some(Retired)),
+                (1984, Ordinary, Some(Unemployed)),
+                (2006, Ordinary, Some(Student)),
+            ]),
+            on,
+        );
+        assert_eq!((family.labourers, family.employed_labourers), (1, 0));
+        assert!(family.labour_household && family.zero_employment);
+
+        // Only retired people: no labour household, so not zero-employment.
+        let retired = Figures::of(
+            &household(&[(1950, Weak, Some(Retired)), (1952, Ordinary, Some(Retired))]),
+            on,
+        );
+        assert!(!retired.labour_household && !retired.zero_employment);
+        assert_eq!(retired.labourers, 0);
+
+        // A grandfather who still works counts as employed and as labour.
+        let working = Figures::of(
+            &household(&[
+                (1958, Ordinary, Some(Employed)),
+                (1984, Ordinary, Some(Unemployed)),
+            ]),
+            on,
+        );
+        assert_eq!((working.labourers, working.employed_labourers), (2, 1));
+        assert!(!working.zero_employment);
+    }
+
+    #[test]
+    fn a_household_whose_only_worker_is_no_labourer_is_zero_employment_and_counts_that_worker() {
+        use EmploymentStatus::{Employed, Unemployed};
+        use LabourCapacity::{Lost, Ordinary};
+        let on = date!(2026 - 11 - 23);
+        let ledger = household(&[
+            (1970, Lost, Some(Employed)),
+            (1990, Ordinary, Some(Unemployed)),
+        ]);
+        let figures = Figures::of(&ledger, on);
+        assert!(figures.labour_household && figures.zero_employment);
+        assert_eq!(
+            (
+                figures.labourers,
+                figures.employed_labourers,
+                figures.employed
+            ),
+            (1, 0, 1)
+        );
+        // Employed persons per labour household count the worker all the same.
+        let tally = Tally::household(&figures, true, false, false);
+        assert_eq!(tally.employed_in_labour_households, 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_figures_follow_the_definitions(
+            people in proptest::collection::vec(
+                (1940i32..2020, 0usize..5, proptest::option::of(0usize..4)),
+                0..8,
+            )
+        ) {
+            let on = date!(2026 - 11 - 23);
+            let people: Vec<_> = (people.iter())
+                .map(|&(birth, capacity, employment)| {
+                    (
+                        birth,
+                        LabourCapacity::ALL[capacity],
+                        employment.map(|e| EmploymentStatus::ALL[e]),
+                    )
+                })
+                .collect();
+            let figures = Figures::of(&household(&people), on);
+            let labourers = (people.iter())
+                .filter(|(birth, capacity, employment)| {
+                    on.year() - birth >= 16
+                        && matches!(capacity, LabourCapacity::Skilled | LabourCapacity::Ordinary | LabourCapacity::Weak)
+                        && !matches!(employment, Some(EmploymentStatus::Student | EmploymentStatus::Retired))
+                })
+                .collect::<Vec<_>>();
+            let employed = labourers.iter().filter(|p| p.2 == Some(EmploymentStatus::Employed)).count();
+            proptest::prop_assert_eq!(figures.labourers as usize, labourers.len());
+            proptest::prop_assert_eq!(figures.employed_labourers as usize, employed);
+            proptest::prop_assert_eq!(figures.labour_household, !labourers.is_empty());
+            proptest::prop_assert_eq!(figures.zero_employment, !labourers.is_empty() && employed == 0);
+            proptest::prop_assert!(figures.employed as usize >= employed);
+        }
     }
 
     #[test]

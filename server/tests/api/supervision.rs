@@ -3,7 +3,12 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{ROUND, SCOPED_READS, spawn_app};
+use server::calendar::Calendar;
+use server::settings::Settings;
+use shared::round::Round;
+use sqlx::Executor;
+
+use crate::helpers::{ROUND, SCOPED_READS, fresh_database, serve, spawn_app};
 
 #[tokio::test]
 async fn coverage_counts_surveys_visits_and_the_missed_and_gaps_list_them() {
@@ -176,4 +181,136 @@ async fn every_read_of_a_round_answers_a_malformed_query_with_a_422_naming_it() 
         let body: Value = bad_grid.json().await.unwrap();
         assert_eq!(body["fields"][0]["path"], "grid", "{path}");
     }
+}
+
+/// A valid ID number for someone born on `birth` (YYYYMMDD), the `n`th.
+fn id_born(birth: &str, n: u32) -> String {
+    let mut id = format!("110105{birth}{n:03}").into_bytes();
+    id.push(shared::resident_id::check_char(&id));
+    String::from_utf8(id).expect("ASCII")
+}
+
+/// A grid (G8) of four households: retired people, a worker who has lost
+/// the capacity to work, and labourers in and out of work. Labourers: 4,
+/// in work: 1, labour households: 3, zero-employment: R-1 and R-4.
+fn retired_roster() -> String {
+    let people = [
+        // Grandmother retired, her son out of work: zero-employment.
+        (
+            "R-1",
+            "19560310",
+            "弱劳动力或半劳动力",
+            "退休或不在劳动年龄",
+        ),
+        ("R-1", "19840702", "普通劳动力", "未就业"),
+        // Two retired people: no labour household.
+        (
+            "R-2",
+            "19500101",
+            "弱劳动力或半劳动力",
+            "退休或不在劳动年龄",
+        ),
+        ("R-2", "19520202", "普通劳动力", "退休或不在劳动年龄"),
+        // A grandfather still at work, his son out of work.
+        ("R-3", "19580505", "普通劳动力", "已就业"),
+        ("R-3", "19860606", "普通劳动力", "未就业"),
+        // The only worker has lost the capacity to work: still zero-employment.
+        ("R-4", "19700707", "丧失劳动力", "已就业"),
+        ("R-4", "19900808", "普通劳动力", "未就业"),
+    ];
+    let mut csv = String::from(
+        "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码,劳动能力,就业状态\r\n",
+    );
+    for (n, (household, birth, capacity, employment)) in people.iter().enumerate() {
+        let room = &household[2..];
+        csv.push_str(&format!(
+            "{household},G8,第八网格,退休测试安置区,1号楼,1,10{room},{household}-{n},居民{n},{},{capacity},{employment}\r\n",
+            id_born(birth, n as u32)
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn retired_people_are_no_labourers_and_zero_employment_asks_for_a_labourer_in_work() {
+    let app = spawn_app().await;
+    let csv = retired_roster();
+    app.login_as("admin").await;
+    let res = app.import_csv(&csv, "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    let report = app.get_ok("/api/v1/indicators?grid=G8").await;
+    let figures = &report["indicators"];
+    assert_eq!(figures["households"], 4);
+    assert_eq!(figures["labour_households"], 3);
+    assert_eq!(figures["labourers"], 4);
+    assert_eq!(figures["employed_labourers"], 1);
+    // Everyone in work in a labour household, labourer or not.
+    assert_eq!(figures["employed_in_labour_households"], 2);
+    assert_eq!(figures["zero_employment"], json!(["R-1", "R-4"]));
+
+    // The kept figures the summaries add up agree.
+    let summary = app.get_ok("/api/v1/summary?place=G8").await;
+    let tally = &summary["total"];
+    assert_eq!(tally["labourers"], 4, "{summary}");
+    assert_eq!(tally["labour_households"], 3);
+    assert_eq!(tally["zero_employment"], 2);
+}
+
+#[tokio::test]
+async fn figures_kept_under_the_old_definition_are_counted_again_when_the_database_upgrades() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let settings = || Settings {
+        demo: true,
+        round: Some(Round::parse(ROUND).unwrap()),
+        ..Settings::local(url.clone())
+    };
+    let first = serve(settings(), Calendar::system_clock(), dir).await;
+    first.login_as("admin").await;
+    let res = first.import_csv(&retired_roster(), "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    // The figures as the definition before counted them (retired people
+    // as labourers), and the schema as it was before it changed.
+    let old = [
+        "UPDATE households SET labourers = 7, labour_household = TRUE, zero_employment = TRUE \
+         WHERE grid = 'G8'",
+        "DELETE FROM _sqlx_migrations WHERE version = 17",
+    ];
+    if url.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        for statement in old {
+            pool.execute(statement).await.unwrap();
+        }
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        for statement in old {
+            pool.execute(statement).await.unwrap();
+        }
+        pool.close().await;
+    }
+
+    let upgraded = serve(
+        settings(),
+        Calendar::system_clock(),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    upgraded.login_as("admin").await;
+    let summary = upgraded.get_ok("/api/v1/summary?place=G8").await;
+    let total = &summary["total"];
+    assert_eq!(total["labourers"], 4, "{summary}");
+    assert_eq!(total["labour_households"], 3);
+    assert_eq!(total["zero_employment"], 2);
 }
