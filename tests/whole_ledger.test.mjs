@@ -22,7 +22,7 @@ after(async () => {
   await server?.stop();
 });
 
-test("a team changes the household's and a member's other fields from the phone", async () => {
+test("a team changes the household's fields, its income besides wages included, and a member's other fields from the phone", async () => {
   const context = await newPhone(browser);
   const page = await context.newPage();
   const pageErrors = [];
@@ -51,6 +51,13 @@ test("a team changes the household's and a member's other fields from the phone"
   assert.ok(await page.getByTestId("review").isDisabled(), "a broken entry holds the form back");
   await page.getByTestId("hh-phone").fill("13800002222");
   assert.equal(await page.getByRole("alert").filter({ hasText: "手机号码应为 11 位数字" }).count(), 0);
+  // The household's income besides wages: a slip refused, then a pension.
+  await page.getByTestId("hh-transfer_income").fill("30000000");
+  await page.getByText("年收入应在 0 到 2000000 元之间").waitFor();
+  assert.ok(await page.getByTestId("review").isDisabled(), "an income out of range holds the form back");
+  await page.getByTestId("hh-transfer_income").fill("9600");
+  await page.getByTestId("hh-business_income").fill("2400");
+  assert.equal(await page.getByText("年收入应在 0 到 2000000 元之间").count(), 0);
 
   await page.getByTestId(`group-skills-${person}`).click();
   await household.choose("capacity", person, "skilled");
@@ -75,6 +82,8 @@ test("a team changes the household's and a member's other fields from the phone"
   assert.equal(ledger.record.address, "兴福社区 1号楼 201室");
   assert.equal(ledger.record.monitored, true);
   assert.equal(ledger.record.phone, "13800002222");
+  assert.equal(ledger.record.transfer_income, 9600);
+  assert.equal(ledger.record.business_income, 2400);
   const record = ledger.members.find((m) => m.person === person).record;
   assert.equal(record.capacity, "skilled");
   assert.equal(record.education, "vocational");

@@ -250,6 +250,29 @@ record_fields! {
     // 防返贫监测对象: followed for relapse into poverty.
     monitored: bool as YesNo in Household
         => Monitored, "防返贫监测对象", "Monitored against poverty", ["否", "否"];
+    // The household's income a year besides its members' wages, which the
+    // per-capita net income adds up (`tally::Figures`).
+    business_income: u32 as Yuan in Household
+        => BusinessIncome, "经营性收入（元/年）", "Business income (yuan a year)", ["", "3000"];
+    property_income: u32 as Yuan in Household
+        => PropertyIncome, "财产性收入（元/年）", "Property income (yuan a year)", ["", ""];
+    transfer_income: u32 as Yuan in Household
+        => TransferIncome, "转移性收入（元/年）", "Transfers: pensions, subsidies (yuan a year)", ["2400", "6000"];
+}
+
+impl HouseholdRecord {
+    /// The household's income a year besides wages: business, property
+    /// and transfers.
+    pub fn other_income(&self) -> u32 {
+        [
+            self.business_income,
+            self.property_income,
+            self.transfer_income,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(0, u32::saturating_add)
+    }
 }
 
 /// A change in who belongs to the household, with its reason. Merged like

@@ -52,8 +52,11 @@ impl Figures {
         }
         res.labour_household = res.labourers > 0;
         res.zero_employment = res.labour_household && res.employed_labourers == 0;
+        // Per-capita net income from all sources: wages and the household's
+        // business, property and transfer income.
         if !members.is_empty() {
-            let total: u32 = members.iter().map(|m| annual_income(m)).sum();
+            let total = (members.iter().map(|m| annual_income(m)))
+                .fold(ledger.record.other_income(), u32::saturating_add);
             res.per_capita = Some(total / members.len() as u32);
         }
         res
@@ -368,6 +371,30 @@ mod tests {
             proptest::prop_assert_eq!(figures.zero_employment, !labourers.is_empty() && employed == 0);
             proptest::prop_assert!(figures.employed as usize >= employed);
         }
+    }
+
+    #[test]
+    fn per_capita_income_counts_every_source_not_wages_alone() {
+        use EmploymentStatus::{Employed, Retired};
+        use LabourCapacity::{Ordinary, Weak};
+        let on = date!(2026 - 11 - 23);
+        let mut ledger = household(&[
+            (1980, Ordinary, Some(Employed)),
+            (1950, Weak, Some(Retired)),
+        ]);
+        ledger.members[0].record.months_worked = Some(12);
+        ledger.members[0].record.monthly_income = Some(600);
+        // Wages alone: 7,200 a year for two people.
+        let wages_only = Figures::of(&ledger, on);
+        assert_eq!(wages_only.per_capita, Some(3_600));
+        assert!(wages_only.is_low_income(crate::indicators::LOW_INCOME_LINE));
+
+        // The grandmother's pension and a subsidy, and a market stall.
+        ledger.record.transfer_income = Some(9_000);
+        ledger.record.business_income = Some(1_800);
+        let all = Figures::of(&ledger, on);
+        assert_eq!(all.per_capita, Some((7_200 + 9_000 + 1_800) / 2));
+        assert!(!all.is_low_income(crate::indicators::LOW_INCOME_LINE));
     }
 
     #[test]

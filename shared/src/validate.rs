@@ -12,12 +12,15 @@ use crate::extra::{ExtraField, ExtraKey, ExtraWrite, FieldSet, Target};
 use crate::merge::HouseholdLedger;
 use crate::password::PasswordError;
 use crate::place::HouseholdCode;
-use crate::record::{FieldKey, FieldWrite, LabourRecord, Membership, Record};
+use crate::record::{FieldKey, FieldWrite, HouseholdWrite, LabourRecord, Membership, Record};
 use crate::resident_id::ResidentId;
 use crate::wire::{ReviewRequest, Submission};
 
 /// The highest monthly income (yuan) accepted without question.
 pub const MAX_MONTHLY_INCOME: u32 = 100_000;
+/// The most a household's business, property or transfer income may be a
+/// year, in yuan: more is a typing slip.
+pub const MAX_ANNUAL_INCOME: u32 = 2_000_000;
 
 /// The working age in the seeds' surveys starts at 16.
 pub const WORKING_AGE: u32 = 16;
@@ -60,6 +63,7 @@ issue_codes! {
     TooLong = "too_long", "内容过长，请精简到 40 字以内", "This is too long; keep it under 40 characters";
     MonthsOutOfRange = "months_out_of_range", "务工月数应在 0 到 12 之间", "Months worked must be between 0 and 12";
     IncomeOutOfRange = "income_out_of_range", "月收入应在 0 到 100000 元之间，请核对", "Monthly income must be between 0 and 100,000 yuan; please check";
+    AnnualIncomeOutOfRange = "annual_income_out_of_range", "年收入应在 0 到 2000000 元之间，请核对", "A year's income must be between 0 and 2,000,000 yuan; please check";
     DuplicateMember = "duplicate_member", "同一成员在本次提交中出现了两次", "The same member appears twice in this submission";
     DuplicateWrite = "duplicate_write", "同一项在本次提交中填写了两次", "The same field is written twice in this submission";
     NoMembers = "no_members", "提交中没有任何成员，请至少确认一名成员", "The submission names no member; confirm at least one";
@@ -150,6 +154,20 @@ pub fn check_write(write: &FieldWrite) -> Option<IssueCode> {
         FieldWrite::MonthsWorked(Some(months)) if *months > 12 => Some(IssueCode::MonthsOutOfRange),
         FieldWrite::MonthlyIncome(Some(income)) if *income > MAX_MONTHLY_INCOME => {
             Some(IssueCode::IncomeOutOfRange)
+        }
+        _ => None,
+    }
+}
+
+/// The rules of one household value alone.
+pub fn check_household_write(write: &HouseholdWrite) -> Option<IssueCode> {
+    match write {
+        HouseholdWrite::BusinessIncome(Some(yuan))
+        | HouseholdWrite::PropertyIncome(Some(yuan))
+        | HouseholdWrite::TransferIncome(Some(yuan))
+            if *yuan > MAX_ANNUAL_INCOME =>
+        {
+            Some(IssueCode::AnnualIncomeOutOfRange)
         }
         _ => None,
     }
@@ -253,11 +271,15 @@ pub fn check_submission(sub: &Submission) -> Vec<Issue> {
     }
     let mut household_fields = BTreeSet::new();
     for write in &sub.household_writes {
+        let path = || format!("household_writes.{}", write.key().name());
         if !household_fields.insert(write.key()) {
             res.push(Issue {
-                path: format!("household_writes.{}", write.key().name()),
+                path: path(),
                 code: IssueCode::DuplicateWrite,
             });
+        }
+        if let Some(code) = check_household_write(write) {
+            res.push(Issue { path: path(), code });
         }
     }
     res

@@ -902,6 +902,9 @@ mod tests {
             proptest::option::of(any_phone()).prop_map(HouseholdWrite::Phone),
             proptest::option::of("\\PC{0,20}").prop_map(HouseholdWrite::Address),
             proptest::option::of(any::<bool>()).prop_map(HouseholdWrite::Monitored),
+            proptest::option::of(any::<u32>()).prop_map(HouseholdWrite::BusinessIncome),
+            proptest::option::of(any::<u32>()).prop_map(HouseholdWrite::PropertyIncome),
+            proptest::option::of(any::<u32>()).prop_map(HouseholdWrite::TransferIncome),
         ]
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use shared::extra::{ExtraField, ExtraKey, ExtraWrite, Target};
 use shared::record::{HouseholdKey, HouseholdRecord, Record};
-use shared::validate::IssueCode;
+use shared::validate::{IssueCode, check_household_write};
 use shared::wire::{RosterHousehold, Submission, SubmissionId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -365,11 +365,30 @@ impl HouseholdDraft {
         })
     }
 
-    /// Whether it can be submitted: every entry read, and, in a survey,
-    /// every required added field answered.
+    /// The household's values out of their range (an income a year too
+    /// large), each with what is wrong.
+    fn out_of_range(&self) -> Vec<String> {
+        self.record.with(|r| {
+            (HouseholdKey::ALL.iter())
+                .filter_map(|&key| {
+                    check_household_write(&r.get(key)).map(|code| {
+                        format!(
+                            "{}：{}",
+                            both(key.zh(), key.en()),
+                            both(code.zh(), code.en())
+                        )
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Whether it can be submitted: every entry read and in range, and, in
+    /// a survey, every required added field answered.
     fn ready(&self, correcting: bool) -> bool {
         self.invalid.with(Vec::is_empty)
             && self.invalid_extra.with(Vec::is_empty)
+            && self.out_of_range().is_empty()
             && (correcting || self.missing().is_empty())
     }
 
@@ -438,8 +457,8 @@ impl HouseholdDraft {
             )
         });
         let missing = move || {
-            self.missing()
-                .into_iter()
+            (self.out_of_range().into_iter())
+                .chain(self.missing())
                 .map(|m| view! { <li class="error">{m}</li> })
                 .collect_view()
         };

@@ -16,7 +16,7 @@ use shared::record::{
     FieldKey, HouseholdKey, HouseholdRecord, HouseholdWrite, LabourRecord, Record,
 };
 use shared::resident_id::ResidentId;
-use shared::validate::{IssueCode, check_write};
+use shared::validate::{IssueCode, check_household_write, check_write};
 
 use super::boundary::Boundary;
 use super::columns::{Column, REQUIRED, Tier, column_named, header};
@@ -306,6 +306,10 @@ impl Accumulator<'_> {
                 continue;
             }
             if let Some(write) = self.read(row, column, |v| key.read(input(v)).map(Some)) {
+                if let Some(code) = check_household_write(&write) {
+                    let issue = RowIssue::at(row.number, self.layout.header(column), code);
+                    self.issues.push(issue);
+                }
                 fields.push((key, write));
             }
         }

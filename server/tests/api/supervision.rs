@@ -8,7 +8,7 @@ use server::settings::Settings;
 use shared::round::Round;
 use sqlx::Executor;
 
-use crate::helpers::{ROUND, SCOPED_READS, fresh_database, serve, spawn_app};
+use crate::helpers::{ROUND, SCOPED_READS, fresh_database, in_roster, serve, spawn_app};
 
 #[tokio::test]
 async fn coverage_counts_surveys_visits_and_the_missed_and_gaps_list_them() {
@@ -313,4 +313,78 @@ async fn figures_kept_under_the_old_definition_are_counted_again_when_the_databa
     assert_eq!(total["labourers"], 4, "{summary}");
     assert_eq!(total["labour_households"], 3);
     assert_eq!(total["zero_employment"], 2);
+}
+
+#[tokio::test]
+async fn per_capita_income_adds_the_households_other_income_to_wages() {
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+    let res = app.import_csv(&retired_roster(), "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let low_income = |report: &Value| -> Vec<String> {
+        (report["indicators"]["low_income"]
+            .as_array()
+            .unwrap()
+            .iter())
+        .map(|h| h["household"].as_str().unwrap().to_owned())
+        .collect()
+    };
+    // Nobody earns wages: every household is under the line.
+    let before = app.get_ok("/api/v1/indicators?grid=G8").await;
+    assert_eq!(low_income(&before), ["R-1", "R-2", "R-3", "R-4"]);
+
+    // The grid's member surveys it.
+    let res = app
+        .post_json(
+            "/api/v1/users",
+            &json!({
+                "username": "g8.member", "display_name": "网格员 赵敏", "password": "grid-eight-8",
+                "role": "surveyor", "place": "G8",
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.login("g8.member", "grid-eight-8").await.status(),
+        StatusCode::OK
+    );
+    let roster = app.roster().await;
+    let household = in_roster(&roster, "R-2").unwrap();
+    let income = |id: &str, yuan: u32| {
+        json!({
+            "id": id, "household": "R-2", "round": ROUND,
+            "captured_at": "2026-11-23T09:30:00+08:00", "base": household["base"],
+            "members": [],
+            "household_writes": [{ "field": "transfer_income", "value": yuan }],
+        })
+    };
+    // A slip of the finger is refused, naming the field.
+    let res = app
+        .post_submission(&income("6c8e1f0a-3b5d-4e7f-9a1b-2c3d4e5f6a71", 30_000_000))
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body.to_string().contains("annual_income_out_of_range"),
+        "{body}"
+    );
+    // Two pensions, 10,000 a year each, for two people: over the line.
+    let res = app
+        .post_submission(&income("6c8e1f0a-3b5d-4e7f-9a1b-2c3d4e5f6a72", 20_000))
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+
+    app.login_as("admin").await;
+    let after = app.get_ok("/api/v1/indicators?grid=G8").await;
+    assert_eq!(low_income(&after), ["R-1", "R-3", "R-4"]);
+    let summary = app.get_ok("/api/v1/summary?place=G8").await;
+    assert_eq!(summary["total"]["low_income"], 3);
+    // The ledger keeps the figure.
+    let ledger = app.ledger("R-2").await;
+    assert_eq!(ledger["record"]["transfer_income"], 20_000, "{ledger}");
 }
