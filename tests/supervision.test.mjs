@@ -137,8 +137,14 @@ test("indicators go down a level at a time, with the households to follow up at 
   const longest = counts.indexOf(Math.max(...counts));
   assert.equal(widths.indexOf(Math.max(...widths)), longest, "the longest bar is the grid with most zero-employment households");
 
-  const rate = (report.employment_rate * 100).toFixed(1) + "%";
+  const rate = (report.employment_rate * 100).toFixed(2) + "%";
   assert.match(await page.getByTestId("figure-employment-rate").innerText(), new RegExp(rate.replace(".", "\\.")));
+  // Each figure says what it counts; the share of labour households at work agrees with the report.
+  const share = (report.employed_household_share * 100).toFixed(2) + "%";
+  const shareFigure = page.getByTestId("figure-employed-household-share");
+  assert.equal(await shareFigure.locator(".figure-value").innerText(), share);
+  assert.match(await shareFigure.locator(".figure-definition").innerText(), /至少一名劳动力就业的家庭 ÷ 有劳动力家庭/);
+  assert.match(await page.getByTestId("figure-labourers").locator(".figure-definition").innerText(), /不在校、未退休/);
   await shows("zero-list", report.indicators.zero_employment.length);
   await shows("low-income-list", report.indicators.low_income.length);
   assert.equal(await listed("zero-list").count(), report.indicators.zero_employment.length);

@@ -67,6 +67,14 @@ pub enum DeskMsg {
     LowIncome,
     TrainingCoverage,
     Labourers,
+    EmployedHouseholdShare,
+    DefEmploymentRate,
+    DefEmployedPerHousehold,
+    DefEmployedHouseholdShare,
+    DefZeroEmployment,
+    DefLowIncome,
+    DefTrainingCoverage,
+    DefLabourers,
     EmploymentRateByPlace,
     ZeroEmploymentByPlace,
     OpenAnArea,
@@ -220,6 +228,16 @@ impl Message for DeskMsg {
             DeskMsg::LowIncome => "低收入家庭",
             DeskMsg::TrainingCoverage => "有培训意愿者的培训率",
             DeskMsg::Labourers => "劳动力人数",
+            DeskMsg::EmployedHouseholdShare => "一户一人以上就业的家庭占比",
+            DeskMsg::DefEmploymentRate => "已就业的劳动力 ÷ 劳动力",
+            DeskMsg::DefEmployedPerHousehold => {
+                "有劳动力家庭中就业的人（含非劳动力）÷ 有劳动力家庭"
+            }
+            DeskMsg::DefEmployedHouseholdShare => "至少一名劳动力就业的家庭 ÷ 有劳动力家庭",
+            DeskMsg::DefZeroEmployment => "有劳动力但没有一名劳动力就业的家庭",
+            DeskMsg::DefLowIncome => "工资与经营、财产、转移性收入之和按人均计，低于监测线",
+            DeskMsg::DefTrainingCoverage => "有培训意愿的劳动力中参加过培训的比例",
+            DeskMsg::DefLabourers => "16 岁以上、有劳动能力，且不在校、未退休的人",
             DeskMsg::EmploymentRateByPlace => "下一级各地人均就业率",
             DeskMsg::ZeroEmploymentByPlace => "下一级各地零就业家庭",
             DeskMsg::OpenAnArea => "点下一级地点查看；到安置区一级列出需跟进的家庭",
@@ -381,6 +399,20 @@ impl Message for DeskMsg {
             DeskMsg::LowIncome => "Low-income households",
             DeskMsg::TrainingCoverage => "Training of the willing",
             DeskMsg::Labourers => "Labourers",
+            DeskMsg::EmployedHouseholdShare => "Labour households with someone in work",
+            DeskMsg::DefEmploymentRate => "Labourers in work ÷ labourers",
+            DeskMsg::DefEmployedPerHousehold => {
+                "Everyone in work in labour households, labourers or not ÷ labour households"
+            }
+            DeskMsg::DefEmployedHouseholdShare => {
+                "Labour households with a labourer in work ÷ labour households"
+            }
+            DeskMsg::DefZeroEmployment => "Labour households none of whose labourers works",
+            DeskMsg::DefLowIncome => {
+                "Wages plus business, property and transfer income per person, under the line"
+            }
+            DeskMsg::DefTrainingCoverage => "Of the labourers willing to train, the share trained",
+            DeskMsg::DefLabourers => "16 or older, able to work, neither in school nor retired",
             DeskMsg::EmploymentRateByPlace => "Employment rate, one level down",
             DeskMsg::ZeroEmploymentByPlace => "Zero-employment households, one level down",
             DeskMsg::OpenAnArea => {

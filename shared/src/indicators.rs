@@ -180,6 +180,8 @@ pub struct IndicatorReport {
     pub indicators: Indicators,
     pub employed_per_labour_household: Option<f64>,
     pub employment_rate: Option<f64>,
+    /// The share of labour households in which a labourer works.
+    pub employed_household_share: Option<f64>,
     pub training_coverage: Option<f64>,
     /// The main figures of each grid in the scope, to compare at a glance.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -216,6 +218,7 @@ impl IndicatorReport {
             low_income_line,
             employed_per_labour_household: indicators.tally().employed_per_labour_household(),
             employment_rate: indicators.tally().employment_rate(),
+            employed_household_share: indicators.tally().employed_household_share(),
             training_coverage: indicators.tally().training_coverage(),
             indicators,
             by_grid: Vec::new(),

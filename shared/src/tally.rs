@@ -154,6 +154,13 @@ impl Tally {
         ratio(self.employed_in_labour_households, self.labour_households)
     }
 
+    /// 一户一人以上就业: the share of labour households in which a
+    /// labourer works, every labour household but the zero-employment ones.
+    pub fn employed_household_share(&self) -> Option<f64> {
+        let employed = self.labour_households.saturating_sub(self.zero_employment);
+        ratio(employed, self.labour_households)
+    }
+
     /// The share of those able and willing to train who received training.
     pub fn training_coverage(&self) -> Option<f64> {
         ratio(self.trained_of_willing, self.willing_to_train)

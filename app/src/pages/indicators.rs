@@ -22,7 +22,7 @@ use crate::i18n::{Msg, both, label, tr};
 use crate::loading::{ErrorBanner, fetch_into};
 
 fn rate(value: Option<f64>) -> String {
-    value.map_or_else(|| "–".into(), |v| format!("{:.1}%", v * 100.0))
+    value.map_or_else(|| "–".into(), |v| format!("{:.2}%", v * 100.0))
 }
 
 /// Whether a place is small enough for its households to be listed: a
@@ -95,33 +95,54 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
     let figures = [
         (
             DeskMsg::EmploymentRate,
+            DeskMsg::DefEmploymentRate,
             rate(t.employment_rate()),
             "employment-rate",
         ),
         (
             DeskMsg::EmployedPerHousehold,
+            DeskMsg::DefEmployedPerHousehold,
             per_household,
             "employed-per-household",
         ),
         (
+            DeskMsg::EmployedHouseholdShare,
+            DeskMsg::DefEmployedHouseholdShare,
+            rate(t.employed_household_share()),
+            "employed-household-share",
+        ),
+        (
             DeskMsg::ZeroEmployment,
+            DeskMsg::DefZeroEmployment,
             t.zero_employment.to_string(),
             "zero-employment",
         ),
-        (DeskMsg::LowIncome, t.low_income.to_string(), "low-income"),
+        (
+            DeskMsg::LowIncome,
+            DeskMsg::DefLowIncome,
+            t.low_income.to_string(),
+            "low-income",
+        ),
         (
             DeskMsg::TrainingCoverage,
+            DeskMsg::DefTrainingCoverage,
             rate(t.training_coverage()),
             "training-coverage",
         ),
-        (DeskMsg::Labourers, t.labourers.to_string(), "labourers"),
+        (
+            DeskMsg::Labourers,
+            DeskMsg::DefLabourers,
+            t.labourers.to_string(),
+            "labourers",
+        ),
     ]
     .into_iter()
-    .map(|(caption, value, id)| {
+    .map(|(caption, definition, value, id)| {
         view! {
             <div class="figure" data-testid=format!("figure-{id}")>
                 <span class="figure-value">{value}</span>
                 <span class="figure-caption">{tr(caption)}</span>
+                <small class="figure-definition">{tr(definition)}</small>
             </div>
         }
     })

@@ -388,3 +388,80 @@ async fn per_capita_income_adds_the_households_other_income_to_wages() {
     let ledger = app.ledger("R-2").await;
     assert_eq!(ledger["record"]["transfer_income"], 20_000, "{ledger}");
 }
+
+/// Rows of households in grid `grid` of area `area`, each a list of its
+/// members' (labour capacity, employment status), everyone born on `birth`.
+fn roster_rows(grid: &str, area: &str, birth: &str, households: &[Vec<(&str, &str)>]) -> String {
+    let mut rows = String::new();
+    let mut n = 0;
+    for (h, members) in households.iter().enumerate() {
+        for (capacity, employment) in members {
+            n += 1;
+            rows.push_str(&format!(
+                "{grid}-{h},{grid},{grid}网格,{area},1号楼,1,{h},{grid}-{h}-{n},居民{n},{},{capacity},{employment}\r\n",
+                id_born(birth, n)
+            ));
+        }
+    }
+    rows
+}
+
+#[tokio::test]
+async fn a_roster_made_to_the_seeds_gives_back_their_published_figures() {
+    let (able, lost) = ("普通劳动力", "丧失劳动力");
+    let (working, idle) = ("已就业", "未就业");
+    // Zunyi 2025: 2.24 employed per labour household, 97.37 % of labourers
+    // in work. 50 households, 114 labourers, 111 of them in work, and one
+    // worker who is no labourer: 112 / 50 and 111 / 114.
+    let mut zunyi: Vec<Vec<(&str, &str)>> = Vec::new();
+    for h in 0..50 {
+        let mut members = vec![(able, working), (able, working)];
+        if h < 14 {
+            members.push((able, working));
+        }
+        if h < 3 {
+            members[0].1 = idle;
+        }
+        if h == 49 {
+            members.push((lost, working));
+        }
+        zunyi.push(members);
+    }
+    // Guizhou: 95.59 % of labour households with someone in work: 65 of 68.
+    let guizhou: Vec<Vec<(&str, &str)>> = (0..68)
+        .map(|h| vec![(able, if h < 65 { working } else { idle })])
+        .collect();
+    let csv = format!(
+        "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码,劳动能力,就业状态\r\n{}{}",
+        roster_rows("ZY", "遵义安置区", "19850101", &zunyi),
+        roster_rows("GZ", "贵州安置区", "19860101", &guizhou),
+    );
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+    let res = app.import_csv(&csv, "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    let percent = |v: &Value| (v.as_f64().unwrap() * 10_000.0).round() / 100.0;
+    let zunyi = app.get_ok("/api/v1/indicators?grid=ZY").await;
+    let per_household = zunyi["employed_per_labour_household"].as_f64().unwrap();
+    assert_eq!((per_household * 100.0).round() / 100.0, 2.24, "{zunyi}");
+    assert_eq!(percent(&zunyi["employment_rate"]), 97.37);
+    let guizhou = app.get_ok("/api/v1/indicators?grid=GZ").await;
+    assert_eq!(
+        percent(&guizhou["employed_household_share"]),
+        95.59,
+        "{guizhou}"
+    );
+    assert_eq!(
+        guizhou["indicators"]["zero_employment"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
