@@ -21,7 +21,6 @@ use std::net::SocketAddr;
 
 use axum::http::header::STRICT_TRANSPORT_SECURITY;
 use axum_server::tls_rustls::RustlsConfig;
-use shared::indicators::LOW_INCOME_LINE;
 use tokio::net::TcpListener;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -213,6 +212,7 @@ async fn build_with<S: Store>(
         metrics: http::metrics::Metrics::new(),
         https: tls.is_some(),
         max_workbook_households: settings.max_workbook_households,
+        low_income_line: settings.low_income_line,
         tree: kept_tree::KeptTree::default(),
     };
     // Figures not kept yet (a database from before they were) are computed
@@ -221,13 +221,14 @@ async fn build_with<S: Store>(
     let store = state.store.clone();
     let tree = state.tree.clone();
     let as_of = state.calendar.as_of(round);
+    let low_income_line = state.low_income_line;
     tokio::spawn(async move {
         match store.refresh_figures(round, as_of).await {
             Ok(0) => {}
             Ok(households) => tracing::info!(households, "household figures computed"),
             Err(err) => tracing::warn!(%err, "household figures not computed"),
         }
-        if let Err(err) = tree.sums(&store, round, as_of, LOW_INCOME_LINE).await {
+        if let Err(err) = tree.sums(&store, round, as_of, low_income_line).await {
             tracing::warn!(%err, "the grids' figures not summed");
         }
     });

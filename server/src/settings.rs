@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use shared::indicators::LOW_INCOME_LINE;
 use shared::round::Round;
 
 /// Days a quarter's surveys are still taken after it ends, unless set.
@@ -55,6 +56,10 @@ pub struct Settings {
     /// whole in memory before it is sent. CSV streams any size.
     #[arg(long, env = "ANJU_MAX_WORKBOOK_HOUSEHOLDS", default_value_t = DEFAULT_MAX_WORKBOOK_HOUSEHOLDS)]
     pub max_workbook_households: u64,
+    /// Yuan per person per year (wages and the household's other income)
+    /// under which a household is on the low-income list (防返贫监测).
+    #[arg(long, env = "ANJU_LOW_INCOME_LINE", default_value_t = LOW_INCOME_LINE)]
+    pub low_income_line: u32,
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -84,6 +89,7 @@ impl Settings {
             http_redirect_port: None,
             clock_file: None,
             max_workbook_households: DEFAULT_MAX_WORKBOOK_HOUSEHOLDS,
+            low_income_line: LOW_INCOME_LINE,
             log_format: LogFormat::Text,
         }
     }
@@ -131,6 +137,7 @@ impl fmt::Debug for Settings {
             .field("http_redirect_port", &self.http_redirect_port)
             .field("clock_file", &self.clock_file)
             .field("max_workbook_households", &self.max_workbook_households)
+            .field("low_income_line", &self.low_income_line)
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -278,6 +278,8 @@ pub struct PlaceSummary {
     pub path: Vec<Place>,
     pub total: Tally,
     pub children: Vec<SummaryLine>,
+    /// Yuan per person per year under which `low_income` counts a household.
+    pub low_income_line: u32,
 }
 
 /// `GET /api/v1/households?q=`: a page of the households a search found.

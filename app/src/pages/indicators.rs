@@ -9,9 +9,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::codes::Level;
-use shared::indicators::{
-    FollowUp, FollowUpHousehold, FollowUpPage, IndicatorReport, LOW_INCOME_LINE,
-};
+use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, IndicatorReport};
 use shared::wire::PlaceSummary;
 
 use crate::api;
@@ -73,10 +71,11 @@ pub fn IndicatorsPage() -> impl IntoView {
             })}
             {move || {
                 let at = place.get();
-                summary.with(Option::is_some).then(|| view! {
+                let line = summary.with(|s| s.as_ref().map(|s| s.low_income_line))?;
+                Some(view! {
                     <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
                     <FollowUpList list=FollowUp::ZeroEmployment place=at.clone() testid="zero-list" />
-                    <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{LOW_INCOME_LINE}{tr(Msg::YuanUnit)}")"</h2>
+                    <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{line}{tr(Msg::YuanUnit)}")"</h2>
                     <FollowUpList list=FollowUp::LowIncome place=at testid="low-income-list" />
                 })
             }}

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use shared::coverage::{Coverage, Gaps, coverage, gaps};
-use shared::indicators::{GridFigures, IndicatorReport, LOW_INCOME_LINE, indicators};
+use shared::indicators::{GridFigures, IndicatorReport, indicators};
 use shared::merge::HouseholdLedger;
 use shared::place::GridCode;
 use shared::wire::ErrorBody;
@@ -111,13 +111,13 @@ pub async fn indicators_of<S: Store>(
         .unwrap_or_default();
     let mut report = IndicatorReport::new(
         round,
-        LOW_INCOME_LINE,
-        indicators(&ledgers, on, LOW_INCOME_LINE, &fields),
+        app.low_income_line,
+        indicators(&ledgers, on, app.low_income_line, &fields),
     );
     let mut start = 0;
     while let Some(first) = grids.get(start) {
         let end = start + grids[start..].iter().take_while(|g| *g == first).count();
-        let figures = indicators(&ledgers[start..end], on, LOW_INCOME_LINE, &[]);
+        let figures = indicators(&ledgers[start..end], on, app.low_income_line, &[]);
         report
             .by_grid
             .push(GridFigures::new(first.clone(), &figures));

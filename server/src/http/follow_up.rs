@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, LOW_INCOME_LINE, indicators};
+use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, indicators};
 use shared::place::HouseholdCode;
 use shared::wire::ErrorBody;
 
@@ -66,7 +66,7 @@ pub async fn get<S: Store>(
             .follow_up(
                 &scope,
                 list,
-                LOW_INCOME_LINE,
+                app.low_income_line,
                 after.as_ref(),
                 FOLLOW_UP_PAGE as u32 + 1,
             )
@@ -112,7 +112,7 @@ async fn computed<S: Store>(
         let report = indicators(
             std::slice::from_ref(&state.ledger),
             on,
-            LOW_INCOME_LINE,
+            app.low_income_line,
             &[],
         );
         let per_capita = report.low_income.first().map(|l| l.per_capita);

@@ -59,6 +59,8 @@ pub struct AppState<S> {
     pub fields: FieldSets,
     /// The most households an Excel export is made for.
     pub max_workbook_households: u64,
+    /// Yuan per person per year under which a household is low-income.
+    pub low_income_line: u32,
     /// The place tree and the grids' figures, between summaries.
     pub tree: crate::kept_tree::KeptTree,
 }

@@ -13,7 +13,6 @@ use axum::extract::State;
 use serde::Deserialize;
 use shared::codes::Level;
 use shared::coverage::HouseholdStatus;
-use shared::indicators::LOW_INCOME_LINE;
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode, above};
 use shared::round::Round;
 use shared::tally::{Figures, Tally, roll_up};
@@ -87,7 +86,7 @@ pub async fn get<S: Store>(
     let grid_sums: Vec<(GridCode, Tally)> =
         if current && !by_building && !matches!(scope, Scope::Building { .. }) {
             let kept = (app.tree)
-                .sums(&app.store, round, on, LOW_INCOME_LINE)
+                .sums(&app.store, round, on, app.low_income_line)
                 .await?;
             // Without a place, only the caller's own scope (everything, for
             // those who have no place).
@@ -109,7 +108,7 @@ pub async fn get<S: Store>(
             };
             let tallies = if current {
                 (app.store)
-                    .tallies(round, LOW_INCOME_LINE, &read, by_building)
+                    .tallies(round, app.low_income_line, &read, by_building)
                     .await?
             } else {
                 computed(&app, round, &read, by_building).await?
@@ -125,7 +124,14 @@ pub async fn get<S: Store>(
                         tally: t.tally,
                     })
                     .collect();
-                return Ok(Json(answer(&places, top, at, round, total, children)));
+                return Ok(Json(answer(
+                    &places,
+                    top,
+                    at,
+                    (round, app.low_income_line),
+                    total,
+                    children,
+                )));
             }
             tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
         };
@@ -148,16 +154,24 @@ pub async fn get<S: Store>(
     })
     .collect();
     let total = children.iter().map(|c| c.tally).sum();
-    Ok(Json(answer(&places, top, at, round, total, children)))
+    Ok(Json(answer(
+        &places,
+        top,
+        at,
+        (round, app.low_income_line),
+        total,
+        children,
+    )))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its
-/// figures, the path above it up to `top`, and `children` worst first.
+/// figures in `round` (low-income under `low_income_line`), the path
+/// above it up to `top`, and `children` worst first.
 fn answer(
     places: &BTreeMap<PlaceCode, Place>,
     top: Option<PlaceCode>,
     at: Option<PlaceCode>,
-    round: Round,
+    (round, low_income_line): (Round, u32),
     total: Tally,
     mut children: Vec<SummaryLine>,
 ) -> PlaceSummary {
@@ -181,6 +195,7 @@ fn answer(
         path,
         total,
         children,
+        low_income_line,
     }
 }
 
@@ -215,7 +230,7 @@ async fn computed<S: Store>(
             &figures,
             status.surveyed,
             status.visits > 0,
-            figures.is_low_income(LOW_INCOME_LINE),
+            figures.is_low_income(app.low_income_line),
         );
         let building = by_building.then_some(state.place.building);
         *sums.entry((state.place.grid, building)).or_default() += tally;

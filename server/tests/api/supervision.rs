@@ -465,3 +465,52 @@ async fn a_roster_made_to_the_seeds_gives_back_their_published_figures() {
         3
     );
 }
+
+#[tokio::test]
+async fn the_low_income_line_is_the_deployments_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        demo: true,
+        round: Some(Round::parse(ROUND).unwrap()),
+        low_income_line: 5_000,
+        ..Settings::local(fresh_database(&dir).await)
+    };
+    let app = serve(settings, Calendar::system_clock(), dir).await;
+    app.login_as("admin").await;
+    // A pensioner with 6,000 yuan a year, and one with nothing: under the
+    // default line (8,500) both would be listed, under 5,000 only the second.
+    let csv = format!(
+        "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,转移性收入（元/年）,人员编号,姓名,公民身份号码,就业状态\r\n\
+         L-1,G7,第七网格,监测线安置区,1号楼,1,101,6000,L-1-1,居民甲,{},退休或不在劳动年龄\r\n\
+         L-2,G7,第七网格,监测线安置区,1号楼,1,102,,L-2-1,居民乙,{},退休或不在劳动年龄\r\n",
+        id_born("19500101", 1),
+        id_born("19500101", 2)
+    );
+    let res = app.import_csv(&csv, "").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+
+    let report = app.get_ok("/api/v1/indicators?grid=G7").await;
+    assert_eq!(report["low_income_line"], 5_000);
+    let listed: Vec<&Value> = (report["indicators"]["low_income"]
+        .as_array()
+        .unwrap()
+        .iter())
+    .map(|h| &h["household"])
+    .collect();
+    assert_eq!(listed, [&json!("L-2")]);
+    let summary = app.get_ok("/api/v1/summary?place=G7").await;
+    assert_eq!(summary["low_income_line"], 5_000);
+    assert_eq!(summary["total"]["low_income"], 1);
+    let page = app
+        .get_ok("/api/v1/follow-up?list=low_income&place=G7")
+        .await;
+    let codes: Vec<&Value> = (page["households"].as_array().unwrap().iter())
+        .map(|h| &h["code"])
+        .collect();
+    assert_eq!(codes, [&json!("L-2")], "{page}");
+}
