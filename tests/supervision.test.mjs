@@ -149,6 +149,12 @@ test("indicators go down a level at a time, with the households to follow up at 
   await shows("low-income-list", report.indicators.low_income.length);
   assert.equal(await listed("zero-list").count(), report.indicators.zero_employment.length);
   assert.equal(Number(await page.getByTestId("figure-zero-employment").locator(".figure-value").innerText()), report.indicators.zero_employment.length);
+  // Where people work, as the report counts it.
+  const places = Object.entries(report.indicators.by_work_place);
+  assert.ok(places.length > 0, "the area has people at work");
+  const placeBars = await page.getByTestId("chart-work-place").locator("g").evaluateAll((gs) => gs.map((g) => g.dataset.label));
+  const named = { in_county: "县内", in_province: "省内县外", outside_province: "省外" };
+  assert.deepEqual(placeBars, places.map(([code]) => named[code]));
   await screenshot(page, "indicators");
   await context.close();
 });

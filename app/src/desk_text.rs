@@ -79,6 +79,7 @@ pub enum DeskMsg {
     ZeroEmploymentByPlace,
     OpenAnArea,
     ByChannel,
+    ByWorkPlace,
     Added,
     All,
     Approve,
@@ -242,6 +243,7 @@ impl Message for DeskMsg {
             DeskMsg::ZeroEmploymentByPlace => "下一级各地零就业家庭",
             DeskMsg::OpenAnArea => "点下一级地点查看；到安置区一级列出需跟进的家庭",
             DeskMsg::ByChannel => "就业渠道",
+            DeskMsg::ByWorkPlace => "务工地点（县内、省内县外、省外）",
             DeskMsg::Added => "新增",
             DeskMsg::All => "全部",
             DeskMsg::Approve => "通过",
@@ -419,6 +421,7 @@ impl Message for DeskMsg {
                 "Open a place below; from a resettlement area down, the households to follow up are listed"
             }
             DeskMsg::ByChannel => "Channels of work",
+            DeskMsg::ByWorkPlace => "Where people work (county, province, beyond)",
             DeskMsg::Added => "Added",
             DeskMsg::All => "All",
             DeskMsg::Approve => "Approve",

@@ -207,6 +207,13 @@ fn Report(report: IndicatorReport) -> impl IntoView {
             text: n.to_string(),
         })
         .collect();
+    let by_work_place: Vec<Bar> = (i.by_work_place.iter())
+        .map(|(&place, &n)| Bar {
+            label: label(place).to_owned(),
+            value: f64::from(n),
+            text: n.to_string(),
+        })
+        .collect();
     // Each added yes/no or choice field as bars of its answers, "是" first.
     let added = i
         .added
@@ -232,6 +239,7 @@ fn Report(report: IndicatorReport) -> impl IntoView {
         .collect_view();
     view! {
         <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
+        <BarChart title=tr(DeskMsg::ByWorkPlace).to_owned() bars=by_work_place testid="chart-work-place".into() />
         {added}
     }
 }
