@@ -63,6 +63,18 @@ after(async () => {
 
 const building = (page, n) => page.getByTestId(`building-${n}号楼`);
 
+/** On the household opened: its one member at work in the workshop for `months` months. */
+async function surveyAtWork(page, months, income) {
+  await page.getByTestId("household-title").waitFor();
+  const household = new HouseholdPage(page);
+  const [person] = await household.members().evaluateAll((cards) => cards.map((c) => c.dataset.testid.replace(/^member-/, "")));
+  await household.setEmployment(person, "employed");
+  await household.setChannel(person, "workshop");
+  await household.setWorkPlace(person, "in_county");
+  await household.setMonthsAndIncome(person, months, income);
+  return household;
+}
+
 test("a team works through a building of a large area and comes back to where it was", async () => {
   const page = await (await newPhone(browser)).newPage();
   const pageErrors = [];
@@ -97,14 +109,7 @@ test("a team works through a building of a large area and comes back to where it
   const scrolled = await page.evaluate(() => window.scrollY);
   assert.ok(scrolled > 200, `the list scrolled (${scrolled})`);
   await page.getByTestId("household-N-9-1004").click();
-  await page.getByTestId("household-title").waitFor();
-  const household = new HouseholdPage(page);
-  const [person] = await household.members().evaluateAll((cards) => cards.map((c) => c.dataset.testid.replace(/^member-/, "")));
-  await household.setEmployment(person, "employed");
-  await household.setChannel(person, "workshop");
-  await household.setWorkPlace(person, "in_county");
-  await household.setMonthsAndIncome(person, 9, 2600);
-  await household.submit();
+  await (await surveyAtWork(page, 9, 2600)).submit();
 
   // Back: building 9 still open, the list where it was, the household done.
   await page.goBack();
@@ -143,14 +148,7 @@ test("opened again offline, the list first draws each building's progress as it 
   await context.setOffline(true);
   await building(page, 5).getByRole("button", { name: /5号楼/ }).click();
   await page.getByTestId("household-N-5-203").click();
-  await page.getByTestId("household-title").waitFor();
-  const household = new HouseholdPage(page);
-  const [person] = await household.members().evaluateAll((cards) => cards.map((c) => c.dataset.testid.replace(/^member-/, "")));
-  await household.setEmployment(person, "employed");
-  await household.setChannel(person, "workshop");
-  await household.setWorkPlace(person, "in_county");
-  await household.setMonthsAndIncome(person, 6, 2100);
-  await household.submitOnPhone();
+  await (await surveyAtWork(page, 6, 2100)).submitOnPhone();
   await page.goBack();
   const [done, all] = before.split("/").map(Number);
   const waiting = `${done + 1}/${all}`;

@@ -213,6 +213,17 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Imports a roster file that must be accepted whole.
+    pub async fn import_ok(&self, csv: &str) {
+        let res = self.import_csv(csv, "").await;
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{}",
+            res.text().await.unwrap()
+        );
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.address))
@@ -277,13 +288,7 @@ pub async fn add_other_area(app: &TestApp) {
          T-1-0101,G9,第九网格,测试安置区,1号楼,1,101,T-1-0101-1,王大山,{id}\r\n"
     );
     app.login_as("admin").await;
-    let res = app.import_csv(&csv, "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    app.import_ok(&csv).await;
 }
 
 /// A second surveyor of grid 1 (驻点工作队 王丽), added by the

@@ -236,13 +236,7 @@ async fn retired_people_are_no_labourers_and_zero_employment_asks_for_a_labourer
     let app = spawn_app().await;
     let csv = retired_roster();
     app.login_as("admin").await;
-    let res = app.import_csv(&csv, "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    app.import_ok(&csv).await;
 
     let report = app.get_ok("/api/v1/indicators?grid=G8").await;
     let figures = &report["indicators"];
@@ -273,13 +267,7 @@ async fn figures_kept_under_the_old_definition_are_counted_again_when_the_databa
     };
     let first = serve(settings(), Calendar::system_clock(), dir).await;
     first.login_as("admin").await;
-    let res = first.import_csv(&retired_roster(), "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    first.import_ok(&retired_roster()).await;
     // The figures as the definition before counted them (retired people
     // as labourers), and the schema as it was before it changed.
     let old = [
@@ -319,13 +307,7 @@ async fn figures_kept_under_the_old_definition_are_counted_again_when_the_databa
 async fn per_capita_income_adds_the_households_other_income_to_wages() {
     let app = spawn_app().await;
     app.login_as("admin").await;
-    let res = app.import_csv(&retired_roster(), "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    app.import_ok(&retired_roster()).await;
     let low_income = |report: &Value| -> Vec<String> {
         (report["indicators"]["low_income"]
             .as_array()
@@ -438,13 +420,7 @@ async fn a_roster_made_to_the_seeds_gives_back_their_published_figures() {
     );
     let app = spawn_app().await;
     app.login_as("admin").await;
-    let res = app.import_csv(&csv, "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    app.import_ok(&csv).await;
 
     let percent = |v: &Value| (v.as_f64().unwrap() * 10_000.0).round() / 100.0;
     let zunyi = app.get_ok("/api/v1/indicators?grid=ZY").await;
@@ -486,13 +462,7 @@ async fn the_low_income_line_is_the_deployments_setting() {
         id_born("19500101", 1),
         id_born("19500101", 2)
     );
-    let res = app.import_csv(&csv, "").await;
-    assert_eq!(
-        res.status(),
-        StatusCode::OK,
-        "{}",
-        res.text().await.unwrap()
-    );
+    app.import_ok(&csv).await;
 
     let report = app.get_ok("/api/v1/indicators?grid=G7").await;
     assert_eq!(report["low_income_line"], 5_000);
