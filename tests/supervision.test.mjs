@@ -155,6 +155,8 @@ test("indicators go down a level at a time, with the households to follow up at 
   const placeBars = await page.getByTestId("chart-work-place").locator("g").evaluateAll((gs) => gs.map((g) => g.dataset.label));
   const named = { in_county: "县内", in_province: "省内县外", outside_province: "省外" };
   assert.deepEqual(placeBars, places.map(([code]) => named[code]));
+  const posts = report.indicators.by_channel.public_welfare ?? 0;
+  assert.equal(Number(await page.getByTestId("figure-public-welfare").locator(".figure-value").innerText()), posts);
   await screenshot(page, "indicators");
   await context.close();
 });

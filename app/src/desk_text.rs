@@ -80,6 +80,8 @@ pub enum DeskMsg {
     OpenAnArea,
     ByChannel,
     ByWorkPlace,
+    PublicWelfarePosts,
+    DefPublicWelfarePosts,
     Added,
     All,
     Approve,
@@ -244,6 +246,8 @@ impl Message for DeskMsg {
             DeskMsg::OpenAnArea => "点下一级地点查看；到安置区一级列出需跟进的家庭",
             DeskMsg::ByChannel => "就业渠道",
             DeskMsg::ByWorkPlace => "务工地点（县内、省内县外、省外）",
+            DeskMsg::PublicWelfarePosts => "公益性岗位在岗人数",
+            DeskMsg::DefPublicWelfarePosts => "已就业、就业渠道为公益性岗位的人",
             DeskMsg::Added => "新增",
             DeskMsg::All => "全部",
             DeskMsg::Approve => "通过",
@@ -422,6 +426,10 @@ impl Message for DeskMsg {
             }
             DeskMsg::ByChannel => "Channels of work",
             DeskMsg::ByWorkPlace => "Where people work (county, province, beyond)",
+            DeskMsg::PublicWelfarePosts => "Public-welfare posts held",
+            DeskMsg::DefPublicWelfarePosts => {
+                "People in work whose channel is a public-welfare post"
+            }
             DeskMsg::Added => "Added",
             DeskMsg::All => "All",
             DeskMsg::Approve => "Approve",

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::codes::Level;
+use shared::codes::{Channel, Level};
 use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, IndicatorReport};
 use shared::wire::PlaceSummary;
 
@@ -83,6 +83,17 @@ pub fn IndicatorsPage() -> impl IntoView {
     }
 }
 
+/// One figure: its value, what it is and how it is counted.
+fn figure(caption: DeskMsg, definition: DeskMsg, value: String, id: &str) -> impl IntoView {
+    view! {
+        <div class="figure" data-testid=format!("figure-{id}")>
+            <span class="figure-value">{value}</span>
+            <span class="figure-caption">{tr(caption)}</span>
+            <small class="figure-definition">{tr(definition)}</small>
+        </div>
+    }
+}
+
 /// The place's figures and the charts of the places one level down, each
 /// bar a tap away.
 #[component]
@@ -136,15 +147,7 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         ),
     ]
     .into_iter()
-    .map(|(caption, definition, value, id)| {
-        view! {
-            <div class="figure" data-testid=format!("figure-{id}")>
-                <span class="figure-value">{value}</span>
-                <span class="figure-caption">{tr(caption)}</span>
-                <small class="figure-definition">{tr(definition)}</small>
-            </div>
-        }
-    })
+    .map(|(caption, definition, value, id)| figure(caption, definition, value, id))
     .collect_view();
     let mut crumbs = vec![
         view! {
@@ -237,7 +240,11 @@ fn Report(report: IndicatorReport) -> impl IntoView {
             view! { <BarChart title bars testid=format!("chart-{}", count.key) /> }
         })
         .collect_view();
+    let posts = (i.by_channel.get(&Channel::PublicWelfare).copied()).unwrap_or(0);
     view! {
+        <div class="figures">
+            {figure(DeskMsg::PublicWelfarePosts, DeskMsg::DefPublicWelfarePosts, posts.to_string(), "public-welfare")}
+        </div>
         <BarChart title=tr(DeskMsg::ByChannel).to_owned() bars=by_channel testid="chart-channel".into() />
         <BarChart title=tr(DeskMsg::ByWorkPlace).to_owned() bars=by_work_place testid="chart-work-place".into() />
         {added}
