@@ -114,7 +114,6 @@ pub async fn get<S: Store>(
                 computed(&app, round, &read, by_building).await?
             };
             if by_building {
-                let total = tallies.iter().map(|t| t.tally).sum();
                 let children = (tallies.into_iter())
                     .map(|t| SummaryLine {
                         code: None,
@@ -124,14 +123,8 @@ pub async fn get<S: Store>(
                         tally: t.tally,
                     })
                     .collect();
-                return Ok(Json(answer(
-                    &places,
-                    top,
-                    at,
-                    (round, app.low_income_line),
-                    total,
-                    children,
-                )));
+                let line = app.low_income_line;
+                return Ok(Json(answer(&places, top, at, (round, line), children)));
             }
             tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
         };
@@ -153,28 +146,21 @@ pub async fn get<S: Store>(
         }
     })
     .collect();
-    let total = children.iter().map(|c| c.tally).sum();
-    Ok(Json(answer(
-        &places,
-        top,
-        at,
-        (round, app.low_income_line),
-        total,
-        children,
-    )))
+    let line = app.low_income_line;
+    Ok(Json(answer(&places, top, at, (round, line), children)))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its
-/// figures in `round` (low-income under `low_income_line`), the path
-/// above it up to `top`, and `children` worst first.
+/// figures in `round` (low-income under `low_income_line`), the sum of
+/// `children`'s, the path above it up to `top`, and `children` worst first.
 fn answer(
     places: &BTreeMap<PlaceCode, Place>,
     top: Option<PlaceCode>,
     at: Option<PlaceCode>,
     (round, low_income_line): (Round, u32),
-    total: Tally,
     mut children: Vec<SummaryLine>,
 ) -> PlaceSummary {
+    let total = children.iter().map(|c| c.tally).sum();
     children.sort_by(worst_first);
     let path = match &at {
         None => Vec::new(),
