@@ -236,20 +236,29 @@ mod tests {
     use crate::record::LabourRecord;
     use crate::round::Round;
 
-    fn ledger(people: &[(Date, Option<EmploymentStatus>)]) -> HouseholdLedger {
+    /// A household of people each born on a day, able as given, and in
+    /// the employment given.
+    fn of_people(
+        people: impl IntoIterator<Item = (Date, LabourCapacity, Option<EmploymentStatus>)>,
+    ) -> HouseholdLedger {
         let code = HouseholdCode::parse("H1").unwrap();
         let mut ledger = merge_household(&code, Round::parse("2026Q4").unwrap(), None, &[]);
-        for (n, (birth, employment)) in people.iter().enumerate() {
+        for (n, (birth, capacity, employment)) in people.into_iter().enumerate() {
             let mut member = MemberLedger::new(PersonId::parse(&format!("P{n}")).unwrap());
             member.record = LabourRecord {
-                birth_date: Some(*birth),
-                capacity: Some(LabourCapacity::Ordinary),
-                employment: *employment,
+                birth_date: Some(birth),
+                capacity: Some(capacity),
+                employment,
                 ..LabourRecord::default()
             };
             ledger.members.push(member);
         }
         ledger
+    }
+
+    /// A household of ordinary labour, each born on a day.
+    fn ledger(people: &[(Date, Option<EmploymentStatus>)]) -> HouseholdLedger {
+        of_people((people.iter()).map(|&(birth, e)| (birth, LabourCapacity::Ordinary, e)))
     }
 
     #[test]
@@ -265,21 +274,12 @@ mod tests {
         assert_eq!((working.labourers, working.employed_labourers), (1, 1));
     }
 
-    /// A household of people each born in `birth`, able as `capacity`,
-    /// and in `employment`.
+    /// A household of people each born on 1 January of a year.
     fn household(people: &[(i32, LabourCapacity, Option<EmploymentStatus>)]) -> HouseholdLedger {
-        let mut ledger = ledger(&[]);
-        for (n, (birth, capacity, employment)) in people.iter().enumerate() {
-            let mut member = MemberLedger::new(PersonId::parse(&format!("P{n}")).unwrap());
-            member.record = LabourRecord {
-                birth_date: Date::from_ordinal_date(*birth, 1).ok(),
-                capacity: Some(*capacity),
-                employment: *employment,
-                ..LabourRecord::default()
-            };
-            ledger.members.push(member);
-        }
-        ledger
+        of_people((people.iter()).map(|&(year, capacity, employment)| {
+            let birth = Date::from_ordinal_date(year, 1).expect("a year of the calendar");
+            (birth, capacity, employment)
+        }))
     }
 
     #[test]

@@ -75,6 +75,7 @@ fn desk_view(screen: Screen) -> AnyView {
         Screen::Accounts => view! { <AccountsPage /> }.into_any(),
         Screen::Fields => view! { <FieldsPage /> }.into_any(),
         Screen::Map => view! { <MapPage /> }.into_any(),
+        // A team's own, loaded from modules of their own by `open`.
         Screen::Account | Screen::Outbox => ().into_any(),
     }
 }

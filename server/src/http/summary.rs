@@ -124,7 +124,7 @@ pub async fn get<S: Store>(
                     })
                     .collect();
                 let line = app.low_income_line;
-                return Ok(Json(answer(&places, top, at, (round, line), children)));
+                return Ok(Json(answer(&places, top, at, round, line, children)));
             }
             tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
         };
@@ -147,7 +147,7 @@ pub async fn get<S: Store>(
     })
     .collect();
     let line = app.low_income_line;
-    Ok(Json(answer(&places, top, at, (round, line), children)))
+    Ok(Json(answer(&places, top, at, round, line, children)))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its
@@ -157,7 +157,8 @@ fn answer(
     places: &BTreeMap<PlaceCode, Place>,
     top: Option<PlaceCode>,
     at: Option<PlaceCode>,
-    (round, low_income_line): (Round, u32),
+    round: Round,
+    low_income_line: u32,
     mut children: Vec<SummaryLine>,
 ) -> PlaceSummary {
     let total = children.iter().map(|c| c.tally).sum();
