@@ -3,8 +3,9 @@
 use gloo_net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use shared::codes::VisitOutcome;
-use shared::indicators::{FollowUp, FollowUpPage, IndicatorReport};
+use shared::codes::{Code, FollowUp, VisitOutcome};
+use shared::follow_up::FollowUpPage;
+use shared::indicators::IndicatorReport;
 use shared::wire::{
     ConflictList, DefinedFields, ErrorBody, FieldsView, HouseholdSearch, Login, LoginRequest,
     NewUser, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster,
@@ -225,16 +226,22 @@ pub async fn indicators(place: Option<String>) -> Result<IndicatorReport, ApiErr
 }
 
 /// A page of a follow-up list of the place (the caller's whole scope
-/// without one), after the household `after`.
+/// without one), its open items or its cleared ones, after `after`.
 pub async fn follow_up(
     list: FollowUp,
     place: Option<String>,
+    open: bool,
     after: Option<String>,
 ) -> Result<FollowUpPage, ApiError> {
-    let asked: Vec<(&str, String)> = std::iter::once(("list", list.name().to_owned()))
-        .chain(place.map(|p| ("place", p)))
-        .chain(after.map(|a| ("after", a)))
-        .collect();
+    let state = if open { "open" } else { "cleared" };
+    let asked: Vec<(&str, String)> = [
+        ("list", list.code().to_owned()),
+        ("state", state.to_owned()),
+    ]
+    .into_iter()
+    .chain(place.map(|p| ("place", p)))
+    .chain(after.map(|a| ("after", a)))
+    .collect();
     read(Request::get("/api/v1/follow-up").query(asked).send().await).await
 }
 

@@ -3,6 +3,7 @@
 //! user, told exactly what will be lost, throws it away.
 
 use serde::{Deserialize, Serialize};
+use shared::follow_up::FollowUpAction;
 use shared::place::{HouseholdCode, PersonId};
 use shared::record::LabourRecord;
 use shared::wire::{RosterHousehold, RosterMember, Submission, SubmissionId, Visit};
@@ -16,6 +17,8 @@ use crate::device::{self, StorageError, Store};
 pub enum Kind {
     Survey,
     Visit,
+    /// A follow-up action (`shared::follow_up::FollowUpAction`).
+    Action,
 }
 
 /// One waiting capture. The request body is kept as the exact text first
@@ -26,7 +29,7 @@ pub struct Entry {
     pub id: Uuid,
     pub kind: Kind,
     pub household: HouseholdCode,
-    /// The JSON of the `Submission` or `Visit`.
+    /// The JSON of the `Submission`, `Visit` or `FollowUpAction`.
     pub body: String,
     /// A survey's members as entered, all who remain in the household,
     /// shown until the server has them.
@@ -65,6 +68,16 @@ impl Entry {
             Kind::Visit,
             visit.household.clone(),
             visit,
+            Vec::new(),
+        )
+    }
+
+    pub fn action(action: &FollowUpAction) -> Option<Entry> {
+        Entry::new(
+            action.id,
+            Kind::Action,
+            action.household.clone(),
+            action,
             Vec::new(),
         )
     }
@@ -128,9 +141,13 @@ pub fn overlay(household: &mut RosterHousehold, entries: &[Entry]) {
         if entry.household != household.code {
             continue;
         }
-        if entry.kind == Kind::Visit {
-            household.visited = true;
-            continue;
+        match entry.kind {
+            Kind::Survey => {}
+            Kind::Visit => {
+                household.visited = true;
+                continue;
+            }
+            Kind::Action => continue,
         }
         if household.base.iter().any(|b| b.0 == entry.id) {
             continue;
@@ -189,7 +206,7 @@ pub fn state_of(household: &RosterHousehold, outbox: &[Entry]) -> State {
         State::Conflict
     } else if household.surveyed {
         State::Surveyed
-    } else if household.visited || !mine.is_empty() {
+    } else if household.visited || mine.iter().any(|e| e.kind == Kind::Visit) {
         State::Visited
     } else {
         State::NotYet

@@ -273,6 +273,7 @@ impl Sync {
             let path = match entry.kind {
                 Kind::Survey => "/api/v1/submissions",
                 Kind::Visit => "/api/v1/visits",
+                Kind::Action => "/api/v1/follow-up/actions",
             };
             let answer = api::post_raw(path, &entry.body).await;
             match answer {

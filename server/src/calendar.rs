@@ -51,6 +51,11 @@ impl Calendar {
         (self.clock)()
     }
 
+    /// Today's date in China.
+    pub fn today(&self) -> Date {
+        self.now().to_offset(CHINA).date()
+    }
+
     /// The round in progress: the quarter of today's date in China.
     pub fn round(&self) -> Round {
         self.fixed.unwrap_or_else(|| Round::in_china(self.now()))
@@ -64,8 +69,7 @@ impl Calendar {
 
     /// Whether `round` takes surveys now.
     pub fn intake(&self, round: Round) -> Intake {
-        let today = self.now().to_offset(CHINA).date();
-        round.intake(self.round(), today, self.grace_days)
+        round.intake(self.round(), self.today(), self.grace_days)
     }
 }
 

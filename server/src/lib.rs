@@ -10,6 +10,7 @@ pub mod export;
 pub mod fields;
 pub mod http;
 pub mod import;
+pub mod kept_follow_ups;
 pub mod kept_tree;
 pub mod settings;
 pub mod staff;
@@ -214,6 +215,8 @@ async fn build_with<S: Store>(
         max_workbook_households: settings.max_workbook_households,
         low_income_line: settings.low_income_line,
         tree: kept_tree::KeptTree::default(),
+        deadlines: settings.deadlines(),
+        follow_ups: kept_follow_ups::KeptFollowUps::default(),
     };
     // Figures not kept yet (a database from before they were) are computed
     // once, off the requests' path; a read that needs them first does it.
@@ -222,6 +225,8 @@ async fn build_with<S: Store>(
     let tree = state.tree.clone();
     let as_of = state.calendar.as_of(round);
     let low_income_line = state.low_income_line;
+    let follow_ups = state.follow_ups.clone();
+    let calendar = state.calendar.clone();
     tokio::spawn(async move {
         match store.refresh_figures(round, as_of).await {
             Ok(0) => {}
@@ -230,6 +235,16 @@ async fn build_with<S: Store>(
         }
         if let Err(err) = tree.sums(&store, round, as_of, low_income_line).await {
             tracing::warn!(%err, "the grids' figures not summed");
+        }
+        // The follow-up lists are kept each minute, so that an item is
+        // dated by the write that made it so even if nobody reads them.
+        let mut each_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            each_minute.tick().await;
+            let today = calendar.today();
+            if let Err(err) = follow_ups.keep(&store, low_income_line, today).await {
+                tracing::warn!(%err, "the follow-up lists not kept");
+            }
         }
     });
     let mut router = http::router(state);

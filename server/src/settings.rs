@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use shared::follow_up::Deadlines;
 use shared::indicators::LOW_INCOME_LINE;
 use shared::round::Round;
 
@@ -60,6 +61,16 @@ pub struct Settings {
     /// under which a household is on the low-income list (防返贫监测).
     #[arg(long, env = "ANJU_LOW_INCOME_LINE", default_value_t = LOW_INCOME_LINE)]
     pub low_income_line: u32,
+    /// Days a zero-employment household may stay on its follow-up list
+    /// before it is overdue (Tongren: cleared within 5).
+    #[arg(long, env = "ANJU_DEADLINE_ZERO_EMPLOYMENT", default_value_t = Deadlines::default().zero_employment)]
+    pub deadline_zero_employment: u16,
+    /// Days for a low-income household.
+    #[arg(long, env = "ANJU_DEADLINE_LOW_INCOME", default_value_t = Deadlines::default().low_income)]
+    pub deadline_low_income: u16,
+    /// Days for a labourer out of work who wants work.
+    #[arg(long, env = "ANJU_DEADLINE_SEEKING_WORK", default_value_t = Deadlines::default().seeking_work)]
+    pub deadline_seeking_work: u16,
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -90,7 +101,19 @@ impl Settings {
             clock_file: None,
             max_workbook_households: DEFAULT_MAX_WORKBOOK_HOUSEHOLDS,
             low_income_line: LOW_INCOME_LINE,
+            deadline_zero_employment: Deadlines::default().zero_employment,
+            deadline_low_income: Deadlines::default().low_income,
+            deadline_seeking_work: Deadlines::default().seeking_work,
             log_format: LogFormat::Text,
+        }
+    }
+
+    /// The follow-up lists' deadlines.
+    pub fn deadlines(&self) -> Deadlines {
+        Deadlines {
+            zero_employment: self.deadline_zero_employment,
+            low_income: self.deadline_low_income,
+            seeking_work: self.deadline_seeking_work,
         }
     }
 
@@ -138,6 +161,7 @@ impl fmt::Debug for Settings {
             .field("clock_file", &self.clock_file)
             .field("max_workbook_households", &self.max_workbook_households)
             .field("low_income_line", &self.low_income_line)
+            .field("deadlines", &self.deadlines())
             .field("log_format", &self.log_format)
             .finish()
     }

@@ -214,6 +214,43 @@ closed_list! {
     }
 }
 
+closed_list! {
+    /// 跟踪名单: the lists of those a place follows up until they are cleared.
+    FollowUp {
+        ZeroEmployment = "zero_employment", "零就业家庭", "Zero-employment households";
+        LowIncome = "low_income", "低收入家庭", "Low-income households";
+        SeekingWork = "seeking_work", "有就业意愿未就业", "Willing to work, out of work";
+    }
+}
+
+closed_list! {
+    /// 帮扶措施: what a team did for a household or labourer it follows up.
+    /// Guidance, referrals and training are the "131" counts: one
+    /// guidance, three job referrals and one training for each willing
+    /// labourer out of work.
+    ActionKind {
+        Guidance = "guidance", "职业指导", "Career guidance";
+        JobReferral = "job_referral", "岗位推荐", "Job referral";
+        Training = "training", "技能培训", "Training enrolled";
+        PublicWelfarePost = "public_welfare_post", "公益性岗位安置", "Public-welfare post";
+        BusinessSupport = "business_support", "创业扶持", "Business support";
+        Other = "other", "其他帮扶", "Other help";
+    }
+}
+
+closed_list! {
+    /// 销号原因: why an item left its follow-up list, read from the
+    /// survey that cleared it.
+    Clearance {
+        Employed = "employed", "已就业", "Found work";
+        IncomeAboveLine = "income_above_line", "收入高于监测线", "Income above the line";
+        NoLongerSeeking = "no_longer_seeking", "无就业意愿", "No longer seeking work";
+        NotLabourer = "not_labourer", "不再计为劳动力", "No longer counted as labour";
+        Left = "left", "已减员", "Left the household";
+        Removed = "removed", "户已迁出注销", "Household removed";
+    }
+}
+
 // `closed_list!` derives no `Default`, since most lists have none.
 #[allow(clippy::derivable_impls)]
 impl Default for SubmissionKind {
@@ -255,6 +292,9 @@ mod tests {
         check_codes_unique::<LeaveReason>();
         check_codes_unique::<SubmissionKind>();
         check_codes_unique::<ReviewDecision>();
+        check_codes_unique::<FollowUp>();
+        check_codes_unique::<ActionKind>();
+        check_codes_unique::<Clearance>();
     }
 
     #[test]

@@ -27,6 +27,16 @@ pub fn parse(raw: &str) -> Option<Date> {
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
 }
 
+/// For `#[serde(with = "crate::day")]` on a `Date`.
+pub fn serialize<S: Serializer>(day: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format(*day))
+}
+
+/// For `#[serde(with = "crate::day")]` on a `Date`.
+pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+    optional::deserialize(d)?.ok_or_else(|| serde::de::Error::custom("a date is required"))
+}
+
 /// For `#[serde(with = "crate::day::optional")]` on `Option<Date>`.
 pub mod optional {
     use super::*;

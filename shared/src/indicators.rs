@@ -29,59 +29,6 @@ pub struct LowIncome {
     pub per_capita: u32,
 }
 
-/// A list of households to follow up, paged by `GET /api/v1/follow-up`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUp {
-    /// Labour households where no labourer is employed (零就业家庭).
-    ZeroEmployment,
-    /// Households under the low-income line.
-    LowIncome,
-}
-
-impl FollowUp {
-    pub const ALL: [FollowUp; 2] = [FollowUp::ZeroEmployment, FollowUp::LowIncome];
-
-    /// The list's name on the wire.
-    pub fn name(self) -> &'static str {
-        match self {
-            FollowUp::ZeroEmployment => "zero_employment",
-            FollowUp::LowIncome => "low_income",
-        }
-    }
-
-    /// The list named `raw` on the wire.
-    pub fn parse(raw: &str) -> Option<FollowUp> {
-        FollowUp::ALL.into_iter().find(|l| l.name() == raw)
-    }
-}
-
-/// A page of one follow-up list: its households in the order of their
-/// codes, each with its per-capita income where known.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FollowUpPage {
-    pub list: FollowUp,
-    pub households: Vec<FollowUpHousehold>,
-    /// Where the next page starts (`after=`); absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<HouseholdCode>,
-}
-
-/// A household of a follow-up list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct FollowUpHousehold {
-    pub code: HouseholdCode,
-    pub grid: GridCode,
-    pub building: String,
-    pub room: String,
-    /// Yuan per person per year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub per_capita: Option<u32>,
-}
-
 /// The indicators of a set of households for one round.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

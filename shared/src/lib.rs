@@ -8,6 +8,7 @@ pub mod day;
 pub mod extra;
 pub mod field_values;
 pub mod flags;
+pub mod follow_up;
 pub mod indicators;
 pub mod kind;
 pub mod map;

@@ -113,6 +113,12 @@ pub struct Tally {
     pub trained_of_willing: u32,
     pub zero_employment: u32,
     pub low_income: u32,
+    /// Follow-up items open past their deadline (`crate::follow_up`).
+    #[serde(default)]
+    pub overdue: u32,
+    /// Labourers out of work who want work, on their follow-up list.
+    #[serde(default)]
+    pub seeking_work: u32,
 }
 
 impl Tally {
@@ -136,6 +142,7 @@ impl Tally {
             trained_of_willing: figures.trained_of_willing,
             zero_employment: u32::from(figures.zero_employment),
             low_income: u32::from(low_income),
+            ..Tally::default()
         }
     }
 
@@ -181,6 +188,8 @@ impl AddAssign for Tally {
         self.trained_of_willing += other.trained_of_willing;
         self.zero_employment += other.zero_employment;
         self.low_income += other.low_income;
+        self.overdue += other.overdue;
+        self.seeking_work += other.seeking_work;
     }
 }
 

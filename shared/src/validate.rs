@@ -64,6 +64,8 @@ issue_codes! {
     MonthsOutOfRange = "months_out_of_range", "务工月数应在 0 到 12 之间", "Months worked must be between 0 and 12";
     IncomeOutOfRange = "income_out_of_range", "月收入应在 0 到 100000 元之间，请核对", "Monthly income must be between 0 and 100,000 yuan; please check";
     AnnualIncomeOutOfRange = "annual_income_out_of_range", "年收入应在 0 到 2000000 元之间，请核对", "A year's income must be between 0 and 2,000,000 yuan; please check";
+    ReferralUnnamed = "referral_unnamed", "岗位推荐须填写用工单位和岗位", "A job referral names its employer and post";
+    ActionTextTooLong = "action_text_too_long", "单位、岗位或备注不超过 200 字", "An employer, post or note is at most 200 characters";
     DuplicateMember = "duplicate_member", "同一成员在本次提交中出现了两次", "The same member appears twice in this submission";
     DuplicateWrite = "duplicate_write", "同一项在本次提交中填写了两次", "The same field is written twice in this submission";
     NoMembers = "no_members", "提交中没有任何成员，请至少确认一名成员", "The submission names no member; confirm at least one";

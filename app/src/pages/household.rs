@@ -18,6 +18,7 @@ use crate::components::fields::{Control, Field, reader};
 use crate::components::header::Header;
 use crate::i18n::{Msg, both, tr, value_text};
 use crate::outbox::Entry;
+use crate::pages::help::HelpRecorder;
 use crate::pages::member::{
     Draft, MemberCard, caption, change_label, extra_enter, extra_view, glance,
 };
@@ -66,7 +67,15 @@ pub fn HouseholdPage() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match (found.get(), household()) {
                 (None, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
-                (Some(true), Some(household)) => view! { <SurveyForm household kind /> }.into_any(),
+                (Some(true), Some(household)) => {
+                    // Teams and grid members record the help they gave
+                    // beside the survey; a correction is only the form.
+                    let help = (kind == SubmissionKind::Survey).then(|| {
+                        let household = household.clone();
+                        view! { <HelpRecorder household /> }
+                    });
+                    view! { {help} <SurveyForm household kind /> }.into_any()
+                }
                 _ => view! { <p class="error">{tr(Msg::NoSuchHousehold)}</p> }.into_any(),
             }}
         </section>

@@ -8,8 +8,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::codes::{Channel, Level};
-use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, IndicatorReport};
+use shared::codes::{Channel, FollowUp, Level};
+use shared::follow_up::{FollowUpItem, FollowUpPage};
+use shared::indicators::IndicatorReport;
 use shared::wire::PlaceSummary;
 
 use crate::api;
@@ -76,7 +77,10 @@ pub fn IndicatorsPage() -> impl IntoView {
                     <h2 class="section-title">{tr(DeskMsg::ZeroEmployment)}</h2>
                     <FollowUpList list=FollowUp::ZeroEmployment place=at.clone() testid="zero-list" />
                     <h2 class="section-title">{tr(DeskMsg::LowIncome)}" (< "{line}{tr(Msg::YuanUnit)}")"</h2>
-                    <FollowUpList list=FollowUp::LowIncome place=at testid="low-income-list" />
+                    <FollowUpList list=FollowUp::LowIncome place=at.clone() testid="low-income-list" />
+                    <h2 class="section-title">{tr(DeskMsg::SeekingWork)}</h2>
+                    <small class="figure-definition">{tr(DeskMsg::DefSeekingWork)}</small>
+                    <FollowUpList list=FollowUp::SeekingWork place=at testid="seeking-list" />
                 })
             }}
         </section>
@@ -251,33 +255,61 @@ fn Report(report: IndicatorReport) -> impl IntoView {
     }
 }
 
-/// A follow-up list of the place, a page at a time (`GET /api/v1/follow-up`).
+/// A follow-up list of the place, a page at a time (`GET
+/// /api/v1/follow-up`): its open items, the longest open (so the overdue)
+/// first, or those cleared.
 #[component]
 fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> impl IntoView {
     let page = RwSignal::new(None::<FollowUpPage>);
     let error = RwSignal::new(None::<String>);
-    let households = RwSignal::new(Vec::<FollowUpHousehold>::new());
+    let items = RwSignal::new(Vec::<FollowUpItem>::new());
     let next = RwSignal::new(None::<String>);
+    let open = RwSignal::new(true);
+    let counts = RwSignal::new(None::<(u32, u32, u16)>);
     let load = move |after: Option<String>| {
-        fetch_into(api::follow_up(list, place.clone(), after), page, error);
+        fetch_into(
+            api::follow_up(list, place.clone(), open.get_untracked(), after),
+            page,
+            error,
+        );
     };
     load(None);
     Effect::new(move |_| {
         if let Some(p) = page.get() {
-            households.update(|h| h.extend(p.households));
-            next.set(p.next.map(|n| n.to_string()));
+            counts.set(Some((p.open, p.overdue, p.deadline_days)));
+            items.update(|i| i.extend(p.items));
+            next.set(p.next);
         }
     });
+    let switch = {
+        let load = load.clone();
+        move || {
+            open.update(|o| *o = !*o);
+            items.set(Vec::new());
+            next.set(None);
+            load(None);
+        }
+    };
     view! {
         <ErrorBanner error on_retry=Callback::new({ let load = load.clone(); move |()| load(next.get_untracked()) }) />
-        <ul class="code-list" data-testid=testid>
-            <For each=move || households.get() key=|h| h.code.clone() let:h>
-                <li class="code-chip">
-                    {h.code.to_string()}
-                    {h.per_capita.filter(|_| list == FollowUp::LowIncome).map(|p| format!(" · {p}{}", tr(Msg::YuanUnit)))}
-                </li>
+        {move || counts.get().map(|(n, overdue, days)| view! {
+            <p class="list-counts" data-testid=format!("{testid}-counts")>
+                {format!("{} {n} · ", tr(DeskMsg::FollowUpCounts))}
+                <span class:overdue=overdue.gt(&0)>{format!("{} {overdue}", tr(DeskMsg::OverdueCount))}</span>
+                {format!(" · {} {days}", tr(DeskMsg::DeadlineDays))}
+            </p>
+        })}
+        <button class="secondary" data-testid=format!("{testid}-switch") on:click=move |_| switch()>
+            {move || if open.get() { tr(DeskMsg::ShowCleared) } else { tr(DeskMsg::ShowOpen) }}
+        </button>
+        <ul class="follow-up-list" data-testid=testid>
+            <For each=move || items.get() key=|i| (i.household.clone(), i.member.clone(), i.entered_on) let:item>
+                {item_view(item, list)}
             </For>
         </ul>
+        {move || (page.with(|p| p.is_some()) && items.with(Vec::is_empty)).then(|| view! {
+            <p class="hint">{tr(DeskMsg::NothingOnList)}</p>
+        })}
         {move || next.get().map(|after| {
             let load = load.clone();
             view! {
@@ -286,5 +318,53 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
                 </button>
             }
         })}
+    }
+}
+
+/// One item: who, where, since when and until when, what was done, and
+/// how it was cleared.
+fn item_view(item: FollowUpItem, list: FollowUp) -> impl IntoView {
+    let who = [item.name.clone(), item.phone.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let actions = (item.actions.iter())
+        .map(|a| {
+            let detail = [a.employer.clone(), a.post.clone(), a.note.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            view! {
+                <li class="action">
+                    <strong>{label(a.kind)}</strong>" "{detail}" · "{a.by.clone()}" · "
+                    {shared::day::format(a.done_at.date())}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <li class="follow-up-item" class:overdue=item.overdue data-testid=format!("item-{}", item.household)>
+            <div class="item-head">
+                <strong>{item.household.to_string()}</strong>" "{item.building.clone()}" "{item.room.clone()}" "{who}
+                {item.overdue.then(|| view! { <span class="badge overdue">{tr(DeskMsg::OverdueBadge)}</span> })}
+            </div>
+            <div class="item-dates">
+                {tr(DeskMsg::EnteredOn)}{shared::day::format(item.entered_on)}" · "
+                {tr(DeskMsg::DueOn)}{shared::day::format(item.due_on)}
+                {item.per_capita.filter(|_| list == FollowUp::LowIncome).map(|p| format!(" · {p}{}", tr(Msg::YuanUnit)))}
+            </div>
+            {item.cleared_on.map(|day| view! {
+                <div class="item-cleared">
+                    {tr(DeskMsg::ClearedOn)}{shared::day::format(day)}" · "{item.cleared.map(label)}
+                </div>
+            })}
+            {if item.actions.is_empty() {
+                view! { <p class="hint">{tr(DeskMsg::NoActionYet)}</p> }.into_any()
+            } else {
+                view! { <ul class="actions">{actions}</ul> }.into_any()
+            }}
+        </li>
     }
 }

@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod desk;
 pub mod fields;
 pub mod gaps;
+pub mod help;
 pub mod household;
 pub mod import;
 pub mod indicators;

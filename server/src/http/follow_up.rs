@@ -1,27 +1,42 @@
-//! `GET /api/v1/follow-up`: the households a supervisor follows up, a page
-//! at a time: labour households with no one employed (零就业家庭) and
-//! households under the low-income line. For the round in progress they
-//! are read from the figures each household keeps; for an earlier round
-//! they are computed from its ledgers.
+//! `GET /api/v1/follow-up`: a follow-up list of the caller's scope (or
+//! the place asked), a page at a time: zero-employment households
+//! (零就业家庭), low-income households, and labourers out of work who want
+//! work, each from the day it entered, with its deadline and what was done
+//! for it; the overdue first. `POST /api/v1/follow-up/actions`: what a team
+//! did for one of them, captured on the phone.
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use serde::Deserialize;
-use shared::indicators::{FollowUp, FollowUpHousehold, FollowUpPage, indicators};
-use shared::place::HouseholdCode;
+use shared::codes::{Clearance, Code, FollowUp, Role};
+use shared::day;
+use shared::follow_up::{ActionDone, ActionReceipt, FollowUpAction, FollowUpItem, FollowUpPage};
+use shared::merge::HouseholdLedger;
+use shared::place::{GridCode, HouseholdCode, PersonId};
+use shared::privacy::sees_personal_data;
+use shared::round::CHINA;
+use shared::validate::Issue;
 use shared::wire::ErrorBody;
+use time::{OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
-use crate::http::AppState;
+use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::json::AppJson;
 use crate::http::query::{AppQuery, Asked, AskedQuery, parsed};
-use crate::store::{HouseholdPlace, Store};
+use crate::http::{AppState, answer, digest_of};
+use crate::kept_follow_ups::overdue_before;
+use crate::store::follow_ups::ItemRow;
+use crate::store::{Store, StoreError, StoredAction};
 
-/// Households a page holds at most, and by default.
+/// Items a page holds at most, and by default.
 pub const FOLLOW_UP_PAGE: usize = 100;
 
 #[derive(Debug, Deserialize)]
 pub struct FollowUpQuery {
     pub list: Option<String>,
+    pub state: Option<String>,
+    pub sort: Option<String>,
     pub after: Option<String>,
     pub limit: Option<String>,
 }
@@ -29,101 +44,234 @@ pub struct FollowUpQuery {
 #[utoipa::path(get, path = "/api/v1/follow-up", tag = "supervision",
     params(
         AskedQuery,
-        ("list" = String, Query, description = "`zero_employment` or `low_income`"),
-        ("after" = Option<String>, Query, description = "The `next` of the page before: the household this page starts after"),
-        ("limit" = Option<u32>, Query, description = "Households a page holds, 1 to 100; 100 by default"),
+        ("list" = String, Query, description = "`zero_employment`, `low_income` or `seeking_work`"),
+        ("state" = Option<String>, Query, description = "`open` (the default) or `cleared`"),
+        ("sort" = Option<String>, Query, description = "`entered` (the default: the longest open first, so the overdue \
+            lead) or `household`"),
+        ("after" = Option<String>, Query, description = "The `next` of the page before"),
+        ("limit" = Option<u32>, Query, description = "Items a page holds, 1 to 100; 100 by default"),
     ),
     responses(
-        (status = 200, description = "A page of the households of the list in the caller's scope (or the place, area or \
-            grid asked), in the order of their codes, each with its per-capita income", body = FollowUpPage),
+        (status = 200, description = "A page of the list's items in the caller's scope (or the place, area or grid \
+            asked), each with the day it entered, its due day, whether it is overdue, the actions recorded since \
+            and, once cleared, when and why; with the scope's open and overdue counts", body = FollowUpPage),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A place outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such place", body = ErrorBody),
-        (status = 422, description = "No list or an unknown one, a malformed round or `after`", body = ErrorBody),
+        (status = 422, description = "No list or an unknown one, an unknown state or sort, a malformed `after`", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
-    Asked { round, scope, .. }: Asked,
+    caller: Caller,
+    Asked { scope, .. }: Asked,
     AppQuery(query): AppQuery<FollowUpQuery>,
 ) -> Result<Json<FollowUpPage>, ApiError> {
     let list = parsed(Some(query.list.as_deref().unwrap_or("")), "list", |raw| {
-        FollowUp::parse(raw).ok_or("the list is zero_employment or low_income")
+        FollowUp::from_code(raw).ok_or("the list is zero_employment, low_income or seeking_work")
     })?
     .expect("always given");
-    let after = parsed(query.after.as_deref(), "after", HouseholdCode::parse)?;
+    let open = parsed(query.state.as_deref(), "state", |raw| match raw {
+        "open" => Ok(true),
+        "cleared" => Ok(false),
+        _ => Err("the state is open or cleared"),
+    })?
+    .unwrap_or(true);
+    let by_household = parsed(query.sort.as_deref(), "sort", |raw| match raw {
+        "entered" => Ok(false),
+        "household" => Ok(true),
+        _ => Err("the sort is entered or household"),
+    })?
+    .unwrap_or(false);
+    let after = parsed(query.after.as_deref(), "after", |raw| {
+        let (key, id) = raw.rsplit_once('~').ok_or("the next of a page before")?;
+        let id: i64 = id.parse().map_err(|_| "the next of a page before")?;
+        Ok::<_, &str>((key.to_owned(), id))
+    })?;
     let page = parsed(query.limit.as_deref(), "limit", |raw| {
         (raw.parse::<usize>().ok())
             .filter(|n| (1..=FOLLOW_UP_PAGE).contains(n))
-            .ok_or("a page holds 1 to 100 households")
+            .ok_or("a page holds 1 to 100 items")
     })?
     .unwrap_or(FOLLOW_UP_PAGE);
-    let mut found: Vec<FollowUpHousehold> = if round == app.round() {
+
+    let today = app.calendar.today();
+    let round = app.round();
+    if app
+        .store
+        .refresh_figures(round, app.calendar.as_of(round))
+        .await?
+        > 0
+    {
+        app.tree.forget_sums().await;
+        app.follow_ups.forget().await;
+    }
+    app.follow_ups
+        .keep(&app.store, app.low_income_line, today)
+        .await?;
+    let cutoffs = overdue_before(app.deadlines, today);
+    let (mut total_open, mut total_overdue) = (0, 0);
+    for row in app.store.follow_up_counts(&scope, &cutoffs, false).await? {
+        if row.list == list.code() {
+            total_open += u32::try_from(row.open).unwrap_or(u32::MAX);
+            total_overdue += u32::try_from(row.overdue.unwrap_or(0)).unwrap_or(u32::MAX);
+        }
+    }
+    let mut rows = (app.store)
+        .follow_up_items(
+            &scope,
+            list,
+            open,
+            by_household,
+            after.as_ref().map(|(k, id)| (k.as_str(), *id)),
+            page as u32 + 1,
+        )
+        .await?;
+    let next = (rows.len() > page).then(|| {
+        let last = &rows[page - 1];
+        format!("{}~{}", last.sort_key, last.id)
+    });
+    rows.truncate(page);
+    let full = sees_personal_data(caller.user.role);
+    if full && !rows.is_empty() {
+        let subject = format!("follow_up {} {}", list.code(), caller.scope()?);
         app.store
-            .refresh_figures(round, app.calendar.as_of(round))
-            .await?;
-        let rows = (app.store)
-            .follow_up(
-                &scope,
-                list,
-                app.low_income_line,
-                after.as_ref(),
-                FOLLOW_UP_PAGE as u32 + 1,
+            .audit(
+                &caller.user.username,
+                "follow_up",
+                &subject,
+                OffsetDateTime::now_utc(),
             )
             .await?;
-        rows.into_iter()
-            .map(|(place, per_capita)| {
-                listed(place, per_capita.and_then(|p| u32::try_from(p).ok()))
+    }
+    let overdue_from = app.deadlines.overdue_before(list, today);
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut item = item_of(row, list, &app, full)?;
+        item.overdue = item.cleared_on.is_none() && item.entered_on < overdue_from;
+        let since = start_of_day(item.entered_on);
+        let actions = app.store.follow_up_actions(&item.household, since).await?;
+        item.actions = (actions.into_iter())
+            .filter(|(a, _)| list != FollowUp::SeekingWork || a.member == item.member)
+            .map(|(a, by)| ActionDone {
+                kind: a.kind,
+                member: a.member,
+                employer: a.employer,
+                post: a.post,
+                note: a.note,
+                done_at: a.done_at,
+                by,
             })
-            .collect()
-    } else {
-        computed(&app, round, &scope, list).await?
-    };
-    found.retain(|h| after.as_ref().is_none_or(|after| h.code > *after));
-    let next = (found.len() > page).then(|| found[page - 1].code.clone());
-    found.truncate(page);
+            .collect();
+        items.push(item);
+    }
     Ok(Json(FollowUpPage {
         list,
-        households: found,
+        deadline_days: app.deadlines.days(list),
+        open: total_open,
+        overdue: total_overdue,
+        items,
         next,
     }))
 }
 
-fn listed(place: HouseholdPlace, per_capita: Option<u32>) -> FollowUpHousehold {
-    FollowUpHousehold {
-        code: place.code,
-        grid: place.grid,
-        building: place.building,
-        room: place.room,
-        per_capita,
-    }
+/// The first instant of `day` in China.
+fn start_of_day(day: time::Date) -> OffsetDateTime {
+    PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(CHINA)
 }
 
-/// An earlier round's list, from its ledgers, by code.
-async fn computed<S: Store>(
-    app: &AppState<S>,
-    round: shared::round::Round,
-    scope: &crate::store::Scope,
+/// A stored item as the list shows it, with the name and phone of the
+/// labourer (or the household's head) from its latest ledger.
+fn item_of<S>(
+    row: ItemRow,
     list: FollowUp,
-) -> Result<Vec<FollowUpHousehold>, ApiError> {
-    let on = app.calendar.as_of(round);
-    let mut found = Vec::new();
-    for state in app.store.household_states(round, scope).await? {
-        let report = indicators(
-            std::slice::from_ref(&state.ledger),
-            on,
-            app.low_income_line,
-            &[],
-        );
-        let per_capita = report.low_income.first().map(|l| l.per_capita);
-        let on_list = match list {
-            FollowUp::ZeroEmployment => !report.zero_employment.is_empty(),
-            FollowUp::LowIncome => per_capita.is_some(),
+    app: &AppState<S>,
+    full: bool,
+) -> Result<FollowUpItem, ApiError> {
+    let corrupt = |e: String| ApiError::Store(StoreError::Corrupt(e));
+    let ledger: Option<HouseholdLedger> = crate::store::figures::ledger_of(row.body.as_deref())?;
+    let member = (!row.member.is_empty())
+        .then(|| PersonId::parse(&row.member))
+        .transpose()
+        .map_err(|e| corrupt(e.to_string()))?;
+    let person = ledger.as_ref().and_then(|l| match &member {
+        Some(id) => l.members.iter().find(|m| m.person == *id),
+        None => (l.present_members())
+            .find(|m| m.record.relation == Some(shared::codes::Relation::Head))
+            .or_else(|| l.present_members().next()),
+    });
+    let phone = (person.and_then(|m| m.record.phone.clone()))
+        .or_else(|| ledger.as_ref().and_then(|l| l.record.phone.clone()))
+        .map(|p| {
+            if full {
+                p.as_str().to_owned()
+            } else {
+                p.masked()
+            }
+        });
+    let entered_on = day::parse(&row.entered_on).ok_or_else(|| corrupt(row.entered_on.clone()))?;
+    Ok(FollowUpItem {
+        household: HouseholdCode::parse(&row.household).map_err(|e| corrupt(e.to_string()))?,
+        grid: GridCode::parse(&row.grid).map_err(|e| corrupt(e.to_string()))?,
+        building: row.building,
+        room: row.room,
+        member,
+        name: person.and_then(|m| m.record.name.clone()),
+        phone,
+        entered_on,
+        due_on: app.deadlines.due(list, entered_on),
+        overdue: false,
+        per_capita: row.per_capita.and_then(|p| u32::try_from(p).ok()),
+        actions: Vec::new(),
+        cleared_on: row.cleared_on.as_deref().and_then(day::parse),
+        cleared: row.cleared_how.as_deref().and_then(Clearance::from_code),
+    })
+}
+
+#[utoipa::path(post, path = "/api/v1/follow-up/actions", tag = "survey",
+    request_body = FollowUpAction,
+    responses(
+        (status = 201, description = "Stored, durably", body = ActionReceipt),
+        (status = 200, description = "Stored before with the same body: the original receipt", body = ActionReceipt),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "An administrator, or a household outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No such household", body = ErrorBody),
+        (status = 409, description = "The id was used for a different action", body = ErrorBody),
+        (status = 422, description = "Malformed; a job referral without its employer and post; a text over 200 \
+            characters", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all, fields(action = %action.id, household = %action.household))]
+pub async fn post_action<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppJson(action): AppJson<FollowUpAction>,
+) -> Result<(StatusCode, Json<ActionReceipt>), ApiError> {
+    caller.require(&[
+        Role::Surveyor,
+        Role::GridMember,
+        Role::BuildingHead,
+        Role::Supervisor,
+    ])?;
+    action.check().map_err(|code| {
+        let path = match code {
+            shared::validate::IssueCode::ReferralUnnamed => "employer",
+            _ => "note",
         };
-        if on_list {
-            found.push(listed(state.place, per_capita));
-        }
-    }
-    found.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(found)
+        ApiError::Invalid(vec![Issue {
+            path: path.into(),
+            code,
+        }])
+    })?;
+    let place =
+        (app.store.household(&action.household).await?).ok_or(ApiError::UnknownHousehold)?;
+    caller.check_household(&place)?;
+    let mut action = action;
+    action.done_at = action.done_at.to_offset(UtcOffset::UTC);
+    let stored = StoredAction {
+        digest: digest_of(&action),
+        action,
+        author: caller.user.username,
+        received_at: OffsetDateTime::now_utc(),
+    };
+    answer(app.store.record_action(&stored).await?)
 }

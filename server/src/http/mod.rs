@@ -63,6 +63,8 @@ pub struct AppState<S> {
     pub low_income_line: u32,
     /// The place tree and the grids' figures, between summaries.
     pub tree: crate::kept_tree::KeptTree,
+    pub deadlines: shared::follow_up::Deadlines,
+    pub follow_ups: crate::kept_follow_ups::KeptFollowUps,
 }
 
 impl<S> AppState<S> {
@@ -139,6 +141,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/gaps", get(coverage::gaps_of::<S>))
         .route("/indicators", get(coverage::indicators_of::<S>))
         .route("/follow-up", get(follow_up::get::<S>))
+        .route("/follow-up/actions", post(follow_up::post_action::<S>))
         .route("/export", get(export::get::<S>))
         .route("/review", get(review::list::<S>))
         .route("/submissions/{id}/review", post(review::decide::<S>))

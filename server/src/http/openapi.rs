@@ -34,6 +34,7 @@ use crate::http::{
         coverage::gaps_of,
         coverage::indicators_of,
         follow_up::get,
+        follow_up::post_action,
         users::list,
         users::create,
         users::set_scope,

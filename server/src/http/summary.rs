@@ -22,6 +22,7 @@ use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
 use super::query::{AppQuery, RoundQuery};
+use crate::kept_follow_ups::{OpenItems, add, overdue_before};
 use crate::store::{GridTally, Scope, Store};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -79,6 +80,7 @@ pub async fn get<S: Store>(
         .is_some_and(|code| !places.values().any(|p| p.parent.as_ref() == Some(code)));
     if current && app.store.refresh_figures(round, on).await? > 0 {
         app.tree.forget_sums().await;
+        app.follow_ups.forget().await;
     }
     // The round in progress by place is summed from every grid's kept
     // figures; a grid's buildings, a building head's own building and an
@@ -88,11 +90,26 @@ pub async fn get<S: Store>(
             let kept = (app.tree)
                 .sums(&app.store, round, on, app.low_income_line)
                 .await?;
+            let items = (app.follow_ups)
+                .counts(
+                    &app.store,
+                    app.low_income_line,
+                    app.deadlines,
+                    app.calendar.today(),
+                )
+                .await?;
             // Without a place, only the caller's own scope (everything, for
             // those who have no place).
             (kept.iter())
                 .filter(|(grid, _)| at.is_some() || scope.covers(grid))
-                .map(|(grid, tally)| (grid.clone(), *tally))
+                .map(|(grid, tally)| {
+                    let mut tally = *tally;
+                    if let Some(open) = items.get(grid) {
+                        tally.overdue = open.overdue;
+                        tally.seeking_work = open.seeking_work;
+                    }
+                    (grid.clone(), tally)
+                })
                 .collect()
         } else {
             let read = match (&at, scope) {
@@ -107,9 +124,11 @@ pub async fn get<S: Store>(
                 }
             };
             let tallies = if current {
-                (app.store)
+                let mut tallies = (app.store)
                     .tallies(round, app.low_income_line, &read, by_building)
-                    .await?
+                    .await?;
+                add_open_items(&app, &read, by_building, &mut tallies).await?;
+                tallies
             } else {
                 computed(&app, round, &read, by_building).await?
             };
@@ -192,6 +211,41 @@ fn worst_first(a: &SummaryLine, b: &SummaryLine) -> Ordering {
     share(a)
         .total_cmp(&share(b))
         .then_with(|| a.name.cmp(&b.name))
+}
+
+/// Adds the open follow-up items of each grid (or building) of `scope` to
+/// its tally: those overdue and the labourers seeking work.
+async fn add_open_items<S: Store>(
+    app: &AppState<S>,
+    scope: &Scope,
+    by_building: bool,
+    tallies: &mut [GridTally],
+) -> Result<(), ApiError> {
+    let today = app.calendar.today();
+    app.follow_ups
+        .keep(&app.store, app.low_income_line, today)
+        .await?;
+    let cutoffs = overdue_before(app.deadlines, today);
+    let mut open: BTreeMap<(String, Option<String>), OpenItems> = BTreeMap::new();
+    for row in app
+        .store
+        .follow_up_counts(scope, &cutoffs, by_building)
+        .await?
+    {
+        add(
+            open.entry((row.grid.clone(), row.building.clone()))
+                .or_default(),
+            &row,
+        );
+    }
+    for t in tallies {
+        let key = (t.grid.as_str().to_owned(), t.building.clone());
+        if let Some(items) = open.get(&key) {
+            t.tally.overdue = items.overdue;
+            t.tally.seeking_work = items.seeking_work;
+        }
+    }
+    Ok(())
 }
 
 /// An earlier round's figures, from its ledgers and visits, by grid or by

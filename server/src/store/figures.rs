@@ -4,6 +4,7 @@
 //! these texts (`$1`-style parameters in order, which rusqlite binds by
 //! position too).
 
+use shared::follow_up::seeking_work;
 use shared::merge::HouseholdLedger;
 use shared::place::HouseholdCode;
 use shared::round::Round;
@@ -16,33 +17,35 @@ use shared::round::CHINA;
 /// Sets a household's figures from a ledger of round `$1`, unless they
 /// come from a later round's already: round, as of, until, labourers,
 /// employed labourers, employed, willing to train, trained of willing,
-/// labour household, zero employment, per capita, search text, whether it
-/// holds conflicts, whether the ledger is surveyed (then so is the
-/// household in that round); its change time `$15` if given (a write sets
-/// it here rather than in a statement of its own); code `$16`; and, for a
-/// refresh, the day `$17` they must still be stale as of, so that a
-/// refresh never overwrites what a write just set. Parameters first appear
-/// in order, as rusqlite binds them.
+/// labour household, zero employment, per capita, search text, its
+/// labourers seeking work, whether it holds conflicts, whether the ledger
+/// is surveyed (then so is the household in that round); its change time
+/// `$16` if given (a write sets it here rather than in a statement of its
+/// own); code `$17`; and, for a refresh, the day `$18` they must still be
+/// stale as of, so that a refresh never overwrites what a write just set.
+/// Parameters first appear in order, as rusqlite binds them.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
-     zero_employment = $10, per_capita = $11, search_text = $12, conflicted = $13, \
-     surveyed_round = CASE WHEN $14 AND (surveyed_round IS NULL OR surveyed_round < $1) \
+     zero_employment = $10, per_capita = $11, search_text = $12, seeking = $13, \
+     conflicted = $14, \
+     surveyed_round = CASE WHEN $15 AND (surveyed_round IS NULL OR surveyed_round < $1) \
          THEN $1 ELSE surveyed_round END, \
-     changed_at = COALESCE(CAST($15 AS TEXT), changed_at) \
-     WHERE code = $16 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($17 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $17 \
-         OR figures_until <= $17)";
+     changed_at = COALESCE(CAST($16 AS TEXT), changed_at) \
+     WHERE code = $17 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($18 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $18 \
+         OR figures_until <= $18)";
 
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
      WHERE code = $2 AND (visited_round IS NULL OR visited_round < $1)";
 
-/// The households whose figures need computing as of `$1`: never
-/// computed (no day), computed as of a later day, or changed by age
-/// since. Each test reads an index.
-pub const STALE: &str = "SELECT code FROM households WHERE figures_on IS NULL OR figures_on > $1 \
-     UNION SELECT code FROM households WHERE figures_until <= $1";
+/// The households whose figures need computing as of `$1`, each with
+/// whether they were never computed: never computed (no day), computed as
+/// of a later day, or changed by age since. Each test reads an index.
+pub const STALE: &str = "SELECT code, figures_on IS NULL AS never FROM households \
+     WHERE figures_on IS NULL OR figures_on > $1 \
+     UNION SELECT code, FALSE AS never FROM households WHERE figures_until <= $1";
 
 /// The households of the scope (`$1`, tested by the caller) whose latest
 /// ledger holds a conflict.
@@ -54,20 +57,6 @@ pub const CONFLICTED: &str = "SELECT h.code FROM households h \
 /// SQLite walks the grids' index instead.
 pub const CHANGED_GRIDS: &str =
     "SELECT grid FROM households WHERE changed_at > $1 ORDER BY changed_at";
-
-/// The households of a follow-up list: the columns read (the income as
-/// BIGINT, which PostgreSQL's INTEGER column is not), before the scope's
-/// test of `$1`.
-pub const FOLLOW_UP: &str = "SELECT h.code, h.grid, h.building, h.floor, h.room, \
-     CAST(h.per_capita AS BIGINT) \
-     FROM households h WHERE h.removed_at IS NULL AND ";
-
-/// After the scope's test: the households after `$2` on list `$3`
-/// (`FollowUp::name`: `zero_employment`, or `low_income`: under the line
-/// `$4`), by code, at most `$5`.
-pub const FOLLOW_UP_PAGE: &str = " AND (CAST($2 AS TEXT) IS NULL OR h.code > $2) \
-     AND (($3 = 'zero_employment' AND h.zero_employment) \
-         OR ($3 = 'low_income' AND h.per_capita < $4)) ORDER BY h.code LIMIT $5";
 
 /// A household's latest ledger.
 pub const LATEST_LEDGER: &str =
@@ -126,11 +115,12 @@ impl SumsRow {
             trained_of_willing: n(self.trained_of_willing),
             zero_employment: n(self.zero_employment),
             low_income: n(self.low_income),
+            ..Tally::default()
         }
     }
 }
 
-/// A household's figures as `SET_FIGURES` binds them, `$1` to `$14`.
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$15`.
 #[derive(Clone, Debug)]
 pub struct KeptFigures {
     pub round: String,
@@ -145,6 +135,8 @@ pub struct KeptFigures {
     pub zero_employment: bool,
     pub per_capita: Option<i64>,
     pub search: String,
+    /// The labourers seeking work (`shared::follow_up::seeking_work`), a line each.
+    pub seeking: String,
     pub conflicted: bool,
     pub surveyed: bool,
 }
@@ -173,6 +165,7 @@ impl KeptFigures {
             zero_employment: figures.zero_employment,
             per_capita: figures.per_capita.map(i64::from),
             search: search_text(code, ledger),
+            seeking: ledger.map(|l| seeking_text(l, on)).unwrap_or_default(),
             conflicted: ledger.is_some_and(|l| !l.conflicts.is_empty()),
             surveyed: ledger.is_some_and(HouseholdLedger::is_surveyed),
         }
@@ -191,11 +184,13 @@ impl KeptFigures {
 }
 
 /// `SET_FIGURES` for household `code`, bound, on either database; with
-/// `stale_on`, only if its figures are still stale as of that day.
+/// `stale_on`, only if its figures are still stale as of that day, and
+/// then marked changed at `changed_at`.
 pub fn set_figures<'q, DB>(
     code: &'q str,
     f: &'q KeptFigures,
     stale_on: Option<&'q str>,
+    changed_at: Option<&'q str>,
 ) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
 where
     DB: sqlx::Database,
@@ -218,9 +213,10 @@ where
         .bind(f.zero_employment)
         .bind(f.per_capita)
         .bind(f.search.as_str())
+        .bind(f.seeking.as_str())
         .bind(f.conflicted)
         .bind(f.surveyed)
-        .bind(None::<&str>)
+        .bind(changed_at)
         .bind(code)
         .bind(stale_on)
 }
@@ -240,6 +236,14 @@ pub fn search_text(code: &HouseholdCode, ledger: Option<&HouseholdLedger>) -> St
         }
     }
     terms.join("\n").to_lowercase()
+}
+
+/// The person ids of the labourers of `ledger` seeking work on `on`, a line each.
+pub fn seeking_text(ledger: &HouseholdLedger, on: Date) -> String {
+    let ids: Vec<&str> = seeking_work(ledger, on)
+        .map(|m| m.person.as_str())
+        .collect();
+    ids.join("\n")
 }
 
 /// A stored ledger's text, read.

@@ -381,7 +381,7 @@ macro_rules! import_steps {
                 .execute(&mut **tx)
                 .await?;
                 let figures = KeptFigures::now(&ledger);
-                set_figures(place.code.as_str(), &figures, None)
+                set_figures(place.code.as_str(), &figures, None, None)
                     .execute(&mut **tx)
                     .await?;
                 sqlx::query(CLEAR_PERSON_IDS)

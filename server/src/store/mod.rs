@@ -2,6 +2,7 @@
 //! contains SQL.
 
 pub mod figures;
+pub mod follow_ups;
 mod import_rows;
 mod portable;
 mod postgres;
@@ -18,10 +19,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
-use shared::codes::Role;
+use shared::codes::{FollowUp, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
-use shared::indicators::FollowUp;
+use shared::follow_up::{ActionReceipt, FollowUpAction};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -285,6 +286,15 @@ pub struct StoredVisit {
     pub received_at: OffsetDateTime,
 }
 
+/// A follow-up action as the server keeps it.
+#[derive(Clone, Debug)]
+pub struct StoredAction {
+    pub action: FollowUpAction,
+    pub author: String,
+    pub digest: String,
+    pub received_at: OffsetDateTime,
+}
+
 /// A stored visit as the map shows it: with its author and the grid of the
 /// household visited.
 #[derive(Clone, Debug)]
@@ -525,18 +535,46 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
 
-    /// The households of `scope` on follow-up list `list` by their kept
-    /// figures (the round in progress), with households under
-    /// `low_income_line` low-income: at most `limit`, from the first after
-    /// `after`, by code, each with its per-capita income.
-    fn follow_up(
+    /// Brings the follow-up lists up to date with the kept figures of the
+    /// households changed after `since` (with `None`, of every household on
+    /// a list or with an item open), those under `low_income_line`
+    /// low-income, as of `today`. Returns how many households it compared.
+    fn keep_follow_ups(
+        &self,
+        low_income_line: u32,
+        since: Option<OffsetDateTime>,
+        today: Date,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// A page of the items of `list` in `scope`, open ones or cleared ones:
+    /// by the day entered (or with `by_household`, by household), then by
+    /// id, after `after`'s key and id, at most `limit`.
+    fn follow_up_items(
         &self,
         scope: &Scope,
         list: FollowUp,
-        low_income_line: u32,
-        after: Option<&HouseholdCode>,
+        open: bool,
+        by_household: bool,
+        after: Option<(&str, i64)>,
         limit: u32,
-    ) -> impl Future<Output = Result<Vec<(HouseholdPlace, Option<i64>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<follow_ups::ItemRow>, StoreError>> + Send;
+
+    /// The open items of `scope` by grid (or building) and list, those
+    /// entered before each list's day in `overdue_before` counted overdue.
+    fn follow_up_counts(
+        &self,
+        scope: &Scope,
+        overdue_before: &[(FollowUp, Date); 3],
+        by_building: bool,
+    ) -> impl Future<Output = Result<Vec<follow_ups::CountRow>, StoreError>> + Send;
+
+    /// The actions recorded for `household` done at or after `since`,
+    /// latest first, each with who did it (display name, else username).
+    fn follow_up_actions(
+        &self,
+        household: &HouseholdCode,
+        since: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<(FollowUpAction, String)>, StoreError>> + Send;
 
     /// The households of `scope` whose latest ledger holds a conflict, by
     /// code: at most `limit`, from the first after `after`.
@@ -628,6 +666,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         digest: &str,
         received_at: OffsetDateTime,
     ) -> impl Future<Output = Result<Recorded, StoreError>> + Send;
+
+    /// Stores a follow-up action once, committed before this returns.
+    fn record_action(
+        &self,
+        action: &StoredAction,
+    ) -> impl Future<Output = Result<Recorded<ActionReceipt>, StoreError>> + Send;
 
     /// Stores a visit once, committed before this returns.
     fn record_visit(

@@ -157,7 +157,7 @@ macro_rules! portable_queries {
                 .execute(&mut *tx)
                 .await?;
                 let figures = KeptFigures::now(ledger);
-                set_figures(ledger.household.as_str(), &figures, None)
+                set_figures(ledger.household.as_str(), &figures, None, None)
                     .execute(&mut *tx)
                     .await?;
                 for id in ledger.present_ids() {
@@ -511,13 +511,16 @@ macro_rules! portable_queries {
         async fn refresh_figures(&self, round: Round, on: Date) -> Result<u64, StoreError> {
             let day = on;
             let on = on.to_string();
-            let codes: Vec<String> = sqlx::query_scalar(STALE)
+            // Marked changed where computed before: the phones' next roster
+            // delta and the follow-up lists see figures changed by age alone.
+            let now = timestamp(OffsetDateTime::now_utc());
+            let codes: Vec<(String, bool)> = sqlx::query_as(STALE)
                 .bind(&on)
                 .fetch_all(&self.pool)
                 .await?;
             for chunk in codes.chunks(REFRESH_CHUNK) {
                 let mut tx = self.pool.begin().await?;
-                for code in chunk {
+                for (code, never) in chunk {
                     let body: Option<String> = sqlx::query_scalar(LATEST_LEDGER)
                         .bind(code)
                         .fetch_optional(&mut *tx)
@@ -527,7 +530,10 @@ macro_rules! portable_queries {
                     let household = HouseholdCode::parse(code)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
                     let figures = KeptFigures::of(&household, ledger.as_ref(), of, day);
-                    set_figures(code, &figures, Some(&on)).execute(&mut *tx).await?;
+                    let changed = (!never).then_some(now.as_str());
+                    set_figures(code, &figures, Some(&on), changed)
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
             }
@@ -613,32 +619,165 @@ macro_rules! portable_queries {
             rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
-        async fn follow_up(
+        async fn keep_follow_ups(
+            &self,
+            low_income_line: u32,
+            since: Option<OffsetDateTime>,
+            today: Date,
+        ) -> Result<u64, StoreError> {
+            let since = since.map(timestamp);
+            let candidates: Vec<follow_ups::CandidateRow> = sqlx::query_as(follow_ups::CANDIDATES)
+                .bind(since.as_deref())
+                .bind(i64::from(low_income_line))
+                .fetch_all(&self.pool)
+                .await?;
+            if candidates.is_empty() {
+                return Ok(0);
+            }
+            let open: Vec<follow_ups::OpenRow> = sqlx::query_as(follow_ups::OPEN_ITEMS)
+                .bind(since.as_deref())
+                .fetch_all(&self.pool)
+                .await?;
+            let plan = follow_ups::plan(&candidates, &open, low_income_line, today)?;
+            for chunk in plan.enter.chunks(REFRESH_CHUNK) {
+                let mut tx = self.pool.begin().await?;
+                for (household, list, member, on) in chunk {
+                    sqlx::query(follow_ups::ENTER)
+                        .bind(household)
+                        .bind(list.code())
+                        .bind(member)
+                        .bind(on.to_string())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+            for chunk in plan.clear.chunks(REFRESH_CHUNK) {
+                let mut tx = self.pool.begin().await?;
+                for clear in chunk {
+                    let ledger = if clear.removed {
+                        None
+                    } else {
+                        let body: Option<String> = sqlx::query_scalar(LATEST_LEDGER)
+                            .bind(clear.household.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                        ledger_of(body.as_deref())?
+                    };
+                    let how = shared::follow_up::clearance(
+                        clear.list,
+                        clear.member.as_ref(),
+                        ledger.as_ref(),
+                        clear.on,
+                    );
+                    sqlx::query(follow_ups::CLEAR)
+                        .bind(clear.on.to_string())
+                        .bind(how.code())
+                        .bind(clear.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+            Ok(candidates.len() as u64)
+        }
+
+        async fn follow_up_items(
             &self,
             scope: &Scope,
             list: FollowUp,
-            low_income_line: u32,
-            after: Option<&HouseholdCode>,
+            open: bool,
+            by_household: bool,
+            after: Option<(&str, i64)>,
             limit: u32,
-        ) -> Result<Vec<(HouseholdPlace, Option<i64>)>, StoreError> {
-            let rows: Vec<(String, String, String, i16, String, Option<i64>)> = sqlx::query_as(&format!(
-                "{FOLLOW_UP}{}{}{FOLLOW_UP_PAGE}",
-                in_scope("h.grid", 1, scope),
-                in_building("h", scope)
-            ))
-            .bind(grid_list(scope))
-            .bind(after.map(HouseholdCode::as_str))
-            .bind(list.name())
-            .bind(i64::from(low_income_line))
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?;
+        ) -> Result<Vec<follow_ups::ItemRow>, StoreError> {
+            let key = if by_household { "f.household" } else { "f.entered_on" };
+            let scope_test = in_scope("h.grid", 2, scope) + &in_building("h", scope);
+            let rows = sqlx::query_as(&follow_ups::items_sql(&scope_test, key))
+                .bind(list.code())
+                .bind(grid_list(scope))
+                .bind(open)
+                .bind(after.map(|a| a.0))
+                .bind(after.map_or(0, |a| a.1))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+            Ok(rows)
+        }
+
+        async fn follow_up_counts(
+            &self,
+            scope: &Scope,
+            overdue_before: &[(FollowUp, Date); 3],
+            by_building: bool,
+        ) -> Result<Vec<follow_ups::CountRow>, StoreError> {
+            let (building, group) = if by_building {
+                ("h.building", "h.grid, h.building")
+            } else {
+                ("CAST(NULL AS TEXT)", "h.grid")
+            };
+            let scope_test = in_scope("h.grid", 7, scope) + &in_building("h", scope);
+            let sql = follow_ups::counts_sql(&scope_test, building, group);
+            let mut query = sqlx::query_as(&sql);
+            for (list, day) in overdue_before {
+                query = query.bind(list.code()).bind(day.to_string());
+            }
+            Ok(query.bind(grid_list(scope)).fetch_all(&self.pool).await?)
+        }
+
+        async fn follow_up_actions(
+            &self,
+            household: &HouseholdCode,
+            since: OffsetDateTime,
+        ) -> Result<Vec<(FollowUpAction, String)>, StoreError> {
+            let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(follow_ups::ACTIONS_OF)
+                .bind(household.as_str())
+                .bind(timestamp(since))
+                .fetch_all(&self.pool)
+                .await?;
             rows.into_iter()
-                .map(|(code, grid, building, floor, room, per_capita)| {
-                    let place = HouseholdPlace::try_from(PlaceRow { code, grid, building, floor, room })?;
-                    Ok((place, per_capita))
-                })
+                .map(|(body, author, name)| Ok((from_json(&body)?, name.unwrap_or(author))))
                 .collect()
+        }
+
+        async fn record_action(
+            &self,
+            stored: &StoredAction,
+        ) -> Result<Recorded<ActionReceipt>, StoreError> {
+            let action = &stored.action;
+            // With the household's change time, so that the lists look at it again.
+            let mut tx = self.pool.begin().await?;
+            let inserted = sqlx::query(follow_ups::INSERT_ACTION)
+                .bind(action.id.to_string())
+                .bind(action.household.as_str())
+                .bind(action.member.as_ref().map_or("", |m| m.as_str()))
+                .bind(action.kind.code())
+                .bind(&stored.author)
+                .bind(timestamp(action.done_at))
+                .bind(timestamp(stored.received_at))
+                .bind(&stored.digest)
+                .bind(to_json(action))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            let receipt = |received_at| ActionReceipt {
+                action: action.id,
+                household: action.household.clone(),
+                received_at,
+            };
+            if inserted == 1 {
+                return Ok(Recorded::New(receipt(stored.received_at)));
+            }
+            let (digest, received_at): (String, String) =
+                sqlx::query_as("SELECT digest, received_at FROM follow_up_actions WHERE id = $1")
+                    .bind(action.id.to_string())
+                    .fetch_one(&self.pool)
+                    .await?;
+            if digest != stored.digest {
+                return Ok(Recorded::IdReused);
+            }
+            Ok(Recorded::Again(receipt(parse_timestamp(&received_at)?)))
         }
 
         async fn conflicted_households(

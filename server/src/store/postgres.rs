@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use shared::codes::FollowUp;
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
-use shared::indicators::FollowUp;
+use shared::follow_up::{ActionReceipt, FollowUpAction};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -19,9 +20,10 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, FOLLOW_UP, FOLLOW_UP_PAGE, KeptFigures, LATEST_LEDGER, MARK_VISITED,
-    REFRESH_CHUNK, STALE, SUMS, SumsRow, ledger_of, set_figures,
+    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
+    SUMS, SumsRow, ledger_of, set_figures,
 };
+use super::follow_ups;
 use super::import_rows::{
     ADD_PERSON_ID, AUDIT_ACTION, CLEAR_PERSON_IDS, PLACES, TreeRow, UPSERT_PLACE,
 };
@@ -36,8 +38,8 @@ use super::rows::{
 };
 use super::{
     Access, AuditEntry, Credentials, GridTally, HouseholdPlace, HouseholdState, PasswordSetBy,
-    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission,
-    StoredVisit, User,
+    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredAction,
+    StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 
@@ -272,7 +274,7 @@ impl Store for Postgres {
         .execute(&mut *tx)
         .await?;
         let figures = KeptFigures::now(&ledger);
-        set_figures(sub.household.as_str(), &figures, None)
+        set_figures(sub.household.as_str(), &figures, None, None)
             .execute(&mut *tx)
             .await?;
         // The ID numbers the roster import checks against, where this

@@ -6,10 +6,11 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use shared::codes::FollowUp;
 use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
-use shared::indicators::FollowUp;
+use shared::follow_up::{ActionReceipt, FollowUpAction};
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -21,9 +22,10 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, FOLLOW_UP, FOLLOW_UP_PAGE, KeptFigures, LATEST_LEDGER, MARK_VISITED,
-    REFRESH_CHUNK, STALE, SUMS, SumsRow, ledger_of, set_figures,
+    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
+    SUMS, SumsRow, ledger_of, set_figures,
 };
+use super::follow_ups;
 use super::import_rows::{ADD_PERSON_ID, AUDIT_ACTION, PLACES, TreeRow, UPSERT_PLACE};
 use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, containing,
@@ -38,8 +40,8 @@ use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
     Access, AuditEntry, Credentials, GridTally, HouseholdPlace, HouseholdState, PasswordSetBy,
-    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredSubmission,
-    StoredVisit, User,
+    PlacedVisit, Recorded, Reviewed, Scope, Seed, Store, StoreError, StoreLoad, StoredAction,
+    StoredSubmission, StoredVisit, User,
 };
 use crate::import::boundary::Boundary;
 

@@ -374,6 +374,7 @@ fn commit_batch(
                 f.zero_employment,
                 f.per_capita,
                 f.search,
+                f.seeking,
                 f.conflicted,
                 f.surveyed,
                 latest,

@@ -480,8 +480,8 @@ async fn the_low_income_line_is_the_deployments_setting() {
     let page = app
         .get_ok("/api/v1/follow-up?list=low_income&place=G7")
         .await;
-    let codes: Vec<&Value> = (page["households"].as_array().unwrap().iter())
-        .map(|h| &h["code"])
+    let codes: Vec<&Value> = (page["items"].as_array().unwrap().iter())
+        .map(|h| &h["household"])
         .collect();
     assert_eq!(codes, [&json!("L-2")], "{page}");
 }

@@ -1,0 +1,126 @@
+//! The follow-up lists kept up to date with the households' kept
+//! figures (`store::follow_ups`), and their open and overdue items
+//! counted per grid between the supervisors' summaries. Each keeping
+//! compares only the households changed since the last one (looking back a
+//! minute for commits slow to land); the first after a start, a change of
+//! the low-income line or a refresh of figures by age compares them all.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use shared::codes::{Code, FollowUp};
+use shared::follow_up::Deadlines;
+use shared::place::GridCode;
+use time::{Date, Duration, OffsetDateTime};
+use tokio::sync::Mutex;
+
+use crate::store::{Scope, Store, StoreError};
+
+/// How far before the last keeping a change is looked for again.
+const LOOK_BACK: Duration = Duration::minutes(1);
+
+/// A grid's open follow-up items: those overdue, and the labourers
+/// seeking work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenItems {
+    pub overdue: u32,
+    pub seeking_work: u32,
+}
+
+pub type GridItems = Arc<HashMap<GridCode, OpenItems>>;
+
+#[derive(Clone, Debug, Default)]
+pub struct KeptFollowUps {
+    kept: Arc<Mutex<Kept>>,
+}
+
+#[derive(Debug, Default)]
+struct Kept {
+    /// When the lists were last kept, and with which low-income line.
+    mark: Option<(OffsetDateTime, u32)>,
+    /// The counts of every grid, for a day and deadlines, until a keeping
+    /// finds a household changed.
+    counts: Option<(Date, Deadlines, GridItems)>,
+}
+
+impl KeptFollowUps {
+    /// Brings the lists up to date, as of `today`.
+    pub async fn keep<S: Store>(
+        &self,
+        store: &S,
+        line: u32,
+        today: Date,
+    ) -> Result<(), StoreError> {
+        let mut kept = self.kept.lock().await;
+        let now = OffsetDateTime::now_utc();
+        let since = (kept.mark)
+            .filter(|(_, kept_line)| *kept_line == line)
+            .map(|(at, _)| at - LOOK_BACK);
+        let compared = store.keep_follow_ups(line, since, today).await?;
+        kept.mark = Some((now, line));
+        if compared > 0 {
+            kept.counts = None;
+        }
+        Ok(())
+    }
+
+    /// Compares every household again at the next keeping: their figures
+    /// were computed again with no change time to find them by.
+    pub async fn forget(&self) {
+        let mut kept = self.kept.lock().await;
+        kept.mark = None;
+        kept.counts = None;
+    }
+
+    /// Every grid's open items on `today` under `deadlines`, the lists
+    /// kept first.
+    pub async fn counts<S: Store>(
+        &self,
+        store: &S,
+        line: u32,
+        deadlines: Deadlines,
+        today: Date,
+    ) -> Result<GridItems, StoreError> {
+        self.keep(store, line, today).await?;
+        let mut kept = self.kept.lock().await;
+        if let Some((day, kept_deadlines, counts)) = &kept.counts
+            && *day == today
+            && *kept_deadlines == deadlines
+        {
+            return Ok(counts.clone());
+        }
+        let rows = (store)
+            .follow_up_counts(&Scope::All, &overdue_before(deadlines, today), false)
+            .await?;
+        let mut counts: HashMap<GridCode, OpenItems> = HashMap::new();
+        for row in rows {
+            let grid =
+                GridCode::parse(&row.grid).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            let items = counts.entry(grid).or_default();
+            add(items, &row);
+        }
+        let counts = Arc::new(counts);
+        kept.counts = Some((today, deadlines, counts.clone()));
+        Ok(counts)
+    }
+}
+
+/// Each list with the last day on which an item could enter and still be
+/// in time on `today`.
+pub fn overdue_before(deadlines: Deadlines, today: Date) -> [(FollowUp, Date); 3] {
+    let day = |list| (list, deadlines.overdue_before(list, today));
+    [
+        day(FollowUp::ZeroEmployment),
+        day(FollowUp::LowIncome),
+        day(FollowUp::SeekingWork),
+    ]
+}
+
+/// Adds one row of `follow_up_counts` to a group's open items.
+pub fn add(items: &mut OpenItems, row: &crate::store::follow_ups::CountRow) {
+    let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+    items.overdue += n(row.overdue.unwrap_or(0));
+    if row.list == FollowUp::SeekingWork.code() {
+        items.seeking_work += n(row.open);
+    }
+}

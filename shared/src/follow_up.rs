@@ -1,0 +1,281 @@
+//! The follow-up lists (跟踪名单): what a place follows up, from the day
+//! a merged ledger puts it on a list until a later one takes it off,
+//! against a deadline; and what the teams did meanwhile (帮扶措施).
+//!
+//! A household is on the zero-employment list while its kept figures say
+//! so (`tally::Figures`), on the low-income list while under the line, and
+//! each of its labourers who is out of work and wants work is on the
+//! seeking-work list.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::codes::{ActionKind, Clearance, EmploymentStatus, FollowUp};
+use crate::indicators::is_labourer;
+use crate::merge::{HouseholdLedger, MemberLedger};
+use crate::place::{GridCode, HouseholdCode, PersonId};
+use crate::record::LabourRecord;
+use crate::tally::Figures;
+use crate::validate::IssueCode;
+
+/// Days an item may stay on each list before it is overdue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Deadlines {
+    /// Tongren's rule: help within 3 days, cleared within 5.
+    pub zero_employment: u16,
+    pub low_income: u16,
+    pub seeking_work: u16,
+}
+
+impl Default for Deadlines {
+    fn default() -> Deadlines {
+        Deadlines {
+            zero_employment: 5,
+            low_income: 30,
+            seeking_work: 15,
+        }
+    }
+}
+
+impl Deadlines {
+    pub fn days(&self, list: FollowUp) -> u16 {
+        match list {
+            FollowUp::ZeroEmployment => self.zero_employment,
+            FollowUp::LowIncome => self.low_income,
+            FollowUp::SeekingWork => self.seeking_work,
+        }
+    }
+
+    /// The day by which an item that entered `list` on `entered` is to be cleared.
+    pub fn due(&self, list: FollowUp, entered: Date) -> Date {
+        entered.saturating_add(Duration::days(self.days(list).into()))
+    }
+
+    /// The last entry day of an item still in time on `today`: one that
+    /// entered before it is overdue.
+    pub fn overdue_before(&self, list: FollowUp, today: Date) -> Date {
+        today.saturating_sub(Duration::days(self.days(list).into()))
+    }
+}
+
+/// Whether a person wants work: a work or a place wanted is recorded
+/// (就业意向, 意向务工地点).
+pub fn wants_work(record: &LabourRecord) -> bool {
+    record
+        .intended_work
+        .as_deref()
+        .is_some_and(|w| !w.trim().is_empty())
+        || record.intended_place.is_some()
+}
+
+/// Whether a member is on the seeking-work list on `on`: a labourer, out
+/// of work, who wants work.
+pub fn is_seeking_work(record: &LabourRecord, on: Date) -> bool {
+    is_labourer(record, on)
+        && record.employment == Some(EmploymentStatus::Unemployed)
+        && wants_work(record)
+}
+
+/// The members of `ledger` on the seeking-work list on `on`.
+pub fn seeking_work(ledger: &HouseholdLedger, on: Date) -> impl Iterator<Item = &MemberLedger> {
+    (ledger.present_members()).filter(move |m| is_seeking_work(&m.record, on))
+}
+
+/// Why an item of `list` (for `member`, on the seeking-work list) is no
+/// longer on it after `ledger` (`None`: the household was removed), as of
+/// `on`.
+pub fn clearance(
+    list: FollowUp,
+    member: Option<&PersonId>,
+    ledger: Option<&HouseholdLedger>,
+    on: Date,
+) -> Clearance {
+    let Some(ledger) = ledger else {
+        return Clearance::Removed;
+    };
+    match list {
+        FollowUp::ZeroEmployment => {
+            let figures = Figures::of(ledger, on);
+            if figures.employed_labourers > 0 {
+                Clearance::Employed
+            } else {
+                Clearance::NotLabourer
+            }
+        }
+        FollowUp::LowIncome => {
+            if ledger.present_members().next().is_none() {
+                Clearance::Left
+            } else {
+                Clearance::IncomeAboveLine
+            }
+        }
+        FollowUp::SeekingWork => {
+            let found = member.and_then(|id| (ledger.present_members()).find(|m| m.person == *id));
+            match found.map(|m| &m.record) {
+                None => Clearance::Left,
+                Some(r) if r.is_employed() => Clearance::Employed,
+                Some(r) if !is_labourer(r, on) => Clearance::NotLabourer,
+                Some(_) => Clearance::NoLongerSeeking,
+            }
+        }
+    }
+}
+
+/// `POST /api/v1/follow-up/actions`: what a team or grid member did for a
+/// household or labourer it follows up, captured on the phone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpAction {
+    /// Made by the phone, so that a retry is recognised.
+    pub id: Uuid,
+    pub household: HouseholdCode,
+    /// The labourer helped, if the help was for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<PersonId>,
+    pub kind: ActionKind,
+    /// For a job referral: the employer (用工单位) and the post (岗位).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub done_at: OffsetDateTime,
+}
+
+/// The longest employer, post or note an action keeps, in characters.
+pub const ACTION_TEXT_MAX: usize = 200;
+
+impl FollowUpAction {
+    /// Checks what a person wrote: a referral names its employer and post.
+    pub fn check(&self) -> Result<(), IssueCode> {
+        let texts = [&self.employer, &self.post, &self.note];
+        if texts.iter().any(|t| {
+            t.as_ref()
+                .is_some_and(|t| t.chars().count() > ACTION_TEXT_MAX)
+        }) {
+            return Err(IssueCode::ActionTextTooLong);
+        }
+        let named = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+        if self.kind == ActionKind::JobReferral && !(named(&self.employer) && named(&self.post)) {
+            return Err(IssueCode::ReferralUnnamed);
+        }
+        Ok(())
+    }
+}
+
+/// The server's answer to a stored action.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionReceipt {
+    pub action: Uuid,
+    pub household: HouseholdCode,
+    #[serde(with = "time::serde::rfc3339")]
+    pub received_at: OffsetDateTime,
+}
+
+/// The "131" counts of a labourer, or summed over a place: guidance,
+/// referrals and training recorded for willing labourers out of work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Help131 {
+    pub guidance: u32,
+    pub referrals: u32,
+    pub training: u32,
+}
+
+impl Help131 {
+    /// Adds one action.
+    pub fn add(&mut self, kind: ActionKind) {
+        match kind {
+            ActionKind::Guidance => self.guidance += 1,
+            ActionKind::JobReferral => self.referrals += 1,
+            ActionKind::Training => self.training += 1,
+            _ => {}
+        }
+    }
+
+    /// One guidance, three referrals and one training at least.
+    pub fn is_met(&self) -> bool {
+        self.guidance >= 1 && self.referrals >= 3 && self.training >= 1
+    }
+}
+
+/// A page of one follow-up list (`GET /api/v1/follow-up`): the items still
+/// open (or those cleared), oldest first, so the overdue come first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpPage {
+    pub list: FollowUp,
+    /// Days an item may stay on this list.
+    pub deadline_days: u16,
+    /// The items open in the scope, and of those, overdue.
+    pub open: u32,
+    pub overdue: u32,
+    pub items: Vec<FollowUpItem>,
+    /// Where the next page starts (`after=`); absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// One item of a follow-up list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpItem {
+    pub household: HouseholdCode,
+    pub grid: GridCode,
+    pub building: String,
+    pub room: String,
+    /// The labourer, on the seeking-work list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<PersonId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The labourer's phone, else the household's: masked unless the
+    /// caller's role sees numbers in full.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The day a merged ledger put it on the list.
+    #[serde(with = "crate::day")]
+    pub entered_on: Date,
+    #[serde(with = "crate::day")]
+    pub due_on: Date,
+    /// Open past its due day.
+    pub overdue: bool,
+    /// Yuan per person per year, as kept now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_capita: Option<u32>,
+    /// What was done since it entered, latest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionDone>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::day::optional"
+    )]
+    pub cleared_on: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleared: Option<Clearance>,
+}
+
+/// An action recorded for an item, as its list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActionDone {
+    pub kind: ActionKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<PersonId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub done_at: OffsetDateTime,
+    /// The author's display name, or username once they are no user.
+    pub by: String,
+}
