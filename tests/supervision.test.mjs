@@ -113,9 +113,9 @@ test("indicators go down a level at a time, with the households to follow up at 
   await page.getByTestId("nav-indicators").click();
   // The households to follow up, a page of them, at the top already.
   const top = await page.evaluate(async () => (await fetch("/api/v1/summary")).json());
-  const listed = (testid) => page.getByTestId(testid).locator("li");
+  const listed = (testid) => page.getByTestId(testid).locator(":scope > li");
   const shows = (testid, n) =>
-    page.waitForFunction(([testid, n]) => document.querySelectorAll(`[data-testid='${testid}'] li`).length === n, [testid, n]);
+    page.waitForFunction(([testid, n]) => document.querySelectorAll(`[data-testid='${testid}'] > li`).length === n, [testid, n]);
   await shows("zero-list", Math.min(top.total.zero_employment, 100));
   await shows("low-income-list", Math.min(top.total.low_income, 100));
   for (const code of ["140900000000", "140925000000", "140925100000", "XFJY"]) {

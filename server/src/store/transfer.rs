@@ -11,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 16] = [
+pub const TABLES: [&str; 18] = [
     "places",
     "grids",
     "building_boundaries",
@@ -23,6 +23,8 @@ pub const TABLES: [&str; 16] = [
     "submissions",
     "reviews",
     "visits",
+    "follow_ups",
+    "follow_up_actions",
     "users",
     "sessions",
     "login_failures",
@@ -100,6 +102,13 @@ pub async fn sqlite_to_postgres(source: &Path, target: &str) -> Result<Copied, T
         }
         copied.push((table, rows.len()));
     }
+    // The follow-up items' ids were copied; new ones continue after them.
+    sqlx::query(
+        "SELECT setval(pg_get_serial_sequence('follow_ups', 'id'), \
+         (SELECT COALESCE(max(id), 0) + 1 FROM follow_ups), false)",
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(copied)
 }

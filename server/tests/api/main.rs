@@ -12,6 +12,7 @@ mod crash;
 mod demo;
 mod export;
 mod fields;
+mod follow_up;
 mod helpers;
 mod https;
 mod import;

@@ -1,0 +1,324 @@
+//! The follow-up lists' lifecycle: an item enters on the day a merged
+//! ledger puts it there, the teams record what they did, it falls overdue
+//! past its deadline, and a later survey clears it, saying when and why.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use shared::round::CHINA;
+use time::{Duration, OffsetDateTime};
+
+use crate::helpers::{TestApp, TestClock, add_other_area, field_codes, spawn_on_clock};
+
+/// Today in China, as the lists write it.
+fn day(at: OffsetDateTime) -> String {
+    shared::day::format(at.to_offset(CHINA).date())
+}
+
+async fn list(app: &TestApp, query: &str) -> Value {
+    app.get_ok(&format!("/api/v1/follow-up?{query}")).await
+}
+
+/// The item of `household` on a page, if it is there.
+fn item<'a>(page: &'a Value, household: &str) -> Option<&'a Value> {
+    (page["items"].as_array().unwrap().iter()).find(|i| i["household"] == household)
+}
+
+/// A survey of `household` in `round` writing `writes` to its first member.
+fn survey(id: &str, household: &Value, round: &Value, writes: Value) -> Value {
+    json!({
+        "id": id,
+        "household": household["code"],
+        "round": round,
+        "captured_at": OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap(),
+        "base": household["base"],
+        "members": [{ "person": household["members"][0]["person"], "writes": writes }]
+    })
+}
+
+/// A household of the surveyor's grid on the zero-employment list whose
+/// first member is a labourer out of work.
+async fn zero_household(app: &TestApp, page: &Value) -> Value {
+    let roster = app.roster().await;
+    (roster["households"].as_array().unwrap().iter())
+        .find(|h| {
+            let first = &h["members"][0]["record"];
+            item(page, h["code"].as_str().unwrap()).is_some()
+                && matches!(first["capacity"].as_str(), Some("skilled" | "ordinary"))
+                && first["employment"] == "unemployed"
+        })
+        .expect("the demo has a zero-employment household in grid 1")
+        .clone()
+}
+
+fn action(id: &str, household: &Value, member: Option<&Value>, kind: &str) -> Value {
+    let mut body = json!({
+        "id": id,
+        "household": household["code"],
+        "kind": kind,
+        "employer": "县城物流园",
+        "post": "分拣员",
+        "note": "已电话联系，下周一面试",
+        "done_at": OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap(),
+    });
+    if let Some(member) = member {
+        body["member"] = member.clone();
+    }
+    body
+}
+
+#[tokio::test]
+async fn a_zero_employment_household_enters_is_helped_falls_overdue_and_is_cleared_by_a_survey() {
+    let now = OffsetDateTime::now_utc();
+    let clock = TestClock::at(now);
+    let app = spawn_on_clock(&clock).await;
+    app.login_as("supervisor").await;
+    let summary = app.get_ok("/api/v1/summary").await;
+    let zero_total = summary["total"]["zero_employment"].as_u64().unwrap();
+    let page = list(&app, "list=zero_employment&sort=household").await;
+    // Every zero-employment household of the kept figures is on the list,
+    // since the day the demo's ledgers were written, due in 5 days.
+    assert_eq!(page["open"].as_u64(), Some(zero_total), "{page}");
+    assert_eq!(page["overdue"], 0);
+    assert_eq!(page["deadline_days"], 5);
+    let first = &page["items"][0];
+    assert_eq!(first["entered_on"], day(now));
+    assert_eq!(first["due_on"], day(now + Duration::days(5)));
+    assert_eq!(first["overdue"], false);
+
+    app.login_as("surveyor").await;
+    let household = zero_household(&app, &page).await;
+    let code = household["code"].as_str().unwrap().to_owned();
+    let round = app.roster().await["round"].clone();
+
+    // The team records a job referral, once however often it is sent.
+    let referral = action(
+        "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0001",
+        &household,
+        None,
+        "job_referral",
+    );
+    let res = app.post_json("/api/v1/follow-up/actions", &referral).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let again = app.post_json("/api/v1/follow-up/actions", &referral).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    let mut changed = referral.clone();
+    changed["note"] = "另一条".into();
+    let reused = app.post_json("/api/v1/follow-up/actions", &changed).await;
+    assert_eq!(reused.status(), StatusCode::CONFLICT);
+    let mut unnamed = action(
+        "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0002",
+        &household,
+        None,
+        "job_referral",
+    );
+    unnamed["post"] = "  ".into();
+    let res = app.post_json("/api/v1/follow-up/actions", &unnamed).await;
+    assert_eq!(field_codes(res).await, ["referral_unnamed"]);
+
+    // The supervisor sees it on the item; its numbers in full, audited.
+    app.login_as("supervisor").await;
+    let page = list(&app, "list=zero_employment&sort=household").await;
+    let listed = item(&page, &code).expect("still on the list");
+    assert_eq!(listed["actions"].as_array().unwrap().len(), 1, "{listed}");
+    assert_eq!(listed["actions"][0]["kind"], "job_referral");
+    assert_eq!(listed["actions"][0]["employer"], "县城物流园");
+    assert_eq!(listed["actions"][0]["post"], "分拣员");
+    assert_eq!(listed["actions"][0]["by"], "驻点工作队 李文华");
+
+    // Six days on, every item of the list is overdue, first in its order,
+    // and counted so at every level of the summary.
+    clock.set(now + Duration::days(6));
+    let page = list(&app, "list=zero_employment").await;
+    assert_eq!(page["overdue"], page["open"]);
+    assert!(
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["overdue"] == true)
+    );
+    let summary = app.get_ok("/api/v1/summary").await;
+    assert_eq!(summary["total"]["overdue"].as_u64(), Some(zero_total));
+    let children = summary["children"].as_array().unwrap();
+    let rolled: u64 = children
+        .iter()
+        .map(|c| c["tally"]["overdue"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rolled, zero_total);
+    // A team member sees masked numbers.
+    app.login_as("surveyor").await;
+    let masked = list(&app, "list=zero_employment&sort=household").await;
+    let phones: Vec<&str> = (masked["items"].as_array().unwrap().iter())
+        .filter_map(|i| i["phone"].as_str())
+        .collect();
+    assert!(
+        !phones.is_empty() && phones.iter().all(|p| p.contains("****")),
+        "{phones:?}"
+    );
+
+    // A survey finds the labourer in work: the household leaves the list,
+    // and the cleared list says when and why.
+    let res = app
+        .post_submission(&survey(
+            "0b8f7a10-1111-4c1e-8f00-00000000c1ea",
+            &household,
+            &round,
+            json!([
+                { "field": "employment", "value": "employed" },
+                { "field": "channel", "value": "workshop" },
+                { "field": "work_place", "value": "in_county" },
+                { "field": "months_worked", "value": 2 },
+                { "field": "monthly_income", "value": 2600 }
+            ]),
+        ))
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    app.login_as("supervisor").await;
+    let open = list(&app, "list=zero_employment&sort=household").await;
+    assert!(item(&open, &code).is_none(), "{open}");
+    assert_eq!(open["open"].as_u64(), Some(zero_total - 1));
+    let cleared = list(&app, "list=zero_employment&state=cleared").await;
+    let done = item(&cleared, &code).expect("on the cleared list");
+    assert_eq!(done["cleared"], "employed");
+    assert_eq!(done["cleared_on"], day(now));
+    assert_eq!(done["overdue"], false);
+    let summary = app.get_ok("/api/v1/summary").await;
+    assert_eq!(summary["total"]["overdue"].as_u64(), Some(zero_total - 1));
+}
+
+#[tokio::test]
+async fn a_labourer_seeking_work_is_followed_with_the_help_given_until_employed() {
+    let now = OffsetDateTime::now_utc();
+    let clock = TestClock::at(now);
+    let app = spawn_on_clock(&clock).await;
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let round = roster["round"].clone();
+    let household = (roster["households"].as_array().unwrap().iter())
+        .find(|h| {
+            matches!(
+                h["members"][0]["record"]["capacity"].as_str(),
+                Some("skilled" | "ordinary")
+            )
+        })
+        .unwrap()
+        .clone();
+    let code = household["code"].as_str().unwrap().to_owned();
+    let person = household["members"][0]["person"].clone();
+    let res = app
+        .post_submission(&survey(
+            "0b8f7a10-2222-4c1e-8f00-0000000005ee",
+            &household,
+            &round,
+            json!([
+                { "field": "employment", "value": "unemployed" },
+                { "field": "intended_work", "value": "家政服务" },
+                { "field": "intended_place", "value": "in_county" }
+            ]),
+        ))
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CREATED,
+        "{}",
+        res.text().await.unwrap()
+    );
+    for (n, kind) in ["guidance", "training"].iter().enumerate() {
+        let id = format!("7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c010{n}");
+        let mut body = action(&id, &household, Some(&person), kind);
+        body["employer"] = Value::Null;
+        body["post"] = Value::Null;
+        let res = app.post_json("/api/v1/follow-up/actions", &body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{kind}");
+    }
+    let page = list(&app, "list=seeking_work&sort=household").await;
+    let listed = (page["items"].as_array().unwrap().iter())
+        .find(|i| i["household"] == code && i["member"] == person)
+        .unwrap_or_else(|| panic!("{page}"));
+    assert_eq!(listed["entered_on"], day(now));
+    assert_eq!(listed["due_on"], day(now + Duration::days(15)));
+    let kinds: Vec<&str> = (listed["actions"].as_array().unwrap().iter())
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 2);
+    assert!(kinds.contains(&"guidance") && kinds.contains(&"training"));
+    let summary = app.get_ok("/api/v1/summary").await;
+    assert!(summary["total"]["seeking_work"].as_u64().unwrap() >= 1);
+
+    // Found work: cleared as employed.
+    let household = crate::helpers::in_roster(&app.roster().await, &code)
+        .unwrap()
+        .clone();
+    let res = app
+        .post_submission(&survey(
+            "0b8f7a10-3333-4c1e-8f00-0000000005ee",
+            &household,
+            &round,
+            json!([
+                { "field": "employment", "value": "employed" },
+                { "field": "channel", "value": "workshop" },
+                { "field": "work_place", "value": "in_county" },
+                { "field": "months_worked", "value": 1 },
+                { "field": "monthly_income", "value": 2500 }
+            ]),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let cleared = list(&app, "list=seeking_work&state=cleared").await;
+    let done = (cleared["items"].as_array().unwrap().iter())
+        .find(|i| i["household"] == code && i["member"] == person)
+        .unwrap_or_else(|| panic!("{cleared}"));
+    assert_eq!(done["cleared"], "employed");
+}
+
+#[tokio::test]
+async fn actions_are_taken_only_for_households_in_the_callers_scope() {
+    let clock = TestClock::at(OffsetDateTime::now_utc());
+    let app = spawn_on_clock(&clock).await;
+    add_other_area(&app).await;
+    app.login_as("surveyor").await;
+    let outside = json!({ "code": "T-1-0101" });
+    let res = (app)
+        .post_json(
+            "/api/v1/follow-up/actions",
+            &action(
+                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0201",
+                &outside,
+                None,
+                "other",
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let unknown = json!({ "code": "NO-SUCH" });
+    let res = (app)
+        .post_json(
+            "/api/v1/follow-up/actions",
+            &action(
+                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0202",
+                &unknown,
+                None,
+                "other",
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    app.login_as("admin").await;
+    let res = (app)
+        .post_json(
+            "/api/v1/follow-up/actions",
+            &action(
+                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0203",
+                &outside,
+                None,
+                "other",
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

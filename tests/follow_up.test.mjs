@@ -1,0 +1,108 @@
+// A zero-employment household followed up: the team records a job
+// referral on the phone with no signal, it reaches the server when the
+// network returns, the supervisor sees it on the follow-up list, and once
+// a survey finds the labourer at work the household is cleared, with when
+// and why.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
+import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function json(page, path) {
+  return page.evaluate(async (path) => (await fetch(path)).json(), path);
+}
+
+test("a referral recorded offline reaches the supervisor, and a later survey clears the household", async () => {
+  const phone = await newPhone(browser);
+  const page = await phone.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active !== null);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+  // A zero-employment household of the team's grid whose first member is
+  // a labourer out of work.
+  const listed = await json(page, "/api/v1/follow-up?list=zero_employment&sort=household");
+  const codes = new Set(listed.items.map((i) => i.household));
+  const { households } = await json(page, "/api/v1/roster");
+  const household = households.find(
+    (h) => codes.has(h.code) && ["skilled", "ordinary"].includes(h.members[0].record.capacity) && h.members[0].record.employment === "unemployed",
+  );
+  assert.ok(household, "the demo has a zero-employment household in grid 1");
+  const { code } = household;
+  const person = household.members[0].person;
+
+  await phone.setOffline(true);
+  await roster.open(code);
+  await page.getByTestId("help-open").click();
+  await page.getByTestId(`help-member-${person}`).click();
+  await page.getByTestId("help-kind-job_referral").click();
+  await page.getByTestId("help-save").click();
+  // A referral names its employer and post.
+  await page.getByRole("alert").filter({ hasText: "岗位推荐须填写用工单位和岗位" }).waitFor();
+  await page.getByTestId("help-employer").fill("县城物流园");
+  await page.getByTestId("help-post").fill("分拣员");
+  await page.getByTestId("help-note").fill("下周一面试");
+  await page.getByTestId("help-save").click();
+  await page.getByTestId("help-saved").filter({ hasText: "待发送" }).waitFor();
+  await screenshot(page, "help-recorded-offline");
+  await phone.setOffline(false);
+  await page.getByTestId("help-saved").filter({ hasText: "已发送" }).waitFor({ timeout: 60_000 });
+
+  // The supervisor sees the referral on the household's item.
+  const desk = await newPhone(browser);
+  const supervisor = await desk.newPage();
+  await supervisor.goto(server.url);
+  await new LoginPage(supervisor).logIn("supervisor");
+  await supervisor.getByTestId("nav-indicators").click();
+  const item = supervisor.getByTestId("zero-list").getByTestId(`item-${code}`);
+  await item.waitFor();
+  const text = await item.innerText();
+  assert.match(text, /岗位推荐/);
+  assert.match(text, /县城物流园 · 分拣员 · 下周一面试/);
+  assert.match(text, /驻点工作队 李文华/);
+  assert.match(text, /纳入 \d{4}-\d{2}-\d{2} · 限 \d{4}-\d{2}-\d{2}/);
+  await supervisor.getByTestId("zero-list-counts").filter({ hasText: /在册 \d+ · 超期 0/ }).waitFor();
+  await screenshot(supervisor, "follow-up-list");
+
+  // A survey finds the labourer at work.
+  await page.getByTestId("nav-households").click();
+  await roster.open(code);
+  const form = new HouseholdPage(page);
+  await form.setEmployment(person, "employed");
+  await form.setChannel(person, "workshop");
+  await form.setWorkPlace(person, "in_county");
+  await form.setMonthsAndIncome(person, 2, 2600);
+  await form.submit();
+
+  await supervisor.reload();
+  await supervisor.getByTestId("zero-list-counts").waitFor();
+  assert.equal(await supervisor.getByTestId("zero-list").getByTestId(`item-${code}`).count(), 0);
+  await supervisor.getByTestId("zero-list-switch").click();
+  const cleared = supervisor.getByTestId("zero-list").getByTestId(`item-${code}`);
+  await cleared.waitFor();
+  assert.match(await cleared.innerText(), /销号 \d{4}-\d{2}-\d{2} · 已就业/);
+  assert.match(await cleared.innerText(), /岗位推荐/);
+  assert.deepEqual(pageErrors, []);
+  await phone.close();
+  await desk.close();
+});
