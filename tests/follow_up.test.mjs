@@ -64,6 +64,7 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   await page.getByTestId("help-note").fill("下周一面试");
   await page.getByTestId("help-save").click();
   await page.getByTestId("help-saved").filter({ hasText: "待发送" }).waitFor();
+  await page.getByTestId("help").scrollIntoViewIfNeeded();
   await screenshot(page, "help-recorded-offline");
   await phone.setOffline(false);
   await page.getByTestId("help-saved").filter({ hasText: "已发送" }).waitFor({ timeout: 60_000 });
@@ -82,6 +83,7 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   assert.match(text, /驻点工作队 李文华/);
   assert.match(text, /纳入 \d{4}-\d{2}-\d{2} · 限 \d{4}-\d{2}-\d{2}/);
   await supervisor.getByTestId("zero-list-counts").filter({ hasText: /在册 \d+ · 超期 0/ }).waitFor();
+  await item.scrollIntoViewIfNeeded();
   await screenshot(supervisor, "follow-up-list");
 
   // A survey finds the labourer at work.

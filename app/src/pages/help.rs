@@ -106,8 +106,8 @@ pub fn HelpRecorder(household: RosterHousehold) -> impl IntoView {
                     view! {
                         <h2 class="section-title">{tr(Msg::RecordHelp)}</h2>
                         <p class="field-label">{tr(Msg::HelpFor)}</p>
-                        <div class="outcomes" role="group" aria-label=tr(Msg::HelpFor)>
-                            <button class="choice" class:chosen=move || member.get().is_none()
+                        <div class="chips" role="group" aria-label=tr(Msg::HelpFor)>
+                            <button class="choice" aria-pressed=move || member.get().is_none().to_string()
                                 data-testid="help-member-household" on:click=move |_| member.set(None)>
                                 {tr(Msg::WholeHousehold)}
                             </button>
@@ -115,7 +115,7 @@ pub fn HelpRecorder(household: RosterHousehold) -> impl IntoView {
                                 let id = person.clone();
                                 let testid = format!("help-member-{person}");
                                 view! {
-                                    <button class="choice" class:chosen=move || member.with(|m| m.as_ref() == Some(&id))
+                                    <button class="choice" aria-pressed=move || member.with(|m| m.as_ref() == Some(&id)).to_string()
                                         data-testid=testid on:click=move |_| member.set(Some(person.clone()))>
                                         {name}{seeking.then(|| tr(Msg::SeekingTag))}
                                     </button>
@@ -123,9 +123,9 @@ pub fn HelpRecorder(household: RosterHousehold) -> impl IntoView {
                             }).collect_view()}
                         </div>
                         <p class="field-label">{tr(Msg::HelpKind)}</p>
-                        <div class="outcomes" role="group" aria-label=tr(Msg::HelpKind)>
+                        <div class="chips" role="group" aria-label=tr(Msg::HelpKind)>
                             {ActionKind::ALL.iter().map(|&k| view! {
-                                <button class="choice" class:chosen=move || kind.get() == Some(k)
+                                <button class="choice" aria-pressed=move || (kind.get() == Some(k)).to_string()
                                     data-testid=format!("help-kind-{}", k.code()) on:click=move |_| kind.set(Some(k))>
                                     {label(k)}
                                 </button>

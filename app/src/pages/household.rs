@@ -67,15 +67,7 @@ pub fn HouseholdPage() -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             {move || match (found.get(), household()) {
                 (None, _) => view! { <p class="status">{tr(Msg::Loading)}</p> }.into_any(),
-                (Some(true), Some(household)) => {
-                    // Teams and grid members record the help they gave
-                    // beside the survey; a correction is only the form.
-                    let help = (kind == SubmissionKind::Survey).then(|| {
-                        let household = household.clone();
-                        view! { <HelpRecorder household /> }
-                    });
-                    view! { {help} <SurveyForm household kind /> }.into_any()
-                }
+                (Some(true), Some(household)) => view! { <SurveyForm household kind /> }.into_any(),
                 _ => view! { <p class="error">{tr(Msg::NoSuchHousehold)}</p> }.into_any(),
             }}
         </section>
@@ -274,6 +266,16 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
     view! {
         <h1 class="page-title" data-testid="household-title">{title}</h1>
         {returned}
+        // Teams and grid members record the help they gave beside the
+        // survey; a correction is only the form.
+        {(!correcting).then(|| {
+            let household = household.clone();
+            view! {
+                <div class:hidden=move || step.get() != Step::Editing>
+                    <HelpRecorder household />
+                </div>
+            }
+        })}
         <div class="form-body" class:hidden=move || step.get() != Step::Editing>
             <button class="secondary wide" data-testid="all-unchanged" on:click=unchanged_all class:hidden=correcting>
                 {tr(Msg::AllUnchanged)}

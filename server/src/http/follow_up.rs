@@ -7,7 +7,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::codes::{Clearance, Code, FollowUp, Role};
 use shared::day;
@@ -20,14 +22,16 @@ use shared::validate::Issue;
 use shared::wire::ErrorBody;
 use time::{OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
 
+use crate::export::Format;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
+use crate::http::personal::audit_export;
 use crate::http::query::{AppQuery, Asked, AskedQuery, parsed};
 use crate::http::{AppState, answer, digest_of};
 use crate::kept_follow_ups::overdue_before;
 use crate::store::follow_ups::ItemRow;
-use crate::store::{Store, StoreError, StoredAction};
+use crate::store::{Scope, Store, StoreError, StoredAction};
 
 /// Items a page holds at most, and by default.
 pub const FOLLOW_UP_PAGE: usize = 100;
@@ -67,16 +71,8 @@ pub async fn get<S: Store>(
     Asked { scope, .. }: Asked,
     AppQuery(query): AppQuery<FollowUpQuery>,
 ) -> Result<Json<FollowUpPage>, ApiError> {
-    let list = parsed(Some(query.list.as_deref().unwrap_or("")), "list", |raw| {
-        FollowUp::from_code(raw).ok_or("the list is zero_employment, low_income or seeking_work")
-    })?
-    .expect("always given");
-    let open = parsed(query.state.as_deref(), "state", |raw| match raw {
-        "open" => Ok(true),
-        "cleared" => Ok(false),
-        _ => Err("the state is open or cleared"),
-    })?
-    .unwrap_or(true);
+    let list = parse_list(query.list.as_deref())?;
+    let open = parse_state(query.state.as_deref())?;
     let by_household = parsed(query.sort.as_deref(), "sort", |raw| match raw {
         "entered" => Ok(false),
         "household" => Ok(true),
@@ -95,6 +91,47 @@ pub async fn get<S: Store>(
     })?
     .unwrap_or(FOLLOW_UP_PAGE);
 
+    let today = keep_lists(&app).await?;
+    let cutoffs = overdue_before(app.deadlines, today);
+    let (mut total_open, mut total_overdue) = (0, 0);
+    for row in app.store.follow_up_counts(&scope, &cutoffs, false).await? {
+        if row.list == list.code() {
+            total_open += u32::try_from(row.open).unwrap_or(u32::MAX);
+            total_overdue += u32::try_from(row.overdue.unwrap_or(0)).unwrap_or(u32::MAX);
+        }
+    }
+    let asked = Asking {
+        list,
+        open,
+        by_household,
+        today,
+        full: sees_personal_data(caller.user.role),
+    };
+    let after = after.as_ref().map(|(k, id)| (k.as_str(), *id));
+    let (items, next) = items(&app, &scope, &asked, after, page).await?;
+    if asked.full && !items.is_empty() {
+        let subject = format!("follow_up {} {}", list.code(), caller.scope()?);
+        app.store
+            .audit(
+                &caller.user.username,
+                "follow_up",
+                &subject,
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+    }
+    Ok(Json(FollowUpPage {
+        list,
+        deadline_days: app.deadlines.days(list),
+        open: total_open,
+        overdue: total_overdue,
+        items,
+        next,
+    }))
+}
+
+/// Brings the figures and the lists up to date; today's date in China.
+async fn keep_lists<S: Store>(app: &AppState<S>) -> Result<time::Date, ApiError> {
     let today = app.calendar.today();
     let round = app.round();
     if app
@@ -109,45 +146,48 @@ pub async fn get<S: Store>(
     app.follow_ups
         .keep(&app.store, app.low_income_line, today)
         .await?;
-    let cutoffs = overdue_before(app.deadlines, today);
-    let (mut total_open, mut total_overdue) = (0, 0);
-    for row in app.store.follow_up_counts(&scope, &cutoffs, false).await? {
-        if row.list == list.code() {
-            total_open += u32::try_from(row.open).unwrap_or(u32::MAX);
-            total_overdue += u32::try_from(row.overdue.unwrap_or(0)).unwrap_or(u32::MAX);
-        }
-    }
+    Ok(today)
+}
+
+/// What is asked of a list: which, open or cleared items, in which order,
+/// as of which day, and whether the caller sees numbers in full.
+struct Asking {
+    list: FollowUp,
+    open: bool,
+    by_household: bool,
+    today: time::Date,
+    full: bool,
+}
+
+/// Up to `limit` items of the list after `after`, each with the actions
+/// recorded since it entered, and where the next ones start.
+async fn items<S: Store>(
+    app: &AppState<S>,
+    scope: &Scope,
+    asked: &Asking,
+    after: Option<(&str, i64)>,
+    limit: usize,
+) -> Result<(Vec<FollowUpItem>, Option<String>), ApiError> {
+    let list = asked.list;
     let mut rows = (app.store)
         .follow_up_items(
-            &scope,
+            scope,
             list,
-            open,
-            by_household,
-            after.as_ref().map(|(k, id)| (k.as_str(), *id)),
-            page as u32 + 1,
+            asked.open,
+            asked.by_household,
+            after,
+            limit as u32 + 1,
         )
         .await?;
-    let next = (rows.len() > page).then(|| {
-        let last = &rows[page - 1];
+    let next = (rows.len() > limit).then(|| {
+        let last = &rows[limit - 1];
         format!("{}~{}", last.sort_key, last.id)
     });
-    rows.truncate(page);
-    let full = sees_personal_data(caller.user.role);
-    if full && !rows.is_empty() {
-        let subject = format!("follow_up {} {}", list.code(), caller.scope()?);
-        app.store
-            .audit(
-                &caller.user.username,
-                "follow_up",
-                &subject,
-                OffsetDateTime::now_utc(),
-            )
-            .await?;
-    }
-    let overdue_from = app.deadlines.overdue_before(list, today);
+    rows.truncate(limit);
+    let overdue_from = app.deadlines.overdue_before(list, asked.today);
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut item = item_of(row, list, &app, full)?;
+        let mut item = item_of(row, list, app, asked.full)?;
         item.overdue = item.cleared_on.is_none() && item.entered_on < overdue_from;
         let since = start_of_day(item.entered_on);
         let actions = app.store.follow_up_actions(&item.household, since).await?;
@@ -165,14 +205,104 @@ pub async fn get<S: Store>(
             .collect();
         items.push(item);
     }
-    Ok(Json(FollowUpPage {
+    Ok((items, next))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    pub list: Option<String>,
+    pub state: Option<String>,
+    pub format: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/follow-up/export", tag = "supervision",
+    params(
+        AskedQuery,
+        ("list" = String, Query, description = "`zero_employment`, `low_income` or `seeking_work`"),
+        ("state" = Option<String>, Query, description = "`open` (the default) or `cleared`"),
+        ("format" = Option<String>, Query, description = "`xlsx` (the default) or `csv`"),
+    ),
+    responses(
+        (status = 200, description = "The whole list in the caller's scope (or the place asked), the longest open \
+            first, one row per item with the help recorded; ID and phone numbers masked unless the role sees them",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A place outside the caller's scope", body = ErrorBody),
+        (status = 404, description = "No such place", body = ErrorBody),
+        (status = 422, description = "No list or an unknown one, an unknown state or format", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn export<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    Asked { scope, .. }: Asked,
+    AppQuery(query): AppQuery<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let list = parse_list(query.list.as_deref())?;
+    let open = parse_state(query.state.as_deref())?;
+    let format = match query.format.as_deref() {
+        None => Format::Xlsx,
+        Some(raw) => Format::parse(raw).ok_or(ApiError::UnsupportedFormat)?,
+    };
+    let today = keep_lists(&app).await?;
+    let asked = Asking {
         list,
-        deadline_days: app.deadlines.days(list),
-        open: total_open,
-        overdue: total_overdue,
-        items,
-        next,
-    }))
+        open,
+        by_household: false,
+        today,
+        full: sees_personal_data(caller.user.role),
+    };
+    let mut all = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let cursor = after.as_deref().and_then(|a| a.rsplit_once('~'));
+        let cursor = cursor.and_then(|(k, id)| Some((k, id.parse::<i64>().ok()?)));
+        let (items, next) = items(&app, &scope, &asked, cursor, EXPORT_PAGE).await?;
+        all.extend(items);
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let subject = format!("follow_up {} {}", list.code(), caller.scope()?);
+    audit_export(&app.store, &caller, &subject).await?;
+    let table = crate::export::follow_up::table(&all);
+    let bytes = tokio::task::spawn_blocking(move || format.write(&table))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let name = format!("follow-up-{}-{today}.{}", list.code(), format.extension());
+    let headers = [
+        (
+            CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        ),
+        (
+            CONTENT_DISPOSITION,
+            HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+/// Items read a page at a time for an export.
+const EXPORT_PAGE: usize = 1_000;
+
+fn parse_list(raw: Option<&str>) -> Result<FollowUp, ApiError> {
+    let list = parsed(Some(raw.unwrap_or("")), "list", |raw| {
+        FollowUp::from_code(raw).ok_or("the list is zero_employment, low_income or seeking_work")
+    })?;
+    Ok(list.expect("always given"))
+}
+
+fn parse_state(raw: Option<&str>) -> Result<bool, ApiError> {
+    let open = parsed(raw, "state", |raw| match raw {
+        "open" => Ok(true),
+        "cleared" => Ok(false),
+        _ => Err("the state is open or cleared"),
+    })?;
+    Ok(open.unwrap_or(true))
 }
 
 /// The first instant of `day` in China.

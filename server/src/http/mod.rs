@@ -142,6 +142,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/indicators", get(coverage::indicators_of::<S>))
         .route("/follow-up", get(follow_up::get::<S>))
         .route("/follow-up/actions", post(follow_up::post_action::<S>))
+        .route("/follow-up/export", get(follow_up::export::<S>))
         .route("/export", get(export::get::<S>))
         .route("/review", get(review::list::<S>))
         .route("/submissions/{id}/review", post(review::decide::<S>))

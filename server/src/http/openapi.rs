@@ -35,6 +35,7 @@ use crate::http::{
         coverage::indicators_of,
         follow_up::get,
         follow_up::post_action,
+        follow_up::export,
         users::list,
         users::create,
         users::set_scope,

@@ -322,3 +322,57 @@ async fn actions_are_taken_only_for_households_in_the_callers_scope() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_follow_up_list_exports_whole_with_numbers_masked_by_role() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let clock = TestClock::at(OffsetDateTime::now_utc());
+    let app = spawn_on_clock(&clock).await;
+    app.login_as("supervisor").await;
+    let open = list(&app, "list=low_income").await["open"]
+        .as_u64()
+        .unwrap();
+    assert!(open > 0);
+    let res = app.get("/api/v1/follow-up/export?list=low_income").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(header, server::export::follow_up::HEADERS);
+    assert_eq!(rows.len() as u64 - 1, open, "one row per open item");
+    let phones: Vec<String> = rows[1..]
+        .iter()
+        .map(|r| r[6].to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(
+        !phones.is_empty() && phones.iter().all(|p| !p.contains('*')),
+        "a supervisor's in full"
+    );
+    let audited = app.audit_lines().await;
+    assert!(audited.iter().any(|(action, subject)| action == "export" && subject.contains("follow_up low_income")), "{audited:?}");
+
+    app.login_as("surveyor").await;
+    let res = app
+        .get("/api/v1/follow-up/export?list=low_income&format=csv")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let phones: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[6].to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    assert!(
+        !phones.is_empty() && phones.iter().all(|p| p.contains("****")),
+        "{phones:?}"
+    );
+    let res = app
+        .get("/api/v1/follow-up/export?list=low_income&format=pdf")
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
