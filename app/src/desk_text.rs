@@ -269,7 +269,7 @@ impl Message for DeskMsg {
             DeskMsg::DefLabourers => "16 岁以上、有劳动能力，且不在校、未退休的人",
             DeskMsg::EmploymentRateByPlace => "下一级各地人均就业率",
             DeskMsg::ZeroEmploymentByPlace => "下一级各地零就业家庭",
-            DeskMsg::OpenAnArea => "点下一级地点查看；到安置区一级列出需跟进的家庭",
+            DeskMsg::OpenAnArea => "点下一级地点查看；到安置区一级另有就业渠道和务工地点",
             DeskMsg::ByChannel => "就业渠道",
             DeskMsg::ByWorkPlace => "务工地点（县内、省内县外、省外）",
             DeskMsg::PublicWelfarePosts => "公益性岗位在岗人数",
@@ -461,7 +461,7 @@ impl Message for DeskMsg {
             DeskMsg::EmploymentRateByPlace => "Employment rate, one level down",
             DeskMsg::ZeroEmploymentByPlace => "Zero-employment households, one level down",
             DeskMsg::OpenAnArea => {
-                "Open a place below; from a resettlement area down, the households to follow up are listed"
+                "Open a place below; from a resettlement area down, channels and places of work are shown too"
             }
             DeskMsg::ByChannel => "Channels of work",
             DeskMsg::ByWorkPlace => "Where people work (county, province, beyond)",
