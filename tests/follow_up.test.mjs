@@ -4,6 +4,9 @@
 // a survey finds the labourer at work the household is cleared, with when
 // and why.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
 import { launchBrowser, newPhone, screenshot } from "./support/browser.mjs";
@@ -12,15 +15,23 @@ import { startServer } from "./support/server.mjs";
 
 let server;
 let browser;
+let dir;
+let clock;
 
 before(async () => {
-  server = await startServer();
+  // The server's calendar reads this file, so the test can move to the
+  // day the items fall overdue.
+  dir = mkdtempSync(join(tmpdir(), "anju-clock-"));
+  clock = join(dir, "now");
+  writeFileSync(clock, new Date().toISOString());
+  server = await startServer({ env: { ANJU_CLOCK_FILE: clock } });
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function json(page, path) {
@@ -104,6 +115,20 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   await cleared.waitFor();
   assert.match(await cleared.innerText(), /销号 \d{4}-\d{2}-\d{2} · 已就业/);
   assert.match(await cleared.innerText(), /岗位推荐/);
+
+  // Six days on, what is still open is overdue: marked, counted, and the
+  // places with the most shown first.
+  writeFileSync(clock, new Date(Date.now() + 6 * 86_400_000).toISOString());
+  await supervisor.reload();
+  const counts = supervisor.getByTestId("zero-list-counts");
+  await counts.waitFor();
+  const [, open, overdue] = (await counts.innerText()).match(/在册 (\d+) · 超期 (\d+)/);
+  assert.ok(Number(open) > 0);
+  assert.equal(overdue, open);
+  await supervisor.getByTestId("zero-list").locator(".badge.overdue").first().waitFor();
+  assert.equal(Number(await supervisor.getByTestId("figure-overdue").locator(".figure-value").innerText()), Number(open));
+  assert.ok((await supervisor.getByTestId("chart-overdue").locator("g").count()) > 0);
+  await screenshot(supervisor, "follow-up-overdue");
   assert.deepEqual(pageErrors, []);
   await phone.close();
   await desk.close();

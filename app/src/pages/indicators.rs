@@ -149,6 +149,18 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
             t.labourers.to_string(),
             "labourers",
         ),
+        (
+            DeskMsg::SeekingWork,
+            DeskMsg::DefSeekingWork,
+            t.seeking_work.to_string(),
+            "seeking-work",
+        ),
+        (
+            DeskMsg::Overdue,
+            DeskMsg::DefOverdue,
+            t.overdue.to_string(),
+            "overdue",
+        ),
     ]
     .into_iter()
     .map(|(caption, definition, value, id)| figure(caption, definition, value, id))
@@ -182,6 +194,20 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
             text: l.tally.zero_employment.to_string(),
         })
         .collect();
+    // The places with overdue items, the most first: where to press.
+    let mut late: Vec<&shared::wire::SummaryLine> =
+        summary.children.iter().filter(|l| l.tally.overdue > 0).collect();
+    late.sort_by(|a, b| b.tally.overdue.cmp(&a.tally.overdue));
+    let by_overdue: Vec<Bar> = (late.into_iter())
+        .map(|l| Bar {
+            label: l.name.clone(),
+            value: f64::from(l.tally.overdue),
+            text: l.tally.overdue.to_string(),
+        })
+        .collect();
+    let overdue_chart = (!by_overdue.is_empty()).then(|| view! {
+        <BarChart title=tr(DeskMsg::OverdueByPlace).to_owned() bars=by_overdue testid="chart-overdue".into() />
+    });
     let down = (summary.children.iter())
         .filter_map(|l| {
             let code = l.code.clone()?;
@@ -196,6 +222,7 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         <nav class="crumbs" aria-label=tr(DeskMsg::Path)>{crumbs}</nav>
         <h2 class="place-title">{title}</h2>
         <div class="figures">{figures}</div>
+        {overdue_chart}
         <BarChart title=tr(DeskMsg::EmploymentRateByPlace).to_owned() bars=by_rate testid="chart-rate".into() />
         <BarChart title=tr(DeskMsg::ZeroEmploymentByPlace).to_owned() bars=by_zero testid="chart-zero".into() />
         <div class="links">{down}</div>
