@@ -62,6 +62,8 @@ pub enum DeskMsg {
     MoreGaps,
     MoreConflicts,
     MoreHouseholds,
+    OverAgeEmployed,
+    DefOverAgeEmployed,
     Overdue,
     DefOverdue,
     OverdueByPlace,
@@ -241,6 +243,10 @@ impl Message for DeskMsg {
             DeskMsg::MoreGaps => "显示更多网格",
             DeskMsg::MoreConflicts => "显示更多住户",
             DeskMsg::MoreHouseholds => "显示更多",
+            DeskMsg::OverAgeEmployed => "超龄务工人数",
+            DeskMsg::DefOverAgeEmployed => {
+                "已就业、超过本地劳动年龄上限的人；计入户均就业人数，不计为劳动力"
+            }
             DeskMsg::Overdue => "超期未销号",
             DeskMsg::DefOverdue => "跟踪名单中超过办结时限仍未销号的事项",
             DeskMsg::OverdueByPlace => "下一级各地超期事项（多者在前）",
@@ -431,6 +437,10 @@ impl Message for DeskMsg {
             DeskMsg::MoreGaps => "More grids",
             DeskMsg::MoreConflicts => "More households",
             DeskMsg::MoreHouseholds => "More",
+            DeskMsg::OverAgeEmployed => "Working past working age",
+            DeskMsg::DefOverAgeEmployed => {
+                "In work past the local end of working age; counted among a household's employed, not as labour"
+            }
             DeskMsg::Overdue => "Overdue",
             DeskMsg::DefOverdue => "Items on a follow-up list past their deadline",
             DeskMsg::OverdueByPlace => "Overdue items one level down, most first",

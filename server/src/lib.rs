@@ -156,11 +156,11 @@ pub async fn build_with_clock(settings: Settings, clock: Clock) -> Result<Applic
     let calendar = Calendar::new(clock, settings.round, settings.grace_days);
     match settings.backend().map_err(StartError::Config)? {
         Backend::Sqlite => {
-            let store = Sqlite::open(&settings.database).await?;
+            let store = Sqlite::open_with(&settings.database, settings.working_age_limit).await?;
             build_with(store, &settings, calendar).await
         }
         Backend::Postgres => {
-            let store = Postgres::open(&settings.database).await?;
+            let store = Postgres::open_with(&settings.database, settings.working_age_limit).await?;
             build_with(store, &settings, calendar).await
         }
     }
@@ -172,6 +172,12 @@ async fn build_with<S: Store>(
     calendar: Calendar,
 ) -> Result<Application, StartError> {
     let round = calendar.round();
+    if store.adopt_definitions().await? {
+        tracing::info!(
+            working_age_limit = ?settings.working_age_limit,
+            "the figures are counted again under the new end of working age"
+        );
+    }
     let mut demo_loaded = false;
     if settings.demo && store.is_empty().await? {
         let seed = demo::dataset(round);
@@ -215,6 +221,7 @@ async fn build_with<S: Store>(
         max_workbook_households: settings.max_workbook_households,
         low_income_line: settings.low_income_line,
         tree: kept_tree::KeptTree::default(),
+        age_limit: settings.working_age_limit,
         deadlines: settings.deadlines(),
         follow_ups: kept_follow_ups::KeptFollowUps::default(),
     };

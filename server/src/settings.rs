@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use shared::follow_up::Deadlines;
-use shared::indicators::LOW_INCOME_LINE;
+use shared::indicators::{AgeLimit, LOW_INCOME_LINE};
 use shared::round::Round;
 
 /// Days a quarter's surveys are still taken after it ends, unless set.
@@ -61,6 +61,11 @@ pub struct Settings {
     /// under which a household is on the low-income list (防返贫监测).
     #[arg(long, env = "ANJU_LOW_INCOME_LINE", default_value_t = LOW_INCOME_LINE)]
     pub low_income_line: u32,
+    /// The end of working age, men's then women's (`60,55`, as older local
+    /// rules have it): past it a person is no labourer, and one who works
+    /// is counted apart (超龄务工). Without it the employment status decides.
+    #[arg(long, env = "ANJU_WORKING_AGE_LIMIT", value_parser = parse_age_limit)]
+    pub working_age_limit: Option<AgeLimit>,
     /// Days a zero-employment household may stay on its follow-up list
     /// before it is overdue (Tongren: cleared within 5).
     #[arg(long, env = "ANJU_DEADLINE_ZERO_EMPLOYMENT", default_value_t = Deadlines::default().zero_employment)]
@@ -101,6 +106,7 @@ impl Settings {
             clock_file: None,
             max_workbook_households: DEFAULT_MAX_WORKBOOK_HOUSEHOLDS,
             low_income_line: LOW_INCOME_LINE,
+            working_age_limit: None,
             deadline_zero_employment: Deadlines::default().zero_employment,
             deadline_low_income: Deadlines::default().low_income,
             deadline_seeking_work: Deadlines::default().seeking_work,
@@ -136,6 +142,10 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
+fn parse_age_limit(raw: &str) -> Result<AgeLimit, String> {
+    AgeLimit::parse(raw).ok_or_else(|| format!("{raw}: give men's then women's age, like 60,55"))
+}
+
 fn parse_round(raw: &str) -> Result<Round, String> {
     Round::parse(raw).map_err(|e| e.to_string())
 }
@@ -161,6 +171,7 @@ impl fmt::Debug for Settings {
             .field("clock_file", &self.clock_file)
             .field("max_workbook_households", &self.max_workbook_households)
             .field("low_income_line", &self.low_income_line)
+            .field("working_age_limit", &self.working_age_limit)
             .field("deadlines", &self.deadlines())
             .field("log_format", &self.log_format)
             .finish()

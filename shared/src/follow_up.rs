@@ -12,7 +12,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::codes::{ActionKind, Clearance, EmploymentStatus, FollowUp};
-use crate::indicators::is_labourer;
+use crate::indicators::{AgeLimit, is_labourer};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode, PersonId};
 use crate::record::LabourRecord;
@@ -70,34 +70,39 @@ pub fn wants_work(record: &LabourRecord) -> bool {
         || record.intended_place.is_some()
 }
 
-/// Whether a member is on the seeking-work list on `on`: a labourer, out
-/// of work, who wants work.
-pub fn is_seeking_work(record: &LabourRecord, on: Date) -> bool {
-    is_labourer(record, on)
+/// Whether a member is on the seeking-work list on `on`: a labourer
+/// (under the deployment's age `limit`), out of work, who wants work.
+pub fn is_seeking_work(record: &LabourRecord, on: Date, limit: Option<AgeLimit>) -> bool {
+    is_labourer(record, on, limit)
         && record.employment == Some(EmploymentStatus::Unemployed)
         && wants_work(record)
 }
 
 /// The members of `ledger` on the seeking-work list on `on`.
-pub fn seeking_work(ledger: &HouseholdLedger, on: Date) -> impl Iterator<Item = &MemberLedger> {
-    (ledger.present_members()).filter(move |m| is_seeking_work(&m.record, on))
+pub fn seeking_work(
+    ledger: &HouseholdLedger,
+    on: Date,
+    limit: Option<AgeLimit>,
+) -> impl Iterator<Item = &MemberLedger> {
+    (ledger.present_members()).filter(move |m| is_seeking_work(&m.record, on, limit))
 }
 
 /// Why an item of `list` (for `member`, on the seeking-work list) is no
 /// longer on it after `ledger` (`None`: the household was removed), as of
-/// `on`.
+/// `on` under the deployment's age `limit`.
 pub fn clearance(
     list: FollowUp,
     member: Option<&PersonId>,
     ledger: Option<&HouseholdLedger>,
     on: Date,
+    limit: Option<AgeLimit>,
 ) -> Clearance {
     let Some(ledger) = ledger else {
         return Clearance::Removed;
     };
     match list {
         FollowUp::ZeroEmployment => {
-            let figures = Figures::of(ledger, on);
+            let figures = Figures::of(ledger, on, limit);
             if figures.employed_labourers > 0 {
                 Clearance::Employed
             } else {
@@ -116,7 +121,7 @@ pub fn clearance(
             match found.map(|m| &m.record) {
                 None => Clearance::Left,
                 Some(r) if r.is_employed() => Clearance::Employed,
-                Some(r) if !is_labourer(r, on) => Clearance::NotLabourer,
+                Some(r) if !is_labourer(r, on, limit) => Clearance::NotLabourer,
                 Some(_) => Clearance::NoLongerSeeking,
             }
         }

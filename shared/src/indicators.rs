@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::codes::{Channel, EmploymentStatus, WorkPlace};
+use crate::codes::{Channel, EmploymentStatus, Sex, WorkPlace};
 use crate::extra::{ExtraField, ExtraKey, ExtraKind, ExtraValue, Target};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode};
@@ -173,16 +173,79 @@ impl IndicatorReport {
     }
 }
 
+/// The end of working age a deployment may set (older local rules: men
+/// to 60, women to 55): a person is of working age until that birthday.
+/// Without one, the employment status (退休或不在劳动年龄) decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgeLimit {
+    pub men: u8,
+    pub women: u8,
+}
+
+impl AgeLimit {
+    /// `60,55`: men's, then women's.
+    pub fn parse(raw: &str) -> Option<AgeLimit> {
+        let (men, women) = raw.split_once(',')?;
+        let age = |a: &str| {
+            a.trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|a| u32::from(*a) > WORKING_AGE)
+        };
+        Some(AgeLimit {
+            men: age(men)?,
+            women: age(women)?,
+        })
+    }
+
+    /// The limit for a person, when their sex is known.
+    pub fn of(&self, record: &LabourRecord) -> Option<u8> {
+        let sex = record.sex.or_else(|| {
+            record
+                .resident_id
+                .as_ref()
+                .map(crate::resident_id::ResidentId::sex)
+        })?;
+        Some(match sex {
+            Sex::Male => self.men,
+            Sex::Female => self.women,
+        })
+    }
+
+    /// Whether a person is past working age on `on`.
+    pub fn is_past(&self, record: &LabourRecord, on: Date) -> bool {
+        match (self.of(record), record.age_on(on)) {
+            (Some(limit), Some(age)) => age >= u32::from(limit),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for AgeLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{}", self.men, self.women)
+    }
+}
+
 /// Whether a person counts as labour (劳动力) on `on`: of working age (or
-/// of unknown age), able (技能、普通、弱劳动力或半劳动力), and neither in
-/// school nor retired or outside working age (退休或不在劳动年龄).
-pub fn is_labourer(record: &LabourRecord, on: Date) -> bool {
+/// of unknown age; under `limit`, when the deployment sets one), able
+/// (技能、普通、弱劳动力或半劳动力), and neither in school nor retired or
+/// outside working age (退休或不在劳动年龄).
+pub fn is_labourer(record: &LabourRecord, on: Date, limit: Option<AgeLimit>) -> bool {
     record.has_labour_capacity()
         && record.age_on(on).is_none_or(|a| a >= WORKING_AGE)
+        && !limit.is_some_and(|l| l.is_past(record, on))
         && !matches!(
             record.employment,
             Some(EmploymentStatus::Student | EmploymentStatus::Retired)
         )
+}
+
+/// Whether a person works past working age (超龄务工): employed, and past
+/// the deployment's limit.
+pub fn is_over_age_worker(record: &LabourRecord, on: Date, limit: Option<AgeLimit>) -> bool {
+    record.is_employed() && limit.is_some_and(|l| l.is_past(record, on))
 }
 
 /// A member's wages this year: months worked times monthly income.
@@ -201,6 +264,7 @@ pub fn indicators(
     ledgers: &[HouseholdLedger],
     on: Date,
     low_income_line: u32,
+    limit: Option<AgeLimit>,
     fields: &[ExtraField],
 ) -> Indicators {
     let mut res = Indicators::default();
@@ -217,8 +281,9 @@ pub fn indicators(
                 }
                 Target::Household => {}
                 Target::Member => {
-                    let asked = (ledger.present_members())
-                        .filter(|m| is_labourer(&m.record, on) && field.asks_member(&m.record, on));
+                    let asked = (ledger.present_members()).filter(|m| {
+                        is_labourer(&m.record, on, limit) && field.asks_member(&m.record, on)
+                    });
                     for member in asked {
                         count.count(member.record.extra.get(field.key));
                     }
@@ -226,7 +291,7 @@ pub fn indicators(
             }
         }
         res.households += 1;
-        let figures = Figures::of(ledger, on);
+        let figures = Figures::of(ledger, on, limit);
         for member in ledger.present_members().filter(|m| m.record.is_employed()) {
             if let Some(channel) = member.record.channel {
                 *res.by_channel.entry(channel).or_default() += 1;
@@ -348,7 +413,13 @@ mod tests {
                 vec![enrolled(true), adult(EmploymentStatus::Unemployed)],
             ),
         ];
-        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, std::slice::from_ref(&field));
+        let res = indicators(
+            &ledgers,
+            ON,
+            LOW_INCOME_LINE,
+            None,
+            std::slice::from_ref(&field),
+        );
         let count = &res.added[0];
         assert_eq!(
             (count.key, count.asked),
@@ -362,7 +433,7 @@ mod tests {
             ..field
         };
         assert!(
-            indicators(&ledgers, ON, LOW_INCOME_LINE, &[text])
+            indicators(&ledgers, ON, LOW_INCOME_LINE, None, &[text])
                 .added
                 .is_empty()
         );
@@ -390,7 +461,7 @@ mod tests {
             ),
         ];
 
-        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, &[]);
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, None, &[]);
 
         assert_eq!(res.households, 3);
         assert_eq!(res.labour_households, 2);
@@ -417,7 +488,7 @@ mod tests {
             household("H2", vec![working(Channel::PublicWelfare, 6, 1000)]),
         ];
 
-        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, &[]);
+        let res = indicators(&ledgers, ON, LOW_INCOME_LINE, None, &[]);
 
         assert_eq!(
             res.low_income,
@@ -426,7 +497,10 @@ mod tests {
                 per_capita: 6000
             }]
         );
-        assert_eq!(indicators(&ledgers, ON, 12_000, &[]).low_income.len(), 2);
+        assert_eq!(
+            indicators(&ledgers, ON, 12_000, None, &[]).low_income.len(),
+            2
+        );
     }
 
     #[test]
@@ -452,6 +526,7 @@ mod tests {
             )],
             ON,
             LOW_INCOME_LINE,
+            None,
             &[],
         );
         assert_eq!((res.willing_to_train, res.trained_of_willing), (2, 1));
@@ -471,6 +546,7 @@ mod tests {
             )],
             ON,
             LOW_INCOME_LINE,
+            None,
             &[],
         );
         assert_eq!(res.by_channel[&Channel::Workshop], 2);
@@ -488,14 +564,14 @@ mod tests {
             ],
         );
         ledger.members[0].left = Some(LeaveReason::MovedOut);
-        let res = indicators(&[ledger], ON, LOW_INCOME_LINE, &[]);
+        let res = indicators(&[ledger], ON, LOW_INCOME_LINE, None, &[]);
         assert_eq!(codes(&res.zero_employment), ["H1"]);
         assert_eq!(res.labourers, 1);
     }
 
     #[test]
     fn no_households_means_no_ratios() {
-        let res = indicators(&[], ON, LOW_INCOME_LINE, &[]);
+        let res = indicators(&[], ON, LOW_INCOME_LINE, None, &[]);
         assert_eq!(res.tally().employment_rate(), None);
         assert_eq!(res.tally().employed_per_labour_household(), None);
     }

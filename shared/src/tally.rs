@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::codes::Training;
-use crate::indicators::{annual_income, is_labourer};
+use crate::indicators::{AgeLimit, annual_income, is_labourer, is_over_age_worker};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, Place, PlaceCode, above};
 use crate::validate::WORKING_AGE;
@@ -31,17 +31,23 @@ pub struct Figures {
     pub zero_employment: bool,
     /// Per-capita annual income, when anyone is in the household.
     pub per_capita: Option<u32>,
+    /// Members in work past working age (超龄务工), counted apart from the
+    /// labourers and still among the employed.
+    pub over_age_employed: u32,
 }
 
 impl Figures {
-    /// The figures of `ledger` as of `on`.
-    pub fn of(ledger: &HouseholdLedger, on: Date) -> Figures {
+    /// The figures of `ledger` as of `on`, under the deployment's age `limit`.
+    pub fn of(ledger: &HouseholdLedger, on: Date, limit: Option<AgeLimit>) -> Figures {
         let members: Vec<&MemberLedger> = ledger.present_members().collect();
         let mut res = Figures {
             employed: members.iter().filter(|m| m.record.is_employed()).count() as u32,
             ..Figures::default()
         };
-        for labourer in members.iter().filter(|m| is_labourer(&m.record, on)) {
+        res.over_age_employed = (members.iter())
+            .filter(|m| is_over_age_worker(&m.record, on, limit))
+            .count() as u32;
+        for labourer in members.iter().filter(|m| is_labourer(&m.record, on, limit)) {
             res.labourers += 1;
             res.employed_labourers += u32::from(labourer.record.is_employed());
             if labourer.record.willing_to_train == Some(true) {
@@ -69,27 +75,37 @@ impl Figures {
 
     /// The first day after `on` on which these figures may change with no
     /// new write: a member who counts but for their age comes of working
-    /// age. `None` if that never happens.
-    pub fn until(ledger: &HouseholdLedger, on: Date) -> Option<Date> {
-        ledger
-            .present_members()
-            .filter(|m| !is_labourer(&m.record, on))
-            .filter_map(|m| {
-                let birth = m.record.birth_date.or_else(|| {
-                    (m.record.resident_id.as_ref()).map(crate::resident_id::ResidentId::birth_date)
-                })?;
-                let of_age = coming_of_age(birth)?;
-                // Only if age alone keeps them out.
-                (of_age > on && is_labourer(&m.record, of_age)).then_some(of_age)
+    /// age, or a member reaches the end of working age under `limit`.
+    /// `None` if that never happens.
+    pub fn until(ledger: &HouseholdLedger, on: Date, limit: Option<AgeLimit>) -> Option<Date> {
+        let births = ledger.present_members().filter_map(|m| {
+            let birth = m.record.birth_date.or_else(|| {
+                (m.record.resident_id.as_ref()).map(crate::resident_id::ResidentId::birth_date)
+            })?;
+            Some((m, birth))
+        });
+        births
+            .filter_map(|(m, birth)| {
+                let record = &m.record;
+                let of_age = birthday(birth, WORKING_AGE)
+                    // Only if age alone keeps them out.
+                    .filter(|&d| {
+                        d > on && !is_labourer(record, on, limit) && is_labourer(record, d, limit)
+                    });
+                let past = limit
+                    .and_then(|l| l.of(record))
+                    .and_then(|years| birthday(birth, years.into()))
+                    .filter(|&d| d > on);
+                of_age.into_iter().chain(past).min()
             })
             .min()
     }
 }
 
-/// The day someone born on `birth` turns `WORKING_AGE` (a 29 February
-/// birthday counts from 1 March).
-fn coming_of_age(birth: Date) -> Option<Date> {
-    let year = birth.year() + i32::try_from(WORKING_AGE).ok()?;
+/// The day someone born on `birth` turns `years` (a 29 February birthday
+/// counts from 1 March).
+fn birthday(birth: Date, years: u32) -> Option<Date> {
+    let year = birth.year() + i32::try_from(years).ok()?;
     Date::from_calendar_date(year, birth.month(), birth.day())
         .ok()
         .or_else(|| Date::from_calendar_date(year, time::Month::March, 1).ok())
@@ -113,6 +129,9 @@ pub struct Tally {
     pub trained_of_willing: u32,
     pub zero_employment: u32,
     pub low_income: u32,
+    /// Members in work past working age (超龄务工).
+    #[serde(default)]
+    pub over_age_employed: u32,
     /// Follow-up items open past their deadline (`crate::follow_up`).
     #[serde(default)]
     pub overdue: u32,
@@ -142,6 +161,7 @@ impl Tally {
             trained_of_willing: figures.trained_of_willing,
             zero_employment: u32::from(figures.zero_employment),
             low_income: u32::from(low_income),
+            over_age_employed: figures.over_age_employed,
             ..Tally::default()
         }
     }
@@ -188,6 +208,7 @@ impl AddAssign for Tally {
         self.trained_of_willing += other.trained_of_willing;
         self.zero_employment += other.zero_employment;
         self.low_income += other.low_income;
+        self.over_age_employed += other.over_age_employed;
         self.overdue += other.overdue;
         self.seeking_work += other.seeking_work;
     }
@@ -239,7 +260,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-    use crate::codes::{Code, EmploymentStatus, LabourCapacity};
+    use crate::codes::{Code, EmploymentStatus, LabourCapacity, Sex};
     use crate::merge::merge_household;
     use crate::place::{HouseholdCode, PersonId};
     use crate::record::LabourRecord;
@@ -276,7 +297,10 @@ mod tests {
         let idle = ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Unemployed))]);
         let working = ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Employed))]);
 
-        let (idle, working) = (Figures::of(&idle, on), Figures::of(&working, on));
+        let (idle, working) = (
+            Figures::of(&idle, on, None),
+            Figures::of(&working, on, None),
+        );
 
         assert!(idle.labour_household && idle.zero_employment);
         assert!(working.labour_household && !working.zero_employment);
@@ -306,6 +330,7 @@ mod tests {
                 (2006, Ordinary, Some(Student)),
             ]),
             on,
+            None,
         );
         assert_eq!((family.labourers, family.employed_labourers), (1, 0));
         assert!(family.labour_household && family.zero_employment);
@@ -314,6 +339,7 @@ mod tests {
         let retired = Figures::of(
             &household(&[(1950, Weak, Some(Retired)), (1952, Ordinary, Some(Retired))]),
             on,
+            None,
         );
         assert!(!retired.labour_household && !retired.zero_employment);
         assert_eq!(retired.labourers, 0);
@@ -325,9 +351,67 @@ mod tests {
                 (1984, Ordinary, Some(Unemployed)),
             ]),
             on,
+            None,
         );
         assert_eq!((working.labourers, working.employed_labourers), (2, 1));
         assert!(!working.zero_employment);
+    }
+
+    #[test]
+    fn under_an_age_limit_workers_past_it_are_counted_apart_and_no_labourers() {
+        use EmploymentStatus::{Employed, Unemployed};
+        use LabourCapacity::Ordinary;
+        let on = date!(2026 - 11 - 23);
+        let limit = Some(AgeLimit { men: 60, women: 55 });
+        // A man of 62 at work and a woman of 42 out of work.
+        let mut ledger = household(&[
+            (1964, Ordinary, Some(Employed)),
+            (1984, Ordinary, Some(Unemployed)),
+        ]);
+        ledger.members[0].record.sex = Some(Sex::Male);
+        ledger.members[1].record.sex = Some(Sex::Female);
+        let under = Figures::of(&ledger, on, limit);
+        assert_eq!((under.labourers, under.employed_labourers), (1, 0));
+        assert_eq!(under.over_age_employed, 1);
+        assert_eq!(
+            under.employed, 1,
+            "still counts among the household's employed"
+        );
+        assert!(
+            under.zero_employment,
+            "his work does not clear the household"
+        );
+        // Without a limit, the employment status decides: he is a labourer.
+        let without = Figures::of(&ledger, on, None);
+        assert_eq!((without.labourers, without.employed_labourers), (2, 1));
+        assert_eq!(without.over_age_employed, 0);
+        assert!(!without.zero_employment);
+
+        // A woman of 54 is of working age until her 55th birthday.
+        let mut near = household(&[(1972, Ordinary, Some(Employed))]);
+        near.members[0].record.sex = Some(Sex::Female);
+        let birthday = date!(2027 - 01 - 01);
+        assert_eq!(Figures::until(&near, on, limit), Some(birthday));
+        assert_eq!(Figures::of(&near, on, limit).labourers, 1);
+        let after = Figures::of(&near, birthday, limit);
+        assert_eq!((after.labourers, after.over_age_employed), (0, 1));
+        assert_eq!(Figures::until(&near, on, None), None);
+    }
+
+    #[test]
+    fn an_age_limit_reads_men_then_women() {
+        assert_eq!(
+            AgeLimit::parse("60,55"),
+            Some(AgeLimit { men: 60, women: 55 })
+        );
+        assert_eq!(
+            AgeLimit::parse(" 65 , 60 "),
+            Some(AgeLimit { men: 65, women: 60 })
+        );
+        for bad in ["60", "60,", "sixty,55", "60,15", "300,55"] {
+            assert_eq!(AgeLimit::parse(bad), None, "{bad}");
+        }
+        assert_eq!(AgeLimit { men: 60, women: 55 }.to_string(), "60,55");
     }
 
     #[test]
@@ -339,7 +423,7 @@ mod tests {
             (1970, Lost, Some(Employed)),
             (1990, Ordinary, Some(Unemployed)),
         ]);
-        let figures = Figures::of(&ledger, on);
+        let figures = Figures::of(&ledger, on, None);
         assert!(figures.labour_household && figures.zero_employment);
         assert_eq!(
             (
@@ -372,7 +456,7 @@ mod tests {
                     )
                 })
                 .collect();
-            let figures = Figures::of(&household(&people), on);
+            let figures = Figures::of(&household(&people), on, None);
             let labourers = (people.iter())
                 .filter(|(birth, capacity, employment)| {
                     on.year() - birth >= 16
@@ -401,14 +485,14 @@ mod tests {
         ledger.members[0].record.months_worked = Some(12);
         ledger.members[0].record.monthly_income = Some(600);
         // Wages alone: 7,200 a year for two people.
-        let wages_only = Figures::of(&ledger, on);
+        let wages_only = Figures::of(&ledger, on, None);
         assert_eq!(wages_only.per_capita, Some(3_600));
         assert!(wages_only.is_low_income(crate::indicators::LOW_INCOME_LINE));
 
         // The grandmother's pension and a subsidy, and a market stall.
         ledger.record.transfer_income = Some(9_000);
         ledger.record.business_income = Some(1_800);
-        let all = Figures::of(&ledger, on);
+        let all = Figures::of(&ledger, on, None);
         assert_eq!(all.per_capita, Some((7_200 + 9_000 + 1_800) / 2));
         assert!(!all.is_low_income(crate::indicators::LOW_INCOME_LINE));
     }
@@ -422,13 +506,13 @@ mod tests {
             (date!(2012 - 05 - 01), None),
         ]);
 
-        let until = Figures::until(&household, on);
+        let until = Figures::until(&household, on, None);
 
         assert_eq!(until, Some(date!(2027 - 02 - 10)));
-        assert_eq!(Figures::of(&household, on).labourers, 1);
-        assert_eq!(Figures::of(&household, until.unwrap()).labourers, 2);
+        assert_eq!(Figures::of(&household, on, None).labourers, 1);
+        assert_eq!(Figures::of(&household, until.unwrap(), None).labourers, 2);
         assert_eq!(
-            Figures::until(&household, until.unwrap()),
+            Figures::until(&household, until.unwrap(), None),
             Some(date!(2028 - 05 - 01))
         );
     }
@@ -486,10 +570,12 @@ mod tests {
         let working = Figures::of(
             &ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Employed))]),
             on,
+            None,
         );
         let idle = Figures::of(
             &ledger(&[(date!(1980 - 01 - 01), Some(EmploymentStatus::Unemployed))]),
             on,
+            None,
         );
 
         let mut total = Tally::household(&working, true, false, false);

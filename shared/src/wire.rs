@@ -280,6 +280,9 @@ pub struct PlaceSummary {
     pub children: Vec<SummaryLine>,
     /// Yuan per person per year under which `low_income` counts a household.
     pub low_income_line: u32,
+    /// The deployment's end of working age, when it sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_age_limit: Option<crate::indicators::AgeLimit>,
 }
 
 /// `GET /api/v1/households?q=`: a page of the households a search found.

@@ -45,7 +45,11 @@ pub fn HelpRecorder(household: RosterHousehold) -> impl IntoView {
                 .name
                 .clone()
                 .unwrap_or_else(|| m.person.to_string());
-            (m.person.clone(), name, is_seeking_work(&m.record, today))
+            (
+                m.person.clone(),
+                name,
+                is_seeking_work(&m.record, today, None),
+            )
         })
         .collect();
     let code = household.code.clone();

@@ -150,6 +150,12 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
             "labourers",
         ),
         (
+            DeskMsg::OverAgeEmployed,
+            DeskMsg::DefOverAgeEmployed,
+            t.over_age_employed.to_string(),
+            "over-age",
+        ),
+        (
             DeskMsg::SeekingWork,
             DeskMsg::DefSeekingWork,
             t.seeking_work.to_string(),
@@ -163,6 +169,8 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         ),
     ]
     .into_iter()
+    // Workers past working age only where the deployment sets its end.
+    .filter(|f| f.3 != "over-age" || summary.working_age_limit.is_some())
     .map(|(caption, definition, value, id)| figure(caption, definition, value, id))
     .collect_view();
     let mut crumbs = vec![
@@ -195,8 +203,11 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         })
         .collect();
     // The places with overdue items, the most first: where to press.
-    let mut late: Vec<&shared::wire::SummaryLine> =
-        summary.children.iter().filter(|l| l.tally.overdue > 0).collect();
+    let mut late: Vec<&shared::wire::SummaryLine> = summary
+        .children
+        .iter()
+        .filter(|l| l.tally.overdue > 0)
+        .collect();
     late.sort_by(|a, b| b.tally.overdue.cmp(&a.tally.overdue));
     let by_overdue: Vec<Bar> = (late.into_iter())
         .map(|l| Bar {

@@ -112,12 +112,18 @@ pub async fn indicators_of<S: Store>(
     let mut report = IndicatorReport::new(
         round,
         app.low_income_line,
-        indicators(&ledgers, on, app.low_income_line, &fields),
+        indicators(&ledgers, on, app.low_income_line, app.age_limit, &fields),
     );
     let mut start = 0;
     while let Some(first) = grids.get(start) {
         let end = start + grids[start..].iter().take_while(|g| *g == first).count();
-        let figures = indicators(&ledgers[start..end], on, app.low_income_line, &[]);
+        let figures = indicators(
+            &ledgers[start..end],
+            on,
+            app.low_income_line,
+            app.age_limit,
+            &[],
+        );
         report
             .by_grid
             .push(GridFigures::new(first.clone(), &figures));

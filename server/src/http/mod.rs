@@ -63,6 +63,9 @@ pub struct AppState<S> {
     pub low_income_line: u32,
     /// The place tree and the grids' figures, between summaries.
     pub tree: crate::kept_tree::KeptTree,
+    /// The end of working age, when the deployment sets one.
+    pub age_limit: Option<shared::indicators::AgeLimit>,
+    /// Days an item may stay on each follow-up list.
     pub deadlines: shared::follow_up::Deadlines,
     pub follow_ups: crate::kept_follow_ups::KeptFollowUps,
 }

@@ -120,6 +120,7 @@ pub async fn post<S: Store>(
         author: caller.user.username.clone(),
         within,
         dry_run,
+        age_limit: app.age_limit,
     };
     match app.store.import_roster(&import).await? {
         Imported::Done(report) => Ok(Json(report).into_response()),

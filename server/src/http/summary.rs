@@ -143,7 +143,11 @@ pub async fn get<S: Store>(
                     })
                     .collect();
                 let line = app.low_income_line;
-                return Ok(Json(answer(&places, top, at, round, line, children)));
+                let summary = answer(&places, top, at, round, line, children);
+                return Ok(Json(PlaceSummary {
+                    working_age_limit: app.age_limit,
+                    ..summary
+                }));
             }
             tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
         };
@@ -166,7 +170,11 @@ pub async fn get<S: Store>(
     })
     .collect();
     let line = app.low_income_line;
-    Ok(Json(answer(&places, top, at, round, line, children)))
+    let summary = answer(&places, top, at, round, line, children);
+    Ok(Json(PlaceSummary {
+        working_age_limit: app.age_limit,
+        ..summary
+    }))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its
@@ -202,6 +210,7 @@ fn answer(
         total,
         children,
         low_income_line,
+        working_age_limit: None,
     }
 }
 
@@ -266,7 +275,7 @@ async fn computed<S: Store>(
         let Some(status) = statuses.get(&state.place.code) else {
             continue;
         };
-        let figures = Figures::of(&state.ledger, on);
+        let figures = Figures::of(&state.ledger, on, app.age_limit);
         let tally = Tally::household(
             &figures,
             status.surveyed,

@@ -173,6 +173,8 @@ pub struct RosterImport {
     /// Where a supervisor with a place may import; `None` for everywhere.
     pub within: Option<Within>,
     pub dry_run: bool,
+    /// The deployment's end of working age, for the households' figures.
+    pub age_limit: Option<shared::indicators::AgeLimit>,
 }
 
 /// The part of the tree a supervisor's file may touch.

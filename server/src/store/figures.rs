@@ -5,6 +5,7 @@
 //! position too).
 
 use shared::follow_up::seeking_work;
+use shared::indicators::AgeLimit;
 use shared::merge::HouseholdLedger;
 use shared::place::HouseholdCode;
 use shared::round::Round;
@@ -18,23 +19,24 @@ use shared::round::CHINA;
 /// come from a later round's already: round, as of, until, labourers,
 /// employed labourers, employed, willing to train, trained of willing,
 /// labour household, zero employment, per capita, search text, its
-/// labourers seeking work, whether it holds conflicts, whether the ledger
-/// is surveyed (then so is the household in that round); its change time
-/// `$16` if given (a write sets it here rather than in a statement of its
-/// own); code `$17`; and, for a refresh, the day `$18` they must still be
-/// stale as of, so that a refresh never overwrites what a write just set.
+/// labourers seeking work, its workers past working age, whether it holds
+/// conflicts, whether the ledger is surveyed (then so is the household in
+/// that round); its change time `$17` if given (a write sets it here rather
+/// than in a statement of its own); code `$18`; and, for a refresh, the day
+/// `$19` they must still be stale as of, so that a refresh never
+/// overwrites what a write just set.
 /// Parameters first appear in order, as rusqlite binds them.
 pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures_on = $2, \
      figures_until = $3, labourers = $4, employed_labourers = $5, employed = $6, \
      willing_to_train = $7, trained_of_willing = $8, labour_household = $9, \
      zero_employment = $10, per_capita = $11, search_text = $12, seeking = $13, \
-     conflicted = $14, \
-     surveyed_round = CASE WHEN $15 AND (surveyed_round IS NULL OR surveyed_round < $1) \
+     over_age_employed = $14, conflicted = $15, \
+     surveyed_round = CASE WHEN $16 AND (surveyed_round IS NULL OR surveyed_round < $1) \
          THEN $1 ELSE surveyed_round END, \
-     changed_at = COALESCE(CAST($16 AS TEXT), changed_at) \
-     WHERE code = $17 AND (figures_round IS NULL OR figures_round <= $1) \
-     AND (CAST($18 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $18 \
-         OR figures_until <= $18)";
+     changed_at = COALESCE(CAST($17 AS TEXT), changed_at) \
+     WHERE code = $18 AND (figures_round IS NULL OR figures_round <= $1) \
+     AND (CAST($19 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $19 \
+         OR figures_until <= $19)";
 
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
@@ -77,7 +79,8 @@ pub const SUMS: &str = "count(*) AS households, \
      sum(h.willing_to_train) AS willing_to_train, \
      sum(h.trained_of_willing) AS trained_of_willing, \
      sum(CASE WHEN h.zero_employment THEN 1 ELSE 0 END) AS zero_employment, \
-     sum(CASE WHEN h.per_capita < $3 THEN 1 ELSE 0 END) AS low_income";
+     sum(CASE WHEN h.per_capita < $3 THEN 1 ELSE 0 END) AS low_income, \
+     sum(h.over_age_employed) AS over_age_employed";
 
 /// One group's sums as `SUMS` reads them, with its grid and, when grouped
 /// by building, its building.
@@ -97,6 +100,7 @@ pub struct SumsRow {
     pub trained_of_willing: Option<i64>,
     pub zero_employment: Option<i64>,
     pub low_income: Option<i64>,
+    pub over_age_employed: Option<i64>,
 }
 
 impl SumsRow {
@@ -115,12 +119,13 @@ impl SumsRow {
             trained_of_willing: n(self.trained_of_willing),
             zero_employment: n(self.zero_employment),
             low_income: n(self.low_income),
+            over_age_employed: n(self.over_age_employed),
             ..Tally::default()
         }
     }
 }
 
-/// A household's figures as `SET_FIGURES` binds them, `$1` to `$15`.
+/// A household's figures as `SET_FIGURES` binds them, `$1` to `$16`.
 #[derive(Clone, Debug)]
 pub struct KeptFigures {
     pub round: String,
@@ -137,21 +142,25 @@ pub struct KeptFigures {
     pub search: String,
     /// The labourers seeking work (`shared::follow_up::seeking_work`), a line each.
     pub seeking: String,
+    pub over_age_employed: i64,
     pub conflicted: bool,
     pub surveyed: bool,
 }
 
 impl KeptFigures {
     /// The figures of `ledger` (of `round`; `None` for a household with
-    /// no ledger) as of `on`.
+    /// no ledger) as of `on`, under the deployment's age `limit`.
     pub fn of(
         code: &HouseholdCode,
         ledger: Option<&HouseholdLedger>,
         round: Round,
         on: Date,
+        limit: Option<AgeLimit>,
     ) -> KeptFigures {
-        let figures = ledger.map(|l| Figures::of(l, on)).unwrap_or_default();
-        let until = ledger.and_then(|l| Figures::until(l, on));
+        let figures = ledger
+            .map(|l| Figures::of(l, on, limit))
+            .unwrap_or_default();
+        let until = ledger.and_then(|l| Figures::until(l, on, limit));
         KeptFigures {
             round: round.to_string(),
             on: on.to_string(),
@@ -165,20 +174,24 @@ impl KeptFigures {
             zero_employment: figures.zero_employment,
             per_capita: figures.per_capita.map(i64::from),
             search: search_text(code, ledger),
-            seeking: ledger.map(|l| seeking_text(l, on)).unwrap_or_default(),
+            seeking: ledger
+                .map(|l| seeking_text(l, on, limit))
+                .unwrap_or_default(),
+            over_age_employed: figures.over_age_employed.into(),
             conflicted: ledger.is_some_and(|l| !l.conflicts.is_empty()),
             surveyed: ledger.is_some_and(HouseholdLedger::is_surveyed),
         }
     }
 
     /// The figures of a ledger being written now.
-    pub fn now(ledger: &HouseholdLedger) -> KeptFigures {
+    pub fn now(ledger: &HouseholdLedger, limit: Option<AgeLimit>) -> KeptFigures {
         let today = OffsetDateTime::now_utc().to_offset(CHINA).date();
         KeptFigures::of(
             &ledger.household,
             Some(ledger),
             ledger.round,
             ledger.round.as_of(today),
+            limit,
         )
     }
 }
@@ -214,6 +227,7 @@ where
         .bind(f.per_capita)
         .bind(f.search.as_str())
         .bind(f.seeking.as_str())
+        .bind(f.over_age_employed)
         .bind(f.conflicted)
         .bind(f.surveyed)
         .bind(changed_at)
@@ -239,8 +253,8 @@ pub fn search_text(code: &HouseholdCode, ledger: Option<&HouseholdLedger>) -> St
 }
 
 /// The person ids of the labourers of `ledger` seeking work on `on`, a line each.
-pub fn seeking_text(ledger: &HouseholdLedger, on: Date) -> String {
-    let ids: Vec<&str> = seeking_work(ledger, on)
+pub fn seeking_text(ledger: &HouseholdLedger, on: Date, limit: Option<AgeLimit>) -> String {
+    let ids: Vec<&str> = seeking_work(ledger, on, limit)
         .map(|m| m.person.as_str())
         .collect();
     ids.join("\n")

@@ -380,7 +380,7 @@ macro_rules! import_steps {
                 .bind(to_json(&ledger))
                 .execute(&mut **tx)
                 .await?;
-                let figures = KeptFigures::now(&ledger);
+                let figures = KeptFigures::now(&ledger, import.age_limit);
                 set_figures(place.code.as_str(), &figures, None, None)
                     .execute(&mut **tx)
                     .await?;

@@ -535,6 +535,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<HouseholdPlace>, StoreError>> + Send;
 
+    /// Records the definitions this store keeps figures under (the end of
+    /// working age); if the database's figures were kept under others,
+    /// unsets every household's, so that they are computed again. Returns
+    /// whether they were.
+    fn adopt_definitions(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Brings the follow-up lists up to date with the kept figures of the
     /// households changed after `since` (with `None`, of every household on
     /// a list or with an item open), those under `low_income_line`

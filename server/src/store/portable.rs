@@ -156,7 +156,7 @@ macro_rules! portable_queries {
                 .bind(to_json(ledger))
                 .execute(&mut *tx)
                 .await?;
-                let figures = KeptFigures::now(ledger);
+                let figures = KeptFigures::now(ledger, self.age_limit);
                 set_figures(ledger.household.as_str(), &figures, None, None)
                     .execute(&mut *tx)
                     .await?;
@@ -529,7 +529,7 @@ macro_rules! portable_queries {
                     let of = ledger.as_ref().map_or(round, |l| l.round);
                     let household = HouseholdCode::parse(code)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    let figures = KeptFigures::of(&household, ledger.as_ref(), of, day);
+                    let figures = KeptFigures::of(&household, ledger.as_ref(), of, day, self.age_limit);
                     let changed = (!never).then_some(now.as_str());
                     set_figures(code, &figures, Some(&on), changed)
                         .execute(&mut *tx)
@@ -619,6 +619,33 @@ macro_rules! portable_queries {
             rows.into_iter().map(HouseholdPlace::try_from).collect()
         }
 
+        async fn adopt_definitions(&self) -> Result<bool, StoreError> {
+            let name = "working_age_limit";
+            let wanted = self.age_limit.map(|l| l.to_string()).unwrap_or_default();
+            let mut tx = self.pool.begin().await?;
+            let kept: Option<String> =
+                sqlx::query_scalar("SELECT value FROM definitions WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if kept.unwrap_or_default() == wanted {
+                return Ok(false);
+            }
+            sqlx::query("UPDATE households SET figures_on = NULL")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO definitions (name, value) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )
+            .bind(name)
+            .bind(&wanted)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+
         async fn keep_follow_ups(
             &self,
             low_income_line: u32,
@@ -669,6 +696,7 @@ macro_rules! portable_queries {
                         clear.member.as_ref(),
                         ledger.as_ref(),
                         clear.on,
+                        self.age_limit,
                     );
                     sqlx::query(follow_ups::CLEAR)
                         .bind(clear.on.to_string())

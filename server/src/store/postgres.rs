@@ -9,6 +9,7 @@ use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::follow_up::{ActionReceipt, FollowUpAction};
+use shared::indicators::AgeLimit;
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -81,17 +82,23 @@ const OPEN_RETURN: &str = "SELECT json_build_object('submission', r.submission, 
 #[derive(Clone, Debug)]
 pub struct Postgres {
     pool: PgPool,
+    age_limit: Option<AgeLimit>,
 }
 
 impl Postgres {
     /// Connects to the database at `url` and runs migrations.
     pub async fn open(url: &str) -> Result<Postgres, StoreError> {
+        Postgres::open_with(url, None).await
+    }
+
+    /// As `open`, with figures kept under the deployment's `age_limit`.
+    pub async fn open_with(url: &str, age_limit: Option<AgeLimit>) -> Result<Postgres, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        Ok(Postgres { pool })
+        Ok(Postgres { pool, age_limit })
     }
 
     /// The roster's rows: see `latest_rows_sql`.
@@ -273,7 +280,7 @@ impl Store for Postgres {
         .bind(to_json(&ledger))
         .execute(&mut *tx)
         .await?;
-        let figures = KeptFigures::now(&ledger);
+        let figures = KeptFigures::now(&ledger, self.age_limit);
         set_figures(sub.household.as_str(), &figures, None, None)
             .execute(&mut *tx)
             .await?;

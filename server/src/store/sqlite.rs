@@ -11,6 +11,7 @@ use shared::codes::{Code, ReviewDecision, Role};
 use shared::coverage::HouseholdStatus;
 use shared::extra::{ExtraField, FieldSet};
 use shared::follow_up::{ActionReceipt, FollowUpAction};
+use shared::indicators::AgeLimit;
 use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
@@ -86,11 +87,17 @@ pub struct Sqlite {
     pool: SqlitePool,
     readers: Arc<Readers>,
     writer: Writer,
+    age_limit: Option<AgeLimit>,
 }
 
 impl Sqlite {
     /// Opens (creating if needed) the database at `url` and runs migrations.
     pub async fn open(url: &str) -> Result<Sqlite, StoreError> {
+        Sqlite::open_with(url, None).await
+    }
+
+    /// As `open`, with figures kept under the deployment's `age_limit`.
+    pub async fn open_with(url: &str, age_limit: Option<AgeLimit>) -> Result<Sqlite, StoreError> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -102,12 +109,13 @@ impl Sqlite {
             .connect_with(options.clone())
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let writer = Writer::start(options.get_filename())?;
+        let writer = Writer::start(options.get_filename(), age_limit)?;
         let readers = Arc::new(Readers::new(options.get_filename()));
         Ok(Sqlite {
             pool,
             readers,
             writer,
+            age_limit,
         })
     }
 

@@ -20,6 +20,7 @@
 //! once the WAL has grown past `WAL_RESTART_FRAMES`, the writer copies the
 //! last few frames itself between two commits, after answering the first.
 
+use shared::indicators::AgeLimit;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -68,8 +69,9 @@ pub struct Writer {
 impl Writer {
     /// Opens the write connection to the database file at `path` (which
     /// must exist, migrated) and starts the thread that owns it. The thread
-    /// ends when the last handle is dropped.
-    pub fn start(path: &Path) -> Result<Writer, StoreError> {
+    /// ends when the last handle is dropped. Figures are kept under the
+    /// deployment's `age_limit`.
+    pub fn start(path: &Path, age_limit: Option<AgeLimit>) -> Result<Writer, StoreError> {
         let conn = open(path)?;
         // Checkpoints are the other thread's work.
         conn.pragma_update(None, "wal_autocheckpoint", 0)?;
@@ -90,7 +92,7 @@ impl Writer {
         )?;
         spawn(
             "anju-writer",
-            Box::new(move || write_loop(conn, rx, committed, &restart_due)),
+            Box::new(move || write_loop(conn, rx, committed, &restart_due, age_limit)),
         )?;
         Ok(Writer { jobs })
     }
@@ -148,6 +150,7 @@ fn write_loop(
     mut rx: mpsc::Receiver<Job>,
     committed: SyncSender<()>,
     restart_due: &AtomicBool,
+    age_limit: Option<AgeLimit>,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(job) = rx.blocking_recv() {
@@ -158,7 +161,7 @@ fn write_loop(
                 Err(_) => break,
             }
         }
-        match commit_batch(&mut conn, &batch) {
+        match commit_batch(&mut conn, &batch, age_limit) {
             Ok(outcomes) => {
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
                     let _ = job.reply.send(outcome);
@@ -236,6 +239,7 @@ type Key = (String, String); // (household, round)
 fn commit_batch(
     conn: &mut Connection,
     batch: &[Job],
+    age_limit: Option<AgeLimit>,
 ) -> rusqlite::Result<Vec<Result<Recorded, StoreError>>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
 
@@ -360,7 +364,7 @@ fn commit_batch(
                 ledger.is_surveyed(),
                 to_json(ledger)
             ])?;
-            let f = KeptFigures::now(ledger);
+            let f = KeptFigures::now(ledger, age_limit);
             let set = figures.execute(params![
                 f.round,
                 f.on,
@@ -375,6 +379,7 @@ fn commit_batch(
                 f.per_capita,
                 f.search,
                 f.seeking,
+                f.over_age_employed,
                 f.conflicted,
                 f.surveyed,
                 latest,

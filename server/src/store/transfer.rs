@@ -11,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 18] = [
+pub const TABLES: [&str; 19] = [
     "places",
     "grids",
     "building_boundaries",
@@ -30,6 +30,7 @@ pub const TABLES: [&str; 18] = [
     "login_failures",
     "audit_log",
     "field_sets",
+    "definitions",
 ];
 
 /// Rows sent to PostgreSQL in one statement.

@@ -485,3 +485,71 @@ async fn the_low_income_line_is_the_deployments_setting() {
         .collect();
     assert_eq!(codes, [&json!("L-2")], "{page}");
 }
+
+/// Grid G7 of two households: a man of 62 at work and a woman of 42 out
+/// of work; a woman of 56 out of work and a man of 36 at work. The IDs'
+/// sequence numbers give their sexes (odd for men).
+fn over_age_roster() -> String {
+    let people = [
+        ("A-1", "19640301", 1, "已就业"),
+        ("A-1", "19840301", 2, "未就业"),
+        ("A-2", "19700301", 4, "未就业"),
+        ("A-2", "19900301", 5, "已就业"),
+    ];
+    let mut csv = String::from(
+        "\u{feff}户编号,网格编号,网格,安置区,楼栋,楼层,房号,人员编号,姓名,公民身份号码,劳动能力,就业状态\r\n",
+    );
+    for (household, birth, n, employment) in people {
+        let room = &household[2..];
+        csv.push_str(&format!(
+            "{household},G7,第七网格,超龄测试安置区,1号楼,1,10{room},{household}-{n},居民{n},{},普通劳动力,{employment}\r\n",
+            id_born(birth, n)
+        ));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn the_end_of_working_age_is_the_deployments_and_a_change_counts_the_figures_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(&dir).await;
+    let settings = |limit: Option<&str>| Settings {
+        demo: true,
+        round: Some(Round::parse(ROUND).unwrap()),
+        working_age_limit: limit.map(|l| shared::indicators::AgeLimit::parse(l).unwrap()),
+        ..Settings::local(url.clone())
+    };
+    let limited = serve(settings(Some("60,55")), Calendar::system_clock(), dir).await;
+    limited.login_as("admin").await;
+    limited.import_ok(&over_age_roster()).await;
+    // Past 60 he is no labourer, and his work is counted apart: A-1 is
+    // zero-employment. Past 55 she is no labourer: A-2 has one, at work.
+    let summary = limited.get_ok("/api/v1/summary?place=G7").await;
+    assert_eq!(
+        summary["working_age_limit"],
+        json!({ "men": 60, "women": 55 })
+    );
+    let total = summary["total"].clone();
+    assert_eq!(total["labourers"], 2, "{total}");
+    assert_eq!(total["employed_labourers"], 1);
+    assert_eq!(total["over_age_employed"], 1);
+    assert_eq!(total["zero_employment"], 1);
+    let report = limited.get_ok("/api/v1/indicators?grid=G7").await;
+    assert_eq!(report["indicators"]["zero_employment"], json!(["A-1"]));
+    assert_eq!(report["indicators"]["labourers"], 2);
+
+    // The same database under no limit: the employment status decides,
+    // and every figure is counted again when the server starts.
+    let unlimited = serve(
+        settings(None),
+        Calendar::system_clock(),
+        tempfile::tempdir().unwrap(),
+    )
+    .await;
+    unlimited.login_as("admin").await;
+    let total = unlimited.get_ok("/api/v1/summary?place=G7").await["total"].clone();
+    assert_eq!(total["labourers"], 4, "{total}");
+    assert_eq!(total["employed_labourers"], 2);
+    assert_eq!(total["over_age_employed"], 0);
+    assert_eq!(total["zero_employment"], 0);
+}
