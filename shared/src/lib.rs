@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod coverage;
 pub mod day;
+pub mod dispatch;
 pub mod extra;
 pub mod field_values;
 pub mod flags;

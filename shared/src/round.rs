@@ -11,6 +11,11 @@ pub const CHINA: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
+/// The first instant of `day` in China.
+pub fn start_of_day(day: Date) -> OffsetDateTime {
+    time::PrimitiveDateTime::new(day, time::Time::MIDNIGHT).assume_offset(CHINA)
+}
+
 /// Whether a round takes surveys on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Intake {

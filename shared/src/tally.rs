@@ -228,15 +228,16 @@ fn ratio(num: u32, den: u32) -> Option<f64> {
     (den > 0).then(|| f64::from(num) / f64::from(den))
 }
 
-/// Grids' tallies summed into the places one level under `at` (under the
-/// top of the tree when `None`) that hold them; grids not under `at` are
-/// left out. In the order of the places' codes.
-pub fn roll_up<'a>(
+/// Grids' tallies (or any figures that add up) summed into the places one
+/// level under `at` (under the top of the tree when `None`) that hold
+/// them; grids not under `at` are left out. In the order of the places'
+/// codes.
+pub fn roll_up<'a, T: AddAssign + Default>(
     places: &BTreeMap<PlaceCode, Place>,
     at: Option<&PlaceCode>,
-    grids: impl IntoIterator<Item = (&'a GridCode, Tally)>,
-) -> Vec<(PlaceCode, Tally)> {
-    let mut sums: BTreeMap<PlaceCode, Tally> = BTreeMap::new();
+    grids: impl IntoIterator<Item = (&'a GridCode, T)>,
+) -> Vec<(PlaceCode, T)> {
+    let mut sums: BTreeMap<PlaceCode, T> = BTreeMap::new();
     for (grid, tally) in grids {
         let grid = PlaceCode::from(grid.clone());
         let mut chain: Vec<&PlaceCode> =

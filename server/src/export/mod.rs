@@ -5,6 +5,7 @@
 //! decides who sees what: the ledgers arrive already masked for the caller.
 
 pub mod csv;
+pub mod dispatch;
 pub mod follow_up;
 pub mod ledger;
 mod xlsx;

@@ -17,10 +17,10 @@ use shared::follow_up::{ActionDone, ActionReceipt, FollowUpAction, FollowUpItem,
 use shared::merge::HouseholdLedger;
 use shared::place::{GridCode, HouseholdCode, PersonId};
 use shared::privacy::sees_personal_data;
-use shared::round::CHINA;
+use shared::round::start_of_day;
 use shared::validate::Issue;
 use shared::wire::ErrorBody;
-use time::{OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::export::Format;
 use crate::http::auth::Caller;
@@ -303,11 +303,6 @@ fn parse_state(raw: Option<&str>) -> Result<bool, ApiError> {
         _ => Err("the state is open or cleared"),
     })?;
     Ok(open.unwrap_or(true))
-}
-
-/// The first instant of `day` in China.
-fn start_of_day(day: time::Date) -> OffsetDateTime {
-    PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(CHINA)
 }
 
 /// A stored item as the list shows it, with the name and phone of the

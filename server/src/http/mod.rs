@@ -4,6 +4,7 @@ pub mod assets;
 pub mod auth;
 pub mod conflicts;
 pub mod coverage;
+pub mod dispatch;
 pub mod error;
 pub mod export;
 pub mod field_defs;
@@ -146,6 +147,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/follow-up", get(follow_up::get::<S>))
         .route("/follow-up/actions", post(follow_up::post_action::<S>))
         .route("/follow-up/export", get(follow_up::export::<S>))
+        .route("/dispatch", get(dispatch::get::<S>))
         .route("/export", get(export::get::<S>))
         .route("/review", get(review::list::<S>))
         .route("/submissions/{id}/review", post(review::decide::<S>))

@@ -5,8 +5,8 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::http::{
-    auth, conflicts, coverage, export, field_defs, follow_up, households, places, review, roster,
-    roster_import, staff_import, submissions, summary, users, visits,
+    auth, conflicts, coverage, dispatch, export, field_defs, follow_up, households, places, review,
+    roster, roster_import, staff_import, submissions, summary, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,7 @@ use crate::http::{
         follow_up::get,
         follow_up::post_action,
         follow_up::export,
+        dispatch::get,
         users::list,
         users::create,
         users::set_scope,

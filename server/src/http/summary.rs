@@ -59,22 +59,7 @@ pub async fn get<S: Store>(
     let on = app.calendar.as_of(round);
     let places = app.tree.tree(&app.store).await?;
     let top = caller.user.workplace.as_ref().map(|w| w.code.clone());
-    let at = match query.place.as_deref() {
-        None => top.clone(),
-        Some(raw) => {
-            let code = PlaceCode::parse(raw).map_err(|_| ApiError::UnknownPlace)?;
-            if !places.contains_key(&code) {
-                return Err(ApiError::UnknownPlace);
-            }
-            let within = top.as_ref().is_none_or(|top| {
-                *top == code || above(&places, &code).iter().any(|p| p.code == *top)
-            });
-            if !within {
-                return Err(ApiError::OutOfScope);
-            }
-            Some(code)
-        }
-    };
+    let at = place_asked(&places, top.as_ref(), query.place.as_deref())?;
     let by_building = at
         .as_ref()
         .is_some_and(|code| !places.values().any(|p| p.parent.as_ref() == Some(code)));
@@ -175,6 +160,28 @@ pub async fn get<S: Store>(
         working_age_limit: app.age_limit,
         ..summary
     }))
+}
+
+/// The place `raw` names, which must be `top` (the caller's own place) or
+/// under it; `top` when none is named.
+pub fn place_asked(
+    places: &BTreeMap<PlaceCode, Place>,
+    top: Option<&PlaceCode>,
+    raw: Option<&str>,
+) -> Result<Option<PlaceCode>, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(top.cloned());
+    };
+    let code = PlaceCode::parse(raw).map_err(|_| ApiError::UnknownPlace)?;
+    if !places.contains_key(&code) {
+        return Err(ApiError::UnknownPlace);
+    }
+    let within =
+        top.is_none_or(|top| *top == code || above(places, &code).iter().any(|p| p.code == *top));
+    if !within {
+        return Err(ApiError::OutOfScope);
+    }
+    Ok(Some(code))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its

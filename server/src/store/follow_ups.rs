@@ -111,6 +111,35 @@ pub struct CountRow {
     pub overdue: Option<i64>,
 }
 
+/// What was done from `$1` to before `$2` (times) and from day `$3` to
+/// day `$4` (list `$5`'s entries and clearances), by grid: one row per
+/// grid and kind of work (`surveys`, `visits`, `entered`, `cleared`, and
+/// `action` with its kind).
+pub const ACTIVITY: &str = "SELECT h.grid, 'surveys' AS what, '' AS kind, count(*) AS n \
+         FROM submissions s JOIN households h ON h.code = s.household \
+         WHERE s.received_at >= $1 AND s.received_at < $2 GROUP BY h.grid \
+     UNION ALL SELECT h.grid, 'visits', '', count(*) \
+         FROM visits v JOIN households h ON h.code = v.household \
+         WHERE v.visited_at >= $1 AND v.visited_at < $2 GROUP BY h.grid \
+     UNION ALL SELECT h.grid, 'entered', '', count(*) \
+         FROM follow_ups f JOIN households h ON h.code = f.household \
+         WHERE f.entered_on >= $3 AND f.entered_on <= $4 AND f.list = $5 GROUP BY h.grid \
+     UNION ALL SELECT h.grid, 'cleared', '', count(*) \
+         FROM follow_ups f JOIN households h ON h.code = f.household \
+         WHERE f.cleared_on >= $3 AND f.cleared_on <= $4 AND f.list = $5 GROUP BY h.grid \
+     UNION ALL SELECT h.grid, 'action', a.kind, count(*) \
+         FROM follow_up_actions a JOIN households h ON h.code = a.household \
+         WHERE a.done_at >= $1 AND a.done_at < $2 GROUP BY h.grid, a.kind";
+
+/// One row of `ACTIVITY`.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ActivityRow {
+    pub grid: String,
+    pub what: String,
+    pub kind: String,
+    pub n: i64,
+}
+
 /// A household as `CANDIDATES` reads it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct CandidateRow {

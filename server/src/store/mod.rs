@@ -574,6 +574,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         by_building: bool,
     ) -> impl Future<Output = Result<Vec<follow_ups::CountRow>, StoreError>> + Send;
 
+    /// What was done in every grid from `from` to before `to`, and which
+    /// zero-employment items entered or were cleared from day `first` to
+    /// day `last`.
+    fn activity(
+        &self,
+        from: OffsetDateTime,
+        to: OffsetDateTime,
+        first: Date,
+        last: Date,
+    ) -> impl Future<Output = Result<Vec<follow_ups::ActivityRow>, StoreError>> + Send;
+
     /// The actions recorded for `household` done at or after `since`,
     /// latest first, each with who did it (display name, else username).
     fn follow_up_actions(

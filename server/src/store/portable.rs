@@ -753,6 +753,23 @@ macro_rules! portable_queries {
             Ok(query.bind(grid_list(scope)).fetch_all(&self.pool).await?)
         }
 
+        async fn activity(
+            &self,
+            from: OffsetDateTime,
+            to: OffsetDateTime,
+            first: Date,
+            last: Date,
+        ) -> Result<Vec<follow_ups::ActivityRow>, StoreError> {
+            Ok(sqlx::query_as(follow_ups::ACTIVITY)
+                .bind(timestamp(from))
+                .bind(timestamp(to))
+                .bind(first.to_string())
+                .bind(last.to_string())
+                .bind(FollowUp::ZeroEmployment.code())
+                .fetch_all(&self.pool)
+                .await?)
+        }
+
         async fn follow_up_actions(
             &self,
             household: &HouseholdCode,

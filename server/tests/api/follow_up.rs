@@ -376,3 +376,91 @@ async fn a_follow_up_list_exports_whole_with_numbers_masked_by_role() {
         .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_dispatch_report_counts_the_weeks_work_by_place_and_downloads() {
+    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+    let app = crate::helpers::spawn_underway_app().await;
+    app.login_as("surveyor").await;
+    let household = app.roster().await["households"][0].clone();
+    let referral = action(
+        "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0301",
+        &household,
+        None,
+        "job_referral",
+    );
+    assert_eq!(
+        app.post_json("/api/v1/follow-up/actions", &referral)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+
+    app.login_as("supervisor").await;
+    let report = app.get_ok("/api/v1/dispatch").await;
+    let total = &report["total"];
+    // The demo's round under way was done just now: this week.
+    assert!(
+        total["activity"]["surveys"].as_u64().unwrap() > 0,
+        "{report}"
+    );
+    assert!(total["activity"]["visits"].as_u64().unwrap() > 0);
+    assert_eq!(total["activity"]["actions"], 1);
+    assert_eq!(total["activity"]["referrals"], 1);
+    let summary = app.get_ok("/api/v1/summary").await;
+    assert_eq!(total["tally"]["surveyed"], summary["total"]["surveyed"]);
+    assert_eq!(total["tally"]["households"], summary["total"]["households"]);
+    // The lines add up to the total, down to the area's grids.
+    let area = app.get_ok("/api/v1/dispatch?place=XFJY&period=month").await;
+    let lines = area["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2, "{area}");
+    for key in ["surveys", "visits", "actions"] {
+        let sum: u64 = lines
+            .iter()
+            .map(|l| l["figures"]["activity"][key].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            sum,
+            area["total"]["activity"][key].as_u64().unwrap(),
+            "{key}"
+        );
+    }
+    // A week long past: nothing done then, the figures of now.
+    let past = app
+        .get_ok("/api/v1/dispatch?from=2020-01-06&to=2020-01-12")
+        .await;
+    assert_eq!(
+        past["total"]["activity"],
+        json!({
+            "surveys": 0, "visits": 0, "newly_zero_employment": 0, "cleared_zero_employment": 0,
+            "actions": 0, "guidance": 0, "referrals": 0, "training": 0, "public_welfare_posts": 0
+        })
+    );
+    assert_eq!(
+        past["total"]["tally"]["surveyed"],
+        summary["total"]["surveyed"]
+    );
+
+    let res = app.get("/api/v1/dispatch?place=XFJY&format=xlsx").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
+    assert_eq!(header, server::export::dispatch::HEADERS);
+    assert_eq!(rows.len(), 1 + 2 + 1, "a row per grid and the total");
+    assert!(rows[3][0].to_string().ends_with("合计"));
+
+    for bad in [
+        "from=2026-12-07&to=2026-12-01",
+        "period=year",
+        "from=2026-13-01",
+        "format=pdf",
+        "from=2024-01-01&to=2026-01-01",
+    ] {
+        let res = app.get(&format!("/api/v1/dispatch?{bad}")).await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}
