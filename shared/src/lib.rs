@@ -23,5 +23,6 @@ pub mod resident_id;
 pub mod review;
 pub mod round;
 pub mod tally;
+pub mod trends;
 pub mod validate;
 pub mod wire;

@@ -22,6 +22,7 @@ pub mod roster_import;
 pub mod staff_import;
 pub mod submissions;
 pub mod summary;
+pub mod trends;
 pub mod users;
 pub mod visits;
 
@@ -148,6 +149,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/follow-up/actions", post(follow_up::post_action::<S>))
         .route("/follow-up/export", get(follow_up::export::<S>))
         .route("/dispatch", get(dispatch::get::<S>))
+        .route("/trends", get(trends::get::<S>))
         .route("/export", get(export::get::<S>))
         .route("/review", get(review::list::<S>))
         .route("/submissions/{id}/review", post(review::decide::<S>))

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 
 use crate::http::{
     auth, conflicts, coverage, dispatch, export, field_defs, follow_up, households, places, review,
-    roster, roster_import, staff_import, submissions, summary, users, visits,
+    roster, roster_import, staff_import, submissions, summary, trends, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -37,6 +37,7 @@ use crate::http::{
         follow_up::post_action,
         follow_up::export,
         dispatch::get,
+        trends::get,
         users::list,
         users::create,
         users::set_scope,

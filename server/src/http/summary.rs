@@ -266,7 +266,7 @@ async fn add_open_items<S: Store>(
 
 /// An earlier round's figures, from its ledgers and visits, by grid or by
 /// building.
-async fn computed<S: Store>(
+pub async fn computed<S: Store>(
     app: &AppState<S>,
     round: Round,
     scope: &Scope,

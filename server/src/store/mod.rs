@@ -585,6 +585,22 @@ pub trait Store: Clone + Send + Sync + 'static {
         last: Date,
     ) -> impl Future<Output = Result<Vec<follow_ups::ActivityRow>, StoreError>> + Send;
 
+    /// The earliest round the ledger holds.
+    fn first_round(&self) -> impl Future<Output = Result<Option<Round>, StoreError>> + Send;
+
+    /// The grids' figures of `round` kept so far (`round_tallies`).
+    fn round_tallies(
+        &self,
+        round: Round,
+    ) -> impl Future<Output = Result<Vec<(GridCode, Tally)>, StoreError>> + Send;
+
+    /// Keeps grids' figures of a closed `round`, unless kept already.
+    fn keep_round_tallies(
+        &self,
+        round: Round,
+        tallies: &[(GridCode, Tally)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// The actions recorded for `household` done at or after `since`,
     /// latest first, each with who did it (display name, else username).
     fn follow_up_actions(

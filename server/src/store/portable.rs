@@ -770,6 +770,52 @@ macro_rules! portable_queries {
                 .await?)
         }
 
+        async fn first_round(&self) -> Result<Option<Round>, StoreError> {
+            let first: Option<String> = sqlx::query_scalar("SELECT min(round) FROM ledgers")
+                .fetch_one(&self.pool)
+                .await?;
+            first
+                .map(|r| Round::parse(&r).map_err(|e| StoreError::Corrupt(e.to_string())))
+                .transpose()
+        }
+
+        async fn round_tallies(&self, round: Round) -> Result<Vec<(GridCode, Tally)>, StoreError> {
+            let rows: Vec<(String, String)> =
+                sqlx::query_as("SELECT grid, tally FROM round_tallies WHERE round = $1")
+                    .bind(round.to_string())
+                    .fetch_all(&self.pool)
+                    .await?;
+            rows.into_iter()
+                .map(|(grid, tally)| {
+                    let grid = GridCode::parse(&grid).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    Ok((grid, from_json(&tally)?))
+                })
+                .collect()
+        }
+
+        async fn keep_round_tallies(
+            &self,
+            round: Round,
+            tallies: &[(GridCode, Tally)],
+        ) -> Result<(), StoreError> {
+            for chunk in tallies.chunks(REFRESH_CHUNK) {
+                let mut tx = self.pool.begin().await?;
+                for (grid, tally) in chunk {
+                    sqlx::query(
+                        "INSERT INTO round_tallies (round, grid, tally) VALUES ($1, $2, $3) \
+                         ON CONFLICT (round, grid) DO NOTHING",
+                    )
+                    .bind(round.to_string())
+                    .bind(grid.as_str())
+                    .bind(to_json(tally))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+            }
+            Ok(())
+        }
+
         async fn follow_up_actions(
             &self,
             household: &HouseholdCode,

@@ -14,6 +14,7 @@ use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
+use shared::tally::Tally;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;

@@ -16,6 +16,7 @@ use shared::map::GridMap;
 use shared::merge::{Accepted, HouseholdLedger};
 use shared::place::{GridCode, HouseholdCode, Place, PlaceCode};
 use shared::round::Round;
+use shared::tally::Tally;
 use shared::wire::{GridInfo, Review, RosterHousehold, SubmissionId, VisitReceipt};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -11,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 19] = [
+pub const TABLES: [&str; 20] = [
     "places",
     "grids",
     "building_boundaries",
@@ -31,6 +31,7 @@ pub const TABLES: [&str; 19] = [
     "audit_log",
     "field_sets",
     "definitions",
+    "round_tallies",
 ];
 
 /// Rows sent to PostgreSQL in one statement.

@@ -464,3 +464,79 @@ async fn the_dispatch_report_counts_the_weeks_work_by_place_and_downloads() {
         assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn trends_give_each_rounds_figures_and_what_changed_since_the_last() {
+    let app = crate::helpers::spawn_underway_app().await;
+    app.login_as("supervisor").await;
+    let trends = app.get_ok("/api/v1/trends").await;
+    let rounds = trends["rounds"].as_array().unwrap();
+    let names: Vec<&str> = rounds
+        .iter()
+        .map(|r| r["round"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["2026Q3", "2026Q4"],
+        "the rounds the ledger holds, oldest first"
+    );
+    let now = app.get_ok("/api/v1/summary").await["total"].clone();
+    let before = app.get_ok("/api/v1/summary?round=2026Q3").await["total"].clone();
+    for key in [
+        "households",
+        "surveyed",
+        "labourers",
+        "employed_labourers",
+        "zero_employment",
+    ] {
+        assert_eq!(rounds[1]["tally"][key], now[key], "{key} now");
+        assert_eq!(rounds[0]["tally"][key], before[key], "{key} in 2026Q3");
+    }
+    // Read again, the closed round comes from the figures kept: the same.
+    assert_eq!(
+        app.get_ok("/api/v1/trends").await["rounds"],
+        trends["rounds"]
+    );
+    let found = trends["changes"]["found_work"]
+        .as_u64()
+        .expect("a small place counts who found work");
+
+    // Someone out of work last round finds work: one more found work, and
+    // a grid's trends are its own.
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let household = (roster["households"].as_array().unwrap().iter())
+        .find(|h| {
+            let first = &h["members"][0]["record"];
+            first["employment"] == "unemployed"
+                && matches!(first["capacity"].as_str(), Some("skilled" | "ordinary"))
+        })
+        .unwrap()
+        .clone();
+    let res = app
+        .post_submission(&survey(
+            "0b8f7a10-4444-4c1e-8f00-00000000712d",
+            &household,
+            &roster["round"],
+            json!([
+                { "field": "employment", "value": "employed" },
+                { "field": "channel", "value": "workshop" },
+                { "field": "work_place", "value": "in_county" },
+                { "field": "months_worked", "value": 1 },
+                { "field": "monthly_income", "value": 2500 }
+            ]),
+        ))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    app.login_as("supervisor").await;
+    let after = app.get_ok("/api/v1/trends").await;
+    assert_eq!(after["changes"]["found_work"].as_u64(), Some(found + 1));
+    let grid = household["grid"].as_str().unwrap();
+    let own = app.get_ok(&format!("/api/v1/trends?place={grid}")).await;
+    let grid_now = app.get_ok(&format!("/api/v1/summary?place={grid}")).await["total"].clone();
+    assert_eq!(
+        own["rounds"][1]["tally"]["households"],
+        grid_now["households"]
+    );
+    assert!(own["rounds"][1]["tally"]["households"].as_u64() < now["households"].as_u64());
+}

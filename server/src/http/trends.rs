@@ -1,0 +1,203 @@
+//! `GET /api/v1/trends`: a place's figures over the last rounds (the
+//! round in progress from the figures each household keeps, a closed round
+//! from each grid's figures kept once computed from its ledgers), and what
+//! changed since the last round.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use shared::place::{GridCode, PlaceCode, above};
+use shared::round::{Intake, Round, start_of_day};
+use shared::tally::Tally;
+use shared::trends::{
+    CHANGES_MAX_HOUSEHOLDS, Changes, RoundFigures, TREND_ROUNDS, Trends, work_changes,
+};
+use shared::wire::ErrorBody;
+use time::Duration;
+
+use super::AppState;
+use super::auth::Caller;
+use super::error::ApiError;
+use super::query::AppQuery;
+use super::summary::{computed, place_asked};
+use crate::store::{Scope, Store, StoreError};
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TrendsQuery {
+    /// A place's code; the caller's own place (or everything) by default.
+    pub place: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/trends", tag = "supervision",
+    params(TrendsQuery),
+    responses(
+        (status = 200, description = "The place's figures for each of the last 8 rounds the ledger holds, oldest \
+            first, and what changed since the last round", body = Trends),
+        (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "A place outside the caller's", body = ErrorBody),
+        (status = 404, description = "No place has this code", body = ErrorBody),
+    ))]
+#[tracing::instrument(skip_all)]
+pub async fn get<S: Store>(
+    State(app): State<AppState<S>>,
+    caller: Caller,
+    AppQuery(query): AppQuery<TrendsQuery>,
+) -> Result<Json<Trends>, ApiError> {
+    let places = app.tree.tree(&app.store).await?;
+    let top = caller.user.workplace.as_ref().map(|w| w.code.clone());
+    let at = place_asked(&places, top.as_ref(), query.place.as_deref())?;
+    let scope = match &at {
+        None => caller.scope()?.clone(),
+        Some(code) => {
+            let (under, grids) = app.store.subtree(code).await?;
+            Scope::Place {
+                code: code.clone(),
+                grids,
+                places: under,
+            }
+        }
+    };
+    let current = app.round();
+    let as_of = app.calendar.as_of(current);
+    if app.store.refresh_figures(current, as_of).await? > 0 {
+        app.tree.forget_sums().await;
+        app.follow_ups.forget().await;
+    }
+    let kept = (app.tree)
+        .sums(&app.store, current, as_of, app.low_income_line)
+        .await?;
+    let grids: BTreeSet<GridCode> = kept.keys().filter(|g| scope.covers(g)).cloned().collect();
+    let now: Tally = grids.iter().filter_map(|g| kept.get(g)).copied().sum();
+
+    let first = app.store.first_round().await?.unwrap_or(current);
+    let mut earlier = Vec::new();
+    let mut round = current;
+    for _ in 1..TREND_ROUNDS {
+        round = round.previous();
+        if round < first {
+            break;
+        }
+        earlier.push(round);
+    }
+    let mut rounds = Vec::with_capacity(TREND_ROUNDS);
+    for &round in earlier.iter().rev() {
+        let by_grid = past_round(&app, round, &grids).await?;
+        let tally = grids.iter().filter_map(|g| by_grid.get(g)).copied().sum();
+        rounds.push(RoundFigures { round, tally });
+    }
+    rounds.push(RoundFigures {
+        round: current,
+        tally: now,
+    });
+
+    let changes = changes(&app, current, &scope, at.as_ref(), &places, now.households).await?;
+    Ok(Json(Trends {
+        place: at.map(|code| places[&code].clone()),
+        rounds,
+        changes,
+    }))
+}
+
+/// Each of `grids`' figures in an earlier `round`: kept once its intake
+/// has closed, computed from its ledgers (and then kept) for the grids not
+/// kept yet.
+async fn past_round<S: Store>(
+    app: &AppState<S>,
+    round: Round,
+    grids: &BTreeSet<GridCode>,
+) -> Result<BTreeMap<GridCode, Tally>, ApiError> {
+    let closed = app.calendar.intake(round) == Intake::Closed;
+    let mut by_grid: BTreeMap<GridCode, Tally> = if closed {
+        app.store.round_tallies(round).await?.into_iter().collect()
+    } else {
+        BTreeMap::new()
+    };
+    let missing: Vec<GridCode> = grids
+        .iter()
+        .filter(|g| !by_grid.contains_key(*g))
+        .cloned()
+        .collect();
+    if missing.is_empty() {
+        return Ok(by_grid);
+    }
+    let fresh: BTreeMap<GridCode, Tally> =
+        computed(app, round, &Scope::Page(missing.clone()), false)
+            .await?
+            .into_iter()
+            .map(|t| (t.grid, t.tally))
+            .collect();
+    let rows: Vec<(GridCode, Tally)> = (missing.into_iter())
+        .map(|g| {
+            let tally = fresh.get(&g).copied().unwrap_or_default();
+            (g, tally)
+        })
+        .collect();
+    if closed {
+        app.store.keep_round_tallies(round, &rows).await?;
+    }
+    by_grid.extend(rows);
+    Ok(by_grid)
+}
+
+/// What changed in the round in progress: zero-employment households that
+/// entered and left the list since it began, and, for a place small enough,
+/// who found or lost work since the last round's ledger.
+async fn changes<S: Store>(
+    app: &AppState<S>,
+    current: Round,
+    scope: &Scope,
+    at: Option<&PlaceCode>,
+    places: &BTreeMap<PlaceCode, shared::place::Place>,
+    households: u32,
+) -> Result<Changes, ApiError> {
+    let today = app.calendar.today();
+    app.follow_ups
+        .keep(&app.store, app.low_income_line, today)
+        .await?;
+    let began = current.previous().last_day() + Duration::days(1);
+    let mut res = Changes::default();
+    let until = start_of_day(today + Duration::days(1));
+    for row in app
+        .store
+        .activity(start_of_day(began), until, began, today)
+        .await?
+    {
+        let grid = GridCode::parse(&row.grid).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let within = scope.covers(&grid)
+            && at.is_none_or(|at| {
+                let code = PlaceCode::from(grid.clone());
+                code == *at || above(places, &code).iter().any(|p| p.code == *at)
+            });
+        if !within {
+            continue;
+        }
+        let n = u32::try_from(row.n).unwrap_or(u32::MAX);
+        match row.what.as_str() {
+            "entered" => res.newly_zero_employment += n,
+            "cleared" => res.cleared_zero_employment += n,
+            _ => {}
+        }
+    }
+    if households <= CHANGES_MAX_HOUSEHOLDS {
+        let before: BTreeMap<_, _> = (app
+            .store
+            .household_states(current.previous(), scope)
+            .await?)
+            .into_iter()
+            .map(|s| (s.place.code, s.ledger))
+            .collect();
+        let (mut found, mut lost) = (0, 0);
+        for state in app.store.household_states(current, scope).await? {
+            if let Some(was) = before.get(&state.place.code) {
+                let (f, l) = work_changes(was, &state.ledger);
+                found += f;
+                lost += l;
+            }
+        }
+        res.found_work = Some(found);
+        res.lost_work = Some(lost);
+    }
+    Ok(res)
+}
