@@ -4,8 +4,10 @@ use gloo_net::http::{Request, Response};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use shared::codes::{Code, FollowUp, VisitOutcome};
+use shared::dispatch::DispatchReport;
 use shared::follow_up::FollowUpPage;
 use shared::indicators::IndicatorReport;
+use shared::trends::Trends;
 use shared::wire::{
     ConflictList, DefinedFields, ErrorBody, FieldsView, HouseholdSearch, Login, LoginRequest,
     NewUser, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster,
@@ -243,6 +245,21 @@ pub async fn follow_up(
     .chain(after.map(|a| ("after", a)))
     .collect();
     read(Request::get("/api/v1/follow-up").query(asked).send().await).await
+}
+
+/// A place's figures over the last rounds (the caller's whole scope
+/// without one).
+pub async fn trends(place: Option<String>) -> Result<Trends, ApiError> {
+    let asked: Vec<(&str, String)> = place.into_iter().map(|p| ("place", p)).collect();
+    read(Request::get("/api/v1/trends").query(asked).send().await).await
+}
+
+/// The dispatch report of a place for this `period` (`week` or `month`).
+pub async fn dispatch(place: Option<String>, period: &str) -> Result<DispatchReport, ApiError> {
+    let asked: Vec<(&str, String)> = std::iter::once(("period", period.to_owned()))
+        .chain(place.map(|p| ("place", p)))
+        .collect();
+    read(Request::get("/api/v1/dispatch").query(asked).send().await).await
 }
 
 /// A page of the round's submissions in review, of one state or all,

@@ -54,3 +54,61 @@ pub fn BarChart(title: String, bars: Vec<Bar>, testid: String) -> impl IntoView 
         </figure>
     }
 }
+
+/// One point of a line: its label (a round), its value, and how it reads.
+#[derive(Clone, PartialEq)]
+pub struct Point {
+    pub label: String,
+    pub value: f64,
+    pub text: String,
+}
+
+const LINE_W: f64 = 160.0;
+const LINE_H: f64 = 64.0;
+const PAD: f64 = 8.0;
+
+/// A small line chart of one figure over rounds: the line, a dot per
+/// round, the latest value written large, the first and last rounds named.
+#[component]
+pub fn LineChart(title: String, points: Vec<Point>, testid: String) -> impl IntoView {
+    let max = points.iter().map(|p| p.value).fold(f64::MIN, f64::max);
+    let min = points.iter().map(|p| p.value).fold(f64::MAX, f64::min);
+    let range = if max > min { max - min } else { 1.0 };
+    let step = if points.len() > 1 {
+        (LINE_W - 2.0 * PAD) / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let xy = |i: usize, v: f64| {
+        let x = PAD + step * i as f64;
+        let y = LINE_H - PAD - (v - min) / range * (LINE_H - 2.0 * PAD);
+        (x, y)
+    };
+    let path = (points.iter().enumerate())
+        .map(|(i, p)| {
+            let (x, y) = xy(i, p.value);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let dots = (points.iter().enumerate())
+        .map(|(i, p)| {
+            let (x, y) = xy(i, p.value);
+            view! { <circle cx=x cy=y r="3" class="chart-dot" data-label=p.label.clone() data-text=p.text.clone() /> }
+        })
+        .collect_view();
+    let latest = points.last().map(|p| p.text.clone()).unwrap_or_default();
+    let first = points.first().map(|p| p.label.clone()).unwrap_or_default();
+    let last = points.last().map(|p| p.label.clone()).unwrap_or_default();
+    view! {
+        <figure class="trend" data-testid=testid>
+            <figcaption class="trend-title">{title.clone()}</figcaption>
+            <span class="trend-latest">{latest}</span>
+            <svg viewBox=format!("0 0 {LINE_W} {LINE_H}") width="100%" role="img" aria-label=title>
+                <polyline points=path class="chart-line" />
+                {dots}
+            </svg>
+            <span class="trend-rounds">{first}" – "{last}</span>
+        </figure>
+    }
+}

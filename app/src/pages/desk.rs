@@ -14,6 +14,7 @@ use crate::pages::accounts::AccountsPage;
 use crate::pages::area_list::AreaList;
 use crate::pages::conflicts::ConflictsPage;
 use crate::pages::coverage::CoveragePage;
+use crate::pages::dispatch::DispatchPage;
 use crate::pages::fields::FieldsPage;
 use crate::pages::gaps::GapsPage;
 use crate::pages::household::HouseholdPage;
@@ -30,6 +31,7 @@ pub enum Screen {
     Coverage,
     Gaps,
     Indicators,
+    Dispatch,
     Review,
     Conflicts,
     Import,
@@ -47,6 +49,7 @@ impl Screen {
             "coverage" => Screen::Coverage,
             "gaps" => Screen::Gaps,
             "indicators" => Screen::Indicators,
+            "dispatch" => Screen::Dispatch,
             "review" => Screen::Review,
             "conflicts" => Screen::Conflicts,
             "import" => Screen::Import,
@@ -69,6 +72,7 @@ fn desk_view(screen: Screen) -> AnyView {
         Screen::Coverage => view! { <CoveragePage /> }.into_any(),
         Screen::Gaps => view! { <GapsPage /> }.into_any(),
         Screen::Indicators => view! { <IndicatorsPage /> }.into_any(),
+        Screen::Dispatch => view! { <DispatchPage /> }.into_any(),
         Screen::Review => view! { <ReviewPage /> }.into_any(),
         Screen::Conflicts => view! { <ConflictsPage /> }.into_any(),
         Screen::Import => view! { <ImportPage /> }.into_any(),

@@ -11,10 +11,12 @@ use leptos_router::hooks::use_query_map;
 use shared::codes::{Channel, FollowUp, Level};
 use shared::follow_up::{FollowUpItem, FollowUpPage};
 use shared::indicators::IndicatorReport;
+use shared::tally::Tally;
+use shared::trends::Trends;
 use shared::wire::PlaceSummary;
 
 use crate::api;
-use crate::components::chart::{Bar, BarChart};
+use crate::components::chart::{Bar, BarChart, LineChart, Point};
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, both, label, tr};
@@ -66,6 +68,14 @@ pub fn IndicatorsPage() -> impl IntoView {
             <h1 class="page-title">{tr(Msg::Indicators)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {move || summary.get().map(|s| view! { <Levels summary=s /> })}
+            {move || {
+                let at = place.get();
+                let dispatch = at.as_ref().map_or_else(|| "/dispatch".to_owned(), |p| format!("/dispatch?place={p}"));
+                view! {
+                    <a class="secondary wide" href=dispatch data-testid="open-dispatch">{tr(DeskMsg::DispatchReport)}</a>
+                    <TrendsSection place=at />
+                }
+            }}
             {move || report.get().map(|r| view! { <Report report=r /> })}
             {move || summary.with(|s| s.as_ref().is_some_and(|s| !lists_households(s))).then(|| view! {
                 <p class="hint">{tr(DeskMsg::OpenAnArea)}</p>
@@ -84,6 +94,61 @@ pub fn IndicatorsPage() -> impl IntoView {
                 })
             }}
         </section>
+    }
+}
+
+/// The place's figures over the last rounds, a small chart each, and what
+/// changed since the last round (`GET /api/v1/trends`).
+#[component]
+fn TrendsSection(place: Option<String>) -> impl IntoView {
+    let trends = RwSignal::new(None::<Trends>);
+    let error = RwSignal::new(None::<String>);
+    fetch_into(api::trends(place), trends, error);
+    view! {
+        <ErrorBanner error on_retry=Callback::new(|()| ()) />
+        {move || trends.get().map(|t| {
+            let points = |value: &dyn Fn(&Tally) -> Option<f64>, text: &dyn Fn(f64) -> String| -> Vec<Point> {
+                (t.rounds.iter())
+                    .filter_map(|r| {
+                        let v = value(&r.tally)?;
+                        let round = r.round.to_string();
+                        Some(Point { label: round[2..].to_owned(), value: v, text: text(v) })
+                    })
+                    .collect()
+            };
+            let pct = |v: f64| format!("{:.2}%", v * 100.0);
+            let num = |v: f64| format!("{v:.0}");
+            let charts = [
+                (DeskMsg::SurveyedShare, points(&|t| t.surveyed_share(), &pct), "surveyed"),
+                (DeskMsg::EmploymentRate, points(&|t| t.employment_rate(), &pct), "employment-rate"),
+                (DeskMsg::EmployedPerHousehold, points(&|t| t.employed_per_labour_household(), &|v| format!("{v:.2}")), "employed-per-household"),
+                (DeskMsg::EmployedHouseholdShare, points(&|t| t.employed_household_share(), &pct), "employed-household-share"),
+                (DeskMsg::ZeroEmployment, points(&|t| Some(f64::from(t.zero_employment)), &num), "zero-employment"),
+                (DeskMsg::LowIncome, points(&|t| Some(f64::from(t.low_income)), &num), "low-income"),
+            ]
+            .into_iter()
+            .map(|(caption, points, id)| view! {
+                <LineChart title=tr(caption).to_owned() points testid=format!("trend-{id}") />
+            })
+            .collect_view();
+            let c = t.changes;
+            let work = match (c.found_work, c.lost_work) {
+                (Some(found), Some(lost)) => format!("{} {found} · {} {lost}", tr(DeskMsg::FoundWork), tr(DeskMsg::LostWork)),
+                _ => tr(DeskMsg::WorkChangesBelow).to_owned(),
+            };
+            view! {
+                <h2 class="section-title">{tr(DeskMsg::Trends)}</h2>
+                <div class="trends">{charts}</div>
+                <p class="changes" data-testid="changes">
+                    {format!(
+                        "{} {} · {} {} · ",
+                        tr(DeskMsg::NewlyZero), c.newly_zero_employment,
+                        tr(DeskMsg::ClearedZero), c.cleared_zero_employment
+                    )}
+                    {work}
+                </p>
+            }
+        })}
     }
 }
 

@@ -6,6 +6,7 @@ pub mod area_list;
 pub mod conflicts;
 pub mod coverage;
 pub mod desk;
+pub mod dispatch;
 pub mod fields;
 pub mod gaps;
 pub mod help;
