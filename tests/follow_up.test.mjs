@@ -133,3 +133,59 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   await phone.close();
   await desk.close();
 });
+
+test("the indicators show the last rounds, and the dispatch report prints on A4 and downloads", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("supervisor");
+  await page.getByTestId("nav-indicators").click();
+  const trends = await json(page, "/api/v1/trends");
+  const chart = page.getByTestId("trend-employment-rate");
+  await chart.waitFor();
+  // A dot per round the ledger holds, the latest value written out.
+  assert.equal(await chart.locator("circle").count(), trends.rounds.length);
+  const latest = trends.rounds.at(-1).tally;
+  const rate = ((latest.employed_labourers / latest.labourers) * 100).toFixed(2) + "%";
+  assert.equal(await chart.locator(".trend-latest").innerText(), rate);
+  assert.match(await page.getByTestId("changes").innerText(), new RegExp(`本季度新增零就业家庭 ${trends.changes.newly_zero_employment}`));
+  await chart.scrollIntoViewIfNeeded();
+  await screenshot(page, "trends");
+
+  await page.getByTestId("open-dispatch").click();
+  await page.getByTestId("dispatch-table").waitFor();
+  const report = await json(page, "/api/v1/dispatch?period=week");
+  assert.equal(await page.getByTestId("dispatch-line").count(), report.lines.length);
+  const total = page.getByTestId("dispatch-total");
+  assert.match(await total.innerText(), /合计/);
+  assert.match(await page.getByTestId("dispatch-heading").innerText(), new RegExp(`${report.from} – ${report.to}`));
+  await page.getByTestId("period-month").click();
+  await page.getByTestId("dispatch-heading").filter({ hasText: /-01 – / }).waitFor();
+  await screenshot(page, "dispatch");
+
+  // The workbook behind the download link.
+  const href = await page.getByTestId("download-xlsx").getAttribute("href");
+  const download = await page.evaluate(async (href) => {
+    const res = await fetch(href);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get("content-type"), zip: bytes[0] === 0x50 && bytes[1] === 0x4b };
+  }, href);
+  assert.equal(download.status, 200);
+  assert.match(download.type, /spreadsheetml/);
+  assert.ok(download.zip, "an xlsx is a zip");
+
+  // Printed: the table alone, on A4.
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".top-bar").isVisible(), false);
+  assert.equal(await page.getByTestId("nav-indicators").isVisible(), false);
+  assert.equal(await page.getByTestId("print").isVisible(), false);
+  assert.ok(await page.getByTestId("dispatch-table").isVisible());
+  const pdf = await page.pdf({ format: "A4", landscape: true, preferCSSPageSize: true });
+  assert.equal(pdf.subarray(0, 4).toString(), "%PDF");
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+  assert.equal(pages, 1, "the area's report fits one A4 page");
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
