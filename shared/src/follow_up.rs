@@ -220,6 +220,9 @@ pub struct FollowUpPage {
     /// The items open in the scope, and of those, overdue.
     pub open: u32,
     pub overdue: u32,
+    /// On the seeking-work list: the labourers whose "131" is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met_131: Option<u32>,
     pub items: Vec<FollowUpItem>,
     /// Where the next page starts (`after=`); absent on the last page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,6 +259,9 @@ pub struct FollowUpItem {
     /// What was done since it entered, latest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionDone>,
+    /// On the seeking-work list: the "131" counts of those actions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Help131>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -283,4 +289,174 @@ pub struct ActionDone {
     pub done_at: OffsetDateTime,
     /// The author's display name, or username once they are no user.
     pub by: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::codes::LabourCapacity;
+    use crate::merge::merge_household;
+    use crate::round::Round;
+    use crate::trends::work_changes;
+
+    const ON: Date = date!(2026 - 11 - 23);
+
+    fn person(employment: EmploymentStatus, wants: Option<&str>) -> LabourRecord {
+        LabourRecord {
+            birth_date: Some(date!(1985 - 03 - 12)),
+            capacity: Some(LabourCapacity::Ordinary),
+            employment: Some(employment),
+            intended_work: wants.map(str::to_owned),
+            ..LabourRecord::default()
+        }
+    }
+
+    fn household(records: Vec<LabourRecord>) -> HouseholdLedger {
+        HouseholdLedger {
+            members: (records.into_iter().enumerate())
+                .map(|(n, record)| MemberLedger {
+                    record,
+                    ..MemberLedger::new(PersonId::parse(&format!("H1-{n}")).unwrap())
+                })
+                .collect(),
+            ..merge_household(
+                &HouseholdCode::parse("H1").unwrap(),
+                Round::parse("2026Q4").unwrap(),
+                None,
+                &[],
+            )
+        }
+    }
+
+    #[test]
+    fn a_labourer_out_of_work_who_wants_work_is_seeking_it() {
+        use EmploymentStatus::{Employed, Retired, Unemployed};
+        let ledger = household(vec![
+            person(Unemployed, Some("家政服务")),
+            person(Unemployed, None),
+            person(Employed, Some("保安")),
+            person(Retired, Some("保洁")),
+            person(Unemployed, Some("  ")),
+        ]);
+        let seeking: Vec<&str> = seeking_work(&ledger, ON, None)
+            .map(|m| m.person.as_str())
+            .collect();
+        assert_eq!(seeking, ["H1-0"]);
+        let mut place_only = person(Unemployed, None);
+        place_only.intended_place = Some(crate::codes::WorkPlace::InCounty);
+        assert!(is_seeking_work(&place_only, ON, None));
+    }
+
+    #[test]
+    fn an_item_is_cleared_for_the_reason_its_ledger_gives() {
+        use EmploymentStatus::{Employed, Retired, Unemployed};
+        let id = PersonId::parse("H1-0").unwrap();
+        let at_work = household(vec![person(Employed, None)]);
+        let retired = household(vec![person(Retired, None)]);
+        let not_seeking = household(vec![person(Unemployed, None)]);
+        let zero = FollowUp::ZeroEmployment;
+        assert_eq!(
+            clearance(zero, None, Some(&at_work), ON, None),
+            Clearance::Employed
+        );
+        assert_eq!(
+            clearance(zero, None, Some(&retired), ON, None),
+            Clearance::NotLabourer
+        );
+        assert_eq!(clearance(zero, None, None, ON, None), Clearance::Removed);
+        let seeking = FollowUp::SeekingWork;
+        assert_eq!(
+            clearance(seeking, Some(&id), Some(&at_work), ON, None),
+            Clearance::Employed
+        );
+        assert_eq!(
+            clearance(seeking, Some(&id), Some(&not_seeking), ON, None),
+            Clearance::NoLongerSeeking
+        );
+        let other = PersonId::parse("H1-9").unwrap();
+        assert_eq!(
+            clearance(seeking, Some(&other), Some(&at_work), ON, None),
+            Clearance::Left
+        );
+        assert_eq!(
+            clearance(FollowUp::LowIncome, None, Some(&at_work), ON, None),
+            Clearance::IncomeAboveLine
+        );
+    }
+
+    #[test]
+    fn a_referral_names_its_employer_and_post_and_texts_are_short() {
+        let mut action = FollowUpAction {
+            id: Uuid::nil(),
+            household: HouseholdCode::parse("H1").unwrap(),
+            member: None,
+            kind: ActionKind::JobReferral,
+            employer: Some("物流园".into()),
+            post: None,
+            note: None,
+            done_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert_eq!(action.check(), Err(IssueCode::ReferralUnnamed));
+        action.post = Some("分拣员".into());
+        assert_eq!(action.check(), Ok(()));
+        action.note = Some("字".repeat(ACTION_TEXT_MAX + 1));
+        assert_eq!(action.check(), Err(IssueCode::ActionTextTooLong));
+        action.note = None;
+        action.kind = ActionKind::Other;
+        action.employer = None;
+        action.post = None;
+        assert_eq!(action.check(), Ok(()));
+    }
+
+    #[test]
+    fn help_meets_131_with_one_guidance_three_referrals_and_one_training() {
+        let mut help = Help131::default();
+        for kind in [
+            ActionKind::Guidance,
+            ActionKind::JobReferral,
+            ActionKind::JobReferral,
+            ActionKind::Training,
+        ] {
+            help.add(kind);
+        }
+        assert!(!help.is_met());
+        help.add(ActionKind::JobReferral);
+        assert!(help.is_met());
+    }
+
+    #[test]
+    fn who_found_and_who_lost_work_between_two_rounds() {
+        use EmploymentStatus::{Employed, Unemployed};
+        let before = household(vec![
+            person(Unemployed, None),
+            person(Employed, None),
+            person(Employed, None),
+        ]);
+        let now = household(vec![
+            person(Employed, None),
+            person(Unemployed, None),
+            person(Employed, None),
+        ]);
+        assert_eq!(work_changes(&before, &now), (1, 1));
+        assert_eq!(work_changes(&now, &now), (0, 0));
+    }
+
+    #[test]
+    fn deadlines_date_an_item_and_say_when_it_is_overdue() {
+        let d = Deadlines::default();
+        let entered = date!(2026 - 11 - 20);
+        assert_eq!(
+            d.due(FollowUp::ZeroEmployment, entered),
+            date!(2026 - 11 - 25)
+        );
+        // Overdue once its due day has passed: entered before this day.
+        assert_eq!(
+            d.overdue_before(FollowUp::ZeroEmployment, date!(2026 - 11 - 26)),
+            date!(2026 - 11 - 21)
+        );
+        assert!(entered < d.overdue_before(FollowUp::ZeroEmployment, date!(2026 - 11 - 26)));
+        assert!(entered >= d.overdue_before(FollowUp::ZeroEmployment, date!(2026 - 11 - 25)));
+    }
 }

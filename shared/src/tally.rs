@@ -443,34 +443,50 @@ mod tests {
         #[test]
         fn the_figures_follow_the_definitions(
             people in proptest::collection::vec(
-                (1940i32..2020, 0usize..5, proptest::option::of(0usize..4)),
+                (1940i32..2020, 0usize..5, proptest::option::of(0usize..4), proptest::bool::ANY),
                 0..8,
-            )
+            ),
+            limited in proptest::bool::ANY,
         ) {
             let on = date!(2026 - 11 - 23);
+            let limit = limited.then_some(AgeLimit { men: 60, women: 55 });
             let people: Vec<_> = (people.iter())
-                .map(|&(birth, capacity, employment)| {
+                .map(|&(birth, capacity, employment, man)| {
                     (
                         birth,
                         LabourCapacity::ALL[capacity],
                         employment.map(|e| EmploymentStatus::ALL[e]),
+                        man,
                     )
                 })
                 .collect();
-            let figures = Figures::of(&household(&people), on, None);
+            let mut ledger = household(&people.iter().map(|p| (p.0, p.1, p.2)).collect::<Vec<_>>());
+            for (member, person) in ledger.members.iter_mut().zip(&people) {
+                member.record.sex = Some(if person.3 { Sex::Male } else { Sex::Female });
+            }
+            let figures = Figures::of(&ledger, on, limit);
+            // Born on 1 January: their age is the year's difference.
+            let past = |birth: i32, man: bool| {
+                limit.is_some_and(|l| on.year() - birth >= i32::from(if man { l.men } else { l.women }))
+            };
             let labourers = (people.iter())
-                .filter(|(birth, capacity, employment)| {
+                .filter(|(birth, capacity, employment, man)| {
                     on.year() - birth >= 16
+                        && !past(*birth, *man)
                         && matches!(capacity, LabourCapacity::Skilled | LabourCapacity::Ordinary | LabourCapacity::Weak)
                         && !matches!(employment, Some(EmploymentStatus::Student | EmploymentStatus::Retired))
                 })
                 .collect::<Vec<_>>();
             let employed = labourers.iter().filter(|p| p.2 == Some(EmploymentStatus::Employed)).count();
+            let over_age = (people.iter())
+                .filter(|p| p.2 == Some(EmploymentStatus::Employed) && past(p.0, p.3))
+                .count();
             proptest::prop_assert_eq!(figures.labourers as usize, labourers.len());
             proptest::prop_assert_eq!(figures.employed_labourers as usize, employed);
+            proptest::prop_assert_eq!(figures.over_age_employed as usize, over_age);
             proptest::prop_assert_eq!(figures.labour_household, !labourers.is_empty());
             proptest::prop_assert_eq!(figures.zero_employment, !labourers.is_empty() && employed == 0);
-            proptest::prop_assert!(figures.employed as usize >= employed);
+            proptest::prop_assert!(figures.employed as usize >= employed + over_age);
         }
     }
 

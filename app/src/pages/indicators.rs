@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::codes::{Channel, FollowUp, Level};
+use shared::codes::{ActionKind, Channel, FollowUp, Level};
 use shared::follow_up::{FollowUpItem, FollowUpPage};
 use shared::indicators::IndicatorReport;
 use shared::tally::Tally;
@@ -273,7 +273,7 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         .iter()
         .filter(|l| l.tally.overdue > 0)
         .collect();
-    late.sort_by(|a, b| b.tally.overdue.cmp(&a.tally.overdue));
+    late.sort_by_key(|l| std::cmp::Reverse(l.tally.overdue));
     let by_overdue: Vec<Bar> = (late.into_iter())
         .map(|l| Bar {
             label: l.name.clone(),
@@ -368,7 +368,7 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     let items = RwSignal::new(Vec::<FollowUpItem>::new());
     let next = RwSignal::new(None::<String>);
     let open = RwSignal::new(true);
-    let counts = RwSignal::new(None::<(u32, u32, u16)>);
+    let counts = RwSignal::new(None::<(u32, u32, u16, Option<u32>)>);
     let load = move |after: Option<String>| {
         fetch_into(
             api::follow_up(list, place.clone(), open.get_untracked(), after),
@@ -379,7 +379,7 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     load(None);
     Effect::new(move |_| {
         if let Some(p) = page.get() {
-            counts.set(Some((p.open, p.overdue, p.deadline_days)));
+            counts.set(Some((p.open, p.overdue, p.deadline_days, p.met_131)));
             items.update(|i| i.extend(p.items));
             next.set(p.next);
         }
@@ -395,11 +395,12 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     };
     view! {
         <ErrorBanner error on_retry=Callback::new({ let load = load.clone(); move |()| load(next.get_untracked()) }) />
-        {move || counts.get().map(|(n, overdue, days)| view! {
+        {move || counts.get().map(|(n, overdue, days, met)| view! {
             <p class="list-counts" data-testid=format!("{testid}-counts")>
                 {format!("{} {n} · ", tr(DeskMsg::FollowUpCounts))}
                 <span class:overdue=overdue.gt(&0)>{format!("{} {overdue}", tr(DeskMsg::OverdueCount))}</span>
                 {format!(" · {} {days}", tr(DeskMsg::DeadlineDays))}
+                {met.map(|m| format!(" · {} {m}", tr(DeskMsg::Met131)))}
             </p>
         })}
         <button class="secondary" data-testid=format!("{testid}-switch") on:click=move |_| switch()>
@@ -458,6 +459,16 @@ fn item_view(item: FollowUpItem, list: FollowUp) -> impl IntoView {
                 {tr(DeskMsg::DueOn)}{shared::day::format(item.due_on)}
                 {item.per_capita.filter(|_| list == FollowUp::LowIncome).map(|p| format!(" · {p}{}", tr(Msg::YuanUnit)))}
             </div>
+            {item.help.map(|h| view! {
+                <div class="item-help" class:met=h.is_met()>
+                    {format!(
+                        "131：{} {}/1 · {} {}/3 · {} {}/1",
+                        label(ActionKind::Guidance), h.guidance,
+                        label(ActionKind::JobReferral), h.referrals,
+                        label(ActionKind::Training), h.training
+                    )}
+                </div>
+            })}
             {item.cleared_on.map(|day| view! {
                 <div class="item-cleared">
                     {tr(DeskMsg::ClearedOn)}{shared::day::format(day)}" · "{item.cleared.map(label)}

@@ -13,6 +13,9 @@ CREATE TABLE follow_ups (
     list TEXT NOT NULL,
     member TEXT NOT NULL DEFAULT '',
     entered_on TEXT NOT NULL,
+    -- The first instant of that day in China, as actions' times are written:
+    -- the actions for the item are those done since.
+    since TEXT NOT NULL,
     cleared_on TEXT,
     cleared_how TEXT
 );

@@ -13,7 +13,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::codes::{Clearance, Code, FollowUp, Role};
 use shared::day;
-use shared::follow_up::{ActionDone, ActionReceipt, FollowUpAction, FollowUpItem, FollowUpPage};
+use shared::follow_up::{
+    ActionDone, ActionReceipt, FollowUpAction, FollowUpItem, FollowUpPage, Help131,
+};
 use shared::merge::HouseholdLedger;
 use shared::place::{GridCode, HouseholdCode, PersonId};
 use shared::privacy::sees_personal_data;
@@ -120,11 +122,17 @@ pub async fn get<S: Store>(
             )
             .await?;
     }
+    let met_131 = if list == FollowUp::SeekingWork {
+        Some(u32::try_from(app.store.met_131(&scope).await?).unwrap_or(u32::MAX))
+    } else {
+        None
+    };
     Ok(Json(FollowUpPage {
         list,
         deadline_days: app.deadlines.days(list),
         open: total_open,
         overdue: total_overdue,
+        met_131,
         items,
         next,
     }))
@@ -203,6 +211,13 @@ async fn items<S: Store>(
                 by,
             })
             .collect();
+        if list == FollowUp::SeekingWork {
+            let mut help = Help131::default();
+            for a in &item.actions {
+                help.add(a.kind);
+            }
+            item.help = Some(help);
+        }
         items.push(item);
     }
     Ok((items, next))
@@ -348,6 +363,7 @@ fn item_of<S>(
         overdue: false,
         per_capita: row.per_capita.and_then(|p| u32::try_from(p).ok()),
         actions: Vec::new(),
+        help: None,
         cleared_on: row.cleared_on.as_deref().and_then(day::parse),
         cleared: row.cleared_how.as_deref().and_then(Clearance::from_code),
     })

@@ -31,10 +31,10 @@ pub const OPEN_ITEMS: &str = "SELECT id, household, list, member FROM follow_ups
      WHERE cleared_on IS NULL AND (CAST($1 AS TEXT) IS NULL \
          OR household IN (SELECT code FROM households WHERE changed_at > $1))";
 
-/// Puts household `$1` (member `$3`, or '') on list `$2` from day `$4`,
-/// unless it is on it already.
-pub const ENTER: &str = "INSERT INTO follow_ups (household, list, member, entered_on) \
-     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
+/// Puts household `$1` (member `$3`, or '') on list `$2` from day `$4`
+/// (whose first instant in China is `$5`), unless it is on it already.
+pub const ENTER: &str = "INSERT INTO follow_ups (household, list, member, entered_on, since) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
 
 /// Takes item `$3` off its list on day `$1`, for reason `$2`.
 pub const CLEAR: &str =
@@ -70,6 +70,22 @@ pub fn counts_sql(scope: &str, building: &str, group: &str) -> String {
                  OR (f.list = $5 AND f.entered_on < $6) THEN 1 ELSE 0 END) AS overdue \
          FROM follow_ups f JOIN households h ON h.code = f.household \
          WHERE f.cleared_on IS NULL AND {scope} GROUP BY {group}, f.list"
+    )
+}
+
+/// The open seeking-work items of the scope (`scope` tests `$2`) whose
+/// labourer had, since the item entered, one guidance (`$3`), three
+/// referrals (`$4`) and one training (`$5`) at least: the "131" met.
+pub fn met_131_sql(scope: &str) -> String {
+    format!(
+        "SELECT count(*) FROM (SELECT f.id FROM follow_ups f \
+             JOIN households h ON h.code = f.household \
+             LEFT JOIN follow_up_actions a ON a.household = f.household \
+                 AND a.member = f.member AND a.done_at >= f.since \
+             WHERE f.list = $1 AND f.cleared_on IS NULL AND {scope} GROUP BY f.id \
+             HAVING sum(CASE WHEN a.kind = $3 THEN 1 ELSE 0 END) >= 1 \
+                 AND sum(CASE WHEN a.kind = $4 THEN 1 ELSE 0 END) >= 3 \
+                 AND sum(CASE WHEN a.kind = $5 THEN 1 ELSE 0 END) >= 1) met"
     )
 }
 

@@ -574,6 +574,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         by_building: bool,
     ) -> impl Future<Output = Result<Vec<follow_ups::CountRow>, StoreError>> + Send;
 
+    /// The labourers of `scope` seeking work whose "131" is met since they
+    /// entered the list (`follow_ups::met_131_sql`).
+    fn met_131(&self, scope: &Scope) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// What was done in every grid from `from` to before `to`, and which
     /// zero-employment items entered or were cleared from day `first` to
     /// day `last`.

@@ -674,6 +674,7 @@ macro_rules! portable_queries {
                         .bind(list.code())
                         .bind(member)
                         .bind(on.to_string())
+                        .bind(timestamp(shared::round::start_of_day(*on)))
                         .execute(&mut *tx)
                         .await?;
                 }
@@ -751,6 +752,19 @@ macro_rules! portable_queries {
                 query = query.bind(list.code()).bind(day.to_string());
             }
             Ok(query.bind(grid_list(scope)).fetch_all(&self.pool).await?)
+        }
+
+        async fn met_131(&self, scope: &Scope) -> Result<u64, StoreError> {
+            let scope_test = in_scope("h.grid", 2, scope) + &in_building("h", scope);
+            let n: i64 = sqlx::query_scalar(&follow_ups::met_131_sql(&scope_test))
+                .bind(FollowUp::SeekingWork.code())
+                .bind(grid_list(scope))
+                .bind(shared::codes::ActionKind::Guidance.code())
+                .bind(shared::codes::ActionKind::JobReferral.code())
+                .bind(shared::codes::ActionKind::Training.code())
+                .fetch_one(&self.pool)
+                .await?;
+            Ok(u64::try_from(n).unwrap_or(0))
         }
 
         async fn activity(

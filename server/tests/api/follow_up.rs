@@ -249,6 +249,31 @@ async fn a_labourer_seeking_work_is_followed_with_the_help_given_until_employed(
     assert!(kinds.contains(&"guidance") && kinds.contains(&"training"));
     let summary = app.get_ok("/api/v1/summary").await;
     assert!(summary["total"]["seeking_work"].as_u64().unwrap() >= 1);
+    // "131": one guidance, three referrals, one training.
+    assert_eq!(page["met_131"], 0);
+    assert_eq!(
+        listed["help"],
+        json!({ "guidance": 1, "referrals": 0, "training": 1 })
+    );
+    for n in 0..3 {
+        let id = format!("7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c011{n}");
+        let res = app
+            .post_json(
+                "/api/v1/follow-up/actions",
+                &action(&id, &household, Some(&person), "job_referral"),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    let page = list(&app, "list=seeking_work&sort=household").await;
+    assert_eq!(page["met_131"], 1, "{page}");
+    let listed = (page["items"].as_array().unwrap().iter())
+        .find(|i| i["household"] == code && i["member"] == person)
+        .unwrap();
+    assert_eq!(
+        listed["help"],
+        json!({ "guidance": 1, "referrals": 3, "training": 1 })
+    );
 
     // Found work: cleared as employed.
     let household = crate::helpers::in_roster(&app.roster().await, &code)

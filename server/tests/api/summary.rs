@@ -451,7 +451,7 @@ async fn the_follow_up_lists_come_a_page_at_a_time_and_agree_with_the_indicators
             .collect();
         low.sort_by(|a, b| a.0.cmp(&b.0));
 
-        let (codes, _, _) = follow_up(&app, &format!("sort=household&list=zero_employment")).await;
+        let (codes, _, _) = follow_up(&app, "sort=household&list=zero_employment").await;
         assert_eq!(codes, zero, "{round}");
         let (codes, incomes, _) = follow_up(&app, "sort=household&list=low_income").await;
         let got: Vec<(String, Value)> = codes.into_iter().zip(incomes).collect();
