@@ -24,6 +24,9 @@ use super::query::AppQuery;
 use super::summary::{computed, place_asked};
 use crate::store::{Scope, Store, StoreError};
 
+/// Grids whose earlier round is computed from its ledgers at a time.
+const GRIDS_A_PAGE: usize = 64;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TrendsQuery {
     /// A place's code; the caller's own place (or everything) by default.
@@ -122,22 +125,23 @@ async fn past_round<S: Store>(
     if missing.is_empty() {
         return Ok(by_grid);
     }
-    let fresh: BTreeMap<GridCode, Tally> =
-        computed(app, round, &Scope::Page(missing.clone()), false)
-            .await?
-            .into_iter()
-            .map(|t| (t.grid, t.tally))
+    // A page of grids at a time, each kept as soon as it is computed: a
+    // province's first read holds one page's ledgers, not the round's.
+    for page in missing.chunks(GRIDS_A_PAGE) {
+        let fresh: BTreeMap<GridCode, Tally> =
+            computed(app, round, &Scope::Page(page.to_vec()), false)
+                .await?
+                .into_iter()
+                .map(|t| (t.grid, t.tally))
+                .collect();
+        let rows: Vec<(GridCode, Tally)> = (page.iter())
+            .map(|g| (g.clone(), fresh.get(g).copied().unwrap_or_default()))
             .collect();
-    let rows: Vec<(GridCode, Tally)> = (missing.into_iter())
-        .map(|g| {
-            let tally = fresh.get(&g).copied().unwrap_or_default();
-            (g, tally)
-        })
-        .collect();
-    if closed {
-        app.store.keep_round_tallies(round, &rows).await?;
+        if closed {
+            app.store.keep_round_tallies(round, &rows).await?;
+        }
+        by_grid.extend(rows);
     }
-    by_grid.extend(rows);
     Ok(by_grid)
 }
 

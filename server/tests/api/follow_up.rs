@@ -50,6 +50,18 @@ async fn zero_household(app: &TestApp, page: &Value) -> Value {
         .clone()
 }
 
+/// The writes of a member found at work in the community workshop for
+/// `months` months at `income` a month.
+fn at_work(months: u8, income: u32) -> Value {
+    json!([
+        { "field": "employment", "value": "employed" },
+        { "field": "channel", "value": "workshop" },
+        { "field": "work_place", "value": "in_county" },
+        { "field": "months_worked", "value": months },
+        { "field": "monthly_income", "value": income }
+    ])
+}
+
 fn action(id: &str, household: &Value, member: Option<&Value>, kind: &str) -> Value {
     let mut body = json!({
         "id": id,
@@ -163,13 +175,7 @@ async fn a_zero_employment_household_enters_is_helped_falls_overdue_and_is_clear
             "0b8f7a10-1111-4c1e-8f00-00000000c1ea",
             &household,
             &round,
-            json!([
-                { "field": "employment", "value": "employed" },
-                { "field": "channel", "value": "workshop" },
-                { "field": "work_place", "value": "in_county" },
-                { "field": "months_worked", "value": 2 },
-                { "field": "monthly_income", "value": 2600 }
-            ]),
+            at_work(2, 2600),
         ))
         .await;
     assert_eq!(
@@ -284,13 +290,7 @@ async fn a_labourer_seeking_work_is_followed_with_the_help_given_until_employed(
             "0b8f7a10-3333-4c1e-8f00-0000000005ee",
             &household,
             &round,
-            json!([
-                { "field": "employment", "value": "employed" },
-                { "field": "channel", "value": "workshop" },
-                { "field": "work_place", "value": "in_county" },
-                { "field": "months_worked", "value": 1 },
-                { "field": "monthly_income", "value": 2500 }
-            ]),
+            at_work(1, 2500),
         ))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -306,46 +306,18 @@ async fn actions_are_taken_only_for_households_in_the_callers_scope() {
     let clock = TestClock::at(OffsetDateTime::now_utc());
     let app = spawn_on_clock(&clock).await;
     add_other_area(&app).await;
-    app.login_as("surveyor").await;
-    let outside = json!({ "code": "T-1-0101" });
-    let res = (app)
-        .post_json(
-            "/api/v1/follow-up/actions",
-            &action(
-                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0201",
-                &outside,
-                None,
-                "other",
-            ),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    let unknown = json!({ "code": "NO-SUCH" });
-    let res = (app)
-        .post_json(
-            "/api/v1/follow-up/actions",
-            &action(
-                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0202",
-                &unknown,
-                None,
-                "other",
-            ),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    app.login_as("admin").await;
-    let res = (app)
-        .post_json(
-            "/api/v1/follow-up/actions",
-            &action(
-                "7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c0203",
-                &outside,
-                None,
-                "other",
-            ),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let refused = [
+        ("surveyor", "T-1-0101", StatusCode::FORBIDDEN),
+        ("surveyor", "NO-SUCH", StatusCode::NOT_FOUND),
+        ("admin", "T-1-0101", StatusCode::FORBIDDEN),
+    ];
+    for (n, (user, code, status)) in refused.into_iter().enumerate() {
+        app.login_as(user).await;
+        let id = format!("7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c020{n}");
+        let body = action(&id, &json!({ "code": code }), None, "other");
+        let res = app.post_json("/api/v1/follow-up/actions", &body).await;
+        assert_eq!(res.status(), status, "{user} {code}");
+    }
 }
 
 #[tokio::test]
@@ -543,13 +515,7 @@ async fn trends_give_each_rounds_figures_and_what_changed_since_the_last() {
             "0b8f7a10-4444-4c1e-8f00-00000000712d",
             &household,
             &roster["round"],
-            json!([
-                { "field": "employment", "value": "employed" },
-                { "field": "channel", "value": "workshop" },
-                { "field": "work_place", "value": "in_county" },
-                { "field": "months_worked", "value": 1 },
-                { "field": "monthly_income", "value": 2500 }
-            ]),
+            at_work(1, 2500),
         ))
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
