@@ -20,11 +20,28 @@ use crate::store::{Scope, Store, StoreError};
 const LOOK_BACK: Duration = Duration::minutes(1);
 
 /// A grid's open follow-up items: those overdue, and the labourers
-/// seeking work.
+/// seeking work; and each list's open and overdue, in `FollowUp::ALL`'s
+/// order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OpenItems {
     pub overdue: u32,
     pub seeking_work: u32,
+    pub by_list: [ListCount; 3],
+}
+
+/// One list's open items, and of those, overdue.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ListCount {
+    pub open: u32,
+    pub overdue: u32,
+}
+
+impl OpenItems {
+    /// The counts of `list`.
+    pub fn of(&self, list: FollowUp) -> ListCount {
+        let n = FollowUp::ALL.iter().position(|&l| l == list).unwrap_or(0);
+        self.by_list[n]
+    }
 }
 
 pub type GridItems = Arc<HashMap<GridCode, OpenItems>>;
@@ -119,8 +136,13 @@ pub fn overdue_before(deadlines: Deadlines, today: Date) -> [(FollowUp, Date); 3
 /// Adds one row of `follow_up_counts` to a group's open items.
 pub fn add(items: &mut OpenItems, row: &crate::store::follow_ups::CountRow) {
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
-    items.overdue += n(row.overdue.unwrap_or(0));
+    let (open, overdue) = (n(row.open), n(row.overdue.unwrap_or(0)));
+    items.overdue += overdue;
     if row.list == FollowUp::SeekingWork.code() {
-        items.seeking_work += n(row.open);
+        items.seeking_work += open;
+    }
+    if let Some(i) = FollowUp::ALL.iter().position(|l| l.code() == row.list) {
+        items.by_list[i].open += open;
+        items.by_list[i].overdue += overdue;
     }
 }

@@ -31,7 +31,7 @@ use crate::http::json::AppJson;
 use crate::http::personal::audit_export;
 use crate::http::query::{AppQuery, Asked, AskedQuery, parsed};
 use crate::http::{AppState, answer, digest_of};
-use crate::kept_follow_ups::overdue_before;
+use crate::kept_follow_ups::{ListCount, OpenItems, add, overdue_before};
 use crate::store::follow_ups::ItemRow;
 use crate::store::{Scope, Store, StoreError, StoredAction};
 
@@ -94,14 +94,7 @@ pub async fn get<S: Store>(
     .unwrap_or(FOLLOW_UP_PAGE);
 
     let today = keep_lists(&app).await?;
-    let cutoffs = overdue_before(app.deadlines, today);
-    let (mut total_open, mut total_overdue) = (0, 0);
-    for row in app.store.follow_up_counts(&scope, &cutoffs, false).await? {
-        if row.list == list.code() {
-            total_open += u32::try_from(row.open).unwrap_or(u32::MAX);
-            total_overdue += u32::try_from(row.overdue.unwrap_or(0)).unwrap_or(u32::MAX);
-        }
-    }
+    let (total_open, total_overdue) = list_counts(&app, &scope, list, today).await?;
     let asked = Asking {
         list,
         open,
@@ -155,6 +148,35 @@ async fn keep_lists<S: Store>(app: &AppState<S>) -> Result<time::Date, ApiError>
         .keep(&app.store, app.low_income_line, today)
         .await?;
     Ok(today)
+}
+
+/// The open items of `list` in `scope`, and of those, overdue: from every
+/// grid's counts, kept between reads, or for a building head's building
+/// counted anew.
+async fn list_counts<S: Store>(
+    app: &AppState<S>,
+    scope: &Scope,
+    list: FollowUp,
+    today: time::Date,
+) -> Result<(u32, u32), ApiError> {
+    let mut sum = ListCount::default();
+    if scope.building().is_some() {
+        let cutoffs = overdue_before(app.deadlines, today);
+        let mut items = OpenItems::default();
+        for row in app.store.follow_up_counts(scope, &cutoffs, false).await? {
+            add(&mut items, &row);
+        }
+        sum = items.of(list);
+    } else {
+        let counts = (app.follow_ups)
+            .counts(&app.store, app.low_income_line, app.deadlines, today)
+            .await?;
+        for (_, items) in counts.iter().filter(|(grid, _)| scope.covers(grid)) {
+            sum.open += items.of(list).open;
+            sum.overdue += items.of(list).overdue;
+        }
+    }
+    Ok((sum.open, sum.overdue))
 }
 
 /// What is asked of a list: which, open or cleared items, in which order,

@@ -16,20 +16,32 @@ use time::Date;
 use super::StoreError;
 use super::rows::parse_timestamp;
 
-/// The households to compare: those changed after `$1`, or with `$1`
-/// NULL every household on a list by its figures (under the line `$2`) or
-/// with an item open.
-pub const CANDIDATES: &str = "SELECT code, zero_employment, CAST(per_capita AS BIGINT) AS per_capita, \
-         seeking, removed_at IS NOT NULL AS removed, changed_at FROM households \
-     WHERE (CAST($1 AS TEXT) IS NOT NULL AND changed_at > $1) \
-         OR (CAST($1 AS TEXT) IS NULL AND (zero_employment OR per_capita < $2 OR seeking <> '' \
-             OR code IN (SELECT household FROM follow_ups WHERE cleared_on IS NULL)))";
+/// The columns of a household to compare, as `CandidateRow` reads them.
+const CANDIDATE: &str = "SELECT code, zero_employment, CAST(per_capita AS BIGINT) AS per_capita, \
+     seeking, removed_at IS NOT NULL AS removed, changed_at FROM households";
 
-/// The open items of the households changed after `$1` (every open item
-/// when NULL).
-pub const OPEN_ITEMS: &str = "SELECT id, household, list, member FROM follow_ups \
-     WHERE cleared_on IS NULL AND (CAST($1 AS TEXT) IS NULL \
-         OR household IN (SELECT code FROM households WHERE changed_at > $1))";
+/// The households changed after `$1`, to compare (their change times'
+/// index).
+pub fn changed_candidates() -> String {
+    format!("{CANDIDATE} WHERE changed_at > $1")
+}
+
+/// Every household on a list by its figures (under the line `$1`) or with
+/// an item open, to compare.
+pub fn all_candidates() -> String {
+    format!(
+        "{CANDIDATE} WHERE zero_employment OR per_capita < $1 OR seeking <> '' \
+         OR code IN (SELECT household FROM follow_ups WHERE cleared_on IS NULL)"
+    )
+}
+
+/// The open items of the households changed after `$1`.
+pub const CHANGED_OPEN_ITEMS: &str = "SELECT id, household, list, member FROM follow_ups \
+     WHERE cleared_on IS NULL AND household IN (SELECT code FROM households WHERE changed_at > $1)";
+
+/// Every open item.
+pub const ALL_OPEN_ITEMS: &str =
+    "SELECT id, household, list, member FROM follow_ups WHERE cleared_on IS NULL";
 
 /// Puts household `$1` (member `$3`, or '') on list `$2` from day `$4`
 /// (whose first instant in China is `$5`), unless it is on it already.
@@ -75,14 +87,15 @@ pub fn counts_sql(scope: &str, building: &str, group: &str) -> String {
 
 /// The open seeking-work items of the scope (`scope` tests `$2`) whose
 /// labourer had, since the item entered, one guidance (`$3`), three
-/// referrals (`$4`) and one training (`$5`) at least: the "131" met.
+/// referrals (`$4`) and one training (`$5`) at least: the "131" met. Read
+/// from the actions' side, which are far fewer than the items.
 pub fn met_131_sql(scope: &str) -> String {
     format!(
-        "SELECT count(*) FROM (SELECT f.id FROM follow_ups f \
+        "SELECT count(*) FROM (SELECT f.id FROM follow_up_actions a \
+             JOIN follow_ups f ON f.household = a.household AND f.member = a.member \
+                 AND f.cleared_on IS NULL AND a.done_at >= f.since \
              JOIN households h ON h.code = f.household \
-             LEFT JOIN follow_up_actions a ON a.household = f.household \
-                 AND a.member = f.member AND a.done_at >= f.since \
-             WHERE f.list = $1 AND f.cleared_on IS NULL AND {scope} GROUP BY f.id \
+             WHERE f.list = $1 AND {scope} GROUP BY f.id \
              HAVING sum(CASE WHEN a.kind = $3 THEN 1 ELSE 0 END) >= 1 \
                  AND sum(CASE WHEN a.kind = $4 THEN 1 ELSE 0 END) >= 3 \
                  AND sum(CASE WHEN a.kind = $5 THEN 1 ELSE 0 END) >= 1) met"
@@ -156,7 +169,7 @@ pub struct ActivityRow {
     pub n: i64,
 }
 
-/// A household as `CANDIDATES` reads it.
+/// A household as `changed_candidates` and `all_candidates` read it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct CandidateRow {
     pub code: String,
@@ -167,7 +180,7 @@ pub struct CandidateRow {
     pub changed_at: String,
 }
 
-/// An open item as `OPEN_ITEMS` reads it.
+/// An open item as `CHANGED_OPEN_ITEMS` and `ALL_OPEN_ITEMS` read it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct OpenRow {
     pub id: i64,
