@@ -72,15 +72,15 @@ fn desk_view(screen: Screen) -> AnyView {
         Screen::Coverage => view! { <CoveragePage /> }.into_any(),
         Screen::Gaps => view! { <GapsPage /> }.into_any(),
         Screen::Indicators => view! { <IndicatorsPage /> }.into_any(),
-        Screen::Dispatch => view! { <DispatchPage /> }.into_any(),
         Screen::Review => view! { <ReviewPage /> }.into_any(),
         Screen::Conflicts => view! { <ConflictsPage /> }.into_any(),
         Screen::Import => view! { <ImportPage /> }.into_any(),
         Screen::Accounts => view! { <AccountsPage /> }.into_any(),
         Screen::Fields => view! { <FieldsPage /> }.into_any(),
         Screen::Map => view! { <MapPage /> }.into_any(),
-        // A team's own, loaded from modules of their own by `open`.
-        Screen::Account | Screen::Outbox => ().into_any(),
+        // A team's own, and the dispatch report a supervisor opens once a
+        // week, loaded from modules of their own by `open`.
+        Screen::Account | Screen::Outbox | Screen::Dispatch => ().into_any(),
     }
 }
 
@@ -93,6 +93,11 @@ fn account_view() -> AnyView {
 #[lazy]
 fn outbox_view() -> AnyView {
     view! { <OutboxPage /> }.into_any()
+}
+
+#[lazy]
+fn dispatch_view() -> AnyView {
+    view! { <DispatchPage /> }.into_any()
 }
 
 #[lazy]
@@ -129,6 +134,7 @@ pub fn open(screen: Screen) -> impl IntoView {
         match screen {
             Screen::Account => account_view().await,
             Screen::Outbox => outbox_view().await,
+            Screen::Dispatch => dispatch_view().await,
             _ => desk_view(screen).await,
         }
     })

@@ -68,14 +68,15 @@ pub fn IndicatorsPage() -> impl IntoView {
             <h1 class="page-title">{tr(Msg::Indicators)}</h1>
             <ErrorBanner error on_retry=Callback::new(move |()| load()) />
             {move || summary.get().map(|s| view! { <Levels summary=s /> })}
-            {move || {
-                let at = place.get();
+            // Once the place's figures are drawn: what they depend on first.
+            {move || summary.with(|s| s.is_some()).then(|| {
+                let at = place.get_untracked();
                 let dispatch = at.as_ref().map_or_else(|| "/dispatch".to_owned(), |p| format!("/dispatch?place={p}"));
                 view! {
                     <a class="secondary wide" href=dispatch data-testid="open-dispatch">{tr(DeskMsg::DispatchReport)}</a>
                     <TrendsSection place=at />
                 }
-            }}
+            })}
             {move || report.get().map(|r| view! { <Report report=r /> })}
             {move || summary.with(|s| s.as_ref().is_some_and(|s| !lists_households(s))).then(|| view! {
                 <p class="hint">{tr(DeskMsg::OpenAnArea)}</p>
@@ -103,7 +104,14 @@ pub fn IndicatorsPage() -> impl IntoView {
 fn TrendsSection(place: Option<String>) -> impl IntoView {
     let trends = RwSignal::new(None::<Trends>);
     let error = RwSignal::new(None::<String>);
-    fetch_into(api::trends(place), trends, error);
+    fetch_into(
+        async move {
+            crate::device::after_paint().await;
+            api::trends(place).await
+        },
+        trends,
+        error,
+    );
     view! {
         <ErrorBanner error on_retry=Callback::new(|()| ()) />
         {move || trends.get().map(|t| {
@@ -369,6 +377,7 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     let next = RwSignal::new(None::<String>);
     let open = RwSignal::new(true);
     let counts = RwSignal::new(None::<(u32, u32, u16, Option<u32>)>);
+    let first = place.clone();
     let load = move |after: Option<String>| {
         fetch_into(
             api::follow_up(list, place.clone(), open.get_untracked(), after),
@@ -376,7 +385,17 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
             error,
         );
     };
-    load(None);
+    // The first page once the place's figures are painted.
+    {
+        fetch_into(
+            async move {
+                crate::device::after_paint().await;
+                api::follow_up(list, first, true, None).await
+            },
+            page,
+            error,
+        );
+    }
     Effect::new(move |_| {
         if let Some(p) = page.get() {
             counts.set(Some((p.open, p.overdue, p.deadline_days, p.met_131)));

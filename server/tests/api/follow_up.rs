@@ -318,6 +318,19 @@ async fn actions_are_taken_only_for_households_in_the_callers_scope() {
         let res = app.post_json("/api/v1/follow-up/actions", &body).await;
         assert_eq!(res.status(), status, "{user} {code}");
     }
+    // Grid members and building heads record help too.
+    for (n, user) in ["grid", "building"].into_iter().enumerate() {
+        app.login_as(user).await;
+        let household = app.roster().await["households"][0].clone();
+        let id = format!("7d0c1a52-3f0e-4a8e-9a57-0f7b9f1c021{n}");
+        let res = (app)
+            .post_json(
+                "/api/v1/follow-up/actions",
+                &action(&id, &household, None, "guidance"),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{user}");
+    }
 }
 
 #[tokio::test]
