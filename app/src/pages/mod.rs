@@ -8,6 +8,7 @@ pub mod coverage;
 pub mod desk;
 pub mod dispatch;
 pub mod fields;
+pub mod follow_up;
 pub mod gaps;
 pub mod help;
 pub mod household;
