@@ -132,6 +132,12 @@ pub struct Tally {
     /// Members in work past working age (超龄务工).
     #[serde(default)]
     pub over_age_employed: u32,
+    /// People who found work this round, and who lost it, since the
+    /// ledger each household's was merged from (`trends::work_changes`).
+    #[serde(default)]
+    pub found_work: u32,
+    #[serde(default)]
+    pub lost_work: u32,
     /// Follow-up items open past their deadline (`crate::follow_up`).
     #[serde(default)]
     pub overdue: u32,
@@ -209,6 +215,8 @@ impl AddAssign for Tally {
         self.zero_employment += other.zero_employment;
         self.low_income += other.low_income;
         self.over_age_employed += other.over_age_employed;
+        self.found_work += other.found_work;
+        self.lost_work += other.lost_work;
         self.overdue += other.overdue;
         self.seeking_work += other.seeking_work;
     }

@@ -38,18 +38,11 @@ pub struct Changes {
     /// Households that became zero-employment, and those cleared.
     pub newly_zero_employment: u32,
     pub cleared_zero_employment: u32,
-    /// People of the household in both rounds who found work, and who
-    /// lost it: counted from the two rounds' ledgers for a place of at
-    /// most `CHANGES_MAX_HOUSEHOLDS` households (a township); absent above.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub found_work: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lost_work: Option<u32>,
+    /// People who found work, and who lost it, since the last round: the
+    /// households' kept figures (`Tally::found_work`, `lost_work`).
+    pub found_work: u32,
+    pub lost_work: u32,
 }
-
-/// The most households whose two rounds' ledgers are read for who found
-/// or lost work.
-pub const CHANGES_MAX_HOUSEHOLDS: u32 = 20_000;
 
 /// Who found and who lost work between `before` and `now` (the same
 /// household's ledgers of two rounds): people present in both.

@@ -80,10 +80,7 @@ fn TrendsSection(place: Option<String>) -> impl IntoView {
             })
             .collect_view();
             let c = t.changes;
-            let work = match (c.found_work, c.lost_work) {
-                (Some(found), Some(lost)) => format!("{} {found} · {} {lost}", tr(DeskMsg::FoundWork), tr(DeskMsg::LostWork)),
-                _ => tr(DeskMsg::WorkChangesBelow).to_owned(),
-            };
+            let work = format!("{} {} · {} {}", tr(DeskMsg::FoundWork), c.found_work, tr(DeskMsg::LostWork), c.lost_work);
             view! {
                 <h2 class="section-title">{tr(DeskMsg::Trends)}</h2>
                 <div class="trends">{charts}</div>

@@ -11,9 +11,7 @@ use serde::Deserialize;
 use shared::place::{GridCode, PlaceCode, above};
 use shared::round::{Intake, Round, start_of_day};
 use shared::tally::Tally;
-use shared::trends::{
-    CHANGES_MAX_HOUSEHOLDS, Changes, RoundFigures, TREND_ROUNDS, Trends, work_changes,
-};
+use shared::trends::{Changes, RoundFigures, TREND_ROUNDS, Trends};
 use shared::wire::ErrorBody;
 use time::Duration;
 
@@ -95,7 +93,7 @@ pub async fn get<S: Store>(
         tally: now,
     });
 
-    let changes = changes(&app, current, &scope, at.as_ref(), &places, now.households).await?;
+    let changes = changes(&app, current, &scope, at.as_ref(), &places, &now).await?;
     Ok(Json(Trends {
         place: at.map(|code| places[&code].clone()),
         rounds,
@@ -146,15 +144,15 @@ async fn past_round<S: Store>(
 }
 
 /// What changed in the round in progress: zero-employment households that
-/// entered and left the list since it began, and, for a place small enough,
-/// who found or lost work since the last round's ledger.
+/// entered and left the list since it began, and who found or lost work
+/// since the last round, from the place's kept figures `now`.
 async fn changes<S: Store>(
     app: &AppState<S>,
     current: Round,
     scope: &Scope,
     at: Option<&PlaceCode>,
     places: &BTreeMap<PlaceCode, shared::place::Place>,
-    households: u32,
+    now: &Tally,
 ) -> Result<Changes, ApiError> {
     let today = app.calendar.today();
     app.follow_ups
@@ -184,24 +182,7 @@ async fn changes<S: Store>(
             _ => {}
         }
     }
-    if households <= CHANGES_MAX_HOUSEHOLDS {
-        let before: BTreeMap<_, _> = (app
-            .store
-            .household_states(current.previous(), scope)
-            .await?)
-            .into_iter()
-            .map(|s| (s.place.code, s.ledger))
-            .collect();
-        let (mut found, mut lost) = (0, 0);
-        for state in app.store.household_states(current, scope).await? {
-            if let Some(was) = before.get(&state.place.code) {
-                let (f, l) = work_changes(was, &state.ledger);
-                found += f;
-                lost += l;
-            }
-        }
-        res.found_work = Some(found);
-        res.lost_work = Some(lost);
-    }
+    res.found_work = now.found_work;
+    res.lost_work = now.lost_work;
     Ok(res)
 }

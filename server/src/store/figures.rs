@@ -38,6 +38,12 @@ pub const SET_FIGURES: &str = "UPDATE households SET figures_round = $1, figures
      AND (CAST($19 AS TEXT) IS NULL OR figures_on IS NULL OR figures_on > $19 \
          OR figures_until <= $19)";
 
+/// Household `$3`'s people who found work (`$1`) and who lost it (`$2`)
+/// since the ledger its round-`$4` ledger was merged from, while its
+/// figures are that round's (`shared::trends::work_changes`).
+pub const SET_WORK_CHANGES: &str = "UPDATE households SET found_work = $1, lost_work = $2 \
+     WHERE code = $3 AND figures_round = $4";
+
 /// Marks household `$2` visited in round `$1`.
 pub const MARK_VISITED: &str = "UPDATE households SET visited_round = $1 \
      WHERE code = $2 AND (visited_round IS NULL OR visited_round < $1)";
@@ -80,7 +86,9 @@ pub const SUMS: &str = "count(*) AS households, \
      sum(h.trained_of_willing) AS trained_of_willing, \
      sum(CASE WHEN h.zero_employment THEN 1 ELSE 0 END) AS zero_employment, \
      sum(CASE WHEN h.per_capita < $3 THEN 1 ELSE 0 END) AS low_income, \
-     sum(h.over_age_employed) AS over_age_employed";
+     sum(h.over_age_employed) AS over_age_employed, \
+     sum(CASE WHEN h.figures_round = $1 THEN h.found_work ELSE 0 END) AS found_work, \
+     sum(CASE WHEN h.figures_round = $1 THEN h.lost_work ELSE 0 END) AS lost_work";
 
 /// One group's sums as `SUMS` reads them, with its grid and, when grouped
 /// by building, its building.
@@ -101,6 +109,8 @@ pub struct SumsRow {
     pub zero_employment: Option<i64>,
     pub low_income: Option<i64>,
     pub over_age_employed: Option<i64>,
+    pub found_work: Option<i64>,
+    pub lost_work: Option<i64>,
 }
 
 impl SumsRow {
@@ -120,6 +130,8 @@ impl SumsRow {
             zero_employment: n(self.zero_employment),
             low_income: n(self.low_income),
             over_age_employed: n(self.over_age_employed),
+            found_work: n(self.found_work),
+            lost_work: n(self.lost_work),
             ..Tally::default()
         }
     }

@@ -22,8 +22,8 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
-    SUMS, SumsRow, ledger_of, set_figures,
+    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK,
+    SET_WORK_CHANGES, STALE, SUMS, SumsRow, ledger_of, set_figures,
 };
 use super::follow_ups;
 use super::import_rows::{
@@ -270,7 +270,7 @@ impl Store for Postgres {
                 .bind(&round)
                 .fetch_all(&mut *tx)
                 .await?;
-        let ledger = remerge(accepted, previous.as_deref(), &bodies)?;
+        let (ledger, (found, lost)) = remerge(accepted, previous.as_deref(), &bodies)?;
         sqlx::query(
             "INSERT INTO ledgers (household, round, surveyed, body) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (household, round) DO UPDATE SET surveyed = excluded.surveyed, body = excluded.body",
@@ -283,6 +283,13 @@ impl Store for Postgres {
         .await?;
         let figures = KeptFigures::now(&ledger, self.age_limit);
         set_figures(sub.household.as_str(), &figures, None, None)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(SET_WORK_CHANGES)
+            .bind(i64::from(found))
+            .bind(i64::from(lost))
+            .bind(sub.household.as_str())
+            .bind(&round)
             .execute(&mut *tx)
             .await?;
         // The ID numbers the roster import checks against, where this

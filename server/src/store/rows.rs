@@ -347,19 +347,17 @@ pub fn remerge(
     accepted: &Accepted,
     previous: Option<&str>,
     bodies: &[String],
-) -> Result<HouseholdLedger, StoreError> {
+) -> Result<(HouseholdLedger, (u32, u32)), StoreError> {
     let sub = &accepted.submission;
     let previous: Option<HouseholdLedger> = previous.map(from_json).transpose()?;
     let all: Vec<Accepted> = bodies
         .iter()
         .map(|b| from_json(b))
         .collect::<Result<_, _>>()?;
-    Ok(merge_household(
-        &sub.household,
-        sub.round,
-        previous.as_ref(),
-        &all,
-    ))
+    let ledger = merge_household(&sub.household, sub.round, previous.as_ref(), &all);
+    // Who found and who lost work since the ledger it was merged from.
+    let changes = previous.map_or((0, 0), |p| shared::trends::work_changes(&p, &ledger));
+    Ok((ledger, changes))
 }
 
 pub fn parse_submission_id(raw: &str) -> Result<SubmissionId, StoreError> {

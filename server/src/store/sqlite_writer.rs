@@ -21,6 +21,7 @@
 //! last few frames itself between two commits, after answering the first.
 
 use shared::indicators::AgeLimit;
+use shared::trends::work_changes;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
@@ -33,7 +34,7 @@ use shared::merge::{Accepted, HouseholdLedger, merge_household};
 use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
-use super::figures::{KeptFigures, SET_FIGURES};
+use super::figures::{KeptFigures, SET_FIGURES, SET_WORK_CHANGES};
 use super::import_rows::{ADD_PERSON_ID, CLEAR_PERSON_IDS};
 use super::rows::{from_json, parse_timestamp, receipt_of, timestamp, to_json};
 use super::{Recorded, StoreError};
@@ -289,7 +290,8 @@ fn commit_batch(
     for &idx in &new_jobs {
         by_key.entry(key_of(&batch[idx])).or_default().push(idx);
     }
-    let mut merged: Vec<(Key, HouseholdLedger)> = Vec::with_capacity(by_key.len());
+    // Each with who found and who lost work since the ledger it was merged from.
+    let mut merged: Vec<(Key, HouseholdLedger, (u32, u32))> = Vec::with_capacity(by_key.len());
     let mut failed: BTreeMap<Key, String> = BTreeMap::new();
     {
         let mut stored_bodies =
@@ -316,7 +318,7 @@ fn commit_batch(
             };
             let new = jobs.iter().map(|&idx| &batch[idx].accepted);
             match remerge(previous.as_deref(), &stored, new) {
-                Ok(ledger) => merged.push((key.clone(), ledger)),
+                Ok((ledger, changes)) => merged.push((key.clone(), ledger, changes)),
                 Err(err) => {
                     failed.insert(key.clone(), err.to_string());
                 }
@@ -357,7 +359,8 @@ fn commit_batch(
         let mut figures = tx.prepare_cached(SET_FIGURES)?;
         let mut changed =
             tx.prepare_cached("UPDATE households SET changed_at = ?1 WHERE code = ?2")?;
-        for ((household, round), ledger) in &merged {
+        let mut work = tx.prepare_cached(SET_WORK_CHANGES)?;
+        for ((household, round), ledger, (found, lost)) in &merged {
             upsert.execute(params![
                 household,
                 round,
@@ -389,12 +392,13 @@ fn commit_batch(
             if set == 0 {
                 changed.execute(params![latest, household])?;
             }
+            work.execute(params![found, lost, household, round])?;
         }
         // The ID numbers the roster import checks against, where a
         // submission may have changed them.
         let mut clear = tx.prepare_cached(CLEAR_PERSON_IDS)?;
         let mut add = tx.prepare_cached(ADD_PERSON_ID)?;
-        for (key, ledger) in &merged {
+        for (key, ledger, _) in &merged {
             let touched = by_key[key]
                 .iter()
                 .any(|&idx| batch[idx].accepted.submission.touches_resident_ids());
@@ -424,12 +428,12 @@ fn commit_batch(
 
 /// A household round's ledger, re-merged from the last earlier ledger (or
 /// the round's roster baseline), the round's stored submissions, and the
-/// new ones.
+/// new ones; with who found and who lost work since that earlier ledger.
 fn remerge<'a>(
     previous: Option<&str>,
     stored: &[String],
     new: impl Iterator<Item = &'a Accepted> + Clone,
-) -> Result<HouseholdLedger, StoreError> {
+) -> Result<(HouseholdLedger, (u32, u32)), StoreError> {
     let first = new.clone().next().expect("a new submission");
     let previous: Option<HouseholdLedger> = previous.map(from_json).transpose()?;
     let mut all: Vec<Accepted> = stored
@@ -438,12 +442,9 @@ fn remerge<'a>(
         .collect::<Result<_, _>>()?;
     all.extend(new.cloned());
     let sub = &first.submission;
-    Ok(merge_household(
-        &sub.household,
-        sub.round,
-        previous.as_ref(),
-        &all,
-    ))
+    let ledger = merge_household(&sub.household, sub.round, previous.as_ref(), &all);
+    let changes = previous.map_or((0, 0), |p| work_changes(&p, &ledger));
+    Ok((ledger, changes))
 }
 
 fn key_of(job: &Job) -> Key {

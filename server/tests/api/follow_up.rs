@@ -543,4 +543,11 @@ async fn trends_give_each_rounds_figures_and_what_changed_since_the_last() {
         grid_now["households"]
     );
     assert!(own["rounds"][1]["tally"]["households"].as_u64() < now["households"].as_u64());
+    // Who found work is kept with the figures, so every level has it.
+    assert!(own["changes"]["found_work"].as_u64().unwrap() >= 1, "{own}");
+    let area = app.get_ok("/api/v1/trends?place=XFJY").await;
+    assert_eq!(
+        area["changes"]["found_work"],
+        after["changes"]["found_work"]
+    );
 }
