@@ -23,6 +23,17 @@ fn item<'a>(page: &'a Value, household: &str) -> Option<&'a Value> {
     (page["items"].as_array().unwrap().iter()).find(|i| i["household"] == household)
 }
 
+/// The first sheet's rows of a workbook the server answered 200 with.
+async fn sheet_rows(res: reqwest::Response) -> Vec<Vec<calamine::Data>> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap();
+    let mut workbook: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
+    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
+    sheet.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
 /// A survey of `household` in `round` writing `writes` to its first member.
 fn survey(id: &str, household: &Value, round: &Value, writes: Value) -> Value {
     json!({
@@ -335,7 +346,6 @@ async fn actions_are_taken_only_for_households_in_the_callers_scope() {
 
 #[tokio::test]
 async fn a_follow_up_list_exports_whole_with_numbers_masked_by_role() {
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let clock = TestClock::at(OffsetDateTime::now_utc());
     let app = spawn_on_clock(&clock).await;
     app.login_as("supervisor").await;
@@ -343,13 +353,7 @@ async fn a_follow_up_list_exports_whole_with_numbers_masked_by_role() {
         .as_u64()
         .unwrap();
     assert!(open > 0);
-    let res = app.get("/api/v1/follow-up/export?list=low_income").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let bytes = res.bytes().await.unwrap();
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
-    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let rows = sheet_rows(app.get("/api/v1/follow-up/export?list=low_income").await).await;
     let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
     assert_eq!(header, server::export::follow_up::HEADERS);
     assert_eq!(rows.len() as u64 - 1, open, "one row per open item");
@@ -389,7 +393,6 @@ async fn a_follow_up_list_exports_whole_with_numbers_masked_by_role() {
 
 #[tokio::test]
 async fn the_dispatch_report_counts_the_weeks_work_by_place_and_downloads() {
-    use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
     let app = crate::helpers::spawn_underway_app().await;
     app.login_as("surveyor").await;
     let household = app.roster().await["households"][0].clone();
@@ -451,13 +454,7 @@ async fn the_dispatch_report_counts_the_weeks_work_by_place_and_downloads() {
         summary["total"]["surveyed"]
     );
 
-    let res = app.get("/api/v1/dispatch?place=XFJY&format=xlsx").await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let bytes = res.bytes().await.unwrap();
-    let mut workbook: Xlsx<_> =
-        open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("an xlsx");
-    let sheet = workbook.worksheet_range_at(0).unwrap().unwrap();
-    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    let rows = sheet_rows(app.get("/api/v1/dispatch?place=XFJY&format=xlsx").await).await;
     let header: Vec<String> = rows[0].iter().map(ToString::to_string).collect();
     assert_eq!(header, server::export::dispatch::HEADERS);
     assert_eq!(rows.len(), 1 + 2 + 1, "a row per grid and the total");
