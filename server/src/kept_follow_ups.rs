@@ -11,6 +11,7 @@ use std::sync::Arc;
 use shared::codes::{Code, FollowUp};
 use shared::follow_up::Deadlines;
 use shared::place::GridCode;
+use shared::tally::Tally;
 use time::{Date, Duration, OffsetDateTime};
 use tokio::sync::Mutex;
 
@@ -19,13 +20,10 @@ use crate::store::{Scope, Store, StoreError};
 /// How far before the last keeping a change is looked for again.
 const LOOK_BACK: Duration = Duration::minutes(1);
 
-/// A grid's open follow-up items: those overdue, and the labourers
-/// seeking work; and each list's open and overdue, in `FollowUp::ALL`'s
-/// order.
+/// A grid's open follow-up items: each list's open and overdue, in
+/// `FollowUp::ALL`'s order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct OpenItems {
-    pub overdue: u32,
-    pub seeking_work: u32,
     pub by_list: [ListCount; 3],
 }
 
@@ -41,6 +39,13 @@ impl OpenItems {
     pub fn of(&self, list: FollowUp) -> ListCount {
         let n = FollowUp::ALL.iter().position(|&l| l == list).unwrap_or(0);
         self.by_list[n]
+    }
+
+    /// Sets a place's tally's follow-up figures to these: the items
+    /// overdue on every list, and the labourers seeking work.
+    pub fn apply(&self, tally: &mut Tally) {
+        tally.overdue = self.by_list.iter().map(|l| l.overdue).sum();
+        tally.seeking_work = self.of(FollowUp::SeekingWork).open;
     }
 }
 
@@ -89,16 +94,14 @@ impl KeptFollowUps {
         kept.counts = None;
     }
 
-    /// Every grid's open items on `today` under `deadlines`, the lists
-    /// kept first.
+    /// Every grid's open items on `today` under `deadlines`, as of the
+    /// last keeping.
     pub async fn counts<S: Store>(
         &self,
         store: &S,
-        line: u32,
         deadlines: Deadlines,
         today: Date,
     ) -> Result<GridItems, StoreError> {
-        self.keep(store, line, today).await?;
         let mut kept = self.kept.lock().await;
         if let Some((day, kept_deadlines, counts)) = &kept.counts
             && *day == today
@@ -137,10 +140,6 @@ pub fn overdue_before(deadlines: Deadlines, today: Date) -> [(FollowUp, Date); 3
 pub fn add(items: &mut OpenItems, row: &crate::store::follow_ups::CountRow) {
     let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
     let (open, overdue) = (n(row.open), n(row.overdue.unwrap_or(0)));
-    items.overdue += overdue;
-    if row.list == FollowUp::SeekingWork.code() {
-        items.seeking_work += open;
-    }
     if let Some(i) = FollowUp::ALL.iter().position(|l| l.code() == row.list) {
         items.by_list[i].open += open;
         items.by_list[i].overdue += overdue;

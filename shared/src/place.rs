@@ -115,6 +115,11 @@ pub struct Place {
     pub parent: Option<PlaceCode>,
 }
 
+/// Whether the place `code` is `at` or lies under it.
+pub fn is_within(places: &BTreeMap<PlaceCode, Place>, code: &PlaceCode, at: &PlaceCode) -> bool {
+    code == at || above(places, code).iter().any(|p| p.code == *at)
+}
+
 /// The places above `code`, from the top down; `places` by code.
 pub fn above<'a>(places: &'a BTreeMap<PlaceCode, Place>, code: &PlaceCode) -> Vec<&'a Place> {
     let mut res: Vec<&Place> = Vec::new();
@@ -201,5 +206,10 @@ mod tests {
             .map(|p| p.code.as_str())
             .collect();
         assert_eq!(up, ["C", "T1", "A1", "G1"]);
+        let code = |c: &str| PlaceCode::parse(c).unwrap();
+        assert!(is_within(&by_code, &code("G1a"), &code("T1")));
+        assert!(is_within(&by_code, &code("G1a"), &code("G1a")));
+        assert!(!is_within(&by_code, &code("G1a"), &code("T2")));
+        assert!(!is_within(&by_code, &code("G1"), &code("G1a")));
     }
 }

@@ -107,33 +107,36 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     let items = RwSignal::new(Vec::<FollowUpItem>::new());
     let next = RwSignal::new(None::<String>);
     let open = RwSignal::new(true);
-    let counts = RwSignal::new(None::<(u32, u32, u16, Option<u32>)>);
-    let first = place.clone();
-    let load = move |after: Option<String>| {
-        fetch_into(
-            api::follow_up(list, place.clone(), open.get_untracked(), after),
-            page,
-            error,
-        );
+    let request = move |after: Option<String>| {
+        api::follow_up(list, place.clone(), open.get_untracked(), after)
+    };
+    let load = {
+        let request = request.clone();
+        move |after: Option<String>| fetch_into(request(after), page, error)
     };
     // The first page once the place's figures are painted.
-    {
-        fetch_into(
-            async move {
-                crate::device::after_paint().await;
-                api::follow_up(list, first, true, None).await
-            },
-            page,
-            error,
-        );
-    }
+    let first = request(None);
+    fetch_into(
+        async move {
+            crate::device::after_paint().await;
+            first.await
+        },
+        page,
+        error,
+    );
     Effect::new(move |_| {
         if let Some(p) = page.get() {
-            counts.set(Some((p.open, p.overdue, p.deadline_days, p.met_131)));
             items.update(|i| i.extend(p.items));
             next.set(p.next);
         }
     });
+    // The counts of the page read last, the same for every page.
+    let counts = move || {
+        page.with(|p| {
+            p.as_ref()
+                .map(|p| (p.open, p.overdue, p.deadline_days, p.met_131))
+        })
+    };
     let switch = {
         let load = load.clone();
         move || {
@@ -145,7 +148,7 @@ fn FollowUpList(list: FollowUp, place: Option<String>, testid: &'static str) -> 
     };
     view! {
         <ErrorBanner error on_retry=Callback::new({ let load = load.clone(); move |()| load(next.get_untracked()) }) />
-        {move || counts.get().map(|(n, overdue, days, met)| view! {
+        {move || counts().map(|(n, overdue, days, met)| view! {
             <p class="list-counts" data-testid=format!("{testid}-counts")>
                 {format!("{} {n} · ", tr(DeskMsg::FollowUpCounts))}
                 <span class:overdue=overdue.gt(&0)>{format!("{} {overdue}", tr(DeskMsg::OverdueCount))}</span>
@@ -193,7 +196,7 @@ fn item_view(item: FollowUpItem, list: FollowUp) -> impl IntoView {
             view! {
                 <li class="action">
                     <strong>{label(a.kind)}</strong>" "{detail}" · "{a.by.clone()}" · "
-                    {shared::day::format(a.done_at.date())}
+                    {shared::day::format(a.done_at.to_offset(shared::round::CHINA).date())}
                 </li>
             }
         })

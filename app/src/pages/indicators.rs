@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::codes::{Channel, Level};
 use shared::indicators::IndicatorReport;
-use shared::wire::PlaceSummary;
+use shared::wire::{PlaceSummary, SummaryLine};
 
 use crate::api;
 use crate::components::chart::{Bar, BarChart};
@@ -81,6 +81,15 @@ pub fn IndicatorsPage() -> impl IntoView {
                 }
             })}
         </section>
+    }
+}
+
+/// A bar of a place one level down: a count of it.
+fn count_bar(line: &SummaryLine, n: u32) -> Bar {
+    Bar {
+        label: line.name.clone(),
+        value: f64::from(n),
+        text: n.to_string(),
     }
 }
 
@@ -193,25 +202,17 @@ fn Levels(summary: PlaceSummary) -> impl IntoView {
         })
         .collect();
     let by_zero: Vec<Bar> = (summary.children.iter())
-        .map(|l| Bar {
-            label: l.name.clone(),
-            value: f64::from(l.tally.zero_employment),
-            text: l.tally.zero_employment.to_string(),
-        })
+        .map(|l| count_bar(l, l.tally.zero_employment))
         .collect();
     // The places with overdue items, the most first: where to press.
-    let mut late: Vec<&shared::wire::SummaryLine> = summary
+    let mut late: Vec<&SummaryLine> = summary
         .children
         .iter()
         .filter(|l| l.tally.overdue > 0)
         .collect();
     late.sort_by_key(|l| std::cmp::Reverse(l.tally.overdue));
     let by_overdue: Vec<Bar> = (late.into_iter())
-        .map(|l| Bar {
-            label: l.name.clone(),
-            value: f64::from(l.tally.overdue),
-            text: l.tally.overdue.to_string(),
-        })
+        .map(|l| count_bar(l, l.tally.overdue))
         .collect();
     let overdue_chart = (!by_overdue.is_empty()).then(|| view! {
         <BarChart title=tr(DeskMsg::OverdueByPlace).to_owned() bars=by_overdue testid="chart-overdue".into() />

@@ -9,13 +9,10 @@ use std::collections::HashMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderValue;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use shared::codes::{ActionKind, Code};
 use shared::dispatch::{Activity, Dispatch, DispatchLine, DispatchReport, this_month, this_week};
-use shared::place::{GridCode, PlaceCode, above};
+use shared::place::{GridCode, PlaceCode, is_within};
 use shared::round::start_of_day;
 use shared::tally::roll_up;
 use shared::wire::ErrorBody;
@@ -24,6 +21,7 @@ use time::{Date, Duration};
 use super::AppState;
 use super::auth::Caller;
 use super::error::ApiError;
+use super::export::download_headers;
 use super::query::{AppQuery, parsed};
 use super::summary::place_asked;
 use crate::export::Format;
@@ -75,41 +73,23 @@ pub async fn get<S: Store>(
 
     let round = app.round();
     let as_of = app.calendar.as_of(round);
-    if app.store.refresh_figures(round, as_of).await? > 0 {
-        app.tree.forget_sums().await;
-        app.follow_ups.forget().await;
-    }
+    app.refresh_figures().await?;
     let sums = (app.tree)
         .sums(&app.store, round, as_of, app.low_income_line)
         .await?;
-    let items = (app.follow_ups)
-        .counts(&app.store, app.low_income_line, app.deadlines, today)
-        .await?;
+    let items = app.open_items().await?;
     let mut activity: HashMap<GridCode, Activity> = HashMap::new();
     let (from, to) = (start_of_day(first), start_of_day(last + Duration::days(1)));
     for row in app.store.activity(from, to, first, last).await? {
         let grid = GridCode::parse(&row.grid).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let n = u32::try_from(row.n).unwrap_or(u32::MAX);
-        let a = activity.entry(grid).or_default();
-        match row.what.as_str() {
-            "surveys" => a.surveys += n,
-            "visits" => a.visits += n,
-            "entered" => a.newly_zero_employment += n,
-            "cleared" => a.cleared_zero_employment += n,
-            _ => {
-                if let Some(kind) = ActionKind::from_code(&row.kind) {
-                    a.add_actions(kind, n);
-                }
-            }
-        }
+        row.add_to(activity.entry(grid).or_default());
     }
     // Every grid the caller sees (under the place asked, by `roll_up`).
     let mut grids: HashMap<GridCode, Dispatch> = HashMap::new();
     for (grid, tally) in sums.iter() {
         let mut tally = *tally;
         if let Some(open) = items.get(grid) {
-            tally.overdue = open.overdue;
-            tally.seeking_work = open.seeking_work;
+            open.apply(&mut tally);
         }
         grids.entry(grid.clone()).or_default().tally = tally;
     }
@@ -118,10 +98,7 @@ pub async fn get<S: Store>(
     }
     grids.retain(|grid, _| at.is_some() || scope.covers(grid));
     let under = |grid: &GridCode| {
-        at.as_ref().is_none_or(|at| {
-            let code = PlaceCode::from(grid.clone());
-            code == *at || above(&places, &code).iter().any(|p| p.code == *at)
-        })
+        (at.as_ref()).is_none_or(|at| is_within(&places, &PlaceCode::from(grid.clone()), at))
     };
     let total = (grids.iter()).filter(|(grid, _)| under(grid)).fold(
         Dispatch::default(),
@@ -161,19 +138,7 @@ pub async fn get<S: Store>(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let place = report.place.as_ref().map_or("all", |p| p.code.as_str());
     let name = format!("dispatch-{place}-{first}-{last}.{}", format.extension());
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok((
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static(format.content_type()),
-            ),
-            (CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok((download_headers(format, &name), bytes).into_response())
 }
 
 /// The first and last days asked: `from` and `to`, or the period (this

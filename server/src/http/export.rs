@@ -8,8 +8,8 @@
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::extra::ExtraField;
@@ -118,16 +118,7 @@ pub async fn get<S: Store>(
         scope: scope.clone(),
         caller,
     };
-    let file_name = format!("{stem}.{}", format.extension());
-    let headers = [
-        (
-            CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        ),
-        (CONTENT_DISPOSITION, attachment(&file_name)),
-        // Personal information: not for shared caches or the browser's.
-        (CACHE_CONTROL, HeaderValue::from_static("no-store")),
-    ];
+    let headers = download_headers(format, &format!("{stem}.{}", format.extension()));
     // A workbook is read and written whole, and refused before it is
     // audited if one county passes a sheet's rows; a CSV is read as it is
     // sent.
@@ -222,6 +213,19 @@ impl Pages {
 
 /// `attachment; filename="…"`, with the name also in RFC 5987's
 /// `filename*` when it is not plain ASCII (a building like 1号楼).
+/// The headers of a file of `format` to download as `file_name`, which
+/// may hold personal information: not for shared caches or the browser's.
+pub fn download_headers(format: Format, file_name: &str) -> [(HeaderName, HeaderValue); 3] {
+    [
+        (
+            CONTENT_TYPE,
+            HeaderValue::from_static(format.content_type()),
+        ),
+        (CONTENT_DISPOSITION, attachment(file_name)),
+        (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+    ]
+}
+
 fn attachment(file_name: &str) -> HeaderValue {
     let plain: String = file_name
         .chars()

@@ -7,8 +7,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use shared::codes::{Clearance, Code, FollowUp, Role};
@@ -27,6 +26,7 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::export::Format;
 use crate::http::auth::Caller;
 use crate::http::error::ApiError;
+use crate::http::export::download_headers;
 use crate::http::json::AppJson;
 use crate::http::personal::audit_export;
 use crate::http::query::{AppQuery, Asked, AskedQuery, parsed};
@@ -81,6 +81,8 @@ pub async fn get<S: Store>(
         _ => Err("the sort is entered or household"),
     })?
     .unwrap_or(false);
+    // `next` writes where a page starts: the sort key and id of the item
+    // before it, `key~id`.
     let after = parsed(query.after.as_deref(), "after", |raw| {
         let (key, id) = raw.rsplit_once('~').ok_or("the next of a page before")?;
         let id: i64 = id.parse().map_err(|_| "the next of a page before")?;
@@ -104,6 +106,7 @@ pub async fn get<S: Store>(
     };
     let after = after.as_ref().map(|(k, id)| (k.as_str(), *id));
     let (items, next) = items(&app, &scope, &asked, after, page).await?;
+    let next = next.map(|(key, id)| format!("{key}~{id}"));
     if asked.full && !items.is_empty() {
         let subject = format!("follow_up {} {}", list.code(), caller.scope()?);
         app.store
@@ -133,21 +136,8 @@ pub async fn get<S: Store>(
 
 /// Brings the figures and the lists up to date; today's date in China.
 async fn keep_lists<S: Store>(app: &AppState<S>) -> Result<time::Date, ApiError> {
-    let today = app.calendar.today();
-    let round = app.round();
-    if app
-        .store
-        .refresh_figures(round, app.calendar.as_of(round))
-        .await?
-        > 0
-    {
-        app.tree.forget_sums().await;
-        app.follow_ups.forget().await;
-    }
-    app.follow_ups
-        .keep(&app.store, app.low_income_line, today)
-        .await?;
-    Ok(today)
+    app.refresh_figures().await?;
+    Ok(app.keep_follow_ups().await?)
 }
 
 /// The open items of `list` in `scope`, and of those, overdue: from every
@@ -169,7 +159,7 @@ async fn list_counts<S: Store>(
         sum = items.of(list);
     } else {
         let counts = (app.follow_ups)
-            .counts(&app.store, app.low_income_line, app.deadlines, today)
+            .counts(&app.store, app.deadlines, today)
             .await?;
         for (_, items) in counts.iter().filter(|(grid, _)| scope.covers(grid)) {
             sum.open += items.of(list).open;
@@ -190,14 +180,15 @@ struct Asking {
 }
 
 /// Up to `limit` items of the list after `after`, each with the actions
-/// recorded since it entered, and where the next ones start.
+/// recorded since it entered, and where the next ones start: the sort key
+/// and id of the last.
 async fn items<S: Store>(
     app: &AppState<S>,
     scope: &Scope,
     asked: &Asking,
     after: Option<(&str, i64)>,
     limit: usize,
-) -> Result<(Vec<FollowUpItem>, Option<String>), ApiError> {
+) -> Result<(Vec<FollowUpItem>, Option<(String, i64)>), ApiError> {
     let list = asked.list;
     let mut rows = (app.store)
         .follow_up_items(
@@ -211,7 +202,7 @@ async fn items<S: Store>(
         .await?;
     let next = (rows.len() > limit).then(|| {
         let last = &rows[limit - 1];
-        format!("{}~{}", last.sort_key, last.id)
+        (last.sort_key.clone(), last.id)
     });
     rows.truncate(limit);
     let overdue_from = app.deadlines.overdue_before(list, asked.today);
@@ -290,10 +281,9 @@ pub async fn export<S: Store>(
         full: sees_personal_data(caller.user.role),
     };
     let mut all = Vec::new();
-    let mut after: Option<String> = None;
+    let mut after: Option<(String, i64)> = None;
     loop {
-        let cursor = after.as_deref().and_then(|a| a.rsplit_once('~'));
-        let cursor = cursor.and_then(|(k, id)| Some((k, id.parse::<i64>().ok()?)));
+        let cursor = after.as_ref().map(|(k, id)| (k.as_str(), *id));
         let (items, next) = items(&app, &scope, &asked, cursor, EXPORT_PAGE).await?;
         all.extend(items);
         match next {
@@ -309,18 +299,7 @@ pub async fn export<S: Store>(
         .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let name = format!("follow-up-{}-{today}.{}", list.code(), format.extension());
-    let headers = [
-        (
-            CONTENT_TYPE,
-            HeaderValue::from_static(format.content_type()),
-        ),
-        (
-            CONTENT_DISPOSITION,
-            HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
-        ),
-    ];
-    Ok((headers, bytes).into_response())
+    Ok((download_headers(format, &name), bytes).into_response())
 }
 
 /// Items read a page at a time for an export.

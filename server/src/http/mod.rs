@@ -79,6 +79,44 @@ impl<S> AppState<S> {
     }
 }
 
+impl<S: Store> AppState<S> {
+    /// Computes again the households' figures of the round in progress that
+    /// age or a change of definition left stale, and forgets what was
+    /// summed from them.
+    pub async fn refresh_figures(&self) -> Result<(), crate::store::StoreError> {
+        let round = self.round();
+        if self
+            .store
+            .refresh_figures(round, self.calendar.as_of(round))
+            .await?
+            > 0
+        {
+            self.tree.forget_sums().await;
+            self.follow_ups.forget().await;
+        }
+        Ok(())
+    }
+
+    /// Brings the follow-up lists up to date; today's date in China.
+    pub async fn keep_follow_ups(&self) -> Result<time::Date, crate::store::StoreError> {
+        let today = self.calendar.today();
+        (self.follow_ups)
+            .keep(&self.store, self.low_income_line, today)
+            .await?;
+        Ok(today)
+    }
+
+    /// Every grid's open follow-up items today, the lists kept first.
+    pub async fn open_items(
+        &self,
+    ) -> Result<crate::kept_follow_ups::GridItems, crate::store::StoreError> {
+        let today = self.keep_follow_ups().await?;
+        self.follow_ups
+            .counts(&self.store, self.deadlines, today)
+            .await
+    }
+}
+
 /// A body's fingerprint: a retry with the same id must carry the same one.
 pub fn digest_of<T: serde::Serialize>(body: &T) -> String {
     use sha2::{Digest, Sha256};

@@ -13,7 +13,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use shared::codes::Level;
 use shared::coverage::HouseholdStatus;
-use shared::place::{GridCode, HouseholdCode, Place, PlaceCode, above};
+use shared::place::{GridCode, HouseholdCode, Place, PlaceCode, above, is_within};
 use shared::round::Round;
 use shared::tally::{Figures, Tally, roll_up};
 use shared::wire::{ErrorBody, PlaceSummary, SummaryLine};
@@ -63,9 +63,8 @@ pub async fn get<S: Store>(
     let by_building = at
         .as_ref()
         .is_some_and(|code| !places.values().any(|p| p.parent.as_ref() == Some(code)));
-    if current && app.store.refresh_figures(round, on).await? > 0 {
-        app.tree.forget_sums().await;
-        app.follow_ups.forget().await;
+    if current {
+        app.refresh_figures().await?;
     }
     // The round in progress by place is summed from every grid's kept
     // figures; a grid's buildings, a building head's own building and an
@@ -75,14 +74,7 @@ pub async fn get<S: Store>(
             let kept = (app.tree)
                 .sums(&app.store, round, on, app.low_income_line)
                 .await?;
-            let items = (app.follow_ups)
-                .counts(
-                    &app.store,
-                    app.low_income_line,
-                    app.deadlines,
-                    app.calendar.today(),
-                )
-                .await?;
+            let items = app.open_items().await?;
             // Without a place, only the caller's own scope (everything, for
             // those who have no place).
             (kept.iter())
@@ -90,8 +82,7 @@ pub async fn get<S: Store>(
                 .map(|(grid, tally)| {
                     let mut tally = *tally;
                     if let Some(open) = items.get(grid) {
-                        tally.overdue = open.overdue;
-                        tally.seeking_work = open.seeking_work;
+                        open.apply(&mut tally);
                     }
                     (grid.clone(), tally)
                 })
@@ -127,12 +118,7 @@ pub async fn get<S: Store>(
                         tally: t.tally,
                     })
                     .collect();
-                let line = app.low_income_line;
-                let summary = answer(&places, top, at, round, line, children);
-                return Ok(Json(PlaceSummary {
-                    working_age_limit: app.age_limit,
-                    ..summary
-                }));
+                return Ok(Json(answer(&app, &places, top, at, round, children)));
             }
             tallies.into_iter().map(|t| (t.grid, t.tally)).collect()
         };
@@ -154,12 +140,7 @@ pub async fn get<S: Store>(
         }
     })
     .collect();
-    let line = app.low_income_line;
-    let summary = answer(&places, top, at, round, line, children);
-    Ok(Json(PlaceSummary {
-        working_age_limit: app.age_limit,
-        ..summary
-    }))
+    Ok(Json(answer(&app, &places, top, at, round, children)))
 }
 
 /// The place `raw` names, which must be `top` (the caller's own place) or
@@ -176,23 +157,21 @@ pub fn place_asked(
     if !places.contains_key(&code) {
         return Err(ApiError::UnknownPlace);
     }
-    let within =
-        top.is_none_or(|top| *top == code || above(places, &code).iter().any(|p| p.code == *top));
-    if !within {
+    if top.is_some_and(|top| !is_within(places, &code, top)) {
         return Err(ApiError::OutOfScope);
     }
     Ok(Some(code))
 }
 
 /// The summary of `at` for a caller whose own place is `top`: its
-/// figures in `round` (low-income under `low_income_line`), the sum of
+/// figures in `round` under the deployment's definitions, the sum of
 /// `children`'s, the path above it up to `top`, and `children` worst first.
-fn answer(
+fn answer<S>(
+    app: &AppState<S>,
     places: &BTreeMap<PlaceCode, Place>,
     top: Option<PlaceCode>,
     at: Option<PlaceCode>,
     round: Round,
-    low_income_line: u32,
     mut children: Vec<SummaryLine>,
 ) -> PlaceSummary {
     let total = children.iter().map(|c| c.tally).sum();
@@ -216,8 +195,8 @@ fn answer(
         path,
         total,
         children,
-        low_income_line,
-        working_age_limit: None,
+        low_income_line: app.low_income_line,
+        working_age_limit: app.age_limit,
     }
 }
 
@@ -237,10 +216,7 @@ async fn add_open_items<S: Store>(
     by_building: bool,
     tallies: &mut [GridTally],
 ) -> Result<(), ApiError> {
-    let today = app.calendar.today();
-    app.follow_ups
-        .keep(&app.store, app.low_income_line, today)
-        .await?;
+    let today = app.keep_follow_ups().await?;
     let cutoffs = overdue_before(app.deadlines, today);
     let mut open: BTreeMap<(String, Option<String>), OpenItems> = BTreeMap::new();
     for row in app
@@ -257,8 +233,7 @@ async fn add_open_items<S: Store>(
     for t in tallies {
         let key = (t.grid.as_str().to_owned(), t.building.clone());
         if let Some(items) = open.get(&key) {
-            t.tally.overdue = items.overdue;
-            t.tally.seeking_work = items.seeking_work;
+            items.apply(&mut t.tally);
         }
     }
     Ok(())

@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use shared::place::{GridCode, PlaceCode, above};
+use shared::dispatch::Activity;
+use shared::place::{GridCode, PlaceCode, is_within};
 use shared::round::{Intake, Round, start_of_day};
 use shared::tally::Tally;
 use shared::trends::{Changes, RoundFigures, TREND_ROUNDS, Trends};
@@ -62,10 +63,7 @@ pub async fn get<S: Store>(
     };
     let current = app.round();
     let as_of = app.calendar.as_of(current);
-    if app.store.refresh_figures(current, as_of).await? > 0 {
-        app.tree.forget_sums().await;
-        app.follow_ups.forget().await;
-    }
+    app.refresh_figures().await?;
     let kept = (app.tree)
         .sums(&app.store, current, as_of, app.low_income_line)
         .await?;
@@ -154,12 +152,9 @@ async fn changes<S: Store>(
     places: &BTreeMap<PlaceCode, shared::place::Place>,
     now: &Tally,
 ) -> Result<Changes, ApiError> {
-    let today = app.calendar.today();
-    app.follow_ups
-        .keep(&app.store, app.low_income_line, today)
-        .await?;
+    let today = app.keep_follow_ups().await?;
     let began = current.previous().last_day() + Duration::days(1);
-    let mut res = Changes::default();
+    let mut done = Activity::default();
     let until = start_of_day(today + Duration::days(1));
     for row in app
         .store
@@ -168,21 +163,16 @@ async fn changes<S: Store>(
     {
         let grid = GridCode::parse(&row.grid).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let within = scope.covers(&grid)
-            && at.is_none_or(|at| {
-                let code = PlaceCode::from(grid.clone());
-                code == *at || above(places, &code).iter().any(|p| p.code == *at)
-            });
-        if !within {
-            continue;
-        }
-        let n = u32::try_from(row.n).unwrap_or(u32::MAX);
-        match row.what.as_str() {
-            "entered" => res.newly_zero_employment += n,
-            "cleared" => res.cleared_zero_employment += n,
-            _ => {}
+            && at.is_none_or(|at| is_within(places, &PlaceCode::from(grid.clone()), at));
+        if within {
+            row.add_to(&mut done);
         }
     }
-    res.found_work = now.found_work;
-    res.lost_work = now.lost_work;
+    let res = Changes {
+        newly_zero_employment: done.newly_zero_employment,
+        cleared_zero_employment: done.cleared_zero_employment,
+        found_work: now.found_work,
+        lost_work: now.lost_work,
+    };
     Ok(res)
 }

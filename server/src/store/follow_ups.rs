@@ -8,7 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use shared::codes::{Code, FollowUp};
+use shared::codes::{ActionKind, Code, FollowUp};
+use shared::dispatch::Activity;
 use shared::place::{HouseholdCode, PersonId};
 use shared::round::CHINA;
 use time::Date;
@@ -167,6 +168,24 @@ pub struct ActivityRow {
     pub what: String,
     pub kind: String,
     pub n: i64,
+}
+
+impl ActivityRow {
+    /// Adds what the row counts to `activity`.
+    pub fn add_to(&self, activity: &mut Activity) {
+        let n = u32::try_from(self.n).unwrap_or(u32::MAX);
+        match self.what.as_str() {
+            "surveys" => activity.surveys += n,
+            "visits" => activity.visits += n,
+            "entered" => activity.newly_zero_employment += n,
+            "cleared" => activity.cleared_zero_employment += n,
+            _ => {
+                if let Some(kind) = ActionKind::from_code(&self.kind) {
+                    activity.add_actions(kind, n);
+                }
+            }
+        }
+    }
 }
 
 /// A household as `changed_candidates` and `all_candidates` read it.

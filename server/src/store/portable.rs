@@ -652,36 +652,37 @@ macro_rules! portable_queries {
             since: Option<OffsetDateTime>,
             today: Date,
         ) -> Result<u64, StoreError> {
-            let (candidates, open): (Vec<follow_ups::CandidateRow>, Vec<follow_ups::OpenRow>) =
-                match since.map(timestamp) {
-                    Some(since) => {
-                        let candidates = sqlx::query_as(&follow_ups::changed_candidates())
-                            .bind(&since)
-                            .fetch_all(&self.pool)
-                            .await?;
-                        if candidates.is_empty() {
-                            return Ok(0);
-                        }
-                        let open = sqlx::query_as(follow_ups::CHANGED_OPEN_ITEMS)
-                            .bind(&since)
-                            .fetch_all(&self.pool)
-                            .await?;
-                        (candidates, open)
-                    }
-                    None => {
-                        let candidates = sqlx::query_as(&follow_ups::all_candidates())
-                            .bind(i64::from(low_income_line))
-                            .fetch_all(&self.pool)
-                            .await?;
-                        let open = sqlx::query_as(follow_ups::ALL_OPEN_ITEMS)
-                            .fetch_all(&self.pool)
-                            .await?;
-                        (candidates, open)
-                    }
-                };
+            let since = since.map(timestamp);
+            let candidates: Vec<follow_ups::CandidateRow> = match &since {
+                Some(since) => {
+                    sqlx::query_as(&follow_ups::changed_candidates())
+                        .bind(since)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                None => {
+                    sqlx::query_as(&follow_ups::all_candidates())
+                        .bind(i64::from(low_income_line))
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+            };
             if candidates.is_empty() {
                 return Ok(0);
             }
+            let open: Vec<follow_ups::OpenRow> = match &since {
+                Some(since) => {
+                    sqlx::query_as(follow_ups::CHANGED_OPEN_ITEMS)
+                        .bind(since)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+                None => {
+                    sqlx::query_as(follow_ups::ALL_OPEN_ITEMS)
+                        .fetch_all(&self.pool)
+                        .await?
+                }
+            };
             let plan = follow_ups::plan(&candidates, &open, low_income_line, today)?;
             for chunk in plan.enter.chunks(REFRESH_CHUNK) {
                 let mut tx = self.pool.begin().await?;
