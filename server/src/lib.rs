@@ -224,6 +224,7 @@ async fn build_with<S: Store>(
         age_limit: settings.working_age_limit,
         deadlines: settings.deadlines(),
         follow_ups: kept_follow_ups::KeptFollowUps::default(),
+        session_idle: time::Duration::hours(i64::from(settings.session_idle_hours)),
     };
     // Figures not kept yet (a database from before they were) are computed
     // once, off the requests' path; a read that needs them first does it.

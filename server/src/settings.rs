@@ -9,6 +9,8 @@ use shared::round::Round;
 
 /// Days a quarter's surveys are still taken after it ends, unless set.
 pub const DEFAULT_GRACE_DAYS: u16 = 15;
+/// A week.
+pub const DEFAULT_SESSION_IDLE_HOURS: u32 = 7 * 24;
 /// A city's households, with its workbook (about 120,000 rows) in a few
 /// hundred megabytes.
 pub const DEFAULT_MAX_WORKBOOK_HOUSEHOLDS: u64 = 60_000;
@@ -76,6 +78,11 @@ pub struct Settings {
     /// Days for a labourer out of work who wants work.
     #[arg(long, env = "ANJU_DEADLINE_SEEKING_WORK", default_value_t = Deadlines::default().seeking_work)]
     pub deadline_seeking_work: u16,
+    /// Hours a session may go unused before it ends and its user must log
+    /// in again (a week by default: a team's phone may sit in a drawer
+    /// between visits, but not for a quarter).
+    #[arg(long, env = "ANJU_SESSION_IDLE_HOURS", default_value_t = DEFAULT_SESSION_IDLE_HOURS)]
+    pub session_idle_hours: u32,
     /// `text` for people, `json` for log collectors.
     #[arg(long, env = "ANJU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -110,6 +117,7 @@ impl Settings {
             deadline_zero_employment: Deadlines::default().zero_employment,
             deadline_low_income: Deadlines::default().low_income,
             deadline_seeking_work: Deadlines::default().seeking_work,
+            session_idle_hours: DEFAULT_SESSION_IDLE_HOURS,
             log_format: LogFormat::Text,
         }
     }

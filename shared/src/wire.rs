@@ -372,6 +372,23 @@ pub struct RosterMember {
     pub masked: MaskedIds,
 }
 
+/// `GET /api/v1/sessions`: a session open on some browser, for an
+/// administrator to see and end. Times are RFC 3339 in UTC.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OpenSession {
+    /// Names the session to `DELETE /api/v1/sessions/{id}`.
+    pub id: String,
+    pub username: String,
+    pub created_at: String,
+    /// When it was last used; it ends once idle for the server's set time.
+    pub seen_at: String,
+    /// The address it logged in from.
+    pub address: String,
+    /// The browser's `User-Agent`.
+    pub agent: String,
+}
+
 /// `POST /api/v1/submissions`: one household surveyed once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -19,15 +19,20 @@ use time::{Duration, OffsetDateTime};
 
 use crate::accounts;
 use crate::http::AppState;
+use crate::http::client::Client;
 use crate::http::error::ApiError;
 use crate::http::json::AppJson;
-use crate::store::{HouseholdPlace, Scope, Store, User};
+use crate::http::throttle;
+use crate::store::{HouseholdPlace, LoginSource, NewSession, Scope, SessionUser, Store, User};
 
 const COOKIE_NAME: &str = "anju_session";
 const SESSION_DAYS: i64 = 30;
-/// Failed logins a username may have in `THROTTLE_MINUTES` before it must wait.
-const MAX_FAILURES: u32 = 5;
-const THROTTLE_MINUTES: i64 = 15;
+/// The cookie that marks a browser that logged in before, which a flood of
+/// wrong passwords from elsewhere does not slow down.
+const DEVICE_COOKIE: &str = "anju_device";
+const DEVICE_DAYS: i64 = 365;
+/// How often a session's last use is written down.
+const TOUCH_EVERY: Duration = Duration::minutes(5);
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> String {
@@ -80,81 +85,161 @@ fn session_info<S: Store>(app: &AppState<S>, user: &User) -> SessionInfo {
 #[utoipa::path(post, path = "/api/v1/session", tag = "session",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Logged in; also sets the HttpOnly session cookie", body = Login),
+        (status = 200, description = "Logged in; also sets the HttpOnly session cookie and the device cookie", body = Login),
         (status = 401, description = "Wrong username or password, or the account is disabled", body = ErrorBody),
+        (status = 403, description = "Sent from another site", body = ErrorBody),
         (status = 422, description = "Malformed body", body = ErrorBody),
-        (status = 429, description = "Too many failed logins for this username; wait 15 minutes", body = ErrorBody),
+        (status = 429, description = "Too many failed logins from this address or device; wait the seconds `Retry-After` gives", body = ErrorBody,
+            headers(("Retry-After" = u32, description = "Seconds to wait"))),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn login<S: Store>(
     State(app): State<AppState<S>>,
+    client: Client,
+    headers: HeaderMap,
     AppJson(req): AppJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     let username = req.username.trim();
-    let now = OffsetDateTime::now_utc();
-    throttle(&app, username, now).await?;
+    let now = app.calendar.now();
+    let (source, device) = login_source(&app, username, &client, &headers).await?;
+    throttle(&app, username, &source, now).await?;
     let credentials = app.store.credentials(username).await?;
     let Some(credentials) = credentials.filter(|c| app.demo || !c.user.demo) else {
-        app.store.add_login_failure(username, now).await?;
-        return Err(ApiError::BadCredentials);
+        return Err(failed(&app, username, &source, now).await);
     };
     if !verified(credentials.password_hash.clone(), req.password).await? {
-        app.store.add_login_failure(username, now).await?;
-        return Err(ApiError::BadCredentials);
+        return Err(failed(&app, username, &source, now).await);
     }
-    app.store.clear_login_failures(username).await?;
+    app.store.clear_login_failures(username, &source).await?;
     // Said only to someone who knows the password.
     if credentials.user.disabled {
         return Err(ApiError::AccountDisabled);
     }
-    open_session(&app, &credentials.user, now).await
+    open_session(&app, &credentials.user, now, &client, device).await
 }
 
-/// Opens a session for `user` and answers with it and its cookie.
+/// Where a login comes from: the browser's device token, if it logged in
+/// as `username` before, else the address. Also the token, to keep.
+async fn login_source<S: Store>(
+    app: &AppState<S>,
+    username: &str,
+    client: &Client,
+    headers: &HeaderMap,
+) -> Result<(LoginSource, Option<String>), ApiError> {
+    let mut source = LoginSource {
+        address: client.address.clone(),
+        device: None,
+    };
+    let token = presented_cookie(headers, DEVICE_COOKIE);
+    if let Some(token) = &token {
+        let hash = token_hash(token);
+        if app.store.is_known_device(username, &hash).await? {
+            source.device = Some(hash);
+        }
+    }
+    let known = source.device.is_some();
+    Ok((source, token.filter(|_| known)))
+}
+
+/// Notes a failed login in the count and the audit log; the error to answer.
+async fn failed<S: Store>(
+    app: &AppState<S>,
+    username: &str,
+    source: &LoginSource,
+    now: OffsetDateTime,
+) -> ApiError {
+    let noted = async {
+        (app.store)
+            .add_login_failure(username, source, now, now - throttle::WINDOW)
+            .await?;
+        let who: String = username.chars().take(64).collect();
+        let from = match &source.device {
+            Some(_) => format!("{} (known device)", source.address),
+            None => source.address.clone(),
+        };
+        app.store.audit(&who, "login_failed", &from, now).await
+    };
+    match noted.await {
+        Ok(()) => ApiError::BadCredentials,
+        Err(err) => err.into(),
+    }
+}
+
+/// Opens a session for `user` and answers with it, its cookie and the
+/// device cookie (`device`, the browser's token if it is known, else a new one).
 async fn open_session<S: Store>(
     app: &AppState<S>,
     user: &User,
     now: OffsetDateTime,
+    client: &Client,
+    device: Option<String>,
 ) -> Result<Response, ApiError> {
-    let mut raw = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut raw);
-    let token = hex::encode(raw);
-    let expires_at = now + Duration::days(SESSION_DAYS);
+    let token = new_token();
     app.store
-        .create_session(&token_hash(&token), &user.username, expires_at)
+        .create_session(&NewSession {
+            token_hash: token_hash(&token),
+            username: user.username.clone(),
+            created_at: now,
+            expires_at: now + Duration::days(SESSION_DAYS),
+            address: client.address.clone(),
+            agent: client.agent.clone(),
+        })
         .await?;
-    let cookie = format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+    let device = device.unwrap_or_else(new_token);
+    app.store
+        .remember_device(&user.username, &token_hash(&device), now)
+        .await?;
+    let secure = if app.https { "; Secure" } else { "" };
+    let session_cookie = format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         SESSION_DAYS * 24 * 3600,
-        if app.https { "; Secure" } else { "" }
+    );
+    // Sent only to the login, so it says nothing elsewhere.
+    let device_cookie = format!(
+        "{DEVICE_COOKIE}={device}; Path=/api/v1/session; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        DEVICE_DAYS * 24 * 3600,
     );
     let body = Login {
         session: session_info(app, user),
         token,
     };
     let mut res = (StatusCode::OK, Json(body)).into_response();
-    res.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("token is hex"),
-    );
+    for cookie in [session_cookie, device_cookie] {
+        res.headers_mut().append(
+            SET_COOKIE,
+            HeaderValue::from_str(&cookie).expect("tokens are hex"),
+        );
+    }
     Ok(res)
 }
 
-/// Refuses a username with too many recent failed logins. Counted in the
-/// database, so every server sees the same count.
+fn new_token() -> String {
+    let mut raw = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut raw);
+    hex::encode(raw)
+}
+
+/// Slows a source with too many recent failed logins down
+/// (`throttle::wait`). Counted in the database, so every server sees the
+/// same count.
 async fn throttle<S: Store>(
     app: &AppState<S>,
     username: &str,
+    source: &LoginSource,
     now: OffsetDateTime,
 ) -> Result<(), ApiError> {
-    let failures = app
-        .store
-        .login_failures(username, now - Duration::minutes(THROTTLE_MINUTES))
-        .await?;
-    if failures >= MAX_FAILURES {
-        return Err(ApiError::TooManyAttempts);
+    let since = now - throttle::WINDOW;
+    let own = app.store.login_failures(username, source, since).await?;
+    let mut wait = throttle::wait(own, throttle::FREE_PER_SOURCE, now);
+    // A known device is never held up by others' failures.
+    if source.device.is_none() {
+        let all = app.store.user_login_failures(username, since).await?;
+        wait = wait.max(throttle::wait(all, throttle::FREE_PER_USER, now));
     }
-    Ok(())
+    match wait {
+        Some(seconds) => Err(ApiError::TooManyAttempts { seconds }),
+        None => Ok(()),
+    }
 }
 
 /// Whether `password` matches `hash`. Argon2 is slow on purpose; keep it
@@ -167,42 +252,51 @@ async fn verified(hash: String, password: String) -> Result<bool, ApiError> {
 
 /// `PUT /api/v1/session/password`: the user's own new password. Every
 /// session of the user ends, this one too, and a new one opens here, so a
-/// phone left logged in elsewhere must log in again.
+/// phone left logged in elsewhere must log in again; the browsers known to
+/// have logged in as the user are forgotten, but for this one.
 #[utoipa::path(put, path = "/api/v1/session/password", tag = "session",
     request_body = PasswordChange,
     responses(
         (status = 200, description = "Changed; a new session, also set as the cookie, replaces every old one", body = Login),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 403, description = "Sent from another site", body = ErrorBody),
         (status = 422, description = "The current password is wrong, or the new one is too short, too common or contains the username", body = ErrorBody),
-        (status = 429, description = "Too many wrong passwords for this username; wait 15 minutes", body = ErrorBody),
+        (status = 429, description = "Too many wrong passwords from this address or device; wait the seconds `Retry-After` gives", body = ErrorBody,
+            headers(("Retry-After" = u32, description = "Seconds to wait"))),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn change_password<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,
+    client: Client,
+    headers: HeaderMap,
     AppJson(change): AppJson<PasswordChange>,
 ) -> Result<Response, ApiError> {
     let username = caller.user.username.as_str();
-    let now = OffsetDateTime::now_utc();
-    throttle(&app, username, now).await?;
+    let now = app.calendar.now();
+    let (source, device) = login_source(&app, username, &client, &headers).await?;
+    throttle(&app, username, &source, now).await?;
     let credentials = app
         .store
         .credentials(username)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     if !verified(credentials.password_hash, change.current).await? {
-        app.store.add_login_failure(username, now).await?;
-        return Err(ApiError::Invalid(vec![Issue {
-            path: "current".into(),
-            code: IssueCode::WrongPassword,
-        }]));
+        let err = failed(&app, username, &source, now).await;
+        return Err(match err {
+            ApiError::BadCredentials => ApiError::Invalid(vec![Issue {
+                path: "current".into(),
+                code: IssueCode::WrongPassword,
+            }]),
+            other => other,
+        });
     }
     accounts::set_password(&app.store, username, change.new).await?;
     let user = User {
         must_change_password: false,
         ..caller.user
     };
-    open_session(&app, &user, now).await
+    open_session(&app, &user, now, &client, device).await
 }
 
 #[utoipa::path(get, path = "/api/v1/session", tag = "session",
@@ -216,7 +310,8 @@ pub async fn current<S: Store>(
 }
 
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
-    responses((status = 204, description = "Logged out; the cookie is cleared")))]
+    responses((status = 204, description = "Logged out; the cookie is cleared"),
+        (status = 403, description = "Sent from another site", body = ErrorBody)))]
 /// `DELETE /api/v1/session`: logs out.
 pub async fn logout<S: Store>(
     State(app): State<AppState<S>>,
@@ -241,13 +336,18 @@ fn presented_token(headers: &HeaderMap) -> Option<String> {
     {
         return Some(bearer.trim().to_owned());
     }
+    presented_cookie(headers, COOKIE_NAME)
+}
+
+/// The value of the cookie `name`.
+fn presented_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(cookie, value)| *cookie == name && !value.is_empty())
         .map(|(_, value)| value.to_owned())
 }
 
@@ -366,11 +466,21 @@ impl<S: Store> FromRequestParts<AppState<S>> for Caller {
             return Ok(caller.clone());
         }
         let token = presented_token(&parts.headers).ok_or(ApiError::Unauthenticated)?;
-        let user = app
+        let hash = token_hash(&token);
+        let now = app.calendar.now();
+        let SessionUser { user, seen_at } = app
             .store
-            .session_user(&token_hash(&token), OffsetDateTime::now_utc())
+            .session_user(&hash, now)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
+        if now - seen_at > app.session_idle {
+            app.store.delete_session(&hash).await?;
+            return Err(ApiError::Unauthenticated);
+        }
+        // Written now and then, not at every request.
+        if now - seen_at > TOUCH_EVERY {
+            app.store.touch_session(&hash, now).await?;
+        }
         if user.demo && !app.demo {
             return Err(ApiError::Unauthenticated);
         }

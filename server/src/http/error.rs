@@ -62,15 +62,21 @@ pub enum ApiError {
     /// 404: no such user.
     #[error("no such user")]
     UnknownUser,
+    /// 404: no open session has this id.
+    #[error("no such session; it may have ended")]
+    UnknownSession,
     /// 409: the username is taken.
     #[error("this username is taken")]
     UsernameTaken,
     /// 409: another upload of field definitions took the version number.
     #[error("another upload of the fields came first")]
     VersionTaken,
-    /// 429: too many failed logins.
-    #[error("too many failed logins; try again in 15 minutes")]
-    TooManyAttempts,
+    /// 429: too many failed logins from this address or device lately.
+    #[error("too many failed logins; try again in {seconds} seconds")]
+    TooManyAttempts { seconds: i64 },
+    /// 403: a state-changing request sent by a page of another site.
+    #[error("this request came from another site")]
+    CrossSite,
     /// 404: no such household.
     #[error("no such household")]
     UnknownHousehold,
@@ -151,9 +157,10 @@ impl ApiError {
             ApiError::OutOfScope | ApiError::NotPermitted | ApiError::PasswordChangeRequired => {
                 StatusCode::FORBIDDEN
             }
-            ApiError::UnknownUser => StatusCode::NOT_FOUND,
+            ApiError::UnknownUser | ApiError::UnknownSession => StatusCode::NOT_FOUND,
             ApiError::UsernameTaken | ApiError::VersionTaken => StatusCode::CONFLICT,
-            ApiError::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::CrossSite => StatusCode::FORBIDDEN,
             ApiError::UnknownHousehold
             | ApiError::UnknownArea
             | ApiError::UnknownPlace
@@ -172,6 +179,14 @@ impl ApiError {
         }
     }
 
+    /// Seconds a client should wait before trying again, sent as `Retry-After`.
+    pub fn retry_after(&self) -> Option<i64> {
+        match self {
+            ApiError::TooManyAttempts { seconds } => Some(*seconds),
+            _ => None,
+        }
+    }
+
     /// The stable code the app translates.
     pub fn code(&self) -> &'static str {
         match self {
@@ -182,9 +197,11 @@ impl ApiError {
             ApiError::OutOfScope => "out_of_scope",
             ApiError::NotPermitted => "not_permitted",
             ApiError::UnknownUser => "unknown_user",
+            ApiError::UnknownSession => "unknown_session",
             ApiError::UsernameTaken => "username_taken",
             ApiError::VersionTaken => "version_taken",
-            ApiError::TooManyAttempts => "too_many_attempts",
+            ApiError::TooManyAttempts { .. } => "too_many_attempts",
+            ApiError::CrossSite => "cross_site",
             ApiError::UnknownHousehold => "unknown_household",
             ApiError::UnknownArea => "unknown_area",
             ApiError::UnknownPlace => "unknown_place",
@@ -213,9 +230,13 @@ impl ApiError {
             ApiError::OutOfScope => "该户不在您负责的网格内".into(),
             ApiError::NotPermitted => "您的角色无权进行此操作".into(),
             ApiError::UnknownUser => "没有这个用户".into(),
+            ApiError::UnknownSession => "没有这个登录，可能已经结束".into(),
             ApiError::UsernameTaken => "该用户名已被使用".into(),
             ApiError::VersionTaken => "另一位管理员刚刚上传了调查内容，请刷新后重新上传".into(),
-            ApiError::TooManyAttempts => "登录失败次数过多，请 15 分钟后再试".into(),
+            ApiError::TooManyAttempts { seconds } => {
+                format!("登录失败次数过多，请 {seconds} 秒后再试")
+            }
+            ApiError::CrossSite => "请求来自其他网站，已拒绝。请直接打开安居后重试".into(),
             ApiError::UnknownHousehold => "找不到该户".into(),
             ApiError::UnknownArea => "没有属于这个安置区的网格".into(),
             ApiError::UnknownPlace => "没有这个地点".into(),
@@ -300,6 +321,10 @@ impl IntoResponse for ApiError {
             tracing::error!(error = %self, cause = ?self, "request failed");
         }
         let mut res = (status, axum::Json(self.body(Lang::Zh))).into_response();
+        if let Some(seconds) = self.retry_after() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         res.extensions_mut().insert(Rendered {
             en: self.body(Lang::En),
         });

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod client;
 pub mod conflicts;
 pub mod coverage;
 pub mod dispatch;
@@ -19,9 +20,12 @@ pub mod query;
 pub mod review;
 pub mod roster;
 pub mod roster_import;
+pub mod security;
+pub mod sessions;
 pub mod staff_import;
 pub mod submissions;
 pub mod summary;
+pub mod throttle;
 pub mod trends;
 pub mod users;
 pub mod visits;
@@ -31,10 +35,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use shared::round::Round;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::calendar::Calendar;
@@ -70,6 +75,8 @@ pub struct AppState<S> {
     /// Days an item may stay on each follow-up list.
     pub deadlines: shared::follow_up::Deadlines,
     pub follow_ups: crate::kept_follow_ups::KeptFollowUps,
+    /// How long a session may go unused before it ends.
+    pub session_idle: time::Duration,
 }
 
 impl<S> AppState<S> {
@@ -176,6 +183,8 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
             post(users::reset_password::<S>),
         )
         .route("/audit", get(users::audit_log::<S>))
+        .route("/sessions", get(sessions::list::<S>))
+        .route("/sessions/{id}", delete(sessions::end::<S>))
         .route("/openapi.json", get(openapi::document))
         .route("/households", get(households::search::<S>))
         .route("/households/{code}", get(households::get::<S>))
@@ -195,7 +204,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         .route("/conflicts/resolve", post(conflicts::resolve::<S>))
         .fallback(|| async { error::ApiError::NoRoute })
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz::<S>))
@@ -206,6 +215,7 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
         ))
         .fallback(assets::serve)
         .with_state(state)
+        .layer(axum::middleware::from_fn(security::refuse_cross_site))
         .layer(axum::middleware::from_fn(error::localize))
         .layer(CompressionLayer::new())
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
@@ -219,7 +229,12 @@ pub fn router<S: Store>(state: AppState<S>) -> Router {
                 tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
             }),
         )
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+    security::headers()
+        .into_iter()
+        .fold(router, |router, (name, value)| {
+            router.layer(SetResponseHeaderLayer::if_not_present(name, value))
+        })
 }
 
 /// The version this binary was built from, as `anju --version` says it.

@@ -6,7 +6,7 @@ use utoipa::OpenApi;
 
 use crate::http::{
     auth, conflicts, coverage, dispatch, export, field_defs, follow_up, households, places, review,
-    roster, roster_import, staff_import, submissions, summary, trends, users, visits,
+    roster, roster_import, sessions, staff_import, submissions, summary, trends, users, visits,
 };
 
 #[derive(OpenApi)]
@@ -47,6 +47,8 @@ use crate::http::{
         staff_import::post,
         staff_import::template_file,
         users::audit_log,
+        sessions::list,
+        sessions::end,
         field_defs::get,
         field_defs::post,
         field_defs::template_file,
@@ -64,7 +66,7 @@ use crate::http::{
         (name = "roster", description = "The place tree, and the roster's import from a spreadsheet with its template"),
         (name = "ledger", description = "The merged labour ledger, and its export"),
         (name = "supervision", description = "Coverage for supervisors"),
-        (name = "admin", description = "Users, scopes and the audit log"),
+        (name = "admin", description = "Users, scopes, sessions and the audit log"),
         (name = "fields", description = "The fields a county adds to the survey, versioned by the round they apply from"),
         (name = "review", description = "Supervisors' review of submissions, and open conflicts to resolve"),
     )

@@ -79,7 +79,7 @@ async fn managed<S: Store>(
     Ok(user)
 }
 
-async fn audit<S: Store>(
+pub async fn audit<S: Store>(
     app: &AppState<S>,
     caller: &Caller,
     action: &str,

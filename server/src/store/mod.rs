@@ -8,6 +8,7 @@ mod portable;
 mod postgres;
 mod postgres_import;
 mod rows;
+mod sessions;
 mod sqlite;
 pub mod sqlite_backup;
 mod sqlite_import;
@@ -70,6 +71,41 @@ pub struct User {
     pub disabled: bool,
     /// Holds a password an administrator set; may only replace it.
     pub must_change_password: bool,
+}
+
+/// Where a login comes from: a browser that logged in as the user before
+/// (by the hash of its device token), or else an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoginSource {
+    pub address: String,
+    pub device: Option<String>,
+}
+
+/// How many logins failed, and the last one's time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    pub last: Option<OffsetDateTime>,
+}
+
+/// A session being opened.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub token_hash: String,
+    pub username: String,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    /// The address the login came from.
+    pub address: String,
+    /// The browser's `User-Agent`.
+    pub agent: String,
+}
+
+/// A session's user, and when the session was last used.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub user: User,
+    pub seen_at: OffsetDateTime,
 }
 
 /// Who chose a password being stored.
@@ -350,24 +386,52 @@ pub trait Store: Clone + Send + Sync + 'static {
         username: &str,
     ) -> impl Future<Output = Result<Option<Credentials>, StoreError>> + Send;
 
-    /// Failed logins of `username` since `since`.
+    /// Failed logins of `username` from `source` since `since`.
     fn login_failures(
         &self,
         username: &str,
+        source: &LoginSource,
         since: OffsetDateTime,
-    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Failures, StoreError>> + Send;
 
-    /// Notes a failed login; a successful one clears them (`clear_login_failures`).
+    /// Failed logins of `username` since `since` from anywhere but a known device.
+    fn user_login_failures(
+        &self,
+        username: &str,
+        since: OffsetDateTime,
+    ) -> impl Future<Output = Result<Failures, StoreError>> + Send;
+
+    /// Notes a failed login, and forgets every one older than
+    /// `forget_before`; a successful one clears its source's
+    /// (`clear_login_failures`).
     fn add_login_failure(
         &self,
         username: &str,
+        source: &LoginSource,
         at: OffsetDateTime,
+        forget_before: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// Forgets a user's failed logins.
+    /// Forgets a user's failed logins from `source`.
     fn clear_login_failures(
         &self,
         username: &str,
+        source: &LoginSource,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Whether the device whose token hashes to `device` logged in as `username` before.
+    fn is_known_device(
+        &self,
+        username: &str,
+        device: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Notes that the device whose token hashes to `device` logged in as `username`.
+    fn remember_device(
+        &self,
+        username: &str,
+        device: &str,
+        at: OffsetDateTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Writes one line of the audit log: a read of unmasked personal
@@ -638,23 +702,41 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Opens a session identified by the hash of its token.
     fn create_session(
         &self,
-        token_hash: &str,
-        username: &str,
-        expires_at: OffsetDateTime,
+        session: &NewSession,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The user of an unexpired session.
+    /// The user of an unexpired session, and when it was last used.
     fn session_user(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<SessionUser>, StoreError>> + Send;
+
+    /// Notes that a session was used at `at`.
+    fn touch_session(
+        &self,
+        token_hash: &str,
+        at: OffsetDateTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Ends a session.
     fn delete_session(
         &self,
         token_hash: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The unexpired sessions, of one user or of everyone, the latest used first.
+    fn sessions(
+        &self,
+        username: Option<&str>,
+        now: OffsetDateTime,
+    ) -> impl Future<Output = Result<Vec<shared::wire::OpenSession>, StoreError>> + Send;
+
+    /// Ends the session an administrator names by its id; its user, if there was one.
+    fn end_session(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
     /// The scope's grids, by code, with their names.
     fn grids(

@@ -196,42 +196,6 @@ macro_rules! portable_queries {
             row.map(Credentials::try_from).transpose()
         }
 
-        async fn login_failures(
-            &self,
-            username: &str,
-            since: OffsetDateTime,
-        ) -> Result<u32, StoreError> {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM login_failures WHERE username = $1 AND failed_at > $2",
-            )
-            .bind(username)
-            .bind(timestamp(since))
-            .fetch_one(&self.pool)
-            .await?;
-            Ok(u32::try_from(n).unwrap_or(u32::MAX))
-        }
-
-        async fn add_login_failure(
-            &self,
-            username: &str,
-            at: OffsetDateTime,
-        ) -> Result<(), StoreError> {
-            sqlx::query("INSERT INTO login_failures (username, failed_at) VALUES ($1, $2)")
-                .bind(username)
-                .bind(timestamp(at))
-                .execute(&self.pool)
-                .await?;
-            Ok(())
-        }
-
-        async fn clear_login_failures(&self, username: &str) -> Result<(), StoreError> {
-            sqlx::query("DELETE FROM login_failures WHERE username = $1")
-                .bind(username)
-                .execute(&self.pool)
-                .await?;
-            Ok(())
-        }
-
         async fn audit(
             &self,
             username: &str,
@@ -424,6 +388,10 @@ macro_rules! portable_queries {
                 .await?
                 .rows_affected();
             sqlx::query("DELETE FROM sessions WHERE username = $1")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM known_devices WHERE username = $1")
                 .bind(username)
                 .execute(&mut *tx)
                 .await?;
@@ -946,29 +914,6 @@ macro_rules! portable_queries {
                 .iter()
                 .map(|c| GridCode::parse(c).map_err(|e| StoreError::Corrupt(e.to_string())))
                 .collect()
-        }
-
-        async fn create_session(
-            &self,
-            token_hash: &str,
-            username: &str,
-            expires_at: OffsetDateTime,
-        ) -> Result<(), StoreError> {
-            sqlx::query("INSERT INTO sessions (token_hash, username, expires_at) VALUES ($1, $2, $3)")
-                .bind(token_hash)
-                .bind(username)
-                .bind(timestamp(expires_at))
-                .execute(&self.pool)
-                .await?;
-            Ok(())
-        }
-
-        async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-                .bind(token_hash)
-                .execute(&self.pool)
-                .await?;
-            Ok(())
         }
 
         #[instrument(skip_all, fields(%round))]

@@ -21,6 +21,10 @@ use sqlx::postgres::PgPoolOptions;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::sessions::Sessions;
+use super::{Failures, LoginSource, NewSession, SessionUser};
+use shared::wire::OpenSession;
+
 use super::figures::{
     CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK,
     SET_WORK_CHANGES, STALE, SUMS, SumsRow, ledger_of, set_figures,
@@ -126,6 +130,82 @@ impl Postgres {
 impl Store for Postgres {
     portable_queries!();
 
+    async fn login_failures(
+        &self,
+        username: &str,
+        source: &LoginSource,
+        since: OffsetDateTime,
+    ) -> Result<Failures, StoreError> {
+        Sessions(&self.pool).failures(username, source, since).await
+    }
+
+    async fn user_login_failures(
+        &self,
+        username: &str,
+        since: OffsetDateTime,
+    ) -> Result<Failures, StoreError> {
+        Sessions(&self.pool).user_failures(username, since).await
+    }
+
+    async fn add_login_failure(
+        &self,
+        username: &str,
+        source: &LoginSource,
+        at: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        (Sessions(&self.pool))
+            .add_failure(username, source, at, forget_before)
+            .await
+    }
+
+    async fn clear_login_failures(
+        &self,
+        username: &str,
+        source: &LoginSource,
+    ) -> Result<(), StoreError> {
+        Sessions(&self.pool).clear_failures(username, source).await
+    }
+
+    async fn is_known_device(&self, username: &str, device: &str) -> Result<bool, StoreError> {
+        Sessions(&self.pool).is_known_device(username, device).await
+    }
+
+    async fn remember_device(
+        &self,
+        username: &str,
+        device: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        Sessions(&self.pool)
+            .remember_device(username, device, at)
+            .await
+    }
+
+    async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        Sessions(&self.pool).create(session).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        Sessions(&self.pool).touch(token_hash, at).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        Sessions(&self.pool).delete(token_hash).await
+    }
+
+    async fn sessions(
+        &self,
+        username: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<OpenSession>, StoreError> {
+        Sessions(&self.pool).list(username, now).await
+    }
+
+    async fn end_session(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Sessions(&self.pool).end(id).await
+    }
+
     async fn import_roster(
         &self,
         import: &crate::import::RosterImport,
@@ -166,17 +246,8 @@ impl Store for Postgres {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<User>, StoreError> {
-        // RFC 3339 in UTC sorts as text in time order.
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.username = s.username \
-                 {USER_PLACE} WHERE s.token_hash = $1 AND s.expires_at > $2"
-        ))
-        .bind(token_hash)
-        .bind(timestamp(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(User::try_from).transpose()
+    ) -> Result<Option<SessionUser>, StoreError> {
+        Sessions(&self.pool).user(token_hash, now).await
     }
 
     async fn household_state(

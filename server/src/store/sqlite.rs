@@ -23,6 +23,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::sessions::Sessions;
+use super::{Failures, LoginSource, NewSession, SessionUser};
+use shared::wire::OpenSession;
+
 use super::figures::{
     CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
     SUMS, SumsRow, ledger_of, set_figures,
@@ -144,6 +148,82 @@ impl Sqlite {
 impl Store for Sqlite {
     portable_queries!();
 
+    async fn login_failures(
+        &self,
+        username: &str,
+        source: &LoginSource,
+        since: OffsetDateTime,
+    ) -> Result<Failures, StoreError> {
+        Sessions(&self.pool).failures(username, source, since).await
+    }
+
+    async fn user_login_failures(
+        &self,
+        username: &str,
+        since: OffsetDateTime,
+    ) -> Result<Failures, StoreError> {
+        Sessions(&self.pool).user_failures(username, since).await
+    }
+
+    async fn add_login_failure(
+        &self,
+        username: &str,
+        source: &LoginSource,
+        at: OffsetDateTime,
+        forget_before: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        (Sessions(&self.pool))
+            .add_failure(username, source, at, forget_before)
+            .await
+    }
+
+    async fn clear_login_failures(
+        &self,
+        username: &str,
+        source: &LoginSource,
+    ) -> Result<(), StoreError> {
+        Sessions(&self.pool).clear_failures(username, source).await
+    }
+
+    async fn is_known_device(&self, username: &str, device: &str) -> Result<bool, StoreError> {
+        Sessions(&self.pool).is_known_device(username, device).await
+    }
+
+    async fn remember_device(
+        &self,
+        username: &str,
+        device: &str,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        Sessions(&self.pool)
+            .remember_device(username, device, at)
+            .await
+    }
+
+    async fn create_session(&self, session: &NewSession) -> Result<(), StoreError> {
+        Sessions(&self.pool).create(session).await
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        Sessions(&self.pool).touch(token_hash, at).await
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        Sessions(&self.pool).delete(token_hash).await
+    }
+
+    async fn sessions(
+        &self,
+        username: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<OpenSession>, StoreError> {
+        Sessions(&self.pool).list(username, now).await
+    }
+
+    async fn end_session(&self, id: &str) -> Result<Option<String>, StoreError> {
+        Sessions(&self.pool).end(id).await
+    }
+
     async fn import_roster(
         &self,
         import: &crate::import::RosterImport,
@@ -175,7 +255,7 @@ impl Store for Sqlite {
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<User>, StoreError> {
+    ) -> Result<Option<SessionUser>, StoreError> {
         self.readers.session_user(token_hash, now)
     }
 

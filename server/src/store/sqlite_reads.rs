@@ -13,9 +13,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row};
 use shared::round::Round;
 use time::OffsetDateTime;
 
-use super::portable::{USER_COLUMNS, USER_PLACE};
 use super::rows::{PlaceRow, StateRow, UserRow, timestamp};
-use super::{HouseholdState, StoreError, User};
+use super::sessions::{session_user, session_user_sql};
+use super::{HouseholdState, SessionUser, StoreError};
 
 /// Idle connections kept for reuse; about one per thread that reads at once.
 const MAX_IDLE: usize = 8;
@@ -63,35 +63,34 @@ impl Readers {
         Ok(conn)
     }
 
-    /// The user of an unexpired session.
+    /// The user of an unexpired session, and when it was last used.
     pub fn session_user(
         &self,
         token_hash: &str,
         now: OffsetDateTime,
-    ) -> Result<Option<User>, StoreError> {
-        // RFC 3339 in UTC sorts as text in time order.
+    ) -> Result<Option<SessionUser>, StoreError> {
         let row = self.with(|conn| {
-            conn.prepare_cached(&format!(
-                "SELECT {USER_COLUMNS} FROM sessions s JOIN users u ON u.username = s.username \
-                     {USER_PLACE} WHERE s.token_hash = ?1 AND s.expires_at > ?2"
-            ))?
-            .query_row((token_hash, timestamp(now)), |row| {
-                Ok(UserRow {
-                    username: row.get(0)?,
-                    display_name: row.get(1)?,
-                    role: row.get(2)?,
-                    place: row.get(3)?,
-                    place_name: row.get(4)?,
-                    place_level: row.get(5)?,
-                    building: row.get(6)?,
-                    demo: row.get(7)?,
-                    disabled: row.get(8)?,
-                    must_change_password: row.get(9)?,
+            conn.prepare_cached(&session_user_sql("?1", "?2"))?
+                .query_row((token_hash, timestamp(now)), |row| {
+                    let seen_at: String = row.get(0)?;
+                    let user = UserRow {
+                        username: row.get(1)?,
+                        display_name: row.get(2)?,
+                        role: row.get(3)?,
+                        place: row.get(4)?,
+                        place_name: row.get(5)?,
+                        place_level: row.get(6)?,
+                        building: row.get(7)?,
+                        demo: row.get(8)?,
+                        disabled: row.get(9)?,
+                        must_change_password: row.get(10)?,
+                    };
+                    Ok((seen_at, user))
                 })
-            })
-            .optional()
+                .optional()
         })?;
-        row.map(User::try_from).transpose()
+        row.map(|(seen_at, user)| session_user(&seen_at, user))
+            .transpose()
     }
 
     /// Where a household sits and its ledger for `round`, in one read.

@@ -11,7 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 use super::StoreError;
 
 /// Every table, parents before the tables that refer to them.
-pub const TABLES: [&str; 20] = [
+pub const TABLES: [&str; 21] = [
     "places",
     "grids",
     "building_boundaries",
@@ -28,6 +28,7 @@ pub const TABLES: [&str; 20] = [
     "users",
     "sessions",
     "login_failures",
+    "known_devices",
     "audit_log",
     "field_sets",
     "definitions",

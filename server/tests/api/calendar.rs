@@ -43,8 +43,10 @@ async fn a_late_survey_is_taken_in_the_grace_period_and_refused_after_it() {
     let household = app.roster().await["households"][0].clone();
     let code = household["code"].as_str().unwrap().to_owned();
 
-    // The 15th day after the quarter's end, China time.
+    // The 15th day after the quarter's end, China time; the phone, unused
+    // since, logs in again.
     clock.set(datetime!(2027-01-15 23:30:00 +8));
+    app.login_as("surveyor").await;
     let late = app.post_submission(&submission(LATE, &household, 10)).await;
     clock.set(datetime!(2027-01-16 00:30:00 +8));
     let too_late = app

@@ -24,6 +24,7 @@ mod personal;
 mod places;
 mod review;
 mod scopes;
+mod security;
 mod session;
 mod staff;
 mod submissions;
