@@ -110,3 +110,26 @@ test("staff come from a spreadsheet: checked, imported, and printed with their o
   await page.emulateMedia({ media: "screen" });
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("an administrator sees the phones a user is logged in on and logs one out", async () => {
+  const phone = await (await newPhone(browser)).newPage();
+  await phone.goto(server.url);
+  await new LoginPage(phone).logIn("grid");
+  const admin = await (await newPhone(browser)).newPage();
+  await admin.goto(server.url);
+  await new LoginPage(admin).logIn("admin");
+  await admin.getByTestId("nav-accounts").click();
+
+  const row = admin.getByTestId("account-grid");
+  await row.getByTestId("account-sessions").click();
+  const session = row.getByTestId("session");
+  await session.waitFor();
+  assert.equal(await session.count(), 1);
+  assert.match(await session.innerText(), /127\.0\.0\.1[\s\S]*最近使用 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  admin.once("dialog", (dialog) => dialog.accept());
+  await session.getByTestId("session-end").click();
+  await row.getByText("没有登录中的设备").waitFor();
+
+  await phone.reload();
+  await phone.getByTestId("login-username").waitFor({ timeout: 60_000 });
+});

@@ -22,7 +22,11 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "anju-clock-"));
   clock = join(dir, "now");
   writeFileSync(clock, "2026-12-20T10:00:00+08:00");
-  server = await startServer({ round: null, env: { ANJU_CLOCK_FILE: clock } });
+  // The clock jumps weeks ahead; sessions stay open across the jumps.
+  server = await startServer({
+    round: null,
+    env: { ANJU_CLOCK_FILE: clock, ANJU_SESSION_IDLE_HOURS: "2000" },
+  });
   browser = await launchBrowser();
 });
 

@@ -125,5 +125,5 @@ test("the bundle is served with the right types and caching", async () => {
   // A route of the app survives a reload.
   const deep = await fetch(`${server.url}/households/XF-1-0101`);
   assert.equal(deep.status, 200);
-  assert.match(await deep.text(), /<script type="module">/);
+  assert.match(await deep.text(), /<script type="module" src="\/assets\/boot-[0-9a-f]+\.js">/);
 });

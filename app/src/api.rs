@@ -10,8 +10,8 @@ use shared::indicators::IndicatorReport;
 use shared::trends::Trends;
 use shared::wire::{
     ConflictList, DefinedFields, ErrorBody, FieldsView, HouseholdSearch, Login, LoginRequest,
-    NewUser, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest, Roster,
-    Scope, SessionInfo, StaffImport, SubmissionId, UserInfo, VisitList,
+    NewUser, OpenSession, PasswordChange, PlaceSummary, ResolveConflict, ReviewList, ReviewRequest,
+    Roster, Scope, SessionInfo, StaffImport, SubmissionId, UserInfo, VisitList,
 };
 
 use crate::i18n::{Msg, server_error, tr};
@@ -131,6 +131,30 @@ pub async fn reset_password(username: &str) -> Result<UserInfo, ApiError> {
             .await,
     )
     .await
+}
+
+/// An administrator's view of a user's sessions.
+pub async fn sessions(username: &str) -> Result<Vec<OpenSession>, ApiError> {
+    read(
+        Request::get("/api/v1/sessions")
+            .query([("username", username)])
+            .send()
+            .await,
+    )
+    .await
+}
+
+/// Ends a session an administrator named.
+pub async fn end_session(id: &str) -> Result<(), ApiError> {
+    let res = Request::delete(&format!("/api/v1/sessions/{id}"))
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        Ok(())
+    } else {
+        error_of(res).await
+    }
 }
 
 pub async fn session() -> Result<SessionInfo, ApiError> {

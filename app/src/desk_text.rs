@@ -31,6 +31,11 @@ pub enum DeskMsg {
     BuildingCaption,
     ConfirmReset,
     AccountIsDisabled,
+    Sessions,
+    NoSessions,
+    EndSession,
+    LastUsed,
+    ConfirmEndSession,
     MustChangeBadge,
     EnableAccount,
     DisableAccount,
@@ -229,6 +234,13 @@ impl Message for DeskMsg {
                 "重置后，该账号在所有手机上退出登录，须用一次性密码重新登录。确定重置？"
             }
             DeskMsg::AccountIsDisabled => "已停用",
+            DeskMsg::Sessions => "登录设备",
+            DeskMsg::NoSessions => "没有登录中的设备",
+            DeskMsg::EndSession => "结束登录",
+            DeskMsg::LastUsed => "最近使用",
+            DeskMsg::ConfirmEndSession => {
+                "结束后，这台设备须重新登录；其中尚未上传的记录会保留。确定结束？"
+            }
             DeskMsg::MustChangeBadge => "待本人改密码",
             DeskMsg::EnableAccount => "启用",
             DeskMsg::DisableAccount => "停用",
@@ -443,6 +455,13 @@ impl Message for DeskMsg {
                 "After a reset this account is logged out on every phone and logs in with a one-time password. Reset?"
             }
             DeskMsg::AccountIsDisabled => "Disabled",
+            DeskMsg::Sessions => "Devices logged in",
+            DeskMsg::NoSessions => "No device is logged in",
+            DeskMsg::EndSession => "Log out",
+            DeskMsg::LastUsed => "Last used",
+            DeskMsg::ConfirmEndSession => {
+                "The device must log in again; captures it has not sent are kept. Log it out?"
+            }
             DeskMsg::MustChangeBadge => "Must change password",
             DeskMsg::EnableAccount => "Enable",
             DeskMsg::DisableAccount => "Disable",

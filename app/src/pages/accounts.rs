@@ -13,6 +13,7 @@ use crate::components::fields::{Control, Field};
 use crate::components::header::Header;
 use crate::desk_text::DeskMsg;
 use crate::i18n::{Msg, label, tr};
+use crate::pages::sessions::SessionsPanel;
 use crate::pages::staff_import::StaffImportPanel;
 use crate::{Session, api};
 
@@ -235,6 +236,8 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
     // Nobody locks themselves out; the server refuses it too.
     let own = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.username == username));
     let editing = RwSignal::new(false);
+    let showing_sessions = RwSignal::new(false);
+    let admin = session.with_untracked(|s| s.as_ref().is_some_and(|s| s.role == Role::Admin));
     let error = RwSignal::new(None::<String>);
     let shown_place = user
         .workplace
@@ -320,7 +323,16 @@ fn AccountRow(user: UserInfo, on_changed: Callback<Option<UserInfo>>) -> impl In
                     </button>
                 })}
                 <button class="quiet" data-testid="account-reset" on:click=reset>{tr(DeskMsg::ResetPassword)}</button>
+                {admin.then(|| view! {
+                    <button class="quiet" data-testid="account-sessions" on:click=move |_| showing_sessions.update(|s| *s = !*s)>
+                        {tr(DeskMsg::Sessions)}
+                    </button>
+                })}
             </div>
+            {
+                let username = username.clone();
+                move || showing_sessions.get().then(|| view! { <SessionsPanel username=username.clone() /> })
+            }
             {move || editing.get().then(|| view! {
                 <form class="account-form" on:submit=save.clone()>
                     <ScopeFields role place building />

@@ -319,7 +319,7 @@ fn BuildingItem(
                     <span class="progress" data-testid="progress">
                         {format!("{}/{}", building.surveyed, building.households)}
                     </span>
-                    <span class="bar"><span style=format!("width:{share}%")></span></span>
+                    <span class="bar"><span style:width=format!("{share}%")></span></span>
                 </button>
                 <button
                     class="today"

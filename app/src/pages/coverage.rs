@@ -30,7 +30,7 @@ pub fn percent(part: u32, whole: u32) -> String {
 fn Figures(tally: Tally) -> impl IntoView {
     let share = tally.surveyed_share().unwrap_or(0.0) * 100.0;
     view! {
-        <div class="bar" role="presentation"><span style=format!("width:{share:.0}%")></span></div>
+        <div class="bar" role="presentation"><span style:width=format!("{share:.0}%")></span></div>
         <p class="figures">
             <span>{tr(DeskMsg::SurveyedThisRound)}" "
                 <b data-testid="coverage-surveyed">{tally.surveyed}</b>"/"

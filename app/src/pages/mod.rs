@@ -20,4 +20,5 @@ pub mod member;
 pub mod outbox;
 pub mod review;
 pub mod roster;
+pub mod sessions;
 pub mod staff_import;
