@@ -24,14 +24,41 @@ pub trait Code: Sized + Copy + 'static {
     }
 }
 
+/// A closed list's schema: a string, one of its codes, each code's
+/// labels in the description.
+#[cfg(feature = "openapi")]
+fn closed_list_schema(choices: &[Choice]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    let described: Vec<String> = choices
+        .iter()
+        .map(|c| format!("`{}` {} ({})", c.code, c.zh, c.en))
+        .collect();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(choices.iter().map(|c| c.code)))
+        .description(Some(described.join("; ")))
+        .into()
+}
+
 macro_rules! closed_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $zh:literal, $en:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $code)] $variant,)+
         }
+
+        // Written out rather than derived: the derive cannot read a code
+        // passed into this macro, and would document the variants' names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                closed_list_schema(<$name as Code>::CHOICES)
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl Code for $name {
             const ALL: &'static [Self] = &[$(Self::$variant),+];

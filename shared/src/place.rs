@@ -14,6 +14,7 @@ macro_rules! code_newtype {
         $(#[$meta])*
         #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[A-Za-z0-9_-]{1,40}$"))]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String); // Invariant: 1 to 40 of [A-Za-z0-9_-].
 

@@ -41,7 +41,7 @@ pub const CONFLICT_PAGE: usize = 50;
 #[utoipa::path(get, path = "/api/v1/conflicts", tag = "review", operation_id = "list_conflicts",
     params(
         AskedQuery,
-        ("after" = Option<String>, Query, description = "The `next` of the page before: the household this page starts after"),
+        ("after" = Option<shared::place::HouseholdCode>, Query, description = "The `next` of the page before: the household this page starts after"),
     ),
     responses(
         (status = 200, description = "The open conflicts in the caller's scope of 50 households at a time, in the order \

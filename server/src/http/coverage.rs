@@ -17,7 +17,7 @@ use crate::http::query::{AppQuery, Asked, AskedQuery, RoundQuery, parsed};
 use crate::store::Store;
 
 #[utoipa::path(get, path = "/api/v1/coverage", tag = "supervision",
-    params(("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default")),
+    params(("round" = Option<shared::round::Round>, Query, description = "Like 2026Q4; the round in progress by default")),
     responses(
         (status = 200, description = "Households, surveyed, visited and missed: the scope, each grid, each building", body = Coverage),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
@@ -49,7 +49,7 @@ pub const GAP_GRIDS: usize = 16;
     params(
         AskedQuery,
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
-        ("after" = Option<String>, Query, description = "The `next` of the page before: the grid this page starts after"),
+        ("after" = Option<shared::place::GridCode>, Query, description = "The `next` of the page before: the grid this page starts after"),
     ),
     responses(
         (status = 200, description = "Households not yet surveyed and not yet visited, each with its last visit, \

@@ -31,15 +31,21 @@ use crate::store::{Store, StoreError};
 const MAX_DAYS: i64 = 366;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DispatchQuery {
     /// A place's code; the caller's own place (or everything) by default.
+    #[param(value_type = Option<shared::place::PlaceCode>)]
     pub place: Option<String>,
     /// `week` (the default: this week so far, from Monday) or `month`.
+    #[param(pattern = "^(week|month)$")]
     pub period: Option<String>,
     /// The first and last days, like 2026-11-30, instead of a period.
+    #[param(value_type = Option<time::Date>)]
     pub from: Option<String>,
+    #[param(value_type = Option<time::Date>)]
     pub to: Option<String>,
     /// `json` (the default), `xlsx` or `csv`.
+    #[param(pattern = "^(json|xlsx|csv)$")]
     pub format: Option<String>,
 }
 
@@ -47,7 +53,12 @@ pub struct DispatchQuery {
     params(DispatchQuery),
     responses(
         (status = 200, description = "The report: the place's and each place one level down's work in the period \
-            and figures now", body = DispatchReport),
+            and figures now; as JSON, or the same table as a workbook or CSV file",
+            content(
+                (DispatchReport = "application/json"),
+                (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (String = "text/csv"),
+            )),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A place outside the caller's", body = ErrorBody),
         (status = 404, description = "No place has this code", body = ErrorBody),

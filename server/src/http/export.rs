@@ -36,7 +36,7 @@ pub struct ExportQuery {
 
 #[utoipa::path(get, path = "/api/v1/export", tag = "ledger", operation_id = "export_ledger",
     params(
-        ("format" = Option<String>, Query, description = "xlsx (the default) or csv"),
+        ("format" = Option<String>, Query, pattern = "^(xlsx|csv)$", description = "xlsx (the default) or csv"),
         AskedQuery,
         ("building" = Option<String>, Query, description = "One building, like 1号楼"),
     ),

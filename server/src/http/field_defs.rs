@@ -28,6 +28,7 @@ use crate::import::issue::RosterRejected;
 use crate::store::Store;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FieldsQuery {
     /// The round whose fields to show; the one in progress by default.
     pub round: Option<Round>,
@@ -39,6 +40,7 @@ pub struct FieldsQuery {
     responses(
         (status = 200, description = "The added fields in effect for the round, and every version kept", body = FieldsView),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
+        (status = 422, description = "A malformed round or query", body = ErrorBody),
     ))]
 pub async fn get<S: Store>(
     State(app): State<AppState<S>>,
@@ -55,6 +57,7 @@ pub async fn get<S: Store>(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DefineQuery {
     /// The first round that asks the new version's fields: the one in
     /// progress or a later one.

@@ -50,12 +50,12 @@ pub struct FollowUpQuery {
 #[utoipa::path(get, path = "/api/v1/follow-up", tag = "supervision",
     params(
         AskedQuery,
-        ("list" = String, Query, description = "`zero_employment`, `low_income` or `seeking_work`"),
-        ("state" = Option<String>, Query, description = "`open` (the default) or `cleared`"),
-        ("sort" = Option<String>, Query, description = "`entered` (the default: the longest open first, so the overdue \
+        ("list" = shared::codes::FollowUp, Query, description = "Which list"),
+        ("state" = Option<String>, Query, pattern = "^(open|cleared)$", description = "`open` (the default) or `cleared`"),
+        ("sort" = Option<String>, Query, pattern = "^(entered|household)$", description = "`entered` (the default: the longest open first, so the overdue \
             lead) or `household`"),
         ("after" = Option<String>, Query, description = "The `next` of the page before"),
-        ("limit" = Option<u32>, Query, description = "Items a page holds, 1 to 100; 100 by default"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Items a page holds, 1 to 100; 100 by default"),
     ),
     responses(
         (status = 200, description = "A page of the list's items in the caller's scope (or the place, area or grid \
@@ -246,14 +246,17 @@ pub struct ExportQuery {
 #[utoipa::path(get, path = "/api/v1/follow-up/export", tag = "supervision",
     params(
         AskedQuery,
-        ("list" = String, Query, description = "`zero_employment`, `low_income` or `seeking_work`"),
-        ("state" = Option<String>, Query, description = "`open` (the default) or `cleared`"),
-        ("format" = Option<String>, Query, description = "`xlsx` (the default) or `csv`"),
+        ("list" = shared::codes::FollowUp, Query, description = "Which list"),
+        ("state" = Option<String>, Query, pattern = "^(open|cleared)$", description = "`open` (the default) or `cleared`"),
+        ("format" = Option<String>, Query, pattern = "^(xlsx|csv)$", description = "`xlsx` (the default) or `csv`"),
     ),
     responses(
         (status = 200, description = "The whole list in the caller's scope (or the place asked), the longest open \
             first, one row per item with the help recorded; ID and phone numbers masked unless the role sees them",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            content(
+                (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (String = "text/csv"),
+            )),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A place outside the caller's scope", body = ErrorBody),
         (status = 404, description = "No such place", body = ErrorBody),

@@ -20,11 +20,13 @@ use crate::store::Store;
 pub const SEARCH_PAGE: u32 = 50;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Part of a household's code, a member's name, ID number or phone
     /// number (its last digits, say); at least two characters.
     pub q: String,
     /// The code of the last household of the page before.
+    #[param(value_type = Option<shared::place::HouseholdCode>)]
     pub after: Option<String>,
 }
 
@@ -80,7 +82,7 @@ pub async fn search<S: Store>(
 #[utoipa::path(get, path = "/api/v1/households/{code}", tag = "ledger",
     params(
         ("code" = String, Path, description = "The household's code"),
-        ("round" = Option<String>, Query, description = "Like 2026Q4; the round in progress by default"),
+        ("round" = Option<shared::round::Round>, Query, description = "Like 2026Q4; the round in progress by default"),
     ),
     responses(
         (status = 200, description = "The merged ledger with provenance, trails and open conflicts", body = LedgerView),

@@ -80,13 +80,17 @@ pub struct Asked {
 #[into_params(parameter_in = Query)]
 pub struct AskedQuery {
     /// Like 2026Q4; the round in progress by default.
+    #[param(value_type = Option<shared::round::Round>)]
     round: Option<String>,
     /// One grid of the caller's scope; the whole scope by default.
+    #[param(value_type = Option<shared::place::GridCode>)]
     grid: Option<String>,
     /// One resettlement area's grids within the caller's scope, instead of a grid.
+    #[param(value_type = Option<shared::place::PlaceCode>)]
     area: Option<String>,
     /// The code of a place of the tree: its grids within the caller's
     /// scope, instead of a grid or an area.
+    #[param(value_type = Option<shared::place::PlaceCode>)]
     place: Option<String>,
 }
 

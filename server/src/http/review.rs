@@ -50,8 +50,8 @@ const MAX_PAGE: u32 = 1000;
 #[utoipa::path(get, path = "/api/v1/review", tag = "review", operation_id = "list_review",
     params(
         AskedQuery,
-        ("state" = Option<String>, Query, description = "Only submissions in this state: pending, approved, returned or corrected"),
-        ("limit" = Option<u32>, Query, description = "At most this many (100 by default, 1000 at most)"),
+        ("state" = Option<String>, Query, pattern = "^(pending|approved|returned|corrected)$", description = "Only submissions in this state: pending, approved, returned or corrected"),
+        ("limit" = Option<u32>, Query, maximum = 1000, description = "At most this many (100 by default, 1000 at most)"),
         ("offset" = Option<u32>, Query, description = "Skip this many of the matching submissions, for the next page"),
     ),
     responses(

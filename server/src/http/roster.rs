@@ -84,6 +84,7 @@ fn parse_cursor<'a>(raw: &'a str, scope: &str) -> Option<(OffsetDateTime, &'a st
             buildings' for the map; numbers masked for roles that do not need them", body = Roster),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A resident work team or grid member without a grid", body = ErrorBody),
+        (status = 422, description = "A malformed query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
 pub async fn get<S: Store>(

@@ -62,7 +62,7 @@ pub struct ImportQuery {
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "Only administrators and supervisors import", body = ErrorBody),
         (status = 413, description = "Over 32 MiB", body = ErrorBody),
-        (status = 422, description = "The file has errors, each by row and column; nothing was imported", body = RosterRejected),
+        (status = 422, description = "The file has errors, each by row and column, or the query is malformed; nothing was imported", body = RosterRejected),
     ))]
 #[tracing::instrument(skip_all, fields(user = %caller.user.username, bytes = tracing::field::Empty))]
 pub async fn post<S: Store>(
@@ -164,6 +164,7 @@ pub fn rejected(issues: &[RowIssue], lang: Lang) -> Response {
 #[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     /// xlsx (the default) or csv
+    #[param(pattern = "^(xlsx|csv)$")]
     pub format: Option<String>,
 }
 

@@ -80,7 +80,7 @@ fn user_of(row: &StaffRow, workplace: Option<Workplace>) -> User {
         (status = 403, description = "Administrators, and supervisors for the teams and grid members of their grids", body = ErrorBody),
         (status = 409, description = "A username was taken while the file was imported; nothing was", body = ErrorBody),
         (status = 413, description = "Over 32 MiB", body = ErrorBody),
-        (status = 422, description = "The file has errors, each by row and column; nothing was imported", body = RosterRejected),
+        (status = 422, description = "The file has errors, each by row and column, or the query is malformed; nothing was imported", body = RosterRejected),
     ))]
 #[tracing::instrument(skip_all, fields(user = %caller.user.username))]
 pub async fn post<S: Store>(

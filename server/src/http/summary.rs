@@ -26,11 +26,14 @@ use crate::kept_follow_ups::{OpenItems, add, overdue_before};
 use crate::store::{GridTally, Scope, Store};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// A place's code; without one, the caller's own place, or the top of
     /// the tree for those who see everything.
+    #[param(value_type = Option<shared::place::PlaceCode>)]
     pub place: Option<String>,
     /// Like 2026Q4; the round in progress by default.
+    #[param(value_type = Option<shared::round::Round>)]
     pub round: Option<String>,
 }
 

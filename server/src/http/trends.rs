@@ -27,8 +27,10 @@ use crate::store::{Scope, Store, StoreError};
 const GRIDS_A_PAGE: usize = 64;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TrendsQuery {
     /// A place's code; the caller's own place (or everything) by default.
+    #[param(value_type = Option<shared::place::PlaceCode>)]
     pub place: Option<String>,
 }
 
@@ -40,6 +42,7 @@ pub struct TrendsQuery {
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
         (status = 403, description = "A place outside the caller's", body = ErrorBody),
         (status = 404, description = "No place has this code", body = ErrorBody),
+        (status = 422, description = "A malformed place code or query", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn get<S: Store>(

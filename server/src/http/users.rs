@@ -98,6 +98,7 @@ pub async fn audit<S: Store>(
 
 /// `GET /api/v1/users` query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Part of a username or name.
     pub q: Option<String>,
@@ -108,7 +109,8 @@ pub struct UserQuery {
     responses((status = 200, description = "The accounts the caller manages whose username or name contains `q`, \
         by username, at most 200", body = Vec<UserInfo>),
         (status = 401, description = "Not logged in, or the session expired", body = ErrorBody),
-        (status = 403, description = "Administrators and supervisors only", body = ErrorBody)))]
+        (status = 403, description = "Administrators and supervisors only", body = ErrorBody),
+        (status = 422, description = "A malformed query", body = ErrorBody)))]
 pub async fn list<S: Store>(
     State(app): State<AppState<S>>,
     caller: Caller,

@@ -164,17 +164,20 @@ pub struct RowError {
     pub message: String,
 }
 
-/// The 422 answer to a roster or staff file with errors: the usual `ErrorBody`
-/// (`code`, `message`, `fields`) plus every error by row and column.
-/// Nothing of the file was stored.
+/// The 422 answer of an import: the usual `ErrorBody` (`code`, `message`,
+/// `fields`), and, when the file itself had errors, every error by row and
+/// column. Nothing of the file was stored.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RosterRejected {
-    /// Always `invalid_roster`.
+    /// `invalid_roster` for a file with errors; else `ErrorBody`'s code (a
+    /// malformed query, say).
     pub code: String,
     pub message: String,
     /// The errors as field errors, with paths like `rows[3].公民身份号码`.
     pub fields: Vec<FieldErrorBody>,
-    /// The errors by row and column, in the file's order.
+    /// The errors by row and column, in the file's order; only for a file
+    /// with errors.
+    #[schema(required = false)]
     pub errors: Vec<RowError>,
 }
 

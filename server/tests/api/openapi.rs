@@ -119,3 +119,49 @@ async fn the_document_covers_every_endpoint_and_resolves() {
         assert!(schemas[name].is_object(), "{target} resolves");
     }
 }
+
+#[tokio::test]
+async fn every_operation_documents_the_errors_it_can_answer_and_its_parameters_where_they_go() {
+    let app = spawn_app().await;
+
+    let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+
+    let mut operations = 0;
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let statuses = op["responses"].as_object().unwrap();
+            let documents = |status: &str| statuses.contains_key(status);
+            // A page of another site may not act with the user's cookie.
+            if method != "get" && !documents("403") {
+                wrong.push(format!("{method} {path}: no 403"));
+            }
+            let parameters = op["parameters"].as_array().cloned().unwrap_or_default();
+            for parameter in &parameters {
+                let name = parameter["name"].as_str().unwrap();
+                let in_path = path.contains(&format!("{{{name}}}"));
+                if (parameter["in"] == "path") != in_path {
+                    wrong.push(format!("{method} {path}: {name} is in {}", parameter["in"]));
+                }
+            }
+            // A query the server cannot read is refused with a reason.
+            let takes_input =
+                parameters.iter().any(|p| p["in"] == "query") || op.get("requestBody").is_some();
+            if takes_input && !documents("422") {
+                wrong.push(format!("{method} {path}: no 422"));
+            }
+        }
+    }
+    assert_eq!(wrong, Vec::<String>::new());
+    assert!(operations > 40, "{operations} operations");
+    // A closed list is documented as its codes, as they cross the wire.
+    let level = &doc["components"]["schemas"]["Level"];
+    assert_eq!(
+        level["enum"],
+        serde_json::json!(["city", "county", "township", "area", "grid", "building"]),
+        "{level}"
+    );
+    let round = &doc["components"]["schemas"]["Round"];
+    assert_eq!(round["pattern"], "^[0-9]{4}Q[1-4]$");
+}
