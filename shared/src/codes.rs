@@ -27,7 +27,9 @@ pub trait Code: Sized + Copy + 'static {
 /// A closed list's schema: a string, one of its codes, each code's
 /// labels in the description.
 #[cfg(feature = "openapi")]
-fn closed_list_schema(choices: &[Choice]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+fn closed_list_schema(
+    choices: &[Choice],
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     use utoipa::openapi::schema::{ObjectBuilder, Type};
     let described: Vec<String> = choices
         .iter()

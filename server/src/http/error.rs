@@ -37,6 +37,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
+/// Seconds a client is told to wait when the database cannot write now:
+/// long enough for PostgreSQL to restart, short enough that a phone sends
+/// its captures soon after.
+pub const UNAVAILABLE_RETRY_SECONDS: i64 = 10;
+
 /// An error answer. Each variant documents its status.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -128,7 +133,9 @@ pub enum ApiError {
     /// 503: the app's bundle was not built into this server.
     #[error("the app is not built into this server")]
     AppNotBuilt,
-    /// 500: the cause goes to the log, not the client.
+    /// 503 when the database cannot write for now (restarting, its disk
+    /// full), with `Retry-After`; else 500. The cause goes to the log, not
+    /// the client.
     #[error("could not save or read; please retry")]
     Store(#[from] StoreError),
     /// 500: an internal failure other than storage.
@@ -175,6 +182,7 @@ impl ApiError {
             ApiError::UnknownSubmission | ApiError::UnknownConflict => StatusCode::NOT_FOUND,
             ApiError::ReviewConflict | ApiError::NotReturnable => StatusCode::CONFLICT,
             ApiError::AppNotBuilt => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Store(err) if err.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Store(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -183,6 +191,7 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<i64> {
         match self {
             ApiError::TooManyAttempts { seconds } => Some(*seconds),
+            ApiError::Store(err) if err.is_unavailable() => Some(UNAVAILABLE_RETRY_SECONDS),
             _ => None,
         }
     }
@@ -217,6 +226,7 @@ impl ApiError {
             ApiError::NotReturnable => "not_returnable",
             ApiError::UnknownConflict => "unknown_conflict",
             ApiError::AppNotBuilt => "app_not_built",
+            ApiError::Store(err) if err.is_unavailable() => "unavailable",
             ApiError::Store(_) | ApiError::Internal(_) => "internal",
         }
     }
@@ -258,6 +268,11 @@ impl ApiError {
             ApiError::NotReturnable => "只能退回驻点工作队的入户调查，且须在其更新之前".into(),
             ApiError::UnknownConflict => "该户没有这个待裁定的冲突，可能已经裁定".into(),
             ApiError::AppNotBuilt => "服务器未包含应用程序，请先构建应用".into(),
+            ApiError::Store(err) if err.is_unavailable() => {
+                format!(
+                    "服务器暂时无法保存，{UNAVAILABLE_RETRY_SECONDS} 秒后自动重试；记录仍保存在手机上"
+                )
+            }
             ApiError::Store(_) | ApiError::Internal(_) => {
                 "服务器暂时无法保存或读取，请稍后重试".into()
             }

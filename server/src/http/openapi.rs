@@ -2,7 +2,9 @@
 //! annotations and the wire types in `shared`: `GET /api/v1/openapi.json`.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, Type};
+use utoipa::{Modify, OpenApi};
 
 use crate::http::{
     auth, conflicts, coverage, dispatch, export, field_defs, follow_up, households, places, review,
@@ -11,6 +13,7 @@ use crate::http::{
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&Unavailable),
     info(
         title = "Anju",
         description = "The labour survey of resettled households: roster, submissions, visits, ledger, coverage. \
@@ -72,6 +75,51 @@ use crate::http::{
     )
 )]
 pub struct ApiDoc;
+
+/// Every operation that reads or writes the database may find it out of
+/// reach (PostgreSQL restarting) or its disk full: a 503 with `Retry-After`.
+struct Unavailable;
+
+impl Modify for Unavailable {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let response = ResponseBuilder::new()
+            .description(
+                "The database cannot read or write for now (restarting, its disk full); nothing \
+                 was changed: try again after `Retry-After` seconds",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(utoipa::openapi::ObjectBuilder::new().schema_type(Type::Integer))
+                    .description(Some("Seconds to wait"))
+                    .build(),
+            )
+            .build();
+        for (path, item) in doc.paths.paths.iter_mut() {
+            if path.ends_with("/template") || path.ends_with("/openapi.json") {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                (operation.responses.responses)
+                    .entry("503".into())
+                    .or_insert_with(|| response.clone().into());
+            }
+        }
+    }
+}
 
 /// `GET /api/v1/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {

@@ -55,6 +55,52 @@ pub enum StoreError {
     WriterStopped,
     #[error("the group commit failed: {0}")]
     Batch(String),
+    /// The database cannot take the write now (its disk is full, say); a
+    /// retry later may succeed.
+    #[error("the database cannot write now: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the database is out of reach or out of space for now, rather
+    /// than the request or the data being at fault: PostgreSQL restarting
+    /// or unreachable, a disk full. Worth a retry later.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Unavailable(_) => true,
+            StoreError::Database(err) => sqlx_unavailable(err),
+            StoreError::Writer(err) => sqlite_unavailable(err),
+            _ => false,
+        }
+    }
+}
+
+fn sqlx_unavailable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // PostgreSQL: connection exceptions (08), shutting down or
+            // starting (57P01-57P03), out of disk or memory (53).
+            code.starts_with("08")
+                || code.starts_with("53")
+                || matches!(&*code, "57P01" | "57P02" | "57P03")
+                // SQLite: the disk is full, or the file cannot be written.
+                || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 10 | 13))
+        }),
+        _ => false,
+    }
+}
+
+/// Whether rusqlite's error is a full disk or a failed write of the file.
+pub fn sqlite_unavailable(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DiskFull | rusqlite::ErrorCode::SystemIoFailure)
+    )
 }
 
 /// A user as the server checks them.

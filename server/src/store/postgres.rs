@@ -100,6 +100,9 @@ impl Postgres {
     pub async fn open_with(url: &str, age_limit: Option<AgeLimit>) -> Result<Postgres, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            // While the database restarts, answer 503 soon rather than
+            // hold every request for the default 30 s.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;

@@ -188,8 +188,14 @@ fn write_loop(
                 // The transaction was rolled back when it was dropped.
                 tracing::error!(error = %err, n = batch.len(), "group commit failed");
                 let message = err.to_string();
+                let unavailable = super::sqlite_unavailable(&err);
                 for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(StoreError::Batch(message.clone())));
+                    let error = if unavailable {
+                        StoreError::Unavailable(message.clone())
+                    } else {
+                        StoreError::Batch(message.clone())
+                    };
+                    let _ = job.reply.send(Err(error));
                 }
             }
         }

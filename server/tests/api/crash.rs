@@ -35,7 +35,7 @@ fn start(database: &str) -> (Child, String) {
 }
 
 /// A whole household confirmed unchanged: valid for any household.
-fn unchanged(id: u128, household: &Value) -> Value {
+pub fn unchanged(id: u128, household: &Value) -> Value {
     let members: Vec<Value> = household["members"]
         .as_array()
         .expect("members")
@@ -122,8 +122,17 @@ async fn acknowledged_submissions_survive_sigkill() {
 
     let (mut child, address) = start(&database);
     let client = supervisor_client(&address).await;
+    let acked = acked.lock().expect("lock").clone();
+    assert_kept(&client, &address, &acked).await;
+    child.kill().expect("stop");
+    child.wait().expect("reaped");
+}
+
+/// Every acknowledged (submission, household) is in its household's ledger,
+/// once, as `client` reads it from the server at `address`.
+pub async fn assert_kept(client: &reqwest::Client, address: &str, acked: &[(String, String)]) {
     let mut by_household: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (id, household) in acked.lock().expect("lock").iter() {
+    for (id, household) in acked {
         by_household
             .entry(household.clone())
             .or_default()
@@ -156,6 +165,4 @@ async fn acknowledged_submissions_survive_sigkill() {
             );
         }
     }
-    child.kill().expect("stop");
-    child.wait().expect("reaped");
 }

@@ -11,6 +11,7 @@ mod conflicts;
 mod crash;
 mod demo;
 mod export;
+mod faults;
 mod fields;
 mod follow_up;
 mod helpers;
