@@ -26,6 +26,8 @@ pub enum ApiError {
         status: u16,
         code: String,
         message: String,
+        /// Seconds the server asked to wait before trying again (`Retry-After`).
+        retry_after: Option<u32>,
     },
 }
 
@@ -35,6 +37,14 @@ impl ApiError {
         match self {
             ApiError::Network => tr(Msg::NetworkError).into(),
             ApiError::Server { code, message, .. } => server_error(code, message),
+        }
+    }
+
+    /// Seconds the server asked the phone to wait, if it did.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::Server { retry_after, .. } => *retry_after,
+            ApiError::Network => None,
         }
     }
 
@@ -53,6 +63,10 @@ async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Re
 
 async fn error_of<T>(res: Response) -> Result<T, ApiError> {
     let status = res.status();
+    let retry_after = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse().ok());
     let body = res.json::<ErrorBody>().await.unwrap_or(ErrorBody {
         code: "http".into(),
         message: format!("HTTP {status}"),
@@ -66,6 +80,7 @@ async fn error_of<T>(res: Response) -> Result<T, ApiError> {
         status,
         code: body.code,
         message,
+        retry_after,
     })
 }
 

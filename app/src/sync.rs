@@ -52,6 +52,9 @@ pub struct Sync {
     busy: RwSignal<bool>,
     again: RwSignal<bool>,
     failures: RwSignal<u32>,
+    /// When the server said to try again (`Retry-After`), in ms since the
+    /// epoch: no sync starts before it, whatever asks for one.
+    wait_until: RwSignal<f64>,
 }
 
 impl Sync {
@@ -76,6 +79,7 @@ impl Sync {
             busy: RwSignal::new(false),
             again: RwSignal::new(false),
             failures: RwSignal::new(0),
+            wait_until: RwSignal::new(0.0),
         }
     }
 
@@ -233,6 +237,10 @@ impl Sync {
         if self.session.with_untracked(Option::is_none) {
             return;
         }
+        // The timer set when the server asked for the wait kicks again.
+        if self.told_to_wait().is_some() {
+            return;
+        }
         self.busy.set(true);
         spawn_local(async move {
             loop {
@@ -254,8 +262,25 @@ impl Sync {
     fn back_off(self) {
         let failures = self.failures.get_untracked().saturating_add(1);
         self.failures.set(failures);
-        let secs = 2u64.saturating_pow(failures.min(6)).min(MAX_BACKOFF_SECS);
-        set_timeout(move || self.kick(), Duration::from_secs(secs));
+        let backoff =
+            Duration::from_secs(2u64.saturating_pow(failures.min(6)).min(MAX_BACKOFF_SECS));
+        let delay = self.told_to_wait().unwrap_or(backoff);
+        set_timeout(move || self.kick(), delay);
+    }
+
+    /// How long is left of the wait the server asked for, if any.
+    fn told_to_wait(self) -> Option<Duration> {
+        let left = self.wait_until.get_untracked() - js_sys::Date::now();
+        (left > 0.0).then(|| Duration::from_millis(left.ceil() as u64))
+    }
+
+    /// Notes the wait a refusal asked for (a database restarting, a full
+    /// disk, too many tries): at most ten minutes, in case of a mistake.
+    fn heed(self, err: &ApiError) {
+        if let Some(secs) = err.retry_after() {
+            let secs = f64::from(secs.min(600));
+            self.wait_until.set(js_sys::Date::now() + secs * 1000.0);
+        }
     }
 
     /// Sends the user's waiting captures; false if the server was not reached.
@@ -291,6 +316,7 @@ impl Sync {
                 }
                 Err(err) if err.is_transient() => {
                     self.online.set(!matches!(err, ApiError::Network));
+                    self.heed(&err);
                     return false;
                 }
                 Err(err) => {
@@ -395,6 +421,7 @@ impl Sync {
                 if matches!(err, ApiError::Network) {
                     self.online.set(false);
                 }
+                self.heed(&err);
                 if self.roster.with_untracked(Option::is_none) {
                     self.roster_error.set(Some(err.message()));
                 }

@@ -20,8 +20,9 @@ export function anju(args, input = "") {
  * round by the calendar, as with `round: null`; `before(database)` runs
  * first, as an administrator at the shell would.
  */
-export async function startServer({ round = "2026Q4", extra = [], env = {}, demo = true, before } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "anju-e2e-"));
+/** `dir`, if given, holds the database (a small filesystem, say) and is kept. */
+export async function startServer({ round = "2026Q4", extra = [], env = {}, demo = true, before, dir: given } = {}) {
+  const dir = given ?? mkdtempSync(join(tmpdir(), "anju-e2e-"));
   const database = `sqlite://${join(dir, "anju.db")}`;
   before?.(database);
   // `round: null` leaves the round to the server's calendar.
@@ -57,7 +58,7 @@ export async function startServer({ round = "2026Q4", extra = [], env = {}, demo
     async stop() {
       child.kill("SIGTERM");
       await new Promise((done) => (child.exitCode !== null ? done() : child.on("exit", done)));
-      rmSync(dir, { recursive: true, force: true });
+      if (!given) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

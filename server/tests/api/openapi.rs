@@ -164,7 +164,10 @@ async fn every_operation_documents_the_errors_it_can_answer_and_its_parameters_w
     );
     // A database out of reach or out of space is a 503 with a wait.
     let unavailable = &doc["paths"]["/api/v1/submissions"]["post"]["responses"]["503"];
-    assert!(unavailable["headers"]["Retry-After"].is_object(), "{unavailable}");
+    assert!(
+        unavailable["headers"]["Retry-After"].is_object(),
+        "{unavailable}"
+    );
     let round = &doc["components"]["schemas"]["Round"];
     assert_eq!(round["pattern"], "^[0-9]{4}Q[1-4]$");
 }
