@@ -166,3 +166,118 @@ pub async fn assert_kept(client: &reqwest::Client, address: &str, acked: &[(Stri
         }
     }
 }
+
+/// Clients submitting to `address` until it is gone or `stop` is set.
+fn clients_of(
+    address: &str,
+    client: &reqwest::Client,
+    households: &Arc<Vec<Value>>,
+    acked: &Arc<Mutex<Vec<(String, String)>>>,
+    stop: &Arc<std::sync::atomic::AtomicBool>,
+    seed: u64,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..CLIENTS as u64 / 2)
+        .map(|worker| {
+            let (client, address, acked, households, stop) = (
+                client.clone(),
+                address.to_owned(),
+                acked.clone(),
+                households.clone(),
+                stop.clone(),
+            );
+            let mut rng = ChaCha8Rng::seed_from_u64(seed * 100 + worker);
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Acquire) {
+                    let household = &households[rng.gen_range(0..households.len())];
+                    let id: u128 = rng.r#gen();
+                    let sent = client
+                        .post(format!("{address}/api/v1/submissions"))
+                        .json(&unchanged(id, household))
+                        .send()
+                        .await;
+                    match sent {
+                        Ok(res) if res.status().is_success() => {
+                            let code = household["code"].as_str().expect("code").to_owned();
+                            acked
+                                .lock()
+                                .expect("lock")
+                                .push((uuid::Uuid::from_u128(id).to_string(), code));
+                        }
+                        Ok(res) => panic!("unexpected answer {}", res.status()),
+                        Err(_) => return,
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+/// Two servers on one PostgreSQL database, each killed with SIGKILL in
+/// turn while clients submit to both, then restarted: every submission
+/// either acknowledged is kept once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_submissions_survive_two_servers_killed_in_turn() {
+    if std::env::var_os("ANJU_TEST_DATABASE_URL").is_none() {
+        // Servers share a database only on PostgreSQL.
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = fresh_database(&dir).await;
+    let mut rng = ChaCha8Rng::seed_from_u64(20261206);
+    let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let mut servers = [start(&database), start(&database)];
+    let roster: Value = supervisor_client(&servers[0].1)
+        .await
+        .get(format!("{}/api/v1/roster", servers[0].1))
+        .send()
+        .await
+        .expect("roster")
+        .json()
+        .await
+        .expect("roster JSON");
+    let households = Arc::new(roster["households"].as_array().expect("households").clone());
+
+    for cycle in 0..cycles() {
+        let victim = cycle % 2;
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut tasks = Vec::new();
+        for (i, (_, address)) in servers.iter().enumerate() {
+            let client = supervisor_client(address).await;
+            let seed = (cycle * 2 + i) as u64;
+            tasks.extend(clients_of(
+                address,
+                &client,
+                &households,
+                &acked,
+                &stop,
+                seed,
+            ));
+        }
+        let kill_after = acked.lock().expect("lock").len() + rng.gen_range(5..60);
+        while acked.lock().expect("lock").len() < kill_after {
+            tokio::task::yield_now().await;
+        }
+        let (child, _) = &mut servers[victim];
+        child.kill().expect("SIGKILL");
+        child.wait().expect("reaped");
+        // The other server goes on taking submissions meanwhile.
+        let going_on = acked.lock().expect("lock").len() + 5;
+        while acked.lock().expect("lock").len() < going_on {
+            tokio::task::yield_now().await;
+        }
+        stop.store(true, std::sync::atomic::Ordering::Release);
+        for task in tasks {
+            task.await.expect("client task");
+        }
+        servers[victim] = start(&database);
+    }
+
+    let address = servers[0].1.clone();
+    let client = supervisor_client(&address).await;
+    let acked = acked.lock().expect("lock").clone();
+    assert_kept(&client, &address, &acked).await;
+    for (child, _) in &mut servers {
+        child.kill().expect("stop");
+        child.wait().expect("reaped");
+    }
+}
