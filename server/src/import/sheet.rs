@@ -80,7 +80,11 @@ pub fn cell_in<C: Ord>(columns: &BTreeMap<C, usize>, cells: &[Value], column: C)
 /// content type says), else CSV.
 pub fn read(bytes: &[u8]) -> Result<Sheet, ImportCode> {
     if bytes.starts_with(ZIP_MAGIC) {
-        return read_xlsx(bytes);
+        // calamine's arithmetic overflows on some crafted cell references
+        // (found by fuzzing, fuzz/regressions/): a panic where overflow is
+        // checked. Such a file is unreadable, not a failure of the server.
+        return std::panic::catch_unwind(|| read_xlsx(bytes))
+            .unwrap_or(Err(ImportCode::UnreadableFile));
     }
     if bytes.starts_with(OLE_MAGIC) {
         return Err(ImportCode::OldExcel);

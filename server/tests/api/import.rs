@@ -832,3 +832,23 @@ async fn boundaries_are_read_as_wkt_polygons() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_workbook_crafted_to_overflow_its_reader_is_refused_as_unreadable() {
+    let app = spawn_app().await;
+    app.login_as("admin").await;
+    // Found by fuzzing: cell references that overflow calamine's arithmetic.
+    let crafted = include_bytes!("../../../fuzz/regressions/roster_file/07fb88ae1dc8063a");
+
+    let res = app
+        .client
+        .post(format!("{}/api/v1/roster/import", app.address))
+        .body(crafted.to_vec())
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["code"], "unreadable_file", "{body}");
+}
