@@ -99,7 +99,8 @@ mod tests {
     #[test]
     fn seeds_and_past_failures_pass() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let targets: [(&str, fn(&[u8])); 5] = [
+        type Target = fn(&[u8]);
+        let targets: [(&str, Target); 5] = [
             ("submission", super::submission),
             ("roster_file", super::roster_file),
             ("staff_file", super::staff_file),
