@@ -1,10 +1,13 @@
 // The phone's own storage and files, for the app's Rust code.
 // Values are JSON strings. IndexedDB where it opens; localStorage where it
-// does not (some embedded browsers refuse it), so nothing breaks.
+// never has (some embedded browsers refuse it), so nothing breaks. Once it
+// has opened on this phone, a failure to open it again (its disk full, say)
+// is an error, not a reason to write where nothing else would look.
 
 const DB_NAME = "anju";
 const DB_VERSION = 1;
 const STORES = ["outbox", "state"];
+const OPENED_HERE = "anju:indexeddb";
 
 let opening;
 
@@ -23,7 +26,18 @@ function openDb() {
           if (!req.result.objectStoreNames.contains(name)) req.result.createObjectStore(name);
         }
       };
-      req.onsuccess = () => resolve(req.result);
+      req.onsuccess = () => {
+        try {
+          localStorage.setItem(OPENED_HERE, "1");
+        } catch (_) {
+          // Nothing to remember it by; the fallback stays allowed.
+        }
+        // Closed by the browser (its disk full, say): open it again next time.
+        req.result.onclose = () => {
+          opening = undefined;
+        };
+        resolve(req.result);
+      };
       req.onerror = () => resolve(null);
       req.onblocked = () => resolve(null);
     });
@@ -49,10 +63,22 @@ function answer(req) {
 
 const fallbackKey = (store, key) => `anju:${store}:${key}`;
 
+// Where IndexedDB does not open: localStorage, unless it opened here before.
+function fallback() {
+  let opened = null;
+  try {
+    opened = localStorage.getItem(OPENED_HERE);
+  } catch (_) {
+    // No localStorage either: the call below fails as it should.
+  }
+  if (opened === "1") throw new Error("the phone's storage cannot be opened");
+  return localStorage;
+}
+
 export async function kv_put(store, key, value) {
   const db = await openDb();
   if (!db) {
-    localStorage.setItem(fallbackKey(store, key), value);
+    fallback().setItem(fallbackKey(store, key), value);
     return;
   }
   const tx = db.transaction(store, "readwrite", { durability: "strict" });
@@ -62,14 +88,14 @@ export async function kv_put(store, key, value) {
 
 export async function kv_get(store, key) {
   const db = await openDb();
-  if (!db) return localStorage.getItem(fallbackKey(store, key)) ?? undefined;
+  if (!db) return fallback().getItem(fallbackKey(store, key)) ?? undefined;
   return answer(db.transaction(store).objectStore(store).get(key));
 }
 
 export async function kv_delete(store, key) {
   const db = await openDb();
   if (!db) {
-    localStorage.removeItem(fallbackKey(store, key));
+    fallback().removeItem(fallbackKey(store, key));
     return;
   }
   const tx = db.transaction(store, "readwrite", { durability: "strict" });
@@ -91,7 +117,8 @@ function fallbackKeys(store) {
 export async function kv_clear(store) {
   const db = await openDb();
   if (!db) {
-    for (const key of fallbackKeys(store)) localStorage.removeItem(key);
+    const storage = fallback();
+    for (const key of fallbackKeys(store)) storage.removeItem(key);
     return;
   }
   const tx = db.transaction(store, "readwrite", { durability: "strict" });
@@ -101,7 +128,10 @@ export async function kv_clear(store) {
 
 export async function kv_all(store) {
   const db = await openDb();
-  if (!db) return fallbackKeys(store).map((key) => localStorage.getItem(key));
+  if (!db) {
+    const storage = fallback();
+    return fallbackKeys(store).map((key) => storage.getItem(key));
+  }
   return answer(db.transaction(store).objectStore(store).getAll());
 }
 
@@ -113,6 +143,42 @@ export async function ask_persist() {
   } catch (_) {
     return false;
   }
+}
+
+// Whether the browser has little room left for the app: under 2 MB or a
+// twentieth of what it allows, as far as it says, or too little to write
+// 16 KB (a few surveys) now, which is what counts.
+export async function storage_low() {
+  try {
+    const { usage, quota } = await navigator.storage.estimate();
+    const left = quota - usage;
+    if (left < 2 * 1024 * 1024 || left < quota / 20) return true;
+  } catch (_) {
+    // No estimate: the write below still tells.
+  }
+  try {
+    await kv_put("state", "room-check", "x".repeat(16 * 1024));
+    await kv_delete("state", "room-check");
+    return false;
+  } catch (_) {
+    return true;
+  }
+}
+
+// Takes the lock `name` if no other tab of the app holds it: resolves to a
+// function that releases it, or to null if another tab has it. Where the
+// browser has no Web Locks, every tab may go ahead.
+export function try_lock(name) {
+  if (!navigator.locks) return Promise.resolve(() => {});
+  return new Promise((resolve) => {
+    navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(null);
+        return undefined;
+      }
+      return new Promise((release) => resolve(release));
+    });
+  });
 }
 
 export function is_online() {

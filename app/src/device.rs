@@ -17,6 +17,9 @@ extern "C" {
     #[wasm_bindgen(catch)]
     async fn kv_all(store: &str) -> Result<JsValue, JsValue>;
     async fn ask_persist() -> JsValue;
+    /// Whether the browser has little room left for the app.
+    pub async fn storage_low() -> JsValue;
+    async fn try_lock(name: &str) -> JsValue;
     pub fn is_online() -> bool;
     pub fn on_online(callback: &Closure<dyn FnMut()>);
     #[wasm_bindgen(js_name = save_file)]
@@ -24,6 +27,24 @@ extern "C" {
     async fn chosen_file_text(input: &web_sys::HtmlInputElement) -> JsValue;
     /// Resolves once what the page holds now has been painted.
     pub async fn after_paint();
+}
+
+/// A lock held across the app's tabs until dropped.
+pub struct TabLock(js_sys::Function);
+
+impl Drop for TabLock {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&JsValue::NULL);
+    }
+}
+
+/// The lock `name` if no other tab of the app holds it.
+pub async fn lock_if_free(name: &str) -> Option<TabLock> {
+    try_lock(name)
+        .await
+        .dyn_into::<js_sys::Function>()
+        .ok()
+        .map(TabLock)
 }
 
 /// The object stores of the app's database.

@@ -72,6 +72,8 @@ pub enum Msg {
     Saving,
     Sent,
     StorageFailed,
+    SaveAgain,
+    StorageLow,
     GroupSkills,
     GroupIdentity,
     HouseholdInfo,
@@ -196,6 +198,10 @@ fn zh_cn(msg: Msg) -> &'static str {
         Msg::Saving => "正在保存…",
         Msg::Sent => "已发送",
         Msg::StorageFailed => "手机存储失败，记录未保存。请清理手机空间后重试",
+        Msg::SaveAgain => "重新保存",
+        Msg::StorageLow => {
+            "手机存储空间快满了，调查可能无法保存。请先清理空间（如删除不用的照片、视频或聊天记录）"
+        }
         Msg::GroupSkills => "培训与技能",
         Msg::GroupIdentity => "身份与联系方式",
         Msg::HouseholdInfo => "户信息",
@@ -327,6 +333,10 @@ fn en(msg: Msg) -> &'static str {
         Msg::Saving => "Saving…",
         Msg::Sent => "Sent",
         Msg::StorageFailed => "The phone could not store this; free some space and try again",
+        Msg::SaveAgain => "Save again",
+        Msg::StorageLow => {
+            "The phone is almost out of storage and may not save this survey; free some space first"
+        }
         Msg::GroupSkills => "Training and skills",
         Msg::GroupIdentity => "Identity and contact",
         Msg::HouseholdInfo => "Household",

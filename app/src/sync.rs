@@ -22,6 +22,11 @@ use crate::{RosterCache, Session, SessionEnded};
 
 const PERIOD: Duration = Duration::from_secs(30);
 const MAX_BACKOFF_SECS: u64 = 60;
+/// The lock a tab holds while it sends, so that two tabs never send the
+/// same capture.
+const SYNC_LOCK: &str = "anju-sync";
+/// How long a tab waits for another that is sending.
+const OTHER_TAB_WAIT: Duration = Duration::from_secs(3);
 
 /// The sync state every screen can show, and the way to add to the outbox.
 #[derive(Clone, Copy)]
@@ -41,6 +46,8 @@ pub struct Sync {
     pub roster_error: RwSignal<Option<String>>,
     /// Whether the browser agreed to keep the app's data.
     pub persistent: RwSignal<Option<bool>>,
+    /// Whether the phone had too little room to keep a survey when last checked.
+    pub storage_low: RwSignal<bool>,
     /// A supervisor's phone fetches the roster of its scope (a whole city,
     /// perhaps) only once a screen needs it: a household or the map.
     roster_wanted: RwSignal<bool>,
@@ -73,6 +80,7 @@ impl Sync {
             online: RwSignal::new(device::is_online()),
             roster_error: RwSignal::new(None),
             persistent: RwSignal::new(None),
+            storage_low: RwSignal::new(false),
             roster_wanted: RwSignal::new(false),
             roster_read: RwSignal::new(false),
             face: RwSignal::new(None),
@@ -97,6 +105,14 @@ impl Sync {
             // Lives as long as the page.
             online.forget();
             let _ = set_interval_with_handle(move || self.kick(), PERIOD);
+        });
+    }
+
+    /// Checks whether the phone has room to keep a survey (`storage_low`).
+    pub fn check_storage(self) {
+        spawn_local(async move {
+            self.storage_low
+                .set(device::storage_low().await.is_truthy());
         });
     }
 
@@ -243,6 +259,12 @@ impl Sync {
         }
         self.busy.set(true);
         spawn_local(async move {
+            // One tab of the app sends at a time; the others wait their turn.
+            let Some(_turn) = device::lock_if_free(SYNC_LOCK).await else {
+                self.busy.set(false);
+                set_timeout(move || self.kick(), OTHER_TAB_WAIT);
+                return;
+            };
             loop {
                 self.again.set(false);
                 let reached = self.send_outbox().await && self.refresh_roster().await;
@@ -285,6 +307,9 @@ impl Sync {
 
     /// Sends the user's waiting captures; false if the server was not reached.
     async fn send_outbox(self) -> bool {
+        // What the phone holds now: another tab may have sent some of it,
+        // or captured more, since this one last looked.
+        self.outbox.set(outbox::load().await);
         let mut tried: Vec<Uuid> = Vec::new();
         loop {
             let Some(entry) = self

@@ -24,7 +24,7 @@ use crate::pages::member::{
 };
 use crate::pages::roster::describe;
 use crate::sync::Sync;
-use crate::{RosterCache, Session};
+use crate::{RosterCache, Session, api};
 
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
@@ -196,10 +196,27 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
                 .map(|d| (d.member.person.clone(), d.record.get_untracked()))
                 .collect();
             let entry = Entry::survey(&submission, records);
+            let body = entry.as_ref().map(|e| e.body.clone());
             spawn_local(async move {
-                match sync.enqueue(entry, what).await {
-                    Ok(()) => step.set(Step::Saved(id)),
-                    Err(_) => step.set(Step::StorageFailed),
+                if sync.enqueue(entry, what).await.is_ok() {
+                    step.set(Step::Saved(id));
+                    return;
+                }
+                // The phone cannot keep it: sent straight to the server, it
+                // is kept there; else the form stays to save again.
+                let sent = match &body {
+                    Some(body) => api::post_raw("/api/v1/submissions", body).await,
+                    None => Err(api::ApiError::Network),
+                };
+                match sent {
+                    Ok(()) => {
+                        sync.delivered.update(|d| d.push(id));
+                        step.set(Step::Saved(id));
+                    }
+                    Err(_) => {
+                        step.set(Step::StorageFailed);
+                        sync.check_storage();
+                    }
                 }
             });
         }
@@ -263,8 +280,14 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             </div>
         }
     });
+    // Told before the survey is written, not only once saving it fails.
+    sync.check_storage();
+    let storage_low = sync.storage_low;
     view! {
         <h1 class="page-title" data-testid="household-title">{title}</h1>
+        {move || storage_low.get().then(|| view! {
+            <p class="error" role="alert" data-testid="storage-low">{tr(Msg::StorageLow)}</p>
+        })}
         {returned}
         // Teams and grid members record the help they gave beside the
         // survey; a correction is only the form.
@@ -334,7 +357,13 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
                 </div>
             }.into_any(),
             Step::StorageFailed => view! {
-                <p class="error" role="alert">{tr(Msg::StorageFailed)}</p>
+                <div class="submit-bar">
+                    <p class="error" role="alert" data-testid="storage-failed">{tr(Msg::StorageFailed)}</p>
+                    // The form is as it was: save it again once there is room.
+                    <button class="primary" data-testid="save-again" on:click=move |_| step.set(Step::Summary)>
+                        {tr(Msg::SaveAgain)}
+                    </button>
+                </div>
             }.into_any(),
         }}
     }

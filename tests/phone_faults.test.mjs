@@ -1,0 +1,76 @@
+// The phone's own faults: the app open in two tabs at once. Nothing is
+// lost, and nothing sent twice.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { launchBrowser, newPhone } from "./support/browser.mjs";
+import { HouseholdPage, LoginPage, RosterPage } from "./support/pages.mjs";
+import { startServer } from "./support/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The household's submissions as the supervisor reads its ledger. */
+async function submissionsOf(code) {
+  const login = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "supervisor", password: "demo" }),
+  });
+  const { token } = await login.json();
+  const res = await fetch(`${server.url}/api/v1/households/${code}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return (await res.json()).submissions;
+}
+
+test("two tabs capture offline: each survey is sent once, by one of them, and none is lost", async () => {
+  const context = await newPhone(browser);
+  const first = await context.newPage();
+  await first.goto(server.url);
+  await new LoginPage(first).logIn("surveyor");
+  await new RosterPage(first).buildings().first().waitFor();
+  const second = await context.newPage();
+  await second.goto(server.url);
+  await new RosterPage(second).buildings().first().waitFor();
+  // What reached the server: an id sent again would be answered 200.
+  const posted = [];
+  for (const page of [first, second]) {
+    page.on("response", (res) => {
+      const req = res.request();
+      if (req.method() === "POST" && req.url().endsWith("/api/v1/submissions")) {
+        posted.push(`${JSON.parse(req.postData()).id} ${res.status()}`);
+      }
+    });
+  }
+
+  await context.setOffline(true);
+  const codes = ["XF-1-0201", "XF-1-0202", "XF-1-0301"];
+  for (const [page, code] of [[first, codes[0]], [second, codes[1]], [first, codes[2]]]) {
+    await page.goto(`${server.url}/households`);
+    const roster = new RosterPage(page);
+    await roster.open(code);
+    await new HouseholdPage(page).allUnchanged();
+    await page.getByTestId("submit").click();
+    await page.getByTestId("submit-saved").waitFor();
+  }
+  await context.setOffline(false);
+
+  for (let i = 0; i < 300 && posted.length < 3; i++) await first.waitForTimeout(100);
+  // Both tabs go on syncing a while: neither sends any of them again.
+  await first.waitForTimeout(5_000);
+  assert.equal(posted.length, 3, `each sent once: ${JSON.stringify(posted)}`);
+  assert.ok(posted.every((p) => p.endsWith(" 201")), JSON.stringify(posted));
+  for (const code of codes) assert.equal((await submissionsOf(code)).length, 1, code);
+  await context.close();
+});
