@@ -17,11 +17,17 @@ let server;
 let browser;
 let disk;
 
+/** Runs `command` as root: directly if this is root, else through `sudo -n`. */
+function asRoot(...command) {
+  if (process.getuid() === 0) execFileSync(command[0], command.slice(1));
+  else execFileSync("sudo", ["-n", ...command]);
+}
+
 before(async () => {
-  // A small filesystem of its own for the database (mounting needs root,
-  // as CI runs).
+  // A small filesystem of its own for the database.
   disk = mkdtempSync(join(tmpdir(), "anju-disk-"));
-  execFileSync("mount", ["-t", "tmpfs", "-o", "size=64m", "tmpfs", disk]);
+  asRoot("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", disk);
+  asRoot("chmod", "1777", disk);
   server = await startServer({ dir: disk });
   browser = await launchBrowser();
 });
@@ -29,7 +35,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
-  execFileSync("umount", ["-l", disk]);
+  asRoot("umount", "-l", disk);
   rmSync(disk, { recursive: true, force: true });
 });
 
