@@ -76,40 +76,18 @@ async fn acknowledged_submissions_survive_sigkill() {
         let before = acked.lock().expect("lock").len();
         let kill_after = before + rng.gen_range(5..60);
         let households = Arc::new(households.clone());
-        let tasks: Vec<_> = (0..CLIENTS)
-            .map(|worker| {
-                let (client, address, acked, households) = (
-                    client.clone(),
-                    address.clone(),
-                    acked.clone(),
-                    households.clone(),
-                );
-                let mut rng = ChaCha8Rng::seed_from_u64((cycle * CLIENTS + worker) as u64);
-                tokio::spawn(async move {
-                    loop {
-                        let household = &households[rng.gen_range(0..households.len())];
-                        let id: u128 = rng.r#gen();
-                        let sent = client
-                            .post(format!("{address}/api/v1/submissions"))
-                            .json(&unchanged(id, household))
-                            .send()
-                            .await;
-                        match sent {
-                            Ok(res) if res.status().is_success() => {
-                                let code = household["code"].as_str().expect("code").to_owned();
-                                acked
-                                    .lock()
-                                    .expect("lock")
-                                    .push((uuid::Uuid::from_u128(id).to_string(), code));
-                            }
-                            Ok(res) => panic!("unexpected answer {}", res.status()),
-                            // The server is gone: this one was never acknowledged.
-                            Err(_) => return,
-                        }
-                    }
-                })
-            })
-            .collect();
+        // Each goes on until the server is gone.
+        let never = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let seed = (cycle * CLIENTS) as u64;
+        let tasks = clients_of(
+            &address,
+            &client,
+            &households,
+            &acked,
+            &never,
+            seed,
+            CLIENTS,
+        );
         while acked.lock().expect("lock").len() < kill_after {
             tokio::task::yield_now().await;
         }
@@ -167,7 +145,8 @@ pub async fn assert_kept(client: &reqwest::Client, address: &str, acked: &[(Stri
     }
 }
 
-/// Clients submitting to `address` until it is gone or `stop` is set.
+/// `workers` clients submitting to `address` until it is gone or `stop`
+/// is set, noting each acknowledged submission in `acked`.
 fn clients_of(
     address: &str,
     client: &reqwest::Client,
@@ -175,8 +154,9 @@ fn clients_of(
     acked: &Arc<Mutex<Vec<(String, String)>>>,
     stop: &Arc<std::sync::atomic::AtomicBool>,
     seed: u64,
+    workers: usize,
 ) -> Vec<tokio::task::JoinHandle<()>> {
-    (0..CLIENTS as u64 / 2)
+    (0..workers as u64)
         .map(|worker| {
             let (client, address, acked, households, stop) = (
                 client.clone(),
@@ -185,7 +165,7 @@ fn clients_of(
                 households.clone(),
                 stop.clone(),
             );
-            let mut rng = ChaCha8Rng::seed_from_u64(seed * 100 + worker);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed + worker);
             tokio::spawn(async move {
                 while !stop.load(std::sync::atomic::Ordering::Acquire) {
                     let household = &households[rng.gen_range(0..households.len())];
@@ -204,6 +184,7 @@ fn clients_of(
                                 .push((uuid::Uuid::from_u128(id).to_string(), code));
                         }
                         Ok(res) => panic!("unexpected answer {}", res.status()),
+                        // The server is gone: this one was never acknowledged.
                         Err(_) => return,
                     }
                 }
@@ -243,7 +224,8 @@ async fn acknowledged_submissions_survive_two_servers_killed_in_turn() {
         let mut tasks = Vec::new();
         for (i, (_, address)) in servers.iter().enumerate() {
             let client = supervisor_client(address).await;
-            let seed = (cycle * 2 + i) as u64;
+            let seed = ((cycle * 2 + i) * CLIENTS) as u64;
+            let workers = CLIENTS / 2;
             tasks.extend(clients_of(
                 address,
                 &client,
@@ -251,6 +233,7 @@ async fn acknowledged_submissions_survive_two_servers_killed_in_turn() {
                 &acked,
                 &stop,
                 seed,
+                workers,
             ));
         }
         let kill_after = acked.lock().expect("lock").len() + rng.gen_range(5..60);

@@ -86,6 +86,27 @@ async fn until_acked(answers: &Arc<Mutex<Answers>>, from: usize, more: usize) {
     panic!("no submission was acknowledged again");
 }
 
+/// Stops the clients; every refusal was a 503 with a wait, and every
+/// acknowledged submission is kept.
+async fn finish(
+    app: &TestApp,
+    answers: &Arc<Mutex<Answers>>,
+    stop: &Arc<AtomicBool>,
+    clients: Vec<tokio::task::JoinHandle<()>>,
+) {
+    stop.store(true, Ordering::Release);
+    for client in clients {
+        client.await.unwrap();
+    }
+    let (acked, refused) = {
+        let answers = answers.lock().unwrap();
+        (answers.acked.clone(), answers.refused.clone())
+    };
+    assert_all_unavailable(&refused);
+    let client = supervisor_client(&app.address).await;
+    assert_kept(&client, &app.address, &acked).await;
+}
+
 fn assert_all_unavailable(refused: &[(u16, String, Option<String>)]) {
     assert!(!refused.is_empty(), "no submission met the fault");
     for (status, code, retry) in refused {
@@ -160,18 +181,7 @@ async fn postgres_stopped_at_once_and_started_again_loses_nothing_acknowledged()
         .unwrap();
     let before = answers.lock().unwrap().acked.len();
     until_acked(&answers, before, 20).await;
-    stop.store(true, Ordering::Release);
-    for client in clients {
-        client.await.unwrap();
-    }
-
-    let (acked, refused) = {
-        let answers = answers.lock().unwrap();
-        (answers.acked.clone(), answers.refused.clone())
-    };
-    assert_all_unavailable(&refused);
-    let client = supervisor_client(&app.address).await;
-    assert_kept(&client, &app.address, &acked).await;
+    finish(&app, &answers, &stop, clients).await;
 }
 
 /// A small filesystem of its own, mounted for the test and unmounted after.
@@ -265,16 +275,5 @@ async fn a_full_disk_under_sqlite_answers_503_and_loses_nothing_acknowledged() {
     disk.free();
     let before = answers.lock().unwrap().acked.len();
     until_acked(&answers, before, 20).await;
-    stop.store(true, Ordering::Release);
-    for client in clients {
-        client.await.unwrap();
-    }
-
-    let (acked, refused) = {
-        let answers = answers.lock().unwrap();
-        (answers.acked.clone(), answers.refused.clone())
-    };
-    assert_all_unavailable(&refused);
-    let client = supervisor_client(&app.address).await;
-    assert_kept(&client, &app.address, &acked).await;
+    finish(&app, &answers, &stop, clients).await;
 }
