@@ -74,3 +74,27 @@ test("two tabs capture offline: each survey is sent once, by one of them, and no
   for (const code of codes) assert.equal((await submissionsOf(code)).length, 1, code);
   await context.close();
 });
+
+test("a phone whose clock is hours ahead: its survey goes to the server's round, its time kept and flagged for the supervisor", async () => {
+  const context = await newPhone(browser);
+  const page = await context.newPage();
+  await page.clock.install({ time: Date.now() + 5 * 3600 * 1000 });
+  await page.goto(server.url);
+  await new LoginPage(page).logIn("surveyor");
+  const roster = new RosterPage(page);
+  await roster.buildings().first().waitFor();
+  await roster.open("XF-1-0401");
+  await new HouseholdPage(page).allUnchanged();
+  await page.getByTestId("submit").click();
+  await page.getByTestId("submit-accepted").waitFor({ timeout: 30_000 });
+  await context.close();
+
+  const desk = await (await newPhone(browser)).newPage();
+  await desk.goto(server.url);
+  await new LoginPage(desk).logIn("supervisor");
+  await desk.getByTestId("nav-review").click();
+  const row = desk.getByTestId("review-XF-1-0401");
+  await row.waitFor();
+  assert.match(await row.getByTestId("review-clock").innerText(), /手机时间偏快/);
+  assert.equal((await submissionsOf("XF-1-0401")).length, 1);
+});

@@ -334,3 +334,12 @@ mod tests {
         assert_eq!(back, Channel::PublicWelfare);
     }
 }
+
+closed_list! {
+    /// Why the capture time a phone gave is doubtful: the server's time
+    /// decides the round, and the phone's is kept as it was given.
+    ClockDoubt {
+        Ahead = "ahead", "采集时间晚于收到时间（手机时间偏快）", "Captured after it arrived (the phone's clock is ahead)";
+        BeforeRound = "before_round", "采集时间早于本轮开始（手机时间偏慢）", "Captured before its round began (the phone's clock is behind)";
+    }
+}

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use time::OffsetDateTime;
 
-use crate::codes::{ReviewDecision, SubmissionKind};
+use crate::codes::{ClockDoubt, ReviewDecision, SubmissionKind};
 use crate::extra::{ExtraKey, ExtraWrite};
 use crate::merge::{Conflict, HouseholdLedger, MemberLedger, Provenance};
 use crate::place::PersonId;
@@ -39,6 +39,24 @@ pub enum ResolveError {
 }
 
 /// Counts what a submission changed.
+/// How far ahead of its arrival a capture may say it was made before its
+/// time is doubted: phones' clocks drift a little.
+pub const CLOCK_SLACK: time::Duration = time::Duration::minutes(10);
+
+/// Whether the capture time a submission gives is implausible: after the
+/// server received it (beyond `CLOCK_SLACK`), or before its round began in
+/// China.
+pub fn clock_doubt(sub: &Submission, received_at: OffsetDateTime) -> Option<ClockDoubt> {
+    let began = crate::round::start_of_day(sub.round.first_day());
+    if sub.captured_at > received_at + CLOCK_SLACK {
+        Some(ClockDoubt::Ahead)
+    } else if sub.captured_at < began {
+        Some(ClockDoubt::BeforeRound)
+    } else {
+        None
+    }
+}
+
 pub fn summarize(sub: &Submission) -> ChangeSummary {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     let changes = |pick: fn(&Membership) -> bool| {
@@ -542,6 +560,45 @@ mod tests {
             },
             author: format!("user{}", n % 2),
         }
+    }
+
+    #[test]
+    fn a_capture_after_its_arrival_or_before_its_round_is_doubted() {
+        let captured = |at: OffsetDateTime| Submission {
+            id: id(1),
+            kind: SubmissionKind::Survey,
+            household: household(),
+            round: round(),
+            captured_at: at,
+            base: Vec::new(),
+            household_writes: Vec::new(),
+            members: Vec::new(),
+            household_extra: Vec::new(),
+        };
+        let arrived = datetime!(2026-11-23 08:00 UTC);
+
+        // A phone's clock a few minutes off is no cause for doubt.
+        assert_eq!(
+            clock_doubt(&captured(arrived + Duration::minutes(9)), arrived),
+            None
+        );
+        assert_eq!(
+            clock_doubt(&captured(arrived - Duration::days(20)), arrived),
+            None
+        );
+        assert_eq!(
+            clock_doubt(&captured(arrived + Duration::hours(5)), arrived),
+            Some(ClockDoubt::Ahead)
+        );
+        // 2026Q4 began at midnight on 1 October in China, 16:00 UTC the day before.
+        assert_eq!(
+            clock_doubt(&captured(datetime!(2026-09-30 16:00 UTC)), arrived),
+            None
+        );
+        assert_eq!(
+            clock_doubt(&captured(datetime!(2026-09-30 15:59 UTC)), arrived),
+            Some(ClockDoubt::BeforeRound)
+        );
     }
 
     fn merge(subs: &[Accepted]) -> HouseholdLedger {

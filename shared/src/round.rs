@@ -120,6 +120,13 @@ impl Round {
         self.last_day().min(today)
     }
 
+    /// The first day of the quarter.
+    pub fn first_day(self) -> Date {
+        let month =
+            time::Month::try_from((self.quarter - 1) * 3 + 1).expect("quarters have months");
+        Date::from_calendar_date(i32::from(self.year), month, 1).expect("quarters begin")
+    }
+
     /// The last day of the quarter.
     pub fn last_day(self) -> Date {
         let (month, day) = match self.quarter {

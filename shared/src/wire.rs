@@ -702,6 +702,10 @@ pub struct ReviewItem {
     pub captured_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub received_at: OffsetDateTime,
+    /// Why `captured_at`, as the phone gave it, is doubtful, if it is
+    /// (`review::clock_doubt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<crate::codes::ClockDoubt>,
     pub changes: ChangeSummary,
     pub review: ReviewState,
 }

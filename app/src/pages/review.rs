@@ -193,6 +193,10 @@ fn ReviewRow(item: ReviewItem) -> impl IntoView {
                 }}
             </div>
             <p class="status-line">{meta}</p>
+            // The capture time is the phone's own, kept as it was given.
+            {item.clock.map(|doubt| view! {
+                <p class="error" data-testid="review-clock">{label(doubt)}</p>
+            })}
             <p class="status-line">{changes(&item.changes)}</p>
             {note.map(|n| view! { <p class="status-line">{n}</p> })}
             {move || failure.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}

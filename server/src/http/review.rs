@@ -132,6 +132,7 @@ fn item(
         author_name: names.get(&stored.accepted.author).cloned(),
         captured_at: sub.captured_at,
         received_at: stored.received_at,
+        clock: shared::review::clock_doubt(sub, stored.received_at),
         household: place_of(stored.place),
         author: stored.accepted.author,
     }

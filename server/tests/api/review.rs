@@ -363,3 +363,61 @@ async fn a_supervisors_correction_is_audited_and_the_trail_keeps_the_old_value()
     );
     assert_eq!(lines.iter().filter(|l| **l == line).count(), 1, "{lines:?}");
 }
+
+#[tokio::test]
+async fn a_phone_clock_far_off_is_flagged_and_its_capture_time_kept() {
+    let app = spawn_app().await;
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let households = roster["households"].as_array().unwrap();
+    let ahead_at = time::OffsetDateTime::now_utc() + time::Duration::hours(5);
+    let ahead_text = ahead_at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let mut ahead = submission("00000000-0000-4000-8000-00000000c10c", &households[0], 10);
+    ahead["captured_at"] = ahead_text.clone().into();
+    let mut behind = submission("00000000-0000-4000-8000-00000000c10d", &households[1], 10);
+    behind["captured_at"] = "2026-09-12T09:00:00+08:00".into();
+    let fine = submission("00000000-0000-4000-8000-00000000c10e", &households[2], 10);
+    for body in [&ahead, &behind, &fine] {
+        assert_eq!(
+            app.post_submission(body).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    app.login_as("supervisor").await;
+
+    let list = app.review_list("").await;
+
+    let item = |id: &str| {
+        list["submissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["submission"] == id)
+            .unwrap()
+            .clone()
+    };
+    let ahead_item = item("00000000-0000-4000-8000-00000000c10c");
+    assert_eq!(ahead_item["clock"], "ahead");
+    // Kept as the phone gave it.
+    let kept = time::OffsetDateTime::parse(
+        ahead_item["captured_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert_eq!(
+        kept,
+        ahead_at.replace_nanosecond(kept.nanosecond()).unwrap()
+    );
+    assert_eq!(
+        item("00000000-0000-4000-8000-00000000c10d")["clock"],
+        "before_round"
+    );
+    assert!(
+        item("00000000-0000-4000-8000-00000000c10e")
+            .get("clock")
+            .is_none()
+    );
+    assert_eq!(list["round"], "2026Q4");
+}
