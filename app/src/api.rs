@@ -61,6 +61,15 @@ async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Re
     error_of(res).await
 }
 
+/// An answer with no body to read: `Ok` for any 2xx.
+async fn done(res: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
+    let res = res.map_err(|_| ApiError::Network)?;
+    if res.ok() {
+        return Ok(());
+    }
+    error_of(res).await
+}
+
 async fn error_of<T>(res: Response) -> Result<T, ApiError> {
     let status = res.status();
     let retry_after = res
@@ -126,11 +135,7 @@ pub async fn set_scope(username: &str, scope: &Scope) -> Result<(), ApiError> {
     let req = Request::patch(&format!("/api/v1/users/{username}"))
         .json(scope)
         .map_err(|_| ApiError::Network)?;
-    let res = req.send().await.map_err(|_| ApiError::Network)?;
-    if res.ok() {
-        return Ok(());
-    }
-    error_of(res).await
+    done(req.send().await).await
 }
 
 /// Disables (`disable`) or enables (`enable`) an account.
@@ -161,15 +166,12 @@ pub async fn sessions(username: &str) -> Result<Vec<OpenSession>, ApiError> {
 
 /// Ends a session an administrator named.
 pub async fn end_session(id: &str) -> Result<(), ApiError> {
-    let res = Request::delete(&format!("/api/v1/sessions/{id}"))
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    if res.ok() {
-        Ok(())
-    } else {
-        error_of(res).await
-    }
+    done(
+        Request::delete(&format!("/api/v1/sessions/{id}"))
+            .send()
+            .await,
+    )
+    .await
 }
 
 pub async fn session() -> Result<SessionInfo, ApiError> {
@@ -199,11 +201,7 @@ pub async fn post_raw(path: &str, body: &str) -> Result<(), ApiError> {
         .header("content-type", "application/json")
         .body(body)
         .map_err(|_| ApiError::Network)?;
-    let res = req.send().await.map_err(|_| ApiError::Network)?;
-    if res.ok() {
-        return Ok(());
-    }
-    error_of(res).await
+    done(req.send().await).await
 }
 
 /// A page of the households of the caller's scope that `term` finds.

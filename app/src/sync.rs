@@ -308,8 +308,12 @@ impl Sync {
     /// Sends the user's waiting captures; false if the server was not reached.
     async fn send_outbox(self) -> bool {
         // What the phone holds now: another tab may have sent some of it,
-        // or captured more, since this one last looked.
-        self.outbox.set(outbox::load().await);
+        // or captured more, since this one last looked. The screens that
+        // read the outbox are told only if it changed.
+        let kept = outbox::load().await;
+        if self.outbox.with_untracked(|o| *o != kept) {
+            self.outbox.set(kept);
+        }
         let mut tried: Vec<Uuid> = Vec::new();
         loop {
             let Some(entry) = self

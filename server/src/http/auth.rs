@@ -105,10 +105,12 @@ pub async fn login<S: Store>(
     throttle(&app, username, &source, now).await?;
     let credentials = app.store.credentials(username).await?;
     let Some(credentials) = credentials.filter(|c| app.demo || !c.user.demo) else {
-        return Err(failed(&app, username, &source, now).await);
+        note_failure(&app, username, &source, now).await?;
+        return Err(ApiError::BadCredentials);
     };
     if !verified(credentials.password_hash.clone(), req.password).await? {
-        return Err(failed(&app, username, &source, now).await);
+        note_failure(&app, username, &source, now).await?;
+        return Err(ApiError::BadCredentials);
     }
     app.store.clear_login_failures(username, &source).await?;
     // Said only to someone who knows the password.
@@ -141,28 +143,23 @@ async fn login_source<S: Store>(
     Ok((source, token.filter(|_| known)))
 }
 
-/// Notes a failed login in the count and the audit log; the error to answer.
-async fn failed<S: Store>(
+/// Notes a failed login in the count and the audit log.
+async fn note_failure<S: Store>(
     app: &AppState<S>,
     username: &str,
     source: &LoginSource,
     now: OffsetDateTime,
-) -> ApiError {
-    let noted = async {
-        (app.store)
-            .add_login_failure(username, source, now, now - throttle::WINDOW)
-            .await?;
-        let who: String = username.chars().take(64).collect();
-        let from = match &source.device {
-            Some(_) => format!("{} (known device)", source.address),
-            None => source.address.clone(),
-        };
-        app.store.audit(&who, "login_failed", &from, now).await
+) -> Result<(), ApiError> {
+    (app.store)
+        .add_login_failure(username, source, now, now - throttle::WINDOW)
+        .await?;
+    let who: String = username.chars().take(64).collect();
+    let from = match &source.device {
+        Some(_) => format!("{} (known device)", source.address),
+        None => source.address.clone(),
     };
-    match noted.await {
-        Ok(()) => ApiError::BadCredentials,
-        Err(err) => err.into(),
-    }
+    app.store.audit(&who, "login_failed", &from, now).await?;
+    Ok(())
 }
 
 /// Opens a session for `user` and answers with it, its cookie and the
@@ -282,14 +279,11 @@ pub async fn change_password<S: Store>(
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     if !verified(credentials.password_hash, change.current).await? {
-        let err = failed(&app, username, &source, now).await;
-        return Err(match err {
-            ApiError::BadCredentials => ApiError::Invalid(vec![Issue {
-                path: "current".into(),
-                code: IssueCode::WrongPassword,
-            }]),
-            other => other,
-        });
+        note_failure(&app, username, &source, now).await?;
+        return Err(ApiError::Invalid(vec![Issue {
+            path: "current".into(),
+            code: IssueCode::WrongPassword,
+        }]));
     }
     accounts::set_password(&app.store, username, change.new).await?;
     let user = User {
