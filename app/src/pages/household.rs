@@ -200,6 +200,10 @@ fn SurveyForm(household: RosterHousehold, kind: SubmissionKind) -> impl IntoView
             spawn_local(async move {
                 if sync.enqueue(entry, what).await.is_ok() {
                     step.set(Step::Saved(id));
+                    // Room was made since the warning: it goes.
+                    if sync.storage_low.get_untracked() {
+                        sync.check_storage();
+                    }
                     return;
                 }
                 // The phone cannot keep it: sent straight to the server, it
