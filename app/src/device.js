@@ -147,7 +147,9 @@ export async function ask_persist() {
 
 // Whether the browser has little room left for the app: under 2 MB or a
 // twentieth of what it allows, as far as it says, or too little to write
-// 16 KB (a few surveys) now, which is what counts.
+// 16 KB (a few surveys) now, which is what counts: recent Chromium reports
+// its usage plus a fixed 10 GiB whatever the room, so only older browsers'
+// estimates tell.
 export async function storage_low() {
   try {
     const { usage, quota } = await navigator.storage.estimate();
