@@ -1,9 +1,10 @@
 //! The follow-up lists kept up to date with the households' kept
 //! figures (`store::follow_ups`), and their open and overdue items
-//! counted per grid between the supervisors' summaries. Each keeping
-//! compares only the households changed since the last one (looking back a
-//! minute for commits slow to land); the first after a start, a change of
-//! the low-income line or a refresh of figures by age compares them all.
+//! counted per grid between the supervisors' summaries. A keeping
+//! compares households only when some changed since the last one
+//! (`ChangeWatch`), and then those of the last minute; the first after a
+//! start, a change of the low-income line or a refresh of figures by age
+//! compares them all.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,13 +13,11 @@ use shared::codes::{Code, FollowUp};
 use shared::follow_up::Deadlines;
 use shared::place::GridCode;
 use shared::tally::Tally;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 use tokio::sync::Mutex;
 
+use crate::change_watch::ChangeWatch;
 use crate::store::{Scope, Store, StoreError};
-
-/// How far before the last keeping a change is looked for again.
-const LOOK_BACK: Duration = Duration::minutes(1);
 
 /// A grid's open follow-up items: each list's open and overdue, in
 /// `FollowUp::ALL`'s order.
@@ -58,8 +57,9 @@ pub struct KeptFollowUps {
 
 #[derive(Debug, Default)]
 struct Kept {
-    /// When the lists were last kept, and with which low-income line.
-    mark: Option<(OffsetDateTime, u32)>,
+    /// The changes since the lists were last kept, and with which
+    /// low-income line.
+    mark: Option<(ChangeWatch, u32)>,
     /// The counts of every grid, for a day and deadlines, until a keeping
     /// finds a household changed.
     counts: Option<(Date, Deadlines, GridItems)>,
@@ -75,14 +75,31 @@ impl KeptFollowUps {
     ) -> Result<(), StoreError> {
         let mut kept = self.kept.lock().await;
         let now = OffsetDateTime::now_utc();
-        let since = (kept.mark)
+        // Out until the keeping is done: after a failure, all are compared.
+        let mark = (kept.mark.take())
             .filter(|(_, kept_line)| *kept_line == line)
-            .map(|(at, _)| at - LOOK_BACK);
-        let compared = store.keep_follow_ups(line, since, today).await?;
-        kept.mark = Some((now, line));
+            .map(|(watch, _)| watch);
+        let (watch, compared) = match mark {
+            Some(mut watch) => {
+                let look = watch.look(store, now).await?;
+                let compared = if look.news.is_empty() {
+                    0
+                } else {
+                    (store.keep_follow_ups(line, Some(watch.since()), today)).await?
+                };
+                watch.take(look);
+                (watch, compared)
+            }
+            None => {
+                // Started first: the comparison then holds what it saw.
+                let watch = ChangeWatch::start(store, now).await?;
+                (watch, store.keep_follow_ups(line, None, today).await?)
+            }
+        };
         if compared > 0 {
             kept.counts = None;
         }
+        kept.mark = Some((watch, line));
         Ok(())
     }
 

@@ -3,24 +3,21 @@
 //! province's kept figures takes longer than a summary may (about 260 ms
 //! for 500,000 households on SQLite), and few grids change between two
 //! reads. Each read sums again only the grids whose households changed
-//! since the last one (by their change time, looking back a minute for
-//! commits that were slow to land), and reads everything again after any
-//! roster import, on whichever server it ran: an import may add places
+//! since the last one (`ChangeWatch`), and reads everything again after
+//! any roster import, on whichever server it ran: an import may add places
 //! and move households between grids.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use shared::place::{GridCode, Place, PlaceCode};
 use shared::round::Round;
 use shared::tally::Tally;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 use tokio::sync::Mutex;
 
+use crate::change_watch::ChangeWatch;
 use crate::store::{Scope, Store, StoreError};
-
-/// How far before the last read a change is looked for again.
-const LOOK_BACK: Duration = Duration::minutes(1);
 
 pub type Tree = Arc<BTreeMap<PlaceCode, Place>>;
 pub type GridSums = Arc<HashMap<GridCode, Tally>>;
@@ -43,8 +40,8 @@ struct Sums {
     round: Round,
     on: Date,
     low_income_line: u32,
-    read_at: OffsetDateTime,
     grids: GridSums,
+    watch: ChangeWatch,
 }
 
 impl KeptTree {
@@ -72,7 +69,11 @@ impl KeptTree {
                     && sums.on == on
                     && sums.low_income_line == low_income_line =>
             {
-                let changed = store.changed_grids(sums.read_at - LOOK_BACK).await?;
+                let look = sums.watch.look(store, now).await?;
+                let grids: BTreeSet<&str> = look.news.iter().map(|c| c.grid.as_str()).collect();
+                let changed = (grids.into_iter())
+                    .map(|g| GridCode::parse(g).map_err(|e| StoreError::Corrupt(e.to_string())))
+                    .collect::<Result<Vec<_>, _>>()?;
                 if !changed.is_empty() {
                     let fresh = (store)
                         .tallies(round, low_income_line, &Scope::Page(changed.clone()), false)
@@ -83,9 +84,10 @@ impl KeptTree {
                     }
                     grids.extend(fresh.into_iter().map(|t| (t.grid, t.tally)));
                 }
-                sums.read_at = now;
+                sums.watch.take(look);
             }
             _ => {
+                let watch = ChangeWatch::start(store, now).await?;
                 let all = store
                     .tallies(round, low_income_line, &Scope::All, false)
                     .await?;
@@ -93,8 +95,8 @@ impl KeptTree {
                     round,
                     on,
                     low_income_line,
-                    read_at: now,
                     grids: Arc::new(all.into_iter().map(|t| (t.grid, t.tally)).collect()),
+                    watch,
                 });
             }
         }

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod change_watch;
 pub mod cli;
 pub mod demo;
 pub mod export;

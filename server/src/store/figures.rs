@@ -60,11 +60,21 @@ pub const STALE: &str = "SELECT code, figures_on IS NULL AS never FROM household
 pub const CONFLICTED: &str = "SELECT h.code FROM households h \
      WHERE h.conflicted AND h.removed_at IS NULL AND ";
 
-/// The grid of each household changed after `$1`. In the order of the
-/// change times, so that it reads their index: asked for distinct grids,
-/// SQLite walks the grids' index instead.
-pub const CHANGED_GRIDS: &str =
-    "SELECT grid FROM households WHERE changed_at > $1 ORDER BY changed_at";
+/// Each household changed after `$1`: its code, grid and change time. In
+/// the order of the change times, so that it reads their index: asked for
+/// distinct grids, SQLite walks the grids' index instead.
+pub const CHANGED_HOUSEHOLDS: &str =
+    "SELECT code, grid, changed_at FROM households WHERE changed_at > $1 ORDER BY changed_at";
+
+/// A household's change as `CHANGED_HOUSEHOLDS` reads it. The grid and the
+/// time stay as stored: a read after a large import finds thousands, and
+/// the time is only compared with one read before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HouseholdChange {
+    pub code: String,
+    pub grid: String,
+    pub changed_at: String,
+}
 
 /// A household's latest ledger.
 pub const LATEST_LEDGER: &str =

@@ -612,12 +612,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         on: Date,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
-    /// The grids of the households whose roster entry, ledger or visits
-    /// changed after `since`.
-    fn changed_grids(
+    /// The households whose roster entry, ledger or visits changed after
+    /// `since`, in the order of their change.
+    fn changed_households(
         &self,
         since: OffsetDateTime,
-    ) -> impl Future<Output = Result<Vec<GridCode>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<figures::HouseholdChange>, StoreError>> + Send;
 
     /// How many roster imports were ever run: it changes with each one,
     /// whichever server ran it.

@@ -508,17 +508,22 @@ macro_rules! portable_queries {
             Ok(codes.len() as u64)
         }
 
-        async fn changed_grids(&self, since: OffsetDateTime) -> Result<Vec<GridCode>, StoreError> {
-            let grids: std::collections::BTreeSet<String> = sqlx::query_scalar(CHANGED_GRIDS)
+        async fn changed_households(
+            &self,
+            since: OffsetDateTime,
+        ) -> Result<Vec<super::figures::HouseholdChange>, StoreError> {
+            let rows: Vec<(String, String, String)> = sqlx::query_as(CHANGED_HOUSEHOLDS)
                 .bind(timestamp(since))
                 .fetch_all(&self.pool)
-                .await?
+                .await?;
+            Ok(rows
                 .into_iter()
-                .collect();
-            grids
-                .iter()
-                .map(|g| GridCode::parse(g).map_err(|e| StoreError::Corrupt(e.to_string())))
-                .collect()
+                .map(|(code, grid, changed_at)| super::figures::HouseholdChange {
+                    code,
+                    grid,
+                    changed_at,
+                })
+                .collect())
         }
 
         async fn roster_imports(&self) -> Result<u64, StoreError> {

@@ -26,7 +26,7 @@ use super::{Failures, LoginSource, NewSession, SessionUser};
 use shared::wire::OpenSession;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK,
+    CHANGED_HOUSEHOLDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK,
     SET_WORK_CHANGES, STALE, SUMS, SumsRow, ledger_of, set_figures,
 };
 use super::follow_ups;

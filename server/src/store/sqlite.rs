@@ -28,7 +28,7 @@ use super::{Failures, LoginSource, NewSession, SessionUser};
 use shared::wire::OpenSession;
 
 use super::figures::{
-    CHANGED_GRIDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
+    CHANGED_HOUSEHOLDS, CONFLICTED, KeptFigures, LATEST_LEDGER, MARK_VISITED, REFRESH_CHUNK, STALE,
     SUMS, SumsRow, ledger_of, set_figures,
 };
 use super::follow_ups;

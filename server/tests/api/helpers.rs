@@ -24,6 +24,8 @@ pub const SCOPED_READS: [&str; 6] = [
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    /// The server's database, for a test that writes what no request can.
+    pub database: String,
     _dir: TempDir,
 }
 
@@ -103,13 +105,16 @@ pub async fn serve(settings: Settings, clock: Clock, dir: TempDir) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init("debug", LogFormat::Text);
     }
+    let settings_database = settings.database.clone();
     let app = server::build_with_clock(settings, clock)
         .await
         .expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let database = settings_database;
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
+        database,
         client: reqwest::Client::builder()
             .cookie_store(true)
             .build()

@@ -3,6 +3,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
 
 use crate::helpers::{ROUND, TestApp, add_other_area, spawn_underway_app, submission};
 
@@ -121,6 +122,91 @@ async fn the_kept_figures_agree_with_the_ledgers_and_follow_each_survey_and_visi
     );
     agrees_with_the_ledgers(&app, ROUND, None).await;
     agrees_with_the_ledgers(&app, "2026Q3", None).await;
+}
+
+/// Sets a household's change time, as a write whose commit landed after
+/// a read with a time from before it would leave it.
+async fn set_changed_at(app: &TestApp, household: &str, at: OffsetDateTime) {
+    let at = (at.to_offset(time::UtcOffset::UTC))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let sql = "UPDATE households SET changed_at = $1 WHERE code = $2";
+    if app.database.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&app.database).await.unwrap();
+        sqlx::query(sql)
+            .bind(at)
+            .bind(household)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&app.database).await.unwrap();
+        sqlx::query(sql)
+            .bind(at)
+            .bind(household)
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_change_landing_after_a_summary_with_an_earlier_time_is_counted_once() {
+    let app = spawn_underway_app().await;
+    app.login_as("supervisor").await;
+    // The demo was just loaded: every household changed within the look-back.
+    let before = app.get_ok("/api/v1/summary").await["total"].clone();
+    let seeking = follow_up(&app, "sort=household&list=seeking_work").await.0;
+    let read = OffsetDateTime::now_utc();
+
+    // A labourer found seeking work, in a survey whose commit lands late.
+    app.login_as("surveyor").await;
+    let roster = app.roster().await;
+    let fresh = (roster["households"].as_array().unwrap().iter())
+        .find(|h| {
+            h["surveyed"] == false
+                && h["visited"] == false
+                && !seeking.iter().any(|c| h["code"] == c.as_str())
+                && matches!(
+                    h["members"][0]["record"]["capacity"].as_str(),
+                    Some("skilled" | "ordinary")
+                )
+        })
+        .unwrap()
+        .clone();
+    let mut survey = submission(&uuid::Uuid::from_u128(0xD101).to_string(), &fresh, 0);
+    survey["members"][0]["writes"] = json!([
+        { "field": "employment", "value": "unemployed" },
+        { "field": "intended_work", "value": "家政服务" },
+        { "field": "intended_place", "value": "in_county" }
+    ]);
+    let sent = app.post_submission(&survey).await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    set_changed_at(
+        &app,
+        fresh["code"].as_str().unwrap(),
+        read - Duration::seconds(30),
+    )
+    .await;
+
+    app.login_as("supervisor").await;
+    for _ in 0..2 {
+        let after = app.get_ok("/api/v1/summary").await["total"].clone();
+        assert_eq!(
+            after["surveyed"].as_u64(),
+            before["surveyed"].as_u64().map(|n| n + 1)
+        );
+        assert_eq!(
+            after["seeking_work"].as_u64(),
+            before["seeking_work"].as_u64().map(|n| n + 1)
+        );
+        assert_eq!(after["households"], before["households"]);
+        let listed = follow_up(&app, "sort=household&list=seeking_work").await.0;
+        assert!(listed.iter().any(|c| fresh["code"] == c.as_str()));
+    }
+    agrees_with_the_ledgers(&app, ROUND, None).await;
 }
 
 #[tokio::test]
