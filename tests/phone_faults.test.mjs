@@ -20,20 +20,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** The household's submissions as the supervisor reads its ledger. */
-async function submissionsOf(code) {
-  const login = await fetch(`${server.url}/api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "supervisor", password: "demo" }),
-  });
-  const { token } = await login.json();
-  const res = await fetch(`${server.url}/api/v1/households/${code}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await res.json()).submissions;
-}
-
 test("two tabs capture offline: each survey is sent once, by one of them, and none is lost", async () => {
   const context = await newPhone(browser);
   const first = await context.newPage();
@@ -71,7 +57,7 @@ test("two tabs capture offline: each survey is sent once, by one of them, and no
   await first.waitForTimeout(5_000);
   assert.equal(posted.length, 3, `each sent once: ${JSON.stringify(posted)}`);
   assert.ok(posted.every((p) => p.endsWith(" 201")), JSON.stringify(posted));
-  for (const code of codes) assert.equal((await submissionsOf(code)).length, 1, code);
+  for (const code of codes) assert.equal((await server.submissionsOf(code)).length, 1, code);
   await context.close();
 });
 
@@ -96,5 +82,5 @@ test("a phone whose clock is hours ahead: its survey goes to the server's round,
   const row = desk.getByTestId("review-XF-1-0401");
   await row.waitFor();
   assert.match(await row.getByTestId("review-clock").innerText(), /手机时间偏快/);
-  assert.equal((await submissionsOf("XF-1-0401")).length, 1);
+  assert.equal((await server.submissionsOf("XF-1-0401")).length, 1);
 });

@@ -96,20 +96,6 @@ function free(page) {
   );
 }
 
-/** The household's submissions as the supervisor reads its ledger. */
-async function submissionsOf(code) {
-  const login = await fetch(`${server.url}/api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "supervisor", password: "demo" }),
-  });
-  const { token } = await login.json();
-  const res = await fetch(`${server.url}/api/v1/households/${code}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await res.json()).submissions;
-}
-
 test("storage full offline: warned on opening the household, the survey stays on the form, and is saved once there is room", async () => {
   const page = await phoneWithQuota();
   const roster = new RosterPage(page);
@@ -141,7 +127,7 @@ test("storage full offline: warned on opening the household, the survey stays on
   await warning.waitFor({ state: "detached" });
   await context.setOffline(false);
   await page.getByTestId("submit-accepted").waitFor({ timeout: 30_000 });
-  assert.equal((await submissionsOf("XF-1-0501")).length, 1);
+  assert.equal((await server.submissionsOf("XF-1-0501")).length, 1);
 });
 
 test("storage full online: the survey goes straight to the server", async () => {
@@ -153,5 +139,5 @@ test("storage full online: the survey goes straight to the server", async () => 
   await new HouseholdPage(page).allUnchanged();
   await page.getByTestId("submit").click();
   await page.getByTestId("submit-accepted").waitFor({ timeout: 30_000 });
-  assert.equal((await submissionsOf("XF-1-0502")).length, 1);
+  assert.equal((await server.submissionsOf("XF-1-0502")).length, 1);
 });

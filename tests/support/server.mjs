@@ -55,6 +55,19 @@ export async function startServer({ round = "2026Q4", extra = [], env = {}, demo
     port: Number(new URL(url).port),
     /** What the server has printed so far: its start-up lines, then its logs. */
     output: () => stdout,
+    /** The household's submissions, as the demo supervisor reads its ledger. */
+    async submissionsOf(code) {
+      const login = await fetch(`${url}/api/v1/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ username: "supervisor", password: "demo" }),
+      });
+      const { token } = await login.json();
+      const res = await fetch(`${url}/api/v1/households/${code}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return (await res.json()).submissions;
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((done) => (child.exitCode !== null ? done() : child.on("exit", done)));

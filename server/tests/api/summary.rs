@@ -130,26 +130,29 @@ async fn set_changed_at(app: &TestApp, household: &str, at: OffsetDateTime) {
     let at = (at.to_offset(time::UtcOffset::UTC))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let sql = "UPDATE households SET changed_at = $1 WHERE code = $2";
     if app.database.starts_with("sqlite:") {
-        let pool = sqlx::SqlitePool::connect(&app.database).await.unwrap();
-        sqlx::query(sql)
-            .bind(at)
-            .bind(household)
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
+        update_changed_at::<sqlx::Sqlite>(&app.database, household, at).await;
     } else {
-        let pool = sqlx::PgPool::connect(&app.database).await.unwrap();
-        sqlx::query(sql)
-            .bind(at)
-            .bind(household)
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
+        update_changed_at::<sqlx::Postgres>(&app.database, household, at).await;
     }
+}
+
+async fn update_changed_at<DB>(url: &str, household: &str, at: String)
+where
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+    for<'c> &'c sqlx::Pool<DB>: sqlx::Executor<'c, Database = DB>,
+    for<'q> String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let pool = sqlx::Pool::<DB>::connect(url).await.unwrap();
+    sqlx::query("UPDATE households SET changed_at = $1 WHERE code = $2")
+        .bind(at)
+        .bind(household)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
 }
 
 #[tokio::test]
