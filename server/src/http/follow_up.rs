@@ -5,6 +5,8 @@
 //! for it; the overdue first. `POST /api/v1/follow-up/actions`: what a team
 //! did for one of them, captured on the phone.
 
+use std::collections::HashMap;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -206,22 +208,43 @@ async fn items<S: Store>(
     });
     rows.truncate(limit);
     let overdue_from = app.deadlines.overdue_before(list, asked.today);
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut item = item_of(row, list, app, asked.full)?;
+    let mut items = (rows.into_iter())
+        .map(|row| item_of(row, list, app, asked.full))
+        .collect::<Result<Vec<_>, _>>()?;
+    // The page's actions in one read, from the earliest day any entered.
+    let actions = match items.iter().map(|i| i.entered_on).min() {
+        Some(first) => {
+            let households: Vec<&HouseholdCode> = items.iter().map(|i| &i.household).collect();
+            (app.store)
+                .follow_up_actions(&households, start_of_day(first))
+                .await?
+        }
+        None => Vec::new(),
+    };
+    let mut by_household: HashMap<&HouseholdCode, Vec<&(FollowUpAction, String)>> = HashMap::new();
+    for done in &actions {
+        by_household
+            .entry(&done.0.household)
+            .or_default()
+            .push(done);
+    }
+    for item in &mut items {
         item.overdue = item.cleared_on.is_none() && item.entered_on < overdue_from;
         let since = start_of_day(item.entered_on);
-        let actions = app.store.follow_up_actions(&item.household, since).await?;
-        item.actions = (actions.into_iter())
+        let theirs = by_household
+            .get(&item.household)
+            .map_or(&[][..], Vec::as_slice);
+        item.actions = (theirs.iter())
+            .filter(|(a, _)| a.done_at >= since)
             .filter(|(a, _)| list != FollowUp::SeekingWork || a.member == item.member)
             .map(|(a, by)| ActionDone {
                 kind: a.kind,
-                member: a.member,
-                employer: a.employer,
-                post: a.post,
-                note: a.note,
+                member: a.member.clone(),
+                employer: a.employer.clone(),
+                post: a.post.clone(),
+                note: a.note.clone(),
                 done_at: a.done_at,
-                by,
+                by: by.clone(),
             })
             .collect();
         if list == FollowUp::SeekingWork {
@@ -231,7 +254,6 @@ async fn items<S: Store>(
             }
             item.help = Some(help);
         }
-        items.push(item);
     }
     Ok((items, next))
 }

@@ -103,11 +103,16 @@ pub fn met_131_sql(scope: &str) -> String {
     )
 }
 
-/// The actions recorded for household `$1` from `$2` on, latest first,
-/// each with its author's display name while they are a user.
-pub const ACTIONS_OF: &str = "SELECT a.body, a.author, u.display_name FROM follow_up_actions a \
-     LEFT JOIN users u ON u.username = a.author \
-     WHERE a.household = $1 AND a.done_at >= $2 ORDER BY a.done_at DESC";
+/// The actions recorded for the households `$1` (tested by `in_list`)
+/// from `$2` on, latest first, each with its author's display name while
+/// they are a user.
+pub fn actions_of(in_list: &str) -> String {
+    format!(
+        "SELECT a.body, a.author, u.display_name FROM follow_up_actions a \
+         LEFT JOIN users u ON u.username = a.author \
+         WHERE {in_list} AND a.done_at >= $2 ORDER BY a.done_at DESC"
+    )
+}
 
 /// Keeps an action once by its id.
 pub const INSERT_ACTION: &str = "INSERT INTO follow_up_actions \

@@ -715,11 +715,11 @@ pub trait Store: Clone + Send + Sync + 'static {
         tallies: &[(GridCode, Tally)],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
-    /// The actions recorded for `household` done at or after `since`,
+    /// The actions recorded for `households` done at or after `since`,
     /// latest first, each with who did it (display name, else username).
     fn follow_up_actions(
         &self,
-        household: &HouseholdCode,
+        households: &[&HouseholdCode],
         since: OffsetDateTime,
     ) -> impl Future<Output = Result<Vec<(FollowUpAction, String)>, StoreError>> + Send;
 

@@ -823,11 +823,13 @@ macro_rules! portable_queries {
 
         async fn follow_up_actions(
             &self,
-            household: &HouseholdCode,
+            households: &[&HouseholdCode],
             since: OffsetDateTime,
         ) -> Result<Vec<(FollowUpAction, String)>, StoreError> {
-            let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(follow_ups::ACTIONS_OF)
-                .bind(household.as_str())
+            let codes: Vec<&str> = households.iter().map(|h| h.as_str()).collect();
+            let sql = follow_ups::actions_of(&in_list("a.household", 1));
+            let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(&sql)
+                .bind(code_list(&codes))
                 .bind(timestamp(since))
                 .fetch_all(&self.pool)
                 .await?;

@@ -74,6 +74,17 @@ fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
     }
 }
 
+/// Codes as one parameter, read by `in_list`: an array.
+fn code_list(codes: &[&str]) -> Vec<String> {
+    codes.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// The condition that `column` is one of the codes `code_list` bound as
+/// parameter `$n`, as SQLite's is.
+fn in_list(column: &str, n: u8) -> String {
+    format!("{column} = ANY(${n})")
+}
+
 /// A household's latest return in round `$1` that no submission's base
 /// names yet, as JSON text.
 const OPEN_RETURN: &str = "SELECT json_build_object('submission', r.submission, 'reason', r.reason, \

@@ -75,6 +75,17 @@ fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
     }
 }
 
+/// Codes as one parameter, read by `in_list`: a JSON array.
+fn code_list(codes: &[&str]) -> String {
+    to_json(&codes)
+}
+
+/// The condition that `column` is one of the codes `code_list` bound as
+/// parameter `$n`.
+fn in_list(column: &str, n: u8) -> String {
+    format!("{column} IN (SELECT value FROM json_each(${n}))")
+}
+
 /// A household's latest return in round `$1` that no submission's base
 /// names yet, as JSON text.
 const OPEN_RETURN: &str = "SELECT json_object('submission', r.submission, 'reason', r.reason, \

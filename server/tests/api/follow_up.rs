@@ -147,6 +147,15 @@ async fn a_zero_employment_household_enters_is_helped_falls_overdue_and_is_clear
     assert_eq!(listed["actions"][0]["employer"], "县城物流园");
     assert_eq!(listed["actions"][0]["post"], "分拣员");
     assert_eq!(listed["actions"][0]["by"], "驻点工作队 李文华");
+    // Read for the whole page at once, each item has only its own.
+    let others = (page["items"].as_array().unwrap().iter())
+        .filter(|i| i["household"] != code.as_str())
+        .collect::<Vec<_>>();
+    assert!(!others.is_empty());
+    assert!(
+        (others.iter()).all(|i| i["actions"].as_array().is_none_or(Vec::is_empty)),
+        "{page}"
+    );
 
     // Six days on, every item of the list is overdue, first in its order,
     // and counted so at every level of the summary.
