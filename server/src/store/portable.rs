@@ -829,7 +829,7 @@ macro_rules! portable_queries {
             let codes: Vec<&str> = households.iter().map(|h| h.as_str()).collect();
             let sql = follow_ups::actions_of(&in_list("a.household", 1));
             let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(&sql)
-                .bind(code_list(&codes))
+                .bind(list(&codes))
                 .bind(timestamp(since))
                 .fetch_all(&self.pool)
                 .await?;

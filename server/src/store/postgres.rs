@@ -37,6 +37,7 @@ use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, containing,
     in_building, latest_rows_sql, portable_queries, workplace_binds,
 };
+use super::postgres_import::{in_list, list};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -72,17 +73,6 @@ fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
         None => format!("${n}::TEXT[] IS NULL"),
         Some(_) => format!("{column} = ANY(${n})"),
     }
-}
-
-/// Codes as one parameter, read by `in_list`: an array.
-fn code_list(codes: &[&str]) -> Vec<String> {
-    codes.iter().map(|c| (*c).to_owned()).collect()
-}
-
-/// The condition that `column` is one of the codes `code_list` bound as
-/// parameter `$n`, as SQLite's is.
-fn in_list(column: &str, n: u8) -> String {
-    format!("{column} = ANY(${n})")
 }
 
 /// A household's latest return in round `$1` that no submission's base

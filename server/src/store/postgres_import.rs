@@ -36,11 +36,11 @@ pub async fn import_roster(pool: &PgPool, import: &RosterImport) -> Result<Impor
 import_steps!(Postgres);
 
 /// A list bound as one parameter: an array, which `in_list` reads.
-fn list(items: &[&str]) -> Vec<String> {
+pub(super) fn list(items: &[&str]) -> Vec<String> {
     items.iter().map(|&s| s.to_owned()).collect()
 }
 
 /// `column` is one of the list bound as parameter `n`.
-fn in_list(column: &str, n: u8) -> String {
+pub(super) fn in_list(column: &str, n: u8) -> String {
     format!("{column} = ANY(${n})")
 }

@@ -42,6 +42,7 @@ use super::rows::{
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
     timestamp, to_json, visit_receipt,
 };
+use super::sqlite_import::{in_list, list};
 use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
@@ -73,17 +74,6 @@ fn in_scope(column: &str, n: u8, scope: &Scope) -> String {
         None => format!("${n} IS NULL"),
         Some(_) => format!("{column} IN (SELECT value FROM json_each(${n}))"),
     }
-}
-
-/// Codes as one parameter, read by `in_list`: a JSON array.
-fn code_list(codes: &[&str]) -> String {
-    to_json(&codes)
-}
-
-/// The condition that `column` is one of the codes `code_list` bound as
-/// parameter `$n`.
-fn in_list(column: &str, n: u8) -> String {
-    format!("{column} IN (SELECT value FROM json_each(${n}))")
 }
 
 /// A household's latest return in round `$1` that no submission's base

@@ -32,11 +32,11 @@ pub async fn import_roster(
 import_steps!(Sqlite);
 
 /// A list bound as one parameter: a JSON array, which `in_list` reads.
-fn list(items: &[&str]) -> String {
+pub(super) fn list(items: &[&str]) -> String {
     serde_json::to_string(items).expect("strings serialize")
 }
 
 /// `column` is one of the list bound as parameter `n`.
-fn in_list(column: &str, n: u8) -> String {
+pub(super) fn in_list(column: &str, n: u8) -> String {
     format!("{column} IN (SELECT value FROM json_each(${n}))")
 }
