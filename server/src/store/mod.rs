@@ -4,6 +4,7 @@
 pub mod figures;
 pub mod follow_ups;
 mod import_rows;
+mod import_steps;
 mod portable;
 mod postgres;
 mod postgres_import;
