@@ -62,6 +62,24 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   const { code } = household;
   const person = household.members[0].person;
 
+  // The team's list marks the households on the zero-employment and
+  // low-income lists, by the server's rules, the same ones the server lists.
+  const low = await json(page, "/api/v1/follow-up?list=low_income&sort=household&limit=100");
+  assert.ok(low.items.length < 100, "the demo's low-income list fits a page");
+  const marked = (list) =>
+    page.locator(`[data-testid^='household-']:has([data-testid='mark-${list}'])`).evaluateAll((rows) =>
+      rows.map((row) => row.dataset.testid.replace(/^household-/, "")).sort(),
+    );
+  const inRoster = new Set(households.map((h) => h.code));
+  assert.deepEqual(await marked("zero_employment"), [...codes].filter((c) => inRoster.has(c)).sort());
+  assert.deepEqual(
+    await marked("low_income"),
+    low.items.map((i) => i.household).filter((c) => inRoster.has(c)).sort(),
+  );
+  assert.equal(await roster.household(code).getByTestId("mark-zero_employment").innerText(), "零就业");
+  await roster.household(code).scrollIntoViewIfNeeded();
+  await screenshot(page, "follow-up-marks");
+
   await phone.setOffline(true);
   await roster.open(code);
   await page.getByTestId("help-open").click();
@@ -106,6 +124,10 @@ test("a referral recorded offline reaches the supervisor, and a later survey cle
   await form.setWorkPlace(person, "in_county");
   await form.setMonthsAndIncome(person, 2, 2600);
   await form.submit();
+  // Back on the list, the household is no longer marked.
+  await page.getByTestId("back-to-list").click();
+  await roster.household(code).waitFor();
+  assert.equal(await roster.household(code).getByTestId("mark-zero_employment").count(), 0);
 
   await supervisor.reload();
   await supervisor.getByTestId("zero-list-counts").waitFor();

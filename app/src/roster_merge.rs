@@ -25,8 +25,11 @@ pub fn merge_roster(kept: Option<Roster>, delta: Roster, pending: &[Entry]) -> R
                 kept.grids = delta.grids;
             }
             kept.cursor = delta.cursor;
-            // Every sync says which added fields the round asks now.
+            // Every sync says which added fields the round asks now, and
+            // the rules of the follow-up lists.
             kept.fields = delta.fields;
+            kept.working_age_limit = delta.working_age_limit;
+            kept.low_income_line = delta.low_income_line;
             kept
         }
         _ => delta,
@@ -120,6 +123,8 @@ mod tests {
             full,
             grids_kept: false,
             cursor: cursor.into(),
+            working_age_limit: None,
+            low_income_line: None,
         }
     }
 

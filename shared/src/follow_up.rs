@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::codes::{ActionKind, Clearance, EmploymentStatus, FollowUp};
+use crate::codes::{ActionKind, Clearance, Code, EmploymentStatus, FollowUp};
 use crate::indicators::{AgeLimit, is_labourer};
 use crate::merge::{HouseholdLedger, MemberLedger};
 use crate::place::{GridCode, HouseholdCode, PersonId};
-use crate::record::LabourRecord;
+use crate::record::{HouseholdRecord, LabourRecord};
 use crate::tally::Figures;
 use crate::validate::IssueCode;
 
@@ -85,6 +85,32 @@ pub fn seeking_work(
     limit: Option<AgeLimit>,
 ) -> impl Iterator<Item = &MemberLedger> {
     (ledger.present_members()).filter(move |m| is_seeking_work(&m.record, on, limit))
+}
+
+/// The lists a household is on, from its record and its present members'
+/// records, as of `on` under the deployment's age `limit` and low-income
+/// `line` (unknown: the low-income list left out), in `FollowUp::ALL`'s
+/// order; with the labourers seeking work, how many.
+pub fn lists_of(
+    household: &HouseholdRecord,
+    members: &[&LabourRecord],
+    on: Date,
+    limit: Option<AgeLimit>,
+    line: Option<u32>,
+) -> Vec<(FollowUp, usize)> {
+    let figures = Figures::of_records(household, members, on, limit);
+    let seeking = (members.iter())
+        .filter(|m| is_seeking_work(m, on, limit))
+        .count();
+    let on_list = |list| match list {
+        FollowUp::ZeroEmployment => usize::from(figures.zero_employment),
+        FollowUp::LowIncome => usize::from(line.is_some_and(|l| figures.is_low_income(l))),
+        FollowUp::SeekingWork => seeking,
+    };
+    (FollowUp::ALL.iter())
+        .map(|&list| (list, on_list(list)))
+        .filter(|&(_, n)| n > 0)
+        .collect()
 }
 
 /// Why an item of `list` (for `member`, on the seeking-work list) is no
@@ -311,6 +337,38 @@ mod tests {
             intended_work: wants.map(str::to_owned),
             ..LabourRecord::default()
         }
+    }
+
+    #[test]
+    fn a_households_lists_come_from_its_members_as_the_servers_do() {
+        let idle = person(EmploymentStatus::Unemployed, Some("保洁"));
+        let idle_too = person(EmploymentStatus::Unemployed, None);
+        let home = HouseholdRecord::default();
+        // No one works, one wants work, no income: every list.
+        let lists = lists_of(&home, &[&idle, &idle_too], ON, None, Some(8000));
+        assert_eq!(
+            lists,
+            [
+                (FollowUp::ZeroEmployment, 1),
+                (FollowUp::LowIncome, 1),
+                (FollowUp::SeekingWork, 1)
+            ]
+        );
+        // Without the line, the low-income list cannot be told.
+        let lists = lists_of(&home, &[&idle, &idle_too], ON, None, None);
+        assert!(!lists.iter().any(|(l, _)| *l == FollowUp::LowIncome));
+        // One at work for a year at 3,000 a month: none.
+        let mut worker = person(EmploymentStatus::Employed, None);
+        worker.months_worked = Some(12);
+        worker.monthly_income = Some(3000);
+        assert_eq!(
+            lists_of(&home, &[&worker, &idle_too], ON, None, Some(8000)),
+            []
+        );
+        // The same as the figures the server keeps from a ledger.
+        let ledger = household(vec![idle.clone(), idle_too.clone()]);
+        assert!(Figures::of(&ledger, ON, None).zero_employment);
+        assert_eq!(seeking_work(&ledger, ON, None).count(), 1);
     }
 
     fn household(records: Vec<LabourRecord>) -> HouseholdLedger {

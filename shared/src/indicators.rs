@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::codes::{Channel, EmploymentStatus, Sex, WorkPlace};
 use crate::extra::{ExtraField, ExtraKey, ExtraKind, ExtraValue, Target};
-use crate::merge::{HouseholdLedger, MemberLedger};
+use crate::merge::HouseholdLedger;
 use crate::place::{GridCode, HouseholdCode};
 use crate::record::LabourRecord;
 use crate::round::Round;
@@ -249,8 +249,7 @@ pub fn is_over_age_worker(record: &LabourRecord, on: Date, limit: Option<AgeLimi
 }
 
 /// A member's wages this year: months worked times monthly income.
-pub(crate) fn annual_income(member: &MemberLedger) -> u32 {
-    let record = &member.record;
+pub(crate) fn annual_income(record: &LabourRecord) -> u32 {
     match (record.months_worked, record.monthly_income) {
         (Some(months), Some(income)) => u32::from(months).saturating_mul(income),
         _ => 0,
@@ -332,6 +331,7 @@ mod tests {
 
     use super::*;
     use crate::codes::{LabourCapacity, LeaveReason, Training};
+    use crate::merge::MemberLedger;
     use crate::merge::merge_household;
     use crate::place::PersonId;
     use crate::round::Round;

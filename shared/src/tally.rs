@@ -12,8 +12,9 @@ use time::Date;
 
 use crate::codes::Training;
 use crate::indicators::{AgeLimit, annual_income, is_labourer, is_over_age_worker};
-use crate::merge::{HouseholdLedger, MemberLedger};
+use crate::merge::HouseholdLedger;
 use crate::place::{GridCode, Place, PlaceCode, above};
+use crate::record::{HouseholdRecord, LabourRecord};
 use crate::validate::WORKING_AGE;
 
 /// What one household's ledger adds to the indicators, as of a day.
@@ -39,20 +40,30 @@ pub struct Figures {
 impl Figures {
     /// The figures of `ledger` as of `on`, under the deployment's age `limit`.
     pub fn of(ledger: &HouseholdLedger, on: Date, limit: Option<AgeLimit>) -> Figures {
-        let members: Vec<&MemberLedger> = ledger.present_members().collect();
+        let members: Vec<&LabourRecord> = ledger.present_members().map(|m| &m.record).collect();
+        Figures::of_records(&ledger.record, &members, on, limit)
+    }
+
+    /// The figures of a household's record and its present members' ones.
+    pub fn of_records(
+        household: &HouseholdRecord,
+        members: &[&LabourRecord],
+        on: Date,
+        limit: Option<AgeLimit>,
+    ) -> Figures {
         let mut res = Figures {
-            employed: members.iter().filter(|m| m.record.is_employed()).count() as u32,
+            employed: members.iter().filter(|m| m.is_employed()).count() as u32,
             ..Figures::default()
         };
         res.over_age_employed = (members.iter())
-            .filter(|m| is_over_age_worker(&m.record, on, limit))
+            .filter(|m| is_over_age_worker(m, on, limit))
             .count() as u32;
-        for labourer in members.iter().filter(|m| is_labourer(&m.record, on, limit)) {
+        for labourer in members.iter().filter(|m| is_labourer(m, on, limit)) {
             res.labourers += 1;
-            res.employed_labourers += u32::from(labourer.record.is_employed());
-            if labourer.record.willing_to_train == Some(true) {
+            res.employed_labourers += u32::from(labourer.is_employed());
+            if labourer.willing_to_train == Some(true) {
                 res.willing_to_train += 1;
-                let trained = (labourer.record.training).is_some_and(|t| t != Training::None);
+                let trained = (labourer.training).is_some_and(|t| t != Training::None);
                 res.trained_of_willing += u32::from(trained);
             }
         }
@@ -62,7 +73,7 @@ impl Figures {
         // business, property and transfer income.
         if !members.is_empty() {
             let total = (members.iter().map(|m| annual_income(m)))
-                .fold(ledger.record.other_income(), u32::saturating_add);
+                .fold(household.other_income(), u32::saturating_add);
             res.per_capita = Some(total / members.len() as u32);
         }
         res
@@ -270,6 +281,7 @@ mod tests {
 
     use super::*;
     use crate::codes::{Code, EmploymentStatus, LabourCapacity, Sex};
+    use crate::merge::MemberLedger;
     use crate::merge::merge_household;
     use crate::place::{HouseholdCode, PersonId};
     use crate::record::LabourRecord;

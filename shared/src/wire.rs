@@ -238,6 +238,13 @@ pub struct Roster {
     /// The fields the county added that the round's survey asks, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<ExtraField>,
+    /// The deployment's working-age limit and low-income line, by which the
+    /// phone tells which follow-up lists a household is on
+    /// (`follow_up::lists_of`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_age_limit: Option<crate::indicators::AgeLimit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low_income_line: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1017,6 +1024,8 @@ mod tests {
             }
             round_trips(&Roster {
                 fields: vec![],
+                working_age_limit: None,
+                low_income_line: Some(8000),
                 removed: vec![],
                 full: true,
                 grids_kept: false,

@@ -3,8 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::codes::{Code, Role, VisitOutcome};
+use shared::codes::{Code, FollowUp, Role, VisitOutcome};
+use shared::follow_up::lists_of;
 use shared::place::GridCode;
+use shared::record::LabourRecord;
+use shared::round::CHINA;
 use shared::wire::{RosterHousehold, Visit};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -364,6 +367,35 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
     let state = Memo::new(move |_| now.with(|h| sync.outbox.with(|o| state_of(h, o))));
     let head = move || now.with(head_of);
     let count = move || now.with(|h| h.members.len());
+    // The follow-up lists it is on, by the server's rules, from what the
+    // phone holds (a survey waiting to be sent included).
+    let marks = Memo::new(move |_| {
+        let (limit, line) = cache.with(|r| {
+            r.as_ref()
+                .map_or((None, None), |r| (r.working_age_limit, r.low_income_line))
+        });
+        let today = OffsetDateTime::now_utc().to_offset(CHINA).date();
+        now.with(|h| {
+            let members: Vec<&LabourRecord> = h.members.iter().map(|m| &m.record).collect();
+            lists_of(&h.record, &members, today, limit, line)
+        })
+    });
+    let mark_view = move || {
+        let marks = marks.get();
+        (!marks.is_empty()).then(|| {
+            let chips = (marks.into_iter())
+                .map(|(list, n)| {
+                    let text = match list {
+                        FollowUp::ZeroEmployment => tr(Msg::MarkZeroEmployment).to_owned(),
+                        FollowUp::LowIncome => tr(Msg::MarkLowIncome).to_owned(),
+                        FollowUp::SeekingWork => format!("{}{n}{}", tr(Msg::MarkSeeking), tr(Msg::People)),
+                    };
+                    view! { <span class="mark" data-testid=format!("mark-{}", list.code())>{text}</span> }
+                })
+                .collect_view();
+            view! { <span class="marks" data-testid="follow-up-marks">{chips}</span> }
+        })
+    };
     // A teammate's survey, once synced, says whose it was.
     let by = move || {
         now.with(|h| h.surveyed_by.clone())
@@ -383,6 +415,7 @@ fn HouseholdRow(household: RosterHousehold) -> impl IntoView {
                     {move || state.get().text()}
                 </span>
                 {move || by().map(|by| view! { <span class="by" data-testid="surveyed-by">{by}</span> })}
+                {mark_view}
             </a>
             {visits.then(|| view! { <VisitMarker household=household.clone() /> })}
         </div>

@@ -129,6 +129,8 @@ pub async fn get<S: Store>(
         fields: (app.fields.of_round(&app.store, app.round()).await?)
             .map(|set| set.fields)
             .unwrap_or_default(),
+        working_age_limit: app.age_limit,
+        low_income_line: Some(app.low_income_line),
     };
     roster_out(&app.store, &caller, &mut roster).await?;
     Ok(Json(roster))
