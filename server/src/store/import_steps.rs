@@ -95,20 +95,20 @@ where
             .map(ResidentId::as_str)
             .collect();
         let places: Vec<TreeRow> = sqlx::query_as(PLACES).fetch_all(&mut **tx).await?;
-        let grids: Vec<GridRow> = sqlx::query_as(&format!(
+        let grids: Vec<GridRow> = Self::rows_in(
+            tx,
             "SELECT g.code, g.name, g.area, p.parent, g.boundary \
-                 FROM grids g LEFT JOIN places p ON p.code = g.code WHERE {}",
-            DB::in_list("g.code", 1)
-        ))
-        .bind(DB::list(&grid_codes))
-        .fetch_all(&mut **tx)
+             FROM grids g LEFT JOIN places p ON p.code = g.code",
+            "g.code",
+            &grid_codes,
+        )
         .await?;
-        let boundaries: Vec<BoundaryRow> = sqlx::query_as(&format!(
-            "SELECT grid, building, boundary FROM building_boundaries WHERE {}",
-            DB::in_list("grid", 1)
-        ))
-        .bind(DB::list(&grid_codes))
-        .fetch_all(&mut **tx)
+        let boundaries: Vec<BoundaryRow> = Self::rows_in(
+            tx,
+            "SELECT grid, building, boundary FROM building_boundaries",
+            "grid",
+            &grid_codes,
+        )
         .await?;
         let households: Vec<HouseholdRow> = sqlx::query_as(&format!(
                 "SELECT h.code, h.grid, h.building, h.floor, h.room, (h.removed_at IS NOT NULL) AS removed, \
@@ -125,14 +125,31 @@ where
             .bind(DB::list(&household_codes))
             .fetch_all(&mut **tx)
             .await?;
-        let holders: Vec<IdRow> = sqlx::query_as(&format!(
-            "SELECT household, resident_id FROM person_ids WHERE {}",
-            DB::in_list("resident_id", 1)
-        ))
-        .bind(DB::list(&ids))
-        .fetch_all(&mut **tx)
+        let holders: Vec<IdRow> = Self::rows_in(
+            tx,
+            "SELECT household, resident_id FROM person_ids",
+            "resident_id",
+            &ids,
+        )
         .await?;
         stored_roster(import.round, places, grids, boundaries, households, holders)
+    }
+
+    /// The rows of `select` whose `column` is one of `items`.
+    async fn rows_in<R>(
+        tx: &mut Transaction<'_, DB>,
+        select: &str,
+        column: &str,
+        items: &[&str],
+    ) -> Result<Vec<R>, StoreError>
+    where
+        R: for<'r> sqlx::FromRow<'r, DB::Row> + Send + Unpin,
+    {
+        let sql = format!("{select} WHERE {}", DB::in_list(column, 1));
+        Ok(sqlx::query_as(&sql)
+            .bind(DB::list(items))
+            .fetch_all(&mut **tx)
+            .await?)
     }
 
     async fn write(
