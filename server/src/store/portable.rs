@@ -4,9 +4,10 @@
 //! submission writes) stays in `sqlite.rs` and `postgres.rs`.
 //!
 //! `portable_queries!()` expands inside each backend's `impl Store`, with
-//! `self.pool` its sqlx pool. As with any `macro_rules!` item, names resolve
-//! where it expands, so each backend imports the row types these use; the
-//! compiler checks the methods once per backend.
+//! `self.pool` its sqlx pool and `Db` its sqlx database. As with any
+//! `macro_rules!` item, names resolve where it expands, so each backend
+//! imports the row types these use; the compiler checks the methods once
+//! per backend.
 
 use super::{Scope, User};
 
@@ -827,9 +828,9 @@ macro_rules! portable_queries {
             since: OffsetDateTime,
         ) -> Result<Vec<(FollowUpAction, String)>, StoreError> {
             let codes: Vec<&str> = households.iter().map(|h| h.as_str()).collect();
-            let sql = follow_ups::actions_of(&in_list("a.household", 1));
+            let sql = follow_ups::actions_of(&Db::in_list("a.household", 1));
             let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(&sql)
-                .bind(list(&codes))
+                .bind(Db::list(&codes))
                 .bind(timestamp(since))
                 .fetch_all(&self.pool)
                 .await?;

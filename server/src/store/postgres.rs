@@ -21,6 +21,7 @@ use sqlx::postgres::PgPoolOptions;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::import_steps::Lists;
 use super::sessions::Sessions;
 use super::{Failures, LoginSource, NewSession, SessionUser};
 use shared::wire::OpenSession;
@@ -37,7 +38,6 @@ use super::portable::{
     INSERT_USER, NEWEST_FIRST, SUBMISSIONS, SUBTREE, USER_COLUMNS, USER_PLACE, containing,
     in_building, latest_rows_sql, portable_queries, workplace_binds,
 };
-use super::postgres_import::{in_list, list};
 use super::rows::{
     CredentialsRow, GridInfoRow, OutlineRow, PlaceRow, ReviewRow, RosterRow, StateRow, StatusRow,
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
@@ -130,6 +130,9 @@ impl Postgres {
         Ok(rows)
     }
 }
+
+/// The database the portable queries bind their lists for.
+type Db = sqlx::Postgres;
 
 impl Store for Postgres {
     portable_queries!();

@@ -24,24 +24,15 @@ pub async fn import_roster(pool: &PgPool, import: &RosterImport) -> Result<Impor
     Ok(imported)
 }
 
-/// A list bound as one parameter: an array, which `in_list` reads.
-pub(super) fn list(items: &[&str]) -> Vec<String> {
-    items.iter().map(|&s| s.to_owned()).collect()
-}
-
-/// `column` is one of the list bound as parameter `n`.
-pub(super) fn in_list(column: &str, n: u8) -> String {
-    format!("{column} = ANY(${n})")
-}
-
+/// A list bound as one parameter: an array, read through `ANY`.
 impl Lists for Postgres {
     type List = Vec<String>;
 
     fn list(items: &[&str]) -> Vec<String> {
-        list(items)
+        items.iter().map(|&s| s.to_owned()).collect()
     }
 
     fn in_list(column: &str, n: u8) -> String {
-        in_list(column, n)
+        format!("{column} = ANY(${n})")
     }
 }

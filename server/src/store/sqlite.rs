@@ -23,6 +23,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
+use super::import_steps::Lists;
 use super::sessions::Sessions;
 use super::{Failures, LoginSource, NewSession, SessionUser};
 use shared::wire::OpenSession;
@@ -42,7 +43,6 @@ use super::rows::{
     SubmissionRow, UserRow, VisitRow, from_json, grid_maps, parse_submission_id, parse_timestamp,
     timestamp, to_json, visit_receipt,
 };
-use super::sqlite_import::{in_list, list};
 use super::sqlite_reads::Readers;
 use super::sqlite_writer::Writer;
 use super::{
@@ -145,6 +145,9 @@ impl Sqlite {
         Ok(rows)
     }
 }
+
+/// The database the portable queries bind their lists for.
+type Db = sqlx::Sqlite;
 
 impl Store for Sqlite {
     portable_queries!();

@@ -20,24 +20,15 @@ pub async fn import_roster(
     Ok(imported)
 }
 
-/// A list bound as one parameter: a JSON array, which `in_list` reads.
-pub(super) fn list(items: &[&str]) -> String {
-    serde_json::to_string(items).expect("strings serialize")
-}
-
-/// `column` is one of the list bound as parameter `n`.
-pub(super) fn in_list(column: &str, n: u8) -> String {
-    format!("{column} IN (SELECT value FROM json_each(${n}))")
-}
-
+/// A list bound as one parameter: a JSON array, read through `json_each`.
 impl Lists for Sqlite {
     type List = String;
 
     fn list(items: &[&str]) -> String {
-        list(items)
+        serde_json::to_string(items).expect("strings serialize")
     }
 
     fn in_list(column: &str, n: u8) -> String {
-        in_list(column, n)
+        format!("{column} IN (SELECT value FROM json_each(${n}))")
     }
 }

@@ -105,12 +105,11 @@ pub async fn serve(settings: Settings, clock: Clock, dir: TempDir) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init("debug", LogFormat::Text);
     }
-    let settings_database = settings.database.clone();
+    let database = settings.database.clone();
     let app = server::build_with_clock(settings, clock)
         .await
         .expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
-    let database = settings_database;
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
